@@ -1,0 +1,48 @@
+package io.rocklet.api;
+
+/**
+ * What went wrong, in terms a caller (or a remote peer) can act on. Every {@link RockletException}
+ * carries one; each code states whether retrying the same request may succeed.
+ */
+public enum ErrorCode
+{
+    /** A request field is missing, malformed or out of range. */
+    INVALID_ARGUMENT(false),
+    /** A topic name breaks the naming rules or names a reserved topic. */
+    ILLEGAL_TOPIC(false),
+    /** A message body is larger than the configured maximum. */
+    MESSAGE_TOO_LARGE(false),
+    /** The encoded user properties, tag or keys of a message are larger than allowed. */
+    PROPERTIES_TOO_LARGE(false),
+    /** The component was closed; it will not accept requests again. */
+    CLOSED(false),
+    /** A flush or write failed; the store refuses writes until it is reopened. Reads go on. */
+    STORE_FENCED(false),
+    /** The volume holding the store is too full to accept writes; retrying later may succeed. */
+    DISK_FULL(true),
+    /** Another store already owns the data directory. */
+    DIRECTORY_LOCKED(false),
+    /** A durable-write wait (SYNC flush) did not complete in time; the write may or may not be durable. */
+    FLUSH_TIMEOUT(true),
+    /** The JVM lacks a required setting (for example the Chronicle {@code --add-opens} flags). */
+    ENVIRONMENT(false),
+    /** An I/O operation failed. */
+    IO_ERROR(false),
+    /** The component is overloaded; back off and retry. */
+    BUSY(true);
+
+    private final boolean retriable;
+
+    ErrorCode(final boolean retriable)
+    {
+        this.retriable = retriable;
+    }
+
+    /**
+     * @return true when the same request may succeed if sent again later.
+     */
+    public boolean retriable()
+    {
+        return retriable;
+    }
+}

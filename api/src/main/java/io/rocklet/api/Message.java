@@ -1,0 +1,189 @@
+package io.rocklet.api;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A message to send: topic, optional tag, keys, user properties and body. Immutable by contract:
+ * the constructor validates and copies the collections; the body array is taken over without a copy
+ * and must not be modified afterwards (so that sending never copies a body twice).
+ *
+ * @param topic      the topic, following {@link TopicNames}.
+ * @param tag        one tag for broker-side filtering, or {@code ""} for none.
+ * @param keys       business keys for lookup by key; may be empty.
+ * @param properties user properties; may be empty.
+ * @param body       the payload; the message owns this array.
+ */
+public record Message(String topic, String tag, List<String> keys, Map<String, String> properties, byte[] body)
+{
+    /**
+     * Validates every field.
+     *
+     * @throws InvalidArgumentException naming the field that is wrong.
+     */
+    public Message
+    {
+        TopicNames.validate(topic);
+        tag = tag == null ? "" : tag;
+        if (tag.length() > Limits.MAX_TAG_LENGTH)
+        {
+            throw new InvalidArgumentException(ErrorCode.PROPERTIES_TOO_LARGE,
+                "tag too long: topic=" + topic + ", length=" + tag.length() + ", maxLength=" + Limits.MAX_TAG_LENGTH);
+        }
+        if (tag.contains("||"))
+        {
+            throw new InvalidArgumentException("illegal tag: topic=" + topic + ", tag=" + tag + " contains '||'");
+        }
+        keys = keys == null ? List.of() : List.copyOf(keys);
+        for (final String key : keys)
+        {
+            if (key.isEmpty() || key.length() > Limits.MAX_KEY_LENGTH)
+            {
+                throw new InvalidArgumentException("illegal key: topic=" + topic + ", keyLength=" + key.length() +
+                    ", allowedLength=1.." + Limits.MAX_KEY_LENGTH);
+            }
+        }
+        properties = properties == null ? Map.of() : Map.copyOf(properties);
+        for (final String name : properties.keySet())
+        {
+            if (name.isEmpty())
+            {
+                throw new InvalidArgumentException("illegal property: topic=" + topic + ", name is empty");
+            }
+        }
+        if (body == null)
+        {
+            throw new InvalidArgumentException("missing body: topic=" + topic + ", body=null");
+        }
+    }
+
+    /**
+     * @param topic the topic of the message.
+     * @return a builder for a message on {@code topic}.
+     */
+    public static Builder builder(final String topic)
+    {
+        return new Builder(topic);
+    }
+
+    /**
+     * @param topic the topic.
+     * @param body  the body, taken over without a copy.
+     * @return a message with no tag, keys or properties.
+     */
+    public static Message of(final String topic, final byte[] body)
+    {
+        return new Message(topic, "", List.of(), Map.of(), body);
+    }
+
+    /**
+     * @return true when the message has a tag.
+     */
+    public boolean hasTag()
+    {
+        return !tag.isEmpty();
+    }
+
+    @Override
+    public boolean equals(final Object o)
+    {
+        return this == o || (o instanceof Message m && topic.equals(m.topic) && tag.equals(m.tag) &&
+            keys.equals(m.keys) && properties.equals(m.properties) && Arrays.equals(body, m.body));
+    }
+
+    @Override
+    public int hashCode()
+    {
+        return 31 * (31 * (31 * (31 * topic.hashCode() + tag.hashCode()) + keys.hashCode()) + properties.hashCode()) +
+            Arrays.hashCode(body);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Message{topic=" + topic + ", tag=" + tag + ", keys=" + keys + ", properties=" + properties +
+            ", bodyBytes=" + body.length + '}';
+    }
+
+    /**
+     * Builds a {@link Message}; validation happens once, in {@link #build()}.
+     */
+    public static final class Builder
+    {
+        private final String topic;
+        private String tag = "";
+        private final List<String> keys = new ArrayList<>();
+        private final Map<String, String> properties = new LinkedHashMap<>();
+        private byte[] body;
+
+        private Builder(final String topic)
+        {
+            this.topic = topic;
+        }
+
+        public Builder tag(final String tag)
+        {
+            this.tag = tag;
+            return this;
+        }
+
+        public Builder key(final String key)
+        {
+            if (key == null)
+            {
+                throw new InvalidArgumentException("illegal key: topic=" + topic + ", key=null");
+            }
+            keys.add(key);
+            return this;
+        }
+
+        public Builder keys(final String... keys)
+        {
+            for (final String key : keys)
+            {
+                key(key);
+            }
+            return this;
+        }
+
+        public Builder property(final String name, final String value)
+        {
+            if (name == null || value == null)
+            {
+                throw new InvalidArgumentException("illegal property: topic=" + topic + ", name=" + name +
+                    ", value=" + value + " (neither may be null)");
+            }
+            properties.put(name, value);
+            return this;
+        }
+
+        /**
+         * @param body the payload; the message takes the array over without a copy.
+         * @return this builder.
+         */
+        public Builder body(final byte[] body)
+        {
+            this.body = body;
+            return this;
+        }
+
+        /**
+         * @param body the payload as UTF-8 text.
+         * @return this builder.
+         */
+        public Builder body(final String body)
+        {
+            this.body = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
+            return this;
+        }
+
+        public Message build()
+        {
+            return new Message(topic, tag, keys, properties, body);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.rocklet.store;
+
+import io.rocklet.api.TagFilter;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The message store: one append-only commit log for all topics and queues, a consume queue per
+ * (topic, queue) and a key index built from it by the dispatcher, flushed ASYNC or SYNC, recovered
+ * after a crash, trimmed by retention. Open one with {@link MessageStores#open(StoreConfig)}.
+ *
+ * <p>Thread-safe: any number of threads may append and read.
+ */
+public interface MessageStore extends AutoCloseable
+{
+    /**
+     * Appends a message. In SYNC flush mode, returns only after the record is on disk.
+     *
+     * @param request what to append.
+     * @return where and when it was stored.
+     * @throws io.rocklet.api.InvalidArgumentException for an illegal topic, oversize body or properties.
+     * @throws io.rocklet.api.StorageException         when fenced, the disk is full or a SYNC flush timed out.
+     * @throws io.rocklet.api.RockletException         with {@code BUSY} when the dispatcher is too far behind.
+     * @throws io.rocklet.api.ClosedException          after close.
+     */
+    AppendResult append(AppendRequest request);
+
+    /**
+     * Appends a message without allocating: the result goes into {@code receipt}.
+     *
+     * @param request what to append.
+     * @param receipt filled with where and when it was stored.
+     * @return the log offset of the record.
+     * @throws io.rocklet.api.RockletException as {@link #append(AppendRequest)}.
+     */
+    long append(AppendRequest request, AppendReceipt receipt);
+
+    /**
+     * Reads messages of one queue from {@code offset}: at most {@code maxCount} of them and, past the
+     * first, at most {@code maxBytes} of records. Messages whose tag code the filter rejects are skipped.
+     */
+    ReadResult read(String topic, int queueId, long offset, int maxCount, int maxBytes, TagFilter filter);
+
+    /**
+     * @return the first readable offset of the queue (0 if the queue is unknown).
+     */
+    long minOffset(String topic, int queueId);
+
+    /**
+     * @return one past the last readable offset of the queue (0 if the queue is unknown).
+     */
+    long maxOffset(String topic, int queueId);
+
+    /**
+     * @return the first queue offset whose message was stored at or after {@code timestampMs}, or the
+     *     queue's max offset when every message is older.
+     */
+    long offsetForTimestamp(String topic, int queueId, long timestampMs);
+
+    /**
+     * @return messages of {@code topic} carrying {@code key}, stored within [{@code beginMs}, {@code endMs}], in
+     *     log order, at most {@code maxCount}.
+     */
+    List<StoredMessage> messagesByKey(String topic, String key, long beginMs, long endMs, int maxCount);
+
+    /**
+     * @return the message with this id, or empty when it is not (or no longer) in this store.
+     * @throws io.rocklet.api.InvalidArgumentException when the id is malformed.
+     */
+    Optional<StoredMessage> messageById(String messageId);
+
+    /**
+     * @return the topics the store has messages for.
+     */
+    List<String> topics();
+
+    /**
+     * @return the queue ids of {@code topic} that have messages, ascending.
+     */
+    List<Integer> queueIds(String topic);
+
+    /**
+     * @return bytes appended but not yet dispatched to consume queues.
+     */
+    long dispatchLagBytes();
+
+    StoreStats stats();
+
+    /**
+     * @return what opening the store found and repaired.
+     */
+    RecoveryReport recoveryReport();
+
+    /**
+     * In {@link ThreadingMode#INVOKER}, runs one duty cycle of the store's agents on the calling thread.
+     *
+     * @return the amount of work done.
+     * @throws IllegalStateException in other threading modes.
+     */
+    int doWork();
+
+    /**
+     * Stops the agents, dispatches and flushes everything, writes a checkpoint and the clean-shutdown
+     * mark, and unmaps the files (deleting them if ephemeral). Idempotent.
+     */
+    @Override
+    void close();
+}

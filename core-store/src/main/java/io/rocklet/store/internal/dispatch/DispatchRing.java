@@ -1,0 +1,148 @@
+package io.rocklet.store.internal.dispatch;
+
+import io.rocklet.api.ErrorCode;
+import io.rocklet.api.RockletException;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+import java.nio.ByteBuffer;
+
+import static io.rocklet.store.internal.dispatch.DispatchDescriptor.*;
+
+/**
+ * The ring that carries stored-record events from the append path to the dispatcher. One producer
+ * at a time (the append-lock holder, so a one-to-one ring suffices) and one consumer (the
+ * dispatcher). When the ring is full the producer waits up to {@code busyTimeoutNs} for the
+ * dispatcher, then gives up with a retriable {@link ErrorCode#BUSY} error.
+ */
+public final class DispatchRing
+{
+    private final RingBuffer ring;
+    private final NanoClock nanoClock;
+    private final long busyTimeoutNs;
+    private WakeableIdleStrategy consumerIdle;
+
+    public DispatchRing(final int capacityBytes, final NanoClock nanoClock, final long busyTimeoutNs)
+    {
+        this.ring = new OneToOneRingBuffer(new UnsafeBuffer(
+            ByteBuffer.allocateDirect(capacityBytes + RingBufferDescriptor.TRAILER_LENGTH)));
+        this.nanoClock = nanoClock;
+        this.busyTimeoutNs = busyTimeoutNs;
+    }
+
+    /**
+     * @param consumerIdle the dispatcher's idle strategy, woken when events arrive.
+     */
+    public void consumerIdle(final WakeableIdleStrategy consumerIdle)
+    {
+        this.consumerIdle = consumerIdle;
+    }
+
+    /**
+     * Claims space for one event.
+     *
+     * @return the index to write the event at.
+     * @throws RockletException with {@link ErrorCode#BUSY} when the dispatcher stays behind too long.
+     */
+    public int claim()
+    {
+        final int index = ring.tryClaim(MSG_APPENDED, EVENT_LENGTH);
+        return index > 0 ? index : claimSlowly();
+    }
+
+    public void publish(final int index, final int topicId, final int queueId, final long queueOffset,
+        final long logOffset, final int size, final int keyCount, final long tagCode, final long storeTimestampMs)
+    {
+        final UnsafeBuffer buffer = (UnsafeBuffer)ring.buffer();
+        buffer.putInt(index + TOPIC_ID_OFFSET, topicId);
+        buffer.putInt(index + QUEUE_ID_OFFSET, queueId);
+        buffer.putLong(index + QUEUE_OFFSET_OFFSET, queueOffset);
+        buffer.putLong(index + LOG_OFFSET_OFFSET, logOffset);
+        buffer.putInt(index + SIZE_OFFSET, size);
+        buffer.putInt(index + KEY_COUNT_OFFSET, keyCount);
+        buffer.putLong(index + TAG_CODE_OFFSET, tagCode);
+        buffer.putLong(index + STORE_TIMESTAMP_OFFSET, storeTimestampMs);
+        ring.commit(index);
+    }
+
+    public void abort(final int index)
+    {
+        ring.abort(index);
+    }
+
+    /**
+     * Wakes the dispatcher if it is parked.
+     */
+    public void wakeConsumer()
+    {
+        final WakeableIdleStrategy idle = consumerIdle;
+        if (idle != null)
+        {
+            idle.wake();
+        }
+    }
+
+    /**
+     * Consumer side: hands up to {@code limit} events to {@code handler}.
+     *
+     * @return the number of events read.
+     */
+    public int read(final MessageHandler handler, final int limit)
+    {
+        return ring.read(handler, limit);
+    }
+
+    /**
+     * @return true when events are waiting.
+     */
+    public boolean hasEvents()
+    {
+        return ring.producerPosition() != ring.consumerPosition();
+    }
+
+    /**
+     * @return bytes of events waiting.
+     */
+    public int pendingBytes()
+    {
+        return ring.size();
+    }
+
+    public int capacity()
+    {
+        return ring.capacity();
+    }
+
+    private int claimSlowly()
+    {
+        final long start = nanoClock.nanoTime();
+        int attempts = 0;
+        while (true)
+        {
+            wakeConsumer();
+            if (++attempts < 100)
+            {
+                Thread.onSpinWait();
+            }
+            else
+            {
+                Thread.yield();
+            }
+            final int index = ring.tryClaim(MSG_APPENDED, EVENT_LENGTH);
+            if (index > 0)
+            {
+                return index;
+            }
+            final long waited = nanoClock.nanoTime() - start;
+            if (waited >= busyTimeoutNs)
+            {
+                throw new RockletException(ErrorCode.BUSY, "store busy: the dispatcher is behind, ringCapacityBytes=" +
+                    ring.capacity() + ", waitedMs=" + waited / 1_000_000);
+            }
+        }
+    }
+}

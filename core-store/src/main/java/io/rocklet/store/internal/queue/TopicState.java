@@ -1,0 +1,108 @@
+package io.rocklet.store.internal.queue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A topic known to the store: its name (and its bytes, encoded once), a small id the dispatch ring
+ * carries instead of the name, and its queues by id.
+ */
+public final class TopicState
+{
+    private final String name;
+    private final byte[] nameBytes;
+    private final int id;
+    private final Path queuesDirectory;
+    private final int entriesPerFile;
+    private final boolean preallocate;
+    private volatile QueueState[] queues = new QueueState[0];
+
+    TopicState(final String name, final int id, final Path queuesDirectory, final int entriesPerFile,
+        final boolean preallocate)
+    {
+        this.name = name;
+        this.nameBytes = name.getBytes(StandardCharsets.US_ASCII);
+        this.id = id;
+        this.queuesDirectory = queuesDirectory;
+        this.entriesPerFile = entriesPerFile;
+        this.preallocate = preallocate;
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    public byte[] nameBytes()
+    {
+        return nameBytes;
+    }
+
+    public int id()
+    {
+        return id;
+    }
+
+    /**
+     * @return the queue, or null when it has never been written.
+     */
+    public QueueState queue(final int queueId)
+    {
+        final QueueState[] current = queues;
+        return queueId >= 0 && queueId < current.length ? current[queueId] : null;
+    }
+
+    public QueueState getOrCreateQueue(final int queueId)
+    {
+        final QueueState existing = queue(queueId);
+        return existing != null ? existing : createQueue(queueId);
+    }
+
+    /**
+     * @return the queues that exist, by ascending id.
+     */
+    public List<QueueState> queues()
+    {
+        final List<QueueState> list = new ArrayList<>();
+        for (final QueueState queue : queues)
+        {
+            if (queue != null)
+            {
+                list.add(queue);
+            }
+        }
+        return list;
+    }
+
+    private synchronized QueueState createQueue(final int queueId)
+    {
+        QueueState[] current = queues;
+        if (queueId < current.length && current[queueId] != null)
+        {
+            return current[queueId];
+        }
+        if (queueId >= current.length)
+        {
+            current = Arrays.copyOf(current, queueId + 1);
+        }
+        else
+        {
+            current = current.clone();
+        }
+        final ConsumeQueue consumeQueue = new ConsumeQueue(queuesDirectory.resolve(Integer.toString(queueId)),
+            entriesPerFile, preallocate);
+        final QueueState queue = new QueueState(this, queueId, consumeQueue);
+        current[queueId] = queue;
+        queues = current;
+        return queue;
+    }
+
+    @Override
+    public String toString()
+    {
+        return name;
+    }
+}

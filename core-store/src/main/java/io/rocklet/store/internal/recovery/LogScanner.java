@@ -1,0 +1,171 @@
+package io.rocklet.store.internal.recovery;
+
+import io.rocklet.store.internal.log.CommitLog;
+import io.rocklet.store.internal.log.LogSegment;
+import io.rocklet.store.internal.log.RecordView;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+import static io.rocklet.store.internal.log.RecordDescriptor.*;
+
+/**
+ * Walks the commit log record by record, verifying each (magic, length, CRC32C, the log offset it
+ * claims) and stopping at the first that fails or at clean zeros. Used by recovery only.
+ */
+final class LogScanner
+{
+    /** Receives each intact record; the view is valid only during the call. */
+    @FunctionalInterface
+    interface RecordHandler
+    {
+        void onRecord(RecordView record, long logOffset);
+    }
+
+    /**
+     * @param endPosition where the intact records end.
+     * @param records     how many intact records were passed to the handler.
+     * @param problem     why the walk stopped early, or {@code ""} at clean zeros or the requested end.
+     */
+    record Outcome(long endPosition, long records, String problem)
+    {
+    }
+
+    private final CRC32C crc = new CRC32C();
+    private final RecordView view = new RecordView();
+    private LogSegment aliasSegment;
+    private ByteBuffer alias;
+
+    Outcome scan(final CommitLog log, final long from, final long to, final RecordHandler handler)
+    {
+        long position = from;
+        long records = 0;
+        while (position < to)
+        {
+            final LogSegment segment = log.segmentFor(position);
+            if (segment == null)
+            {
+                return new Outcome(position, records, "");
+            }
+            final UnsafeBuffer buffer = segment.buffer();
+            final int index = (int)(position - segment.baseOffset());
+            final int usable = segment.usableBytes();
+            if (index + MIN_FILLER_LENGTH > usable)
+            {
+                return new Outcome(position, records, "no room for a record at offset " + position);
+            }
+            final int length = buffer.getInt(index + LENGTH_OFFSET);
+            final int magic = buffer.getInt(index + MAGIC_OFFSET);
+            if (magic == FILLER_MAGIC)
+            {
+                if (index + length != usable)
+                {
+                    return new Outcome(position, records, "filler of wrong length at offset " + position);
+                }
+                position = segment.endOffset();
+                continue;
+            }
+            if (length == 0 && magic == 0)
+            {
+                return new Outcome(position, records, "");
+            }
+            final String problem = check(segment, index, length, magic, position);
+            if (problem != null)
+            {
+                return new Outcome(position, records, problem);
+            }
+            handler.onRecord(view, position);
+            records++;
+            position += length;
+        }
+        return new Outcome(position, records, "");
+    }
+
+    private String check(final LogSegment segment, final int index, final int length, final int magic,
+        final long position)
+    {
+        if (magic != RECORD_MAGIC)
+        {
+            return "bad magic at offset " + position;
+        }
+        if (length < HEADER_LENGTH || index + length > segment.usableBytes())
+        {
+            return "bad record length " + length + " at offset " + position;
+        }
+        final ByteBuffer crcView = alias(segment);
+        crc.reset();
+        crcView.limit(index + length).position(index + CRC_START);
+        crc.update(crcView);
+        if ((int)crc.getValue() != segment.buffer().getInt(index + CRC_OFFSET))
+        {
+            return "CRC mismatch at offset " + position;
+        }
+        view.wrap(segment.buffer(), index);
+        if (!view.isWellFormed() || view.logOffset() != position)
+        {
+            return "inconsistent record header at offset " + position;
+        }
+        return null;
+    }
+
+    private ByteBuffer alias(final LogSegment segment)
+    {
+        if (segment != aliasSegment)
+        {
+            alias = segment.region().newAlias();
+            aliasSegment = segment;
+        }
+        return alias;
+    }
+
+    /**
+     * Measures what lies after {@code position} (the end of the intact records) up to the end of the
+     * log: record-like headers that can be walked, and non-zero bytes within a window after each
+     * starting point (whole segments are not read, to keep recovery fast).
+     *
+     * @return {records, bytes}.
+     */
+    static long[] measureTail(final CommitLog log, final long position, final int windowBytes)
+    {
+        long records = 0;
+        long bytes = 0;
+        for (final LogSegment segment : log.segments())
+        {
+            if (segment.endOffset() <= position)
+            {
+                continue;
+            }
+            final UnsafeBuffer buffer = segment.buffer();
+            final int usable = segment.usableBytes();
+            final int start = (int)Math.max(0, position - segment.baseOffset());
+            int walked = start;
+            while (walked + HEADER_LENGTH <= usable)
+            {
+                final int length = buffer.getInt(walked + LENGTH_OFFSET);
+                final int magic = buffer.getInt(walked + MAGIC_OFFSET);
+                if (magic != RECORD_MAGIC || length < HEADER_LENGTH || walked + length > usable)
+                {
+                    break;
+                }
+                records++;
+                walked += length;
+            }
+            int lastNonZero = walked;
+            final int windowEnd = Math.min(usable, walked + windowBytes);
+            for (int i = walked; i < windowEnd; i++)
+            {
+                if (buffer.getByte(i) != 0)
+                {
+                    lastNonZero = i + 1;
+                }
+            }
+            if (walked == start && lastNonZero > start)
+            {
+                records++; // bytes that do not even parse as a record header: one damaged record
+            }
+            bytes += lastNonZero - start;
+        }
+        return new long[] {records, bytes};
+    }
+}
