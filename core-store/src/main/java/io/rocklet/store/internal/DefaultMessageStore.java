@@ -88,7 +88,7 @@ public final class DefaultMessageStore implements MessageStore
             config.clock(), health, meta.storeTag(), recovered.writePosition(), recovered.lastStoreTimestampMs());
         this.dispatcher = new Dispatcher(ring, topics, new DispatchApplier(log, keyIndex), config.arrivalListener(),
             health, recovered.writePosition(), recovered.lastStoreTimestampMs());
-        this.flusher = new LogFlusher(log, health, writer::committedPosition, config.nanoClock(),
+        this.flusher = new LogFlusher(log::sync, health, writer::committedPosition, config.nanoClock(),
             config.syncFlushTimeout().toNanos(), config.fsync(), recovered.writePosition());
         this.checkpointer = new Checkpointer(directory, topics, keyIndex, flusher, dispatcher::dispatchedPosition,
             dispatcher::dispatchedStoreTimestampMs, config.fsync());

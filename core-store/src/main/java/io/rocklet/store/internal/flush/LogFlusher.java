@@ -19,7 +19,14 @@ import java.util.function.LongSupplier;
  */
 public final class LogFlusher
 {
-    private final CommitLog log;
+    /** Writes the log's pages in [from, to) to disk; {@link CommitLog#sync(long, long)} in production. */
+    @FunctionalInterface
+    public interface LogSync
+    {
+        void sync(long from, long to);
+    }
+
+    private final LogSync log;
     private final StoreHealth health;
     private final LongSupplier committedPosition;
     private final NanoClock nanoClock;
@@ -31,7 +38,7 @@ public final class LogFlusher
     private volatile long flushedPosition;
     private long flushCount;
 
-    public LogFlusher(final CommitLog log, final StoreHealth health, final LongSupplier committedPosition,
+    public LogFlusher(final LogSync log, final StoreHealth health, final LongSupplier committedPosition,
         final NanoClock nanoClock, final long timeoutNs, final boolean fsync, final long startPosition)
     {
         this.log = log;
