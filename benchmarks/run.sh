@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Runs a Rocklet benchmark suite and prints one line per figure: RESULT <name> <value> <unit>,
+# after a header naming the date, JDK, machine and (per figure) flush mode.
+#
+#   benchmarks/run.sh store [--quick]   the storage engine: scenarios + JMH, about 2-3 minutes
+#
+# A suite is a function named suite_<name> below; add `local`, `grpc`, ... the same way.
+#
+# Environment:
+#   ROCKLET_BENCH_DIR          where data files go (default /tmp); a real disk, not tmpfs
+#   ROCKLET_BENCH_JAVA_OPTS    heap/GC options of the scenario JVM (default: -Xms2g -Xmx2g -XX:+UseParallelGC)
+#   ROCKLET_BENCH_SKIP_BUILD=1 use the jar already in benchmarks/target
+#
+# Full logs (JMH report, store logs) go to benchmarks/target/bench-results/<suite>-<time>/.
+set -euo pipefail
+
+BENCH_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$BENCH_HOME")
+JAR="$BENCH_HOME/target/rocklet-benchmarks.jar"
+SUITES="store"
+
+usage()
+{
+    echo "usage: $0 <suite> [--quick]" >&2
+    echo "  suites: $SUITES" >&2
+    echo "  --quick: short runs to check the harness (figures are not meaningful)" >&2
+}
+
+# The JVM flags Chronicle needs on Java 17+, from the root pom (the one place they are listed).
+chronicle_flags()
+{
+    sed -n 's:.*<chronicle.jvm.flags>\(.*\)</chronicle.jvm.flags>.*:\1:p' "$ROOT/pom.xml"
+}
+
+# build <modules>: packages the modules quietly, offline first, online if a dependency is missing.
+build()
+{
+    if [[ "${ROCKLET_BENCH_SKIP_BUILD:-0}" == "1" && -f "$JAR" ]]; then
+        return 0
+    fi
+    (cd "$ROOT" && { mvn -q -o package -DskipTests -pl "$1" >/dev/null 2>&1 ||
+        mvn -q package -DskipTests -pl "$1"; })
+}
+
+# header <suite>: what the figures were measured on.
+header()
+{
+    local cpu ram fs
+    cpu=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+    ram=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
+    fs=$(df -PT "$DATA_DIR" | awk 'NR == 2 {printf "%s, %.0f GiB free", $2, $5 / 1048576}')
+    echo "# Rocklet benchmarks: suite=$1$([[ $QUICK == 1 ]] && echo ' (QUICK: harness check only)')"
+    echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    java -version 2>&1 | sed 's/^/# jdk: /'
+    echo "# machine: nproc=$(nproc), cpu=$cpu, ram=$ram, kernel=$(uname -r)"
+    echo "# data: $DATA_DIR ($fs)"
+    echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "# git: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "# jvm: $JAVA_OPTS $(chronicle_flags)"
+    echo "# logs: $LOG_DIR"
+}
+
+# run_java <log> <main class> <args...>: runs a benchmark main; stdout is the figures, stderr goes to <log>.
+run_java()
+{
+    local log=$1 main=$2
+    shift 2
+    local status=0
+    # shellcheck disable=SC2086,SC2046
+    java $(chronicle_flags) $JAVA_OPTS -Dchronicle.analytics.disable=true -cp "$JAR" "$main" "$@" 2>"$log" ||
+        status=$?
+    if [[ $status != 0 ]]; then
+        echo "# $main exited with status $status; last lines of $log:"
+        tail -n 20 "$log" | sed 's/^/#   /'
+    fi
+    return $status
+}
+
+suite_store()
+{
+    local scenario_args=() jmh_args=() status=0
+    if [[ $QUICK == 1 ]]; then
+        scenario_args=(--warmup-ms 300 --measure-ms 700 --sync-warmup-ms 200 --sync-measure-ms 500
+            --read-messages 1000000 --recovery-bytes 1100000000)
+        jmh_args=(--warmup 1 --iterations 1)
+    fi
+    build api,core-store,benchmarks
+    header store
+    run_java "$LOG_DIR/store-scenarios.log" io.rocklet.benchmarks.store.StoreScenarios \
+        --dir "$DATA_DIR" "${scenario_args[@]}" || status=1
+    run_java "$LOG_DIR/jmh-stderr.log" io.rocklet.benchmarks.jmh.JmhSuite \
+        --dir "$DATA_DIR" --log-dir "$LOG_DIR" "${jmh_args[@]}" || status=1
+    return $status
+}
+
+main()
+{
+    local suite=$1 start status=0
+    start=$(date +%s)
+    "suite_$suite" || status=$?
+    echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "# suite $suite took $(( $(date +%s) - start )) s, status $status"
+    return $status
+}
+
+SUITE=${1:-}
+QUICK=0
+if [[ ${2:-} == "--quick" ]]; then
+    QUICK=1
+elif [[ -n ${2:-} ]]; then
+    usage
+    exit 2
+fi
+if [[ -z $SUITE ]] || ! declare -F "suite_$SUITE" >/dev/null; then
+    usage
+    exit 2
+fi
+
+JAVA_OPTS=${ROCKLET_BENCH_JAVA_OPTS:--Xms2g -Xmx2g -XX:+UseParallelGC}
+BASE_DIR=${ROCKLET_BENCH_DIR:-/tmp}
+mkdir -p "$BASE_DIR"
+if [[ $(stat -f -c %T "$BASE_DIR") == "tmpfs" ]]; then
+    echo "warning: $BASE_DIR is tmpfs; page faults there are slow and nothing reaches a disk" >&2
+fi
+DATA_DIR=$(mktemp -d "$BASE_DIR/rocklet-bench.XXXXXX")
+trap 'rm -rf "$DATA_DIR"' EXIT
+LOG_DIR="$BENCH_HOME/target/bench-results/$SUITE-$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$LOG_DIR"
+
+set +e
+main "$SUITE" | tee "$LOG_DIR/results.txt"
+exit "${PIPESTATUS[0]}"
