@@ -40,6 +40,8 @@ import java.time.Duration;
  * @param retentionCheckInterval     how often retention runs (default 10 s).
  * @param dispatchRingBytes          capacity of the ring between appenders and the dispatcher (default 4 MiB).
  * @param busyTimeout                how long an append waits for ring space before a BUSY error (default 1 s).
+ * @param populateAheadBytes         the housekeeper faults in this much of the log ahead of the writer, so that
+ *                                   appends do not stop for page allocation (default 32 MiB; 0 disables).
  * @param threadingMode              how agents run (default DEDICATED).
  * @param clock                      wall clock for store timestamps and retention.
  * @param nanoClock                  monotonic clock for timeouts.
@@ -70,6 +72,7 @@ public record StoreConfig(
     Duration retentionCheckInterval,
     int dispatchRingBytes,
     Duration busyTimeout,
+    long populateAheadBytes,
     ThreadingMode threadingMode,
     EpochClock clock,
     NanoClock nanoClock,
@@ -90,7 +93,7 @@ public record StoreConfig(
 
     /**
      * @return a builder for a store in a new temporary directory, deleted on close: 8 MiB segments,
-     *     small consume-queue and index files, no fsync, no preallocation.
+     *     small consume-queue and index files, no fsync, no preallocation, no page pre-population.
      */
     public static Builder ephemeralBuilder()
     {
@@ -100,7 +103,8 @@ public record StoreConfig(
             .indexSlotsPerFile(16_384)
             .indexEntriesPerFile(65_536)
             .fsync(false)
-            .preallocate(false);
+            .preallocate(false)
+            .populateAheadBytes(0);
     }
 
     /**
@@ -130,6 +134,7 @@ public record StoreConfig(
         b.retentionCheckInterval = retentionCheckInterval;
         b.dispatchRingBytes = dispatchRingBytes;
         b.busyTimeout = busyTimeout;
+        b.populateAheadBytes = populateAheadBytes;
         b.threadingMode = threadingMode;
         b.clock = clock;
         b.nanoClock = nanoClock;
@@ -166,6 +171,7 @@ public record StoreConfig(
         private Duration retentionCheckInterval = Duration.ofSeconds(10);
         private int dispatchRingBytes = 4 * 1024 * 1024;
         private Duration busyTimeout = Duration.ofSeconds(1);
+        private long populateAheadBytes = 32L * 1024 * 1024;
         private ThreadingMode threadingMode = ThreadingMode.DEDICATED;
         private EpochClock clock = SystemEpochClock.INSTANCE;
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
@@ -301,6 +307,12 @@ public record StoreConfig(
             return this;
         }
 
+        public Builder populateAheadBytes(final long bytes)
+        {
+            this.populateAheadBytes = bytes;
+            return this;
+        }
+
         public Builder threadingMode(final ThreadingMode mode)
         {
             this.threadingMode = mode;
@@ -372,6 +384,7 @@ public record StoreConfig(
             check(dispatchRingBytes >= 4096 && Integer.bitCount(dispatchRingBytes) == 1, "dispatchRingBytes",
                 dispatchRingBytes, "a power of two >= 4096");
             checkPositive(busyTimeout, "busyTimeout");
+            check(populateAheadBytes >= 0, "populateAheadBytes", populateAheadBytes, ">= 0");
             checkNotNull(threadingMode, "threadingMode");
             checkNotNull(clock, "clock");
             checkNotNull(nanoClock, "nanoClock");
@@ -381,7 +394,7 @@ public record StoreConfig(
                 indexSlotsPerFile, indexEntriesPerFile, flushMode, flushInterval, flushMinDirtyPages,
                 flushThoroughInterval, checkpointInterval, syncFlushTimeout, fsync, preallocate, maxBodyBytes,
                 maxPropertiesBytes, fileReservedTime, diskCleanRatio, diskForceCleanRatio, diskFullRatio,
-                retentionCheckInterval, dispatchRingBytes, busyTimeout, threadingMode, clock, nanoClock,
+                retentionCheckInterval, dispatchRingBytes, busyTimeout, populateAheadBytes, threadingMode, clock, nanoClock,
                 diskUsageProbe, arrivalListener);
         }
 

@@ -22,6 +22,7 @@ public final class Housekeeper implements Agent
 {
     private static final Logger LOG = LoggerFactory.getLogger(Housekeeper.class);
     private static final long PAGE_SIZE = 4096;
+    private static final int POPULATE_CHUNK_BYTES = 1 << 20;
 
     private final EpochClock clock;
     private final LogFlusher flusher;
@@ -36,6 +37,7 @@ public final class Housekeeper implements Agent
     private final long flushThoroughIntervalMs;
     private final long checkpointIntervalMs;
     private final long retentionIntervalMs;
+    private final long populateAheadBytes;
     private long nextFlushMs;
     private long lastFlushMs;
     private long nextCheckpointMs;
@@ -58,6 +60,7 @@ public final class Housekeeper implements Agent
         this.flushThoroughIntervalMs = config.flushThoroughInterval().toMillis();
         this.checkpointIntervalMs = config.checkpointInterval().toMillis();
         this.retentionIntervalMs = config.retentionCheckInterval().toMillis();
+        this.populateAheadBytes = config.populateAheadBytes();
         final long now = clock.time();
         this.lastFlushMs = now;
         this.nextFlushMs = now + flushIntervalMs;
@@ -69,7 +72,8 @@ public final class Housekeeper implements Agent
     public int doWork()
     {
         final long now = clock.time();
-        return flushIfDue(now) + checkpointIfDue(now) + retainIfDue(now) + prepareNextSegment(now);
+        return flushIfDue(now) + checkpointIfDue(now) + retainIfDue(now) + prepareNextSegment(now) +
+            populateAhead();
     }
 
     @Override
@@ -136,6 +140,15 @@ public final class Housekeeper implements Agent
             LOG.warn("retention pass failed: error={}", e.toString(), e);
             return 0;
         }
+    }
+
+    private int populateAhead()
+    {
+        if (populateAheadBytes == 0 || health.isFenced())
+        {
+            return 0;
+        }
+        return log.populateAhead(committedPosition.getAsLong(), populateAheadBytes, POPULATE_CHUNK_BYTES) ? 1 : 0;
     }
 
     private int prepareNextSegment(final long now)

@@ -72,6 +72,7 @@ public final class StoreWriter
         this.writePosition = writePosition;
         this.committedPosition = writePosition;
         this.lastStoreTimestampMs = lastStoreTimestampMs;
+        this.active = activeSegment(); // map it now: the first append should not pay for it
     }
 
     /**

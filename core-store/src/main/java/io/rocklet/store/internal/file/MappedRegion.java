@@ -33,6 +33,8 @@ public final class MappedRegion
 {
     private static final long PAGE_SIZE = 4096;
     private static final int MS_SYNC = 4;
+    private static final int MADV_POPULATE_WRITE = 23;
+    private static volatile boolean populateSupported = true;
     private static final Logger LOG = LoggerFactory.getLogger(MappedRegion.class);
 
     private final Path path;
@@ -164,6 +166,35 @@ public final class MappedRegion
     public void syncAll()
     {
         msync(0, size);
+    }
+
+    /**
+     * Faults in the pages of [from, to) for writing without changing their content (Linux 5.14+
+     * {@code MADV_POPULATE_WRITE}), so that a writer reaching them later does not stop to have them
+     * allocated and zeroed. Safe while another thread writes the same pages.
+     *
+     * @return false when the kernel does not support it (then it is never tried again).
+     */
+    public boolean populate(final long from, final long to)
+    {
+        if (!populateSupported)
+        {
+            return false;
+        }
+        final long start = from & -PAGE_SIZE;
+        final long end = Math.min((to + PAGE_SIZE - 1) & -PAGE_SIZE, (size + PAGE_SIZE - 1) & -PAGE_SIZE);
+        if (end <= start)
+        {
+            return true;
+        }
+        if (PosixAPI.posix().madvise(buffer.addressOffset() + start, end - start, MADV_POPULATE_WRITE) != 0)
+        {
+            populateSupported = false;
+            LOG.info("page pre-population unavailable, writers will fault pages in themselves: error={}",
+                PosixAPI.posix().lastErrorStr());
+            return false;
+        }
+        return true;
     }
 
     private void msync(final long start, final long end)

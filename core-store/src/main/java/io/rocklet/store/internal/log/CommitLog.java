@@ -33,6 +33,7 @@ public final class CommitLog implements AutoCloseable
     private final Object createLock = new Object();
     private volatile LogSegment[] segments = NONE;
     private LogSegment spare;
+    private long populatedPosition;
 
     public CommitLog(final Path storeDirectory, final int segmentSize, final boolean preallocate)
     {
@@ -158,6 +159,45 @@ public final class CommitLog implements AutoCloseable
                 return false;
             }
             spare = map(last.endOffset());
+            return true;
+        }
+    }
+
+    /**
+     * Faults in the next {@code chunkBytes} of pages ahead of the writer, up to {@code aheadBytes}
+     * beyond {@code writePosition}, in the active segment or the prepared spare. Called by the
+     * housekeeper; moves page allocation and zeroing off the append path.
+     *
+     * @return true when pages were populated.
+     */
+    public boolean populateAhead(final long writePosition, final long aheadBytes, final int chunkBytes)
+    {
+        if (populatedPosition < writePosition)
+        {
+            populatedPosition = writePosition;
+        }
+        if (populatedPosition - writePosition >= aheadBytes)
+        {
+            return false;
+        }
+        synchronized (createLock)
+        {
+            LogSegment segment = segmentFor(populatedPosition);
+            if (segment == null && spare != null && spare.baseOffset() == populatedPosition)
+            {
+                segment = spare;
+            }
+            if (segment == null)
+            {
+                return false;
+            }
+            final long from = populatedPosition - segment.baseOffset();
+            final long to = Math.min(segment.size(), from + chunkBytes);
+            if (!segment.region().populate(from, to))
+            {
+                return false;
+            }
+            populatedPosition = segment.baseOffset() + to;
             return true;
         }
     }
