@@ -38,6 +38,16 @@ public record Message(String topic, String tag, List<String> keys, Map<String, S
         {
             throw new InvalidArgumentException("illegal tag: topic=" + topic + ", tag=" + tag + " contains '||'");
         }
+        if (keys != null)
+        {
+            for (final String key : keys)
+            {
+                if (key == null)
+                {
+                    throw new InvalidArgumentException("illegal key: topic=" + topic + ", key=null");
+                }
+            }
+        }
         keys = keys == null ? List.of() : List.copyOf(keys);
         for (final String key : keys)
         {
@@ -45,6 +55,17 @@ public record Message(String topic, String tag, List<String> keys, Map<String, S
             {
                 throw new InvalidArgumentException("illegal key: topic=" + topic + ", keyLength=" + key.length() +
                     ", allowedLength=1.." + Limits.MAX_KEY_LENGTH);
+            }
+        }
+        if (properties != null)
+        {
+            for (final Map.Entry<String, String> property : properties.entrySet())
+            {
+                if (property.getKey() == null || property.getValue() == null)
+                {
+                    throw new InvalidArgumentException("illegal property: topic=" + topic + ", name=" +
+                        property.getKey() + ", value=" + property.getValue() + " (neither may be null)");
+                }
             }
         }
         properties = properties == null ? Map.of() : Map.copyOf(properties);

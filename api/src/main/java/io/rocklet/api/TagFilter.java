@@ -37,7 +37,7 @@ public final class TagFilter
             return ALL;
         }
         final Set<String> tags = new LinkedHashSet<>();
-        for (final String part : expression.split("\\|\\|"))
+        for (final String part : expression.split("\\|\\|", -1))
         {
             final String tag = part.trim();
             if (tag.isEmpty())

@@ -60,7 +60,7 @@ public interface MessageStore extends AutoCloseable
 
     /**
      * @return messages of {@code topic} carrying {@code key}, stored within [{@code beginMs}, {@code endMs}], in
-     *     log order, at most {@code maxCount}.
+     *     log order, at most {@code maxCount} (the newest ones when more match).
      */
     List<StoredMessage> messagesByKey(String topic, String key, long beginMs, long endMs, int maxCount);
 

@@ -1,5 +1,6 @@
 package io.rocklet.store.internal;
 
+import io.rocklet.api.RockletException;
 import io.rocklet.store.FlushMode;
 import io.rocklet.store.StoreConfig;
 import io.rocklet.store.internal.flush.Checkpointer;
@@ -119,6 +120,12 @@ public final class Housekeeper implements Agent
         }
         catch (final RuntimeException e)
         {
+            if (e instanceof RockletException rocklet && rocklet.retriable())
+            {
+                // a flush that did not end in time (FLUSH_TIMEOUT) is slow, not failed: retry at the next interval
+                LOG.warn("checkpoint postponed: error={}", e.toString());
+                return 0;
+            }
             health.fence(e);
             return 0;
         }

@@ -19,6 +19,7 @@ import io.rocklet.store.internal.queue.TopicTable;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -188,15 +189,14 @@ public final class StoreReader
         {
             return List.of();
         }
-        final long[] candidates = keyIndex.query(topic, key, beginMs, endMs, maxCount + 64);
+        final long[] candidates = keyIndex.query(topic, key, beginMs, endMs,
+            (int)Math.min(maxCount + 64L, Integer.MAX_VALUE));
         final List<StoredMessage> found = new ArrayList<>();
         final long limit = dispatchedPosition.getAsLong();
-        for (final long logOffset : candidates)
+        // the candidates are the newest matches, ascending: take the newest maxCount, then restore log order
+        for (int i = candidates.length - 1; i >= 0 && found.size() < maxCount; i--)
         {
-            if (found.size() >= maxCount)
-            {
-                break;
-            }
+            final long logOffset = candidates[i];
             final StoredMessage message = logOffset < limit ? recordAt(logOffset) : null;
             if (message != null && message.topic().equals(topic) && message.keys().contains(key) &&
                 message.storeTimestampMs() >= beginMs && message.storeTimestampMs() <= endMs)
@@ -204,6 +204,7 @@ public final class StoreReader
                 found.add(message);
             }
         }
+        Collections.reverse(found);
         return found;
     }
 
@@ -286,6 +287,10 @@ public final class StoreReader
 
     private ConsumeQueue consumeQueue(final String topic, final int queueId)
     {
+        if (topic == null)
+        {
+            throw new InvalidArgumentException("illegal queue: topic=null, queueId=" + queueId);
+        }
         final TopicState state = topics.get(topic);
         final QueueState queue = state == null ? null : state.queue(queueId);
         return queue == null ? null : queue.consumeQueue();

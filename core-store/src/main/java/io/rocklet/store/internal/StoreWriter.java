@@ -91,7 +91,6 @@ public final class StoreWriter
     public long append(final AppendRequest request, final AppendReceipt receipt)
     {
         final Message message = request.message();
-        final TopicState topic = topics.getOrCreate(message.topic());
         final long logOffset;
         final long queueOffset;
         final long storeTimestamp;
@@ -100,11 +99,14 @@ public final class StoreWriter
         try
         {
             health.checkWritable();
-            length = encoder.measure(request, topic.nameBytes().length);
-            final QueueState queue = topic.getOrCreateQueue(request.queueId());
+            // topics are ASCII (Message validated the name): characters and bytes are one
+            length = encoder.measure(request, message.topic().length());
             final int slot = ring.claim();
             try
             {
+                // created only once the append cannot be refused, so that a rejected one leaves nothing behind
+                final TopicState topic = topics.getOrCreate(message.topic());
+                final QueueState queue = topic.getOrCreateQueue(request.queueId());
                 LogSegment segment = activeSegment();
                 long position = writePosition;
                 int index = (int)(position - segment.baseOffset());

@@ -93,7 +93,9 @@ public final class DispatchRing
      */
     public int read(final MessageHandler handler, final int limit)
     {
-        return ring.read(handler, limit);
+        final int read = ring.read(handler, limit);
+        // one ring read stops at the end of the buffer: after a wrap it may have consumed only the padding
+        return read < limit && hasEvents() ? read + ring.read(handler, limit - read) : read;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.rocklet.store.internal.index;
 
+import io.rocklet.api.ErrorCode;
+import io.rocklet.api.StorageException;
 import io.rocklet.store.internal.file.FileNames;
 import io.rocklet.store.internal.file.MappedRegion;
 import org.agrona.DirectBuffer;
@@ -8,7 +10,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,11 +65,13 @@ public final class KeyIndex implements AutoCloseable
         for (final long base : FileNames.list(directory))
         {
             final Path path = directory.resolve(FileNames.name(base));
+            // files are created at full size: a shorter one was cut and has lost entries (or its header)
+            final boolean truncated = fileSize(path) < fileBytes;
             final MappedRegion region = MappedRegion.map(path, (int)fileBytes, false);
-            final IndexFile file = IndexFile.open(base, region, slotCount, entryCapacity);
+            final IndexFile file = truncated ? null : IndexFile.open(base, region, slotCount, entryCapacity);
             if (file == null)
             {
-                LOG.warn("deleting damaged index file: file={}", path);
+                LOG.warn("deleting damaged index file: file={}, truncated={}", path, truncated);
                 region.releaseAndDelete();
                 damaged.add(base);
             }
@@ -76,6 +82,18 @@ public final class KeyIndex implements AutoCloseable
         }
         files = loaded.toArray(NONE);
         return damaged;
+    }
+
+    private static long fileSize(final Path path)
+    {
+        try
+        {
+            return Files.size(path);
+        }
+        catch (final IOException e)
+        {
+            throw new StorageException(ErrorCode.IO_ERROR, "cannot read index file size: file=" + path, e);
+        }
     }
 
     /**

@@ -140,8 +140,17 @@ final class QueueLoader
         final MappedRegion[] kept = java.util.Arrays.copyOf(regions, keep);
         final long min = firstAtOrAfter(kept, first, max, cq.entriesPerFile(), log.minOffset());
         cq.restore(first, kept, min, max);
-        return max == first || min == max ||
-            (entryMatchesLog(queue, kept, first, max - 1) && entryMatchesLog(queue, kept, first, min));
+        // the first and last readable entry of every file: a file truncated or zeroed by hand shows there
+        for (long fileStart = first; fileStart < max; fileStart += cq.entriesPerFile())
+        {
+            final long low = Math.max(fileStart, min);
+            final long high = Math.min(fileStart + cq.entriesPerFile(), max) - 1;
+            if (low <= high && !(entryMatchesLog(queue, kept, first, low) && entryMatchesLog(queue, kept, first, high)))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Binary search for the first entry that is empty or at/after the checkpoint (entries before form a prefix). */
