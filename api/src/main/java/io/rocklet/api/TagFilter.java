@@ -91,7 +91,7 @@ public final class TagFilter
      */
     public boolean matches(final String tag)
     {
-        return sortedCodes.length == 0 || tags.contains(tag);
+        return sortedCodes.length == 0 || tags.contains(tag == null ? "" : tag);
     }
 
     /**

@@ -79,7 +79,7 @@ public final class StoreReader
         final List<StoredMessage> messages = new ArrayList<>(Math.min(maxCount, 64));
         final Cursor cursor = new Cursor();
         long next = offset;
-        int bytes = 0;
+        long bytes = 0;
         int scanned = 0;
         try
         {

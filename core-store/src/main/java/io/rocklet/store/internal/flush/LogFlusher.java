@@ -157,7 +157,8 @@ public final class LogFlusher
         catch (final RuntimeException e)
         {
             health.fence(e);
-            throw e;
+            throw new StorageException(ErrorCode.STORE_FENCED, "flush failed, store fenced: from=" + from + ", to=" +
+                target + ", cause=" + e, e);
         }
         finally
         {

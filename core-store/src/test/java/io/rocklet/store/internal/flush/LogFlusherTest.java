@@ -85,7 +85,8 @@ class LogFlusherTest
 
         final StorageException first = assertThrows(StorageException.class, () -> flusher.awaitDurable(100));
 
-        assertSame(ioError, first, "the leader sees the failure itself");
+        assertEquals(ErrorCode.STORE_FENCED, first.errorCode(), "the leader sees the store fenced");
+        assertSame(ioError, first.getCause(), "with the failure as the cause");
         assertTrue(health.isFenced(), "fenced");
         assertSame(ioError, health.fenceCause());
         assertEquals(0, flusher.flushedPosition(), "nothing became durable");
