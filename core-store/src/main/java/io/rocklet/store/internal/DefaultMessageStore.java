@@ -132,6 +132,11 @@ public final class DefaultMessageStore implements MessageStore
                 config.preallocate());
             final Recovery.Result recovered = new Recovery(log, topics, keyIndex, new DispatchApplier(log, keyIndex),
                 config.nanoClock()).run(cleanShutdown, checkpoint);
+            if (checkpoint != null && checkpoint.position() > recovered.writePosition())
+            {
+                // the log lost records the checkpoint vouches for: a crash before the next checkpoint must not trust it
+                Files.deleteIfExists(directory.resolve(Checkpoint.FILE));
+            }
             final DefaultMessageStore store = new DefaultMessageStore(config, directory, lock, log, topics, keyIndex,
                 meta, recovered);
             store.agents.start();

@@ -256,6 +256,13 @@ public final class MappedRegion
     {
         store.release(owner);
         mappedFile.releaseLast();
+        if (store.refCount() > 0)
+        {
+            // the mapped file keeps its own reference to the store (it drops it only with -DmappedFile.retain):
+            // without this the mapping stays until the JVM exits, and a JVM that opens stores again and again
+            // runs out of map areas
+            store.release(mappedFile);
+        }
         if (deleteOnRelease)
         {
             try

@@ -82,7 +82,10 @@ final class LogScanner
         return new Outcome(position, records, "");
     }
 
-    private String check(final LogSegment segment, final int index, final int length, final int magic,
+    /**
+     * @return why the record at {@code index} of {@code segment} is not intact, or null when it is.
+     */
+    String check(final LogSegment segment, final int index, final int length, final int magic,
         final long position)
     {
         if (magic != RECORD_MAGIC)

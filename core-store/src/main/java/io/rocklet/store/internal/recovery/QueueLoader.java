@@ -19,8 +19,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -38,6 +40,7 @@ final class QueueLoader
     private final TopicTable topics;
     private final CommitLog log;
     private final RecordView view = new RecordView();
+    private final LogScanner scanner = new LogScanner();
 
     QueueLoader(final TopicTable topics, final CommitLog log)
     {
@@ -53,6 +56,7 @@ final class QueueLoader
     Set<QueueState> load(final Checkpoint checkpoint, final long position)
     {
         final Set<QueueState> damaged = new LinkedHashSet<>();
+        final Map<QueueState, Long> onDisk = new HashMap<>();
         for (final Path topicDirectory : list(topics.directory()))
         {
             final String topicName = topicDirectory.getFileName().toString();
@@ -71,7 +75,7 @@ final class QueueLoader
                     continue;
                 }
                 final QueueState queue = topic.getOrCreateQueue(queueId);
-                if (!loadQueue(queue, position))
+                if (!loadQueue(queue, position, onDisk))
                 {
                     damaged.add(queue);
                 }
@@ -82,10 +86,13 @@ final class QueueLoader
             for (final Checkpoint.QueueMark mark : checkpoint.queues())
             {
                 final QueueState queue = topics.getOrCreate(mark.topic()).getOrCreateQueue(mark.queueId());
-                if (queue.consumeQueue().maxOffset() < mark.nextOffset())
+                // compare what was on disk, not what is left after the cut at the checkpoint position: the
+                // marks are taken while the dispatcher runs, so they may count entries at or past the position
+                final long found = onDisk.getOrDefault(queue, queue.consumeQueue().maxOffset());
+                if (found < mark.nextOffset())
                 {
                     LOG.warn("consume queue shorter than the checkpoint says: queue={}, maxOffset={}, checkpointOffset={}",
-                        queue, queue.consumeQueue().maxOffset(), mark.nextOffset());
+                        queue, found, mark.nextOffset());
                     damaged.add(queue);
                 }
             }
@@ -93,7 +100,7 @@ final class QueueLoader
         return damaged;
     }
 
-    private boolean loadQueue(final QueueState queue, final long position)
+    private boolean loadQueue(final QueueState queue, final long position, final Map<QueueState, Long> onDisk)
     {
         final ConsumeQueue cq = queue.consumeQueue();
         final long[] firsts = FileNames.list(cq.directory());
@@ -130,6 +137,7 @@ final class QueueLoader
         }
         final long first = firsts[0];
         final long end = first + (long)regions.length * cq.entriesPerFile();
+        onDisk.put(queue, firstInvalid(regions, first, end, cq.entriesPerFile(), Long.MAX_VALUE));
         final long max = firstInvalid(regions, first, end, cq.entriesPerFile(), position);
         cutAfter(regions, first, cq.entriesPerFile(), max);
         final int keep = max == first ? 1 : (int)((max - 1 - first) / cq.entriesPerFile()) + 1;
@@ -227,10 +235,13 @@ final class QueueLoader
                 queueOffset, logOffset);
             return false;
         }
-        view.wrap(segment.buffer(), (int)(logOffset - segment.baseOffset()));
+        final int recordIndex = (int)(logOffset - segment.baseOffset());
+        view.wrap(segment.buffer(), recordIndex);
+        // the CRC too: a record cut short (file truncated) keeps a header that matches
         final boolean matches = view.magic() == RecordDescriptor.RECORD_MAGIC && view.length() == size &&
             view.queueId() == queue.queueId() && view.queueOffset() == queueOffset &&
-            view.topicEquals(queue.topic().nameBytes());
+            view.topicEquals(queue.topic().nameBytes()) &&
+            scanner.check(segment, recordIndex, size, view.magic(), logOffset) == null;
         if (!matches)
         {
             LOG.warn("consume queue entry disagrees with the log: queue={}, queueOffset={}, logOffset={}", queue,

@@ -43,6 +43,7 @@ public final class Recovery
     private final DispatchApplier applier;
     private final NanoClock nanoClock;
     private final LogScanner scanner = new LogScanner();
+    private String damageBelowCheckpoint = "";
 
     /**
      * @param writePosition        where the next record goes.
@@ -80,7 +81,12 @@ public final class Recovery
         final List<Long> damagedIndexFiles = loadIndex(cleanShutdown, checkpoint);
         if (!damagedQueues.isEmpty() || !damagedIndexFiles.isEmpty())
         {
-            rebuild(min, position, damagedQueues, indexRanges(damagedIndexFiles, checkpoint, position), checkpoint);
+            final long reached = rebuild(min, position, damagedQueues,
+                indexRanges(damagedIndexFiles, checkpoint, position), checkpoint);
+            if (reached < position)
+            {
+                return recoverFromLogStart(cleanShutdown, position, reached);
+            }
         }
 
         final TailDispatch tail = new TailDispatch();
@@ -90,7 +96,8 @@ public final class Recovery
         final LogSegment endSegment = log.segmentFor(end);
         if (dropped[1] > 0 || (endSegment != null && endSegment != log.lastSegment()))
         {
-            dropped[1] += log.truncate(end);
+            // measureTail counted the bytes of later segments already; their file size is not data
+            log.truncate(end);
         }
         final Set<QueueState> rebuiltQueues = new LinkedHashSet<>(damagedQueues);
         if (!tail.lateDamaged.isEmpty())
@@ -108,11 +115,37 @@ public final class Recovery
 
         final long lastStoreTimestamp = Math.max(tail.lastStoreTimestampMs,
             checkpoint == null ? 0L : checkpoint.lastStoreTimestampMs());
+        // the scan stops quietly at a zero header; data behind the zeros means the log was cut for a reason
+        final String problem = !outcome.problem().isEmpty() ? outcome.problem() :
+            dropped[1] > 0 ? "zeros followed by data at offset " + end : damageBelowCheckpoint;
         final RecoveryReport report = new RecoveryReport(cleanShutdown, position, end, outcome.records(), dropped[1],
-            dropped[0], outcome.problem(), rebuiltQueues.stream().map(QueueState::toString).toList(),
+            dropped[0], problem, rebuiltQueues.stream().map(QueueState::toString).toList(),
             damagedIndexFiles, TimeUnit.NANOSECONDS.toMillis(nanoClock.nanoTime() - started));
         logReport(report);
         return new Result(end, lastStoreTimestamp, report);
+    }
+
+    /**
+     * The log does not hold intact records up to the checkpoint (a file was truncated or damaged), so
+     * nothing built from the checkpoint can be trusted: drop the consume queues and recover as after a
+     * crash without a checkpoint, cutting the log where its intact records end. Resuming at the
+     * checkpoint instead would leave a hole in the log that ends every later full scan.
+     */
+    private Result recoverFromLogStart(final boolean cleanShutdown, final long checkpointPosition, final long reached)
+    {
+        LOG.error("log damaged below the checkpoint, recovering from the start of the log: checkpoint={}, " +
+            "intactUpTo={}", checkpointPosition, reached);
+        for (final TopicState topic : topics.all())
+        {
+            for (final QueueState queue : topic.queues())
+            {
+                queue.consumeQueue().reset(0);
+            }
+        }
+        index.close();
+        damageBelowCheckpoint = "log damaged at offset " + reached + ", below the checkpoint at " +
+            checkpointPosition;
+        return run(cleanShutdown, null);
     }
 
     private List<Long> loadIndex(final boolean cleanShutdown, final Checkpoint checkpoint)
@@ -165,8 +198,10 @@ public final class Recovery
 
     /**
      * Rebuilds the given consume queues and key-index ranges from the log records in [from, to).
+     *
+     * @return where the scan stopped: {@code to}, or before it where the log is damaged.
      */
-    private void rebuild(final long from, final long to, final Set<QueueState> queues, final List<long[]> indexRanges,
+    private long rebuild(final long from, final long to, final Set<QueueState> queues, final List<long[]> indexRanges,
         final Checkpoint checkpoint)
     {
         final Set<QueueState> started = new LinkedHashSet<>();
@@ -197,11 +232,6 @@ public final class Recovery
                 applier.indexKeys(topic.nameBytes(), logOffset, record.storeTimestampMs(), record.keyCount());
             }
         });
-        if (!outcome.problem().isEmpty() && outcome.endPosition() < to)
-        {
-            LOG.error("log damaged below the checkpoint, rebuild stopped early: problem={}, at={}", outcome.problem(),
-                outcome.endPosition());
-        }
         final Map<String, Long> marks = new HashMap<>();
         if (checkpoint != null)
         {
@@ -214,6 +244,7 @@ public final class Recovery
                 queue.consumeQueue().reset(marks.getOrDefault(queue.toString(), 0L));
             }
         }
+        return outcome.endPosition();
     }
 
     private static boolean inRanges(final List<long[]> ranges, final long logOffset)
