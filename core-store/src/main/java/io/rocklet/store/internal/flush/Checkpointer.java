@@ -27,6 +27,8 @@ public final class Checkpointer
     private final LongSupplier dispatchedStoreTimestamp;
     private final boolean fsync;
     private volatile long position = -1;
+    private List<Checkpoint.QueueMark> lastMarks = List.of();
+    private List<Long> lastIndexFiles = List.of();
 
     public Checkpointer(final Path directory, final TopicTable topics, final KeyIndex keyIndex, final LogFlusher flusher,
         final LongSupplier dispatchedPosition, final LongSupplier dispatchedStoreTimestamp, final boolean fsync)
@@ -49,7 +51,8 @@ public final class Checkpointer
     }
 
     /**
-     * Writes a checkpoint if the dispatched position moved since the last one.
+     * Writes a checkpoint if the dispatched position, a queue's bounds or the index files changed since
+     * the last one.
      *
      * @return true when one was written.
      */
@@ -61,12 +64,18 @@ public final class Checkpointer
         {
             for (final QueueState queue : topic.queues())
             {
-                marks.add(new Checkpoint.QueueMark(topic.name(), queue.queueId(), queue.consumeQueue().maxOffset()));
+                marks.add(new Checkpoint.QueueMark(topic.name(), queue.queueId(), queue.consumeQueue().minOffset(),
+                    queue.consumeQueue().maxOffset()));
             }
         }
         final long storeTimestamp = dispatchedStoreTimestamp.getAsLong();
         final long target = dispatchedPosition.getAsLong();
-        if (target == position)
+        final List<Long> indexFiles = new ArrayList<>();
+        for (final IndexFile file : keyIndex.files())
+        {
+            indexFiles.add(file.baseLogOffset());
+        }
+        if (target == position && marks.equals(lastMarks) && indexFiles.equals(lastIndexFiles))
         {
             return false;
         }
@@ -82,13 +91,10 @@ public final class Checkpointer
             keyIndex.sync();
             flusher.awaitDurable(target);
         }
-        final List<Long> indexFiles = new ArrayList<>();
-        for (final IndexFile file : keyIndex.files())
-        {
-            indexFiles.add(file.baseLogOffset());
-        }
         new Checkpoint(target, storeTimestamp, marks, indexFiles).write(directory, fsync);
         position = target;
+        lastMarks = marks;
+        lastIndexFiles = indexFiles;
         return true;
     }
 }

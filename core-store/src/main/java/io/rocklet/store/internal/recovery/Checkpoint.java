@@ -25,9 +25,9 @@ import java.util.zip.CRC32C;
  *
  * <p>File format (little-endian), replaced atomically (write, sync, rename):
  * <pre>
- *  0  4  magic "RKCP"      4  4  version 1
+ *  0  4  magic "RKCP"      4  4  version 2
  *  8  8  log position     16  8  store timestamp of the last record below it, ms
- * 24  4  queue count, then per queue: [u8 topic length][topic][i32 queue id][i64 next offset]
+ * 24  4  queue count, then per queue: [u8 topic length][topic][i32 queue id][i64 min offset][i64 next offset]
  *     4  index file count, then per file: [i64 first log offset]
  *     4  CRC32C of everything before
  * </pre>
@@ -42,14 +42,15 @@ public record Checkpoint(long position, long lastStoreTimestampMs, List<QueueMar
     public static final String FILE = "checkpoint";
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoint.class);
     private static final int MAGIC = 0x524B4350;
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     /**
      * @param topic      the topic.
      * @param queueId    the queue.
+     * @param minOffset  the queue's min offset when the checkpoint was taken.
      * @param nextOffset the queue's max offset when the checkpoint was taken.
      */
-    public record QueueMark(String topic, int queueId, long nextOffset)
+    public record QueueMark(String topic, int queueId, long minOffset, long nextOffset)
     {
     }
 
@@ -94,7 +95,8 @@ public record Checkpoint(long position, long lastStoreTimestampMs, List<QueueMar
             {
                 final byte[] topic = new byte[buffer.get() & 0xFF];
                 buffer.get(topic);
-                queues.add(new QueueMark(new String(topic, StandardCharsets.US_ASCII), buffer.getInt(), buffer.getLong()));
+                queues.add(new QueueMark(new String(topic, StandardCharsets.US_ASCII), buffer.getInt(), buffer.getLong(),
+                    buffer.getLong()));
             }
             final int indexCount = buffer.getInt();
             final List<Long> indexFiles = new ArrayList<>(indexCount);
@@ -121,14 +123,15 @@ public record Checkpoint(long position, long lastStoreTimestampMs, List<QueueMar
         int size = 32 + 4 + 8 * indexFiles.size() + 4;
         for (final QueueMark queue : queues)
         {
-            size += 1 + queue.topic().length() + 4 + 8;
+            size += 1 + queue.topic().length() + 4 + 8 + 8;
         }
         final ByteBuffer buffer = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         buffer.putInt(MAGIC).putInt(VERSION).putLong(position).putLong(lastStoreTimestampMs).putInt(queues.size());
         for (final QueueMark queue : queues)
         {
             final byte[] topic = queue.topic().getBytes(StandardCharsets.US_ASCII);
-            buffer.put((byte)topic.length).put(topic).putInt(queue.queueId()).putLong(queue.nextOffset());
+            buffer.put((byte)topic.length).put(topic).putInt(queue.queueId()).putLong(queue.minOffset())
+                .putLong(queue.nextOffset());
         }
         buffer.putInt(indexFiles.size());
         for (final long base : indexFiles)

@@ -57,6 +57,7 @@ final class QueueLoader
     {
         final Set<QueueState> damaged = new LinkedHashSet<>();
         final Map<QueueState, Long> onDisk = new HashMap<>();
+        final Map<QueueState, Long> firstOnDisk = new HashMap<>();
         for (final Path topicDirectory : list(topics.directory()))
         {
             final String topicName = topicDirectory.getFileName().toString();
@@ -75,7 +76,7 @@ final class QueueLoader
                     continue;
                 }
                 final QueueState queue = topic.getOrCreateQueue(queueId);
-                if (!loadQueue(queue, position, onDisk))
+                if (!loadQueue(queue, position, onDisk, firstOnDisk))
                 {
                     damaged.add(queue);
                 }
@@ -95,12 +96,23 @@ final class QueueLoader
                         queue, found, mark.nextOffset());
                     damaged.add(queue);
                 }
+                // a first file starting above the recorded minimum was deleted: by retention after the checkpoint
+                // (the rebuild then finds the same entries) or by damage (the rebuild restores them)
+                final long first = firstOnDisk.getOrDefault(queue, mark.minOffset());
+                final int perFile = queue.consumeQueue().entriesPerFile();
+                if (first > mark.minOffset() - mark.minOffset() % perFile && mark.minOffset() < mark.nextOffset())
+                {
+                    LOG.warn("consume queue starts above the checkpoint's minimum: queue={}, firstFileOffset={}, " +
+                        "checkpointMinOffset={}", queue, first, mark.minOffset());
+                    damaged.add(queue);
+                }
             }
         }
         return damaged;
     }
 
-    private boolean loadQueue(final QueueState queue, final long position, final Map<QueueState, Long> onDisk)
+    private boolean loadQueue(final QueueState queue, final long position, final Map<QueueState, Long> onDisk,
+        final Map<QueueState, Long> firstOnDisk)
     {
         final ConsumeQueue cq = queue.consumeQueue();
         final long[] firsts = FileNames.list(cq.directory());
@@ -136,6 +148,7 @@ final class QueueLoader
             }
         }
         final long first = firsts[0];
+        firstOnDisk.put(queue, first);
         final long end = first + (long)regions.length * cq.entriesPerFile();
         onDisk.put(queue, firstInvalid(regions, first, end, cq.entriesPerFile(), Long.MAX_VALUE));
         final long max = firstInvalid(regions, first, end, cq.entriesPerFile(), position);

@@ -367,11 +367,6 @@ class CommitLogTest
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("Recovery does not handle a log cut below the checkpoint (damage by hand): it " +
-        "rebuilds the damaged queue up to the cut but keeps writing at the checkpoint, leaving a zero gap that a " +
-        "later full scan treats as the end of the log, dropping everything appended after the repair. Fixing it " +
-        "needs recovery to move the log end to the damage and cut every consume queue there (RocketMQ's " +
-        "truncateDirtyLogicFiles); ConsumeQueue has no truncate today.")
     void shouldKeepLaterAppendsWhenSegmentFileWasCutBelowTheCheckpoint() throws IOException
     {
         final List<AppendResult> results = new ArrayList<>();

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class CheckpointTest
 {
     private static final Checkpoint SAMPLE = new Checkpoint(123_456L, 1_700_000_000_000L,
-        List.of(new Checkpoint.QueueMark("orders", 0, 42), new Checkpoint.QueueMark("%RETRY%group-1", 65_535, 7)),
+        List.of(new Checkpoint.QueueMark("orders", 0, 3, 42), new Checkpoint.QueueMark("%RETRY%group-1", 65_535, 0, 7)),
         List.of(0L, 98_304L));
 
     @TempDir
