@@ -43,6 +43,13 @@ public interface MessageStore extends AutoCloseable
     ReadResult read(String topic, int queueId, long offset, int maxCount, int maxBytes, TagFilter filter);
 
     /**
+     * Reads like {@link #read} but copies nothing: each message is handed to {@code visitor} as a view of
+     * the mapped log, valid during the call only. The fastest way to consume a backlog.
+     */
+    ScanResult scan(String topic, int queueId, long offset, int maxCount, int maxBytes, TagFilter filter,
+        RecordVisitor visitor);
+
+    /**
      * @return the first readable offset of the queue (0 if the queue is unknown).
      */
     long minOffset(String topic, int queueId);

@@ -41,7 +41,8 @@ import java.time.Duration;
  * @param dispatchRingBytes          capacity of the ring between appenders and the dispatcher (default 4 MiB).
  * @param busyTimeout                how long an append waits for ring space before a BUSY error (default 1 s).
  * @param populateAheadBytes         the housekeeper faults in this much of the log ahead of the writer, so that
- *                                   appends do not stop for page allocation (default 32 MiB; 0 disables).
+ *                                   appends do not stop for page allocation (default 32 MiB; 0 disables;
+ *                                   ASYNC only).
  * @param threadingMode              how agents run (default DEDICATED).
  * @param clock                      wall clock for store timestamps and retention.
  * @param nanoClock                  monotonic clock for timeouts.

@@ -6,6 +6,7 @@ package io.rocklet.store;
  * @param minLogOffset       first log offset still on disk.
  * @param writePosition      end of the last appended record.
  * @param flushedPosition    end of what is known to be on disk.
+ * @param flushCount         flushes of the commit log so far (with SYNC, appends per flush shows the group commit).
  * @param dispatchedPosition end of what is in consume queues and the key index.
  * @param checkpointPosition position of the last checkpoint (where crash recovery would start).
  * @param dispatchLagBytes   {@code writePosition - dispatchedPosition}.
@@ -19,6 +20,7 @@ public record StoreStats(
     long minLogOffset,
     long writePosition,
     long flushedPosition,
+    long flushCount,
     long dispatchedPosition,
     long checkpointPosition,
     long dispatchLagBytes,

@@ -12,12 +12,15 @@ import java.util.Map;
 import static io.rocklet.store.internal.log.RecordDescriptor.*;
 
 /**
- * A message read from the store. It holds one copy of the stored record (the only copy of the body
- * a read makes) and decodes the other fields from it when asked. Immutable and thread-safe.
+ * A message read from the store. It views one copy of the stored record (the only copy of the body
+ * a read makes; the messages of one read share one array) and decodes the other fields from it when
+ * asked. Immutable and thread-safe.
  */
 public final class StoredMessage implements MessageView
 {
-    private final byte[] record;
+    private final byte[] data;
+    private final int offset;
+    private final int length;
     private final String topic;
     private final int storeTag;
     private final int bodyStart;
@@ -29,10 +32,24 @@ public final class StoredMessage implements MessageView
      */
     public StoredMessage(final byte[] record, final String topic, final int storeTag)
     {
-        this.record = record;
+        this(record, 0, record.length, topic, storeTag);
+    }
+
+    /**
+     * @param data     an array holding a copy of the record (and possibly other records).
+     * @param offset   where the record starts in {@code data}.
+     * @param length   the record's length.
+     * @param topic    the topic (passed in so that reads share one string per topic).
+     * @param storeTag the tag of the store the record comes from, for the message id.
+     */
+    public StoredMessage(final byte[] data, final int offset, final int length, final String topic, final int storeTag)
+    {
+        this.data = data;
+        this.offset = offset;
+        this.length = length;
         this.topic = topic;
         this.storeTag = storeTag;
-        this.bodyStart = record.length - bodySize();
+        this.bodyStart = offset + length - bodySize();
     }
 
     @Override
@@ -68,55 +85,55 @@ public final class StoredMessage implements MessageView
     @Override
     public ByteBuffer body()
     {
-        return ByteBuffer.wrap(record, bodyStart, bodySize()).slice().asReadOnlyBuffer();
+        return ByteBuffer.wrap(data, bodyStart, bodySize()).slice().asReadOnlyBuffer();
     }
 
     @Override
     public int bodySize()
     {
-        return Bytes.getInt(record, BODY_LENGTH_OFFSET);
+        return Bytes.getInt(data, offset + BODY_LENGTH_OFFSET);
     }
 
     @Override
     public byte[] bodyBytes()
     {
-        return Arrays.copyOfRange(record, bodyStart, record.length);
+        return Arrays.copyOfRange(data, bodyStart, offset + length);
     }
 
     @Override
     public int queueId()
     {
-        return Bytes.getInt(record, QUEUE_ID_OFFSET);
+        return Bytes.getInt(data, offset + QUEUE_ID_OFFSET);
     }
 
     @Override
     public long queueOffset()
     {
-        return Bytes.getLong(record, QUEUE_OFFSET_OFFSET);
+        return Bytes.getLong(data, offset + QUEUE_OFFSET_OFFSET);
     }
 
     @Override
     public long logOffset()
     {
-        return Bytes.getLong(record, LOG_OFFSET_OFFSET);
+        return Bytes.getLong(data, offset + LOG_OFFSET_OFFSET);
     }
 
     @Override
     public long bornTimestampMs()
     {
-        return Bytes.getLong(record, BORN_TIMESTAMP_OFFSET);
+        return Bytes.getLong(data, offset + BORN_TIMESTAMP_OFFSET);
     }
 
     @Override
     public long storeTimestampMs()
     {
-        return Bytes.getLong(record, STORE_TIMESTAMP_OFFSET);
+        return Bytes.getLong(data, offset + STORE_TIMESTAMP_OFFSET);
     }
 
     @Override
     public int reconsumeTimes()
     {
-        return Bytes.getInt(record, RECONSUME_TIMES_OFFSET);
+        return Bytes.getInt(data, offset + RECONSUME_TIMES_OFFSET);
     }
 
     @Override
@@ -130,7 +147,7 @@ public final class StoredMessage implements MessageView
      */
     public int flags()
     {
-        return Bytes.getInt(record, FLAGS_OFFSET);
+        return Bytes.getInt(data, offset + FLAGS_OFFSET);
     }
 
     /**
@@ -138,7 +155,7 @@ public final class StoredMessage implements MessageView
      */
     public long preparedTransactionOffset()
     {
-        return Bytes.getLong(record, PREPARED_TX_OFFSET_OFFSET);
+        return Bytes.getLong(data, offset + PREPARED_TX_OFFSET_OFFSET);
     }
 
     /**
@@ -146,12 +163,12 @@ public final class StoredMessage implements MessageView
      */
     public int recordBytes()
     {
-        return record.length;
+        return length;
     }
 
     private RecordView view()
     {
-        return new RecordView().wrap(new UnsafeBuffer(record), 0);
+        return new RecordView().wrap(new UnsafeBuffer(data, offset, length), 0);
     }
 
     @Override

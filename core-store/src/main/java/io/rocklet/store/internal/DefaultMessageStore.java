@@ -9,7 +9,9 @@ import io.rocklet.store.AppendRequest;
 import io.rocklet.store.AppendResult;
 import io.rocklet.store.MessageStore;
 import io.rocklet.store.ReadResult;
+import io.rocklet.store.RecordVisitor;
 import io.rocklet.store.RecoveryReport;
+import io.rocklet.store.ScanResult;
 import io.rocklet.store.StoreConfig;
 import io.rocklet.store.StoreStats;
 import io.rocklet.store.StoredMessage;
@@ -182,6 +184,14 @@ public final class DefaultMessageStore implements MessageStore
     }
 
     @Override
+    public ScanResult scan(final String topic, final int queueId, final long offset, final int maxCount,
+        final int maxBytes, final TagFilter filter, final RecordVisitor visitor)
+    {
+        health.checkOpen();
+        return reader.scan(topic, queueId, offset, maxCount, maxBytes, filter, visitor);
+    }
+
+    @Override
     public long minOffset(final String topic, final int queueId)
     {
         health.checkOpen();
@@ -254,9 +264,9 @@ public final class DefaultMessageStore implements MessageStore
     {
         final long written = writer.committedPosition();
         final long dispatched = dispatcher.dispatchedPosition();
-        return new StoreStats(log.minOffset(), written, flusher.flushedPosition(), dispatched, checkpointer.position(),
-            Math.max(0, written - dispatched), log.segments().length, topics.all().size(), health.isFenced(),
-            health.isDiskFull(), health.diskUsedRatio());
+        return new StoreStats(log.minOffset(), written, flusher.flushedPosition(), flusher.flushCount(), dispatched,
+            checkpointer.position(), Math.max(0, written - dispatched), log.segments().length, topics.all().size(),
+            health.isFenced(), health.isDiskFull(), health.diskUsedRatio());
     }
 
     @Override

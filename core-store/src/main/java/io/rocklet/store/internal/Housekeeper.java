@@ -61,7 +61,8 @@ public final class Housekeeper implements Agent
         this.flushThoroughIntervalMs = config.flushThoroughInterval().toMillis();
         this.checkpointIntervalMs = config.checkpointInterval().toMillis();
         this.retentionIntervalMs = config.retentionCheckInterval().toMillis();
-        this.populateAheadBytes = config.populateAheadBytes();
+        // with SYNC the write rate is bounded by flushes, and pre-dirtied pages only slow each flush down
+        this.populateAheadBytes = config.flushMode() == FlushMode.ASYNC ? config.populateAheadBytes() : 0;
         final long now = clock.time();
         this.lastFlushMs = now;
         this.nextFlushMs = now + flushIntervalMs;

@@ -5,6 +5,9 @@ import io.rocklet.api.TagFilter;
 import io.rocklet.store.MessageIds;
 import io.rocklet.store.ReadResult;
 import io.rocklet.store.ReadStatus;
+import io.rocklet.store.RecordVisitor;
+import io.rocklet.store.ScanResult;
+import io.rocklet.store.StoredRecord;
 import io.rocklet.store.StoredMessage;
 import io.rocklet.store.internal.file.MappedRegion;
 import io.rocklet.store.internal.index.KeyIndex;
@@ -19,6 +22,7 @@ import io.rocklet.store.internal.queue.TopicTable;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -55,12 +59,106 @@ public final class StoreReader
     public ReadResult read(final String topic, final int queueId, final long offset, final int maxCount,
         final int maxBytes, final TagFilter filter)
     {
-        if (offset < 0 || maxCount <= 0 || maxBytes <= 0 || filter == null)
+        checkReadArguments(topic, queueId, offset, maxCount, maxBytes, filter);
+        final ConsumeQueue cq = consumeQueue(topic, queueId);
+        final ReadResult outOfRange = outOfRange(cq, offset);
+        if (outOfRange != null)
         {
-            throw new InvalidArgumentException("illegal read: topic=" + topic + ", queueId=" + queueId + ", offset=" +
-                offset + ", maxCount=" + maxCount + ", maxBytes=" + maxBytes + ", filter=" + filter);
+            return outOfRange;
+        }
+        final long min = cq.minOffset();
+        final long max = cq.maxOffset();
+        final Entries entries = gather(cq, offset, max, maxCount, maxBytes, filter);
+        final List<StoredMessage> messages = entries.count == 0 ? List.of() : copy(entries, topic);
+        if (messages.isEmpty())
+        {
+            final long currentMin = cq.minOffset();
+            if (entries.count > 0 || entries.next < currentMin || (entries.next == offset && entries.scanned == 0))
+            {
+                // the first entry's file or record is gone: retention got there first
+                return new ReadResult(ReadStatus.OFFSET_TOO_OLD, currentMin, currentMin, max, List.of());
+            }
+            return new ReadResult(ReadStatus.NO_MATCHED_MESSAGE, entries.next, min, max, List.of());
+        }
+        final long next = messages.size() == entries.count ? entries.next : entries.queueOffsets[messages.size()];
+        return new ReadResult(ReadStatus.FOUND, next, min, max, messages);
+    }
+
+    /**
+     * Hands matching messages to {@code visitor} as views of the mapped log: no copy at all.
+     */
+    public ScanResult scan(final String topic, final int queueId, final long offset, final int maxCount,
+        final int maxBytes, final TagFilter filter, final RecordVisitor visitor)
+    {
+        checkReadArguments(topic, queueId, offset, maxCount, maxBytes, filter);
+        if (visitor == null)
+        {
+            throw new InvalidArgumentException("illegal scan: topic=" + topic + ", queueId=" + queueId + ", visitor=null");
         }
         final ConsumeQueue cq = consumeQueue(topic, queueId);
+        final ReadResult outOfRange = outOfRange(cq, offset);
+        if (outOfRange != null)
+        {
+            return new ScanResult(outOfRange.status(), outOfRange.nextOffset(), outOfRange.minOffset(),
+                outOfRange.maxOffset(), 0);
+        }
+        final long min = cq.minOffset();
+        final long max = cq.maxOffset();
+        final Entries entries = gather(cq, offset, max, maxCount, maxBytes, filter);
+        final StoredRecord record = new StoredRecord();
+        int visited = 0;
+        boolean segmentGone = false;
+        LogSegment segment = null;
+        try
+        {
+            while (visited < entries.count)
+            {
+                final long logOffset = entries.logOffsets[visited];
+                if (segment == null || !segment.contains(logOffset))
+                {
+                    if (segment != null)
+                    {
+                        segment.region().release();
+                    }
+                    segment = log.segmentFor(logOffset);
+                    if (segment == null || !segment.region().tryRetain())
+                    {
+                        segment = null;
+                        segmentGone = true;
+                        break;
+                    }
+                }
+                record.wrap(segment.buffer(), (int)(logOffset - segment.baseOffset()), topic, storeTag);
+                visited++;
+                if (!visitor.onRecord(record))
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            if (segment != null)
+            {
+                segment.region().release();
+            }
+        }
+        if (visited == 0)
+        {
+            final long currentMin = cq.minOffset();
+            if (segmentGone || entries.next < currentMin || (entries.next == offset && entries.scanned == 0))
+            {
+                return new ScanResult(ReadStatus.OFFSET_TOO_OLD, currentMin, currentMin, max, 0);
+            }
+            return new ScanResult(ReadStatus.NO_MATCHED_MESSAGE, entries.next, min, max, 0);
+        }
+        final long next = visited == entries.count ? entries.next : entries.queueOffsets[visited];
+        return new ScanResult(ReadStatus.FOUND, next, min, max, visited);
+    }
+
+    /** The answer for a queue that is unknown or an offset outside [min, max); null when the offset is readable. */
+    private static ReadResult outOfRange(final ConsumeQueue cq, final long offset)
+    {
         if (cq == null)
         {
             return new ReadResult(ReadStatus.NO_SUCH_QUEUE, 0, 0, 0, List.of());
@@ -76,66 +174,104 @@ public final class StoreReader
             final ReadStatus status = offset == max ? ReadStatus.NO_NEW_MESSAGES : ReadStatus.OFFSET_OVERFLOW;
             return new ReadResult(status, max, min, max, List.of());
         }
-        final List<StoredMessage> messages = new ArrayList<>(Math.min(maxCount, 64));
-        final Cursor cursor = new Cursor();
-        long next = offset;
+        return null;
+    }
+
+    private static void checkReadArguments(final String topic, final int queueId, final long offset, final int maxCount,
+        final int maxBytes, final TagFilter filter)
+    {
+        if (offset < 0 || maxCount <= 0 || maxBytes <= 0 || filter == null)
+        {
+            throw new InvalidArgumentException("illegal read: topic=" + topic + ", queueId=" + queueId + ", offset=" +
+                offset + ", maxCount=" + maxCount + ", maxBytes=" + maxBytes + ", filter=" + filter);
+        }
+    }
+
+    /** Collects the consume-queue entries a read returns: matching the filter, within the count and bytes. */
+    private static Entries gather(final ConsumeQueue cq, final long offset, final long max, final int maxCount,
+        final int maxBytes, final TagFilter filter)
+    {
+        final Entries entries = new Entries(Math.min(maxCount, 256));
+        entries.next = offset;
         long bytes = 0;
-        int scanned = 0;
+        scan:
+        while (entries.next < max && entries.count < maxCount && entries.scanned < MAX_SCAN_ENTRIES)
+        {
+            final MappedRegion file = cq.retainFile(entries.next);
+            if (file == null)
+            {
+                break;
+            }
+            try
+            {
+                final UnsafeBuffer buffer = file.buffer();
+                final long fileEnd = Math.min(max, cq.fileEnd(entries.next));
+                for (; entries.next < fileEnd && entries.count < maxCount && entries.scanned < MAX_SCAN_ENTRIES;
+                    entries.next++, entries.scanned++)
+                {
+                    final int index = cq.entryIndex(entries.next);
+                    if (!filter.matchesCode(buffer.getLong(index + TAG_CODE_OFFSET)))
+                    {
+                        continue;
+                    }
+                    final int size = buffer.getInt(index + SIZE_OFFSET);
+                    if (entries.count > 0 && bytes + size > maxBytes)
+                    {
+                        break scan;
+                    }
+                    entries.add(entries.next, buffer.getLong(index + LOG_OFFSET_OFFSET), size);
+                    bytes += size;
+                }
+            }
+            finally
+            {
+                file.release();
+            }
+        }
+        entries.totalBytes = bytes;
+        return entries;
+    }
+
+    /** Copies the records into one array (the one copy a read makes) and wraps each in a message. */
+    private List<StoredMessage> copy(final Entries entries, final String topic)
+    {
+        final byte[] data = new byte[(int)Math.min(entries.totalBytes, Integer.MAX_VALUE - 16)];
+        final StoredMessage[] messages = new StoredMessage[entries.count];
+        int copied = 0;
+        int position = 0;
+        LogSegment segment = null;
         try
         {
-            scan:
-            while (next < max && messages.size() < maxCount && scanned < MAX_SCAN_ENTRIES)
+            for (; copied < entries.count; copied++)
             {
-                final MappedRegion file = cq.retainFile(next);
-                if (file == null)
+                final long logOffset = entries.logOffsets[copied];
+                final int size = entries.sizes[copied];
+                if (segment == null || !segment.contains(logOffset))
                 {
-                    break;
-                }
-                try
-                {
-                    final UnsafeBuffer entries = file.buffer();
-                    final long fileEnd = Math.min(max, cq.fileEnd(next));
-                    for (; next < fileEnd && messages.size() < maxCount && scanned < MAX_SCAN_ENTRIES; next++, scanned++)
+                    if (segment != null)
                     {
-                        final int index = cq.entryIndex(next);
-                        if (!filter.matchesCode(entries.getLong(index + TAG_CODE_OFFSET)))
-                        {
-                            continue;
-                        }
-                        final int size = entries.getInt(index + SIZE_OFFSET);
-                        if (!messages.isEmpty() && bytes + size > maxBytes)
-                        {
-                            break scan;
-                        }
-                        final StoredMessage message = cursor.copy(entries.getLong(index + LOG_OFFSET_OFFSET), size, topic);
-                        if (message == null)
-                        {
-                            break scan; // the segment is gone (retention)
-                        }
-                        messages.add(message);
-                        bytes += size;
+                        segment.region().release();
+                    }
+                    segment = log.segmentFor(logOffset);
+                    if (segment == null || !segment.region().tryRetain())
+                    {
+                        segment = null;
+                        break; // the segment is gone (retention)
                     }
                 }
-                finally
-                {
-                    file.release();
-                }
+                segment.buffer().getBytes((int)(logOffset - segment.baseOffset()), data, position, size);
+                messages[copied] = new StoredMessage(data, position, size, topic, storeTag);
+                position += size;
             }
         }
         finally
         {
-            cursor.release();
-        }
-        if (messages.isEmpty())
-        {
-            final long currentMin = cq.minOffset();
-            if (next < currentMin || (next == offset && scanned == 0))
+            if (segment != null)
             {
-                return new ReadResult(ReadStatus.OFFSET_TOO_OLD, currentMin, currentMin, max, List.of());
+                segment.region().release();
             }
-            return new ReadResult(ReadStatus.NO_MATCHED_MESSAGE, next, min, max, List.of());
         }
-        return new ReadResult(ReadStatus.FOUND, next, min, max, messages);
+        return Arrays.asList(messages).subList(0, copied);
     }
 
     public long minOffset(final String topic, final int queueId)
@@ -296,35 +432,36 @@ public final class StoreReader
         return queue == null ? null : queue.consumeQueue();
     }
 
-    /** Copies records, keeping the current log segment retained across consecutive records. */
-    private final class Cursor
+    /** The consume-queue entries a read found: queue offsets, log offsets and sizes, in queue order. */
+    private static final class Entries
     {
-        private LogSegment segment;
+        private long[] queueOffsets;
+        private long[] logOffsets;
+        private int[] sizes;
+        private int count;
+        private int scanned;
+        private long next;
+        private long totalBytes;
 
-        StoredMessage copy(final long logOffset, final int size, final String topic)
+        Entries(final int capacity)
         {
-            if (segment == null || !segment.contains(logOffset))
-            {
-                release();
-                final LogSegment next = log.segmentFor(logOffset);
-                if (next == null || !next.region().tryRetain())
-                {
-                    return null;
-                }
-                segment = next;
-            }
-            final byte[] record = new byte[size];
-            segment.buffer().getBytes((int)(logOffset - segment.baseOffset()), record);
-            return new StoredMessage(record, topic, storeTag);
+            queueOffsets = new long[capacity];
+            logOffsets = new long[capacity];
+            sizes = new int[capacity];
         }
 
-        void release()
+        void add(final long queueOffset, final long logOffset, final int size)
         {
-            if (segment != null)
+            if (count == sizes.length)
             {
-                segment.region().release();
-                segment = null;
+                queueOffsets = Arrays.copyOf(queueOffsets, count * 2);
+                logOffsets = Arrays.copyOf(logOffsets, count * 2);
+                sizes = Arrays.copyOf(sizes, count * 2);
             }
+            queueOffsets[count] = queueOffset;
+            logOffsets[count] = logOffset;
+            sizes[count] = size;
+            count++;
         }
     }
 }

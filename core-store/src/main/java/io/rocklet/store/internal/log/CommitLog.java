@@ -174,7 +174,9 @@ public final class CommitLog implements AutoCloseable
     {
         if (populatedPosition < writePosition)
         {
-            populatedPosition = writePosition;
+            // the writer overtook us: it faults in the next chunk itself while we work further ahead, so that
+            // the two never fault the same pages
+            populatedPosition = writePosition + chunkBytes;
         }
         if (populatedPosition - writePosition >= aheadBytes)
         {
