@@ -69,19 +69,21 @@ public final class StoreReader
         final long min = cq.minOffset();
         final long max = cq.maxOffset();
         final Entries entries = gather(cq, offset, max, maxCount, maxBytes, filter);
-        final List<StoredMessage> messages = entries.count == 0 ? List.of() : copy(entries, topic);
-        if (messages.isEmpty())
+        final byte[] data = new byte[(int)Math.min(entries.totalBytes, Integer.MAX_VALUE - 16)];
+        final StoredMessage[] messages = new StoredMessage[entries.count];
+        final int[] position = new int[1];
+        // the one copy a read makes: every record into the batch's array
+        final int copied = walk(entries, (buffer, index, i) ->
         {
-            final long currentMin = cq.minOffset();
-            if (entries.count > 0 || entries.next < currentMin || (entries.next == offset && entries.scanned == 0))
-            {
-                // the first entry's file or record is gone: retention got there first
-                return new ReadResult(ReadStatus.OFFSET_TOO_OLD, currentMin, currentMin, max, List.of());
-            }
-            return new ReadResult(ReadStatus.NO_MATCHED_MESSAGE, entries.next, min, max, List.of());
-        }
-        final long next = messages.size() == entries.count ? entries.next : entries.queueOffsets[messages.size()];
-        return new ReadResult(ReadStatus.FOUND, next, min, max, messages);
+            final int size = entries.sizes[i];
+            buffer.getBytes(index, data, position[0], size);
+            messages[i] = new StoredMessage(data, position[0], size, topic, storeTag);
+            position[0] += size;
+            return true;
+        });
+        final Outcome outcome = outcome(cq, entries, copied, offset, min, max);
+        return new ReadResult(outcome.status, outcome.next, outcome.min, max,
+            copied == 0 ? List.of() : Arrays.asList(messages).subList(0, copied));
     }
 
     /**
@@ -106,8 +108,29 @@ public final class StoreReader
         final long max = cq.maxOffset();
         final Entries entries = gather(cq, offset, max, maxCount, maxBytes, filter);
         final StoredRecord record = new StoredRecord();
+        final int visited = walk(entries,
+            (buffer, index, i) -> visitor.onRecord(record.wrap(buffer, index, topic, storeTag)));
+        final Outcome outcome = outcome(cq, entries, visited, offset, min, max);
+        return new ScanResult(outcome.status, outcome.next, outcome.min, max, visited);
+    }
+
+    /** Receives one gathered entry's record where it lies in the log; returns false to stop. */
+    @FunctionalInterface
+    private interface EntryVisitor
+    {
+        boolean visit(UnsafeBuffer log, int index, int entry);
+    }
+
+    /**
+     * Walks the records of the gathered entries in the log, keeping each segment retained while its
+     * records are visited.
+     *
+     * @return how many records were visited: all, up to the one the visitor stopped at, or up to the first
+     *     whose segment retention deleted meanwhile.
+     */
+    private int walk(final Entries entries, final EntryVisitor visitor)
+    {
         int visited = 0;
-        boolean segmentGone = false;
         LogSegment segment = null;
         try
         {
@@ -124,13 +147,12 @@ public final class StoreReader
                     if (segment == null || !segment.region().tryRetain())
                     {
                         segment = null;
-                        segmentGone = true;
                         break;
                     }
                 }
-                record.wrap(segment.buffer(), (int)(logOffset - segment.baseOffset()), topic, storeTag);
+                final boolean more = visitor.visit(segment.buffer(), (int)(logOffset - segment.baseOffset()), visited);
                 visited++;
-                if (!visitor.onRecord(record))
+                if (!more)
                 {
                     break;
                 }
@@ -143,17 +165,29 @@ public final class StoreReader
                 segment.region().release();
             }
         }
-        if (visited == 0)
+        return visited;
+    }
+
+    /** Status and next offset of a read that gathered {@code entries} and delivered the first {@code delivered}. */
+    private static Outcome outcome(final ConsumeQueue cq, final Entries entries, final int delivered, final long offset,
+        final long min, final long max)
+    {
+        if (delivered > 0)
         {
-            final long currentMin = cq.minOffset();
-            if (segmentGone || entries.next < currentMin || (entries.next == offset && entries.scanned == 0))
-            {
-                return new ScanResult(ReadStatus.OFFSET_TOO_OLD, currentMin, currentMin, max, 0);
-            }
-            return new ScanResult(ReadStatus.NO_MATCHED_MESSAGE, entries.next, min, max, 0);
+            final long next = delivered == entries.count ? entries.next : entries.queueOffsets[delivered];
+            return new Outcome(ReadStatus.FOUND, next, min);
         }
-        final long next = visited == entries.count ? entries.next : entries.queueOffsets[visited];
-        return new ScanResult(ReadStatus.FOUND, next, min, max, visited);
+        final long currentMin = cq.minOffset();
+        if (entries.count > 0 || entries.next < currentMin || (entries.next == offset && entries.scanned == 0))
+        {
+            // the first entry's file or record is gone: retention got there first
+            return new Outcome(ReadStatus.OFFSET_TOO_OLD, currentMin, currentMin);
+        }
+        return new Outcome(ReadStatus.NO_MATCHED_MESSAGE, entries.next, min);
+    }
+
+    private record Outcome(ReadStatus status, long next, long min)
+    {
     }
 
     /** The answer for a queue that is unknown or an offset outside [min, max); null when the offset is readable. */
@@ -230,48 +264,6 @@ public final class StoreReader
         }
         entries.totalBytes = bytes;
         return entries;
-    }
-
-    /** Copies the records into one array (the one copy a read makes) and wraps each in a message. */
-    private List<StoredMessage> copy(final Entries entries, final String topic)
-    {
-        final byte[] data = new byte[(int)Math.min(entries.totalBytes, Integer.MAX_VALUE - 16)];
-        final StoredMessage[] messages = new StoredMessage[entries.count];
-        int copied = 0;
-        int position = 0;
-        LogSegment segment = null;
-        try
-        {
-            for (; copied < entries.count; copied++)
-            {
-                final long logOffset = entries.logOffsets[copied];
-                final int size = entries.sizes[copied];
-                if (segment == null || !segment.contains(logOffset))
-                {
-                    if (segment != null)
-                    {
-                        segment.region().release();
-                    }
-                    segment = log.segmentFor(logOffset);
-                    if (segment == null || !segment.region().tryRetain())
-                    {
-                        segment = null;
-                        break; // the segment is gone (retention)
-                    }
-                }
-                segment.buffer().getBytes((int)(logOffset - segment.baseOffset()), data, position, size);
-                messages[copied] = new StoredMessage(data, position, size, topic, storeTag);
-                position += size;
-            }
-        }
-        finally
-        {
-            if (segment != null)
-            {
-                segment.region().release();
-            }
-        }
-        return Arrays.asList(messages).subList(0, copied);
     }
 
     public long minOffset(final String topic, final int queueId)
