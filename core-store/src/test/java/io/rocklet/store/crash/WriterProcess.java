@@ -94,11 +94,19 @@ final class WriterProcess implements AutoCloseable
     }
 
     @Override
-    public void close() throws InterruptedException
+    public void close()
     {
         if (process.isAlive())
         {
-            kill();
+            try
+            {
+                kill();
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
         }
     }
 

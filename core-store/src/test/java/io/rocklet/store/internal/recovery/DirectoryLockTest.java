@@ -15,6 +15,7 @@ class DirectoryLockTest
     Path dir;
 
     @Test
+    @SuppressWarnings("try")
     void shouldRefuseSecondLockWhenTheDirectoryIsLockedInThisJvm()
     {
         try (DirectoryLock ignored = DirectoryLock.acquire(dir))
