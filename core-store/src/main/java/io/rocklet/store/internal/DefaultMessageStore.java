@@ -127,7 +127,7 @@ public final class DefaultMessageStore implements MessageStore
             final boolean cleanShutdown = !Files.exists(directory.resolve(ABORT_FILE));
             final Checkpoint checkpoint = Checkpoint.read(directory);
             Files.write(directory.resolve(ABORT_FILE), new byte[0]);
-            log = new CommitLog(directory, config.segmentSizeBytes(), config.preallocate());
+            log = new CommitLog(directory, config.segmentSizeBytes(), config.preallocate(), config.fsync());
             log.load();
             topics = new TopicTable(directory, config.consumeQueueEntriesPerFile(), config.preallocate());
             keyIndex = new KeyIndex(directory, config.indexSlotsPerFile(), config.indexEntriesPerFile(),

@@ -2,6 +2,7 @@ package io.rocklet.store.internal.log;
 
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.StorageException;
+import io.rocklet.store.internal.file.DirectorySync;
 import io.rocklet.store.internal.file.FileNames;
 import io.rocklet.store.internal.file.MappedRegion;
 import org.slf4j.Logger;
@@ -9,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -30,6 +32,7 @@ public final class CommitLog implements AutoCloseable
     private final Path directory;
     private final int segmentSize;
     private final boolean preallocate;
+    private final boolean syncDirectory;
     private final Object createLock = new Object();
     private volatile LogSegment[] segments = NONE;
     private LogSegment spare;
@@ -37,10 +40,34 @@ public final class CommitLog implements AutoCloseable
 
     public CommitLog(final Path storeDirectory, final int segmentSize, final boolean preallocate)
     {
+        this(storeDirectory, segmentSize, preallocate, false);
+    }
+
+    /**
+     * @param syncDirectory fsync the directory after creating a segment, so that the new file survives a
+     *                      power loss (the data in it is synced by the flusher).
+     */
+    public CommitLog(final Path storeDirectory, final int segmentSize, final boolean preallocate,
+        final boolean syncDirectory)
+    {
         this.directory = storeDirectory.resolve(DIRECTORY);
         this.segmentSize = segmentSize;
         this.preallocate = preallocate;
+        this.syncDirectory = syncDirectory;
+        final boolean created = !Files.isDirectory(directory);
         FileNames.createDirectories(directory);
+        if (created && syncDirectory)
+        {
+            try
+            {
+                DirectorySync.sync(storeDirectory);
+            }
+            catch (final IOException e)
+            {
+                throw new StorageException(ErrorCode.IO_ERROR, "cannot sync the store directory: dir=" + storeDirectory,
+                    e);
+            }
+        }
     }
 
     /**
@@ -323,8 +350,22 @@ public final class CommitLog implements AutoCloseable
 
     private LogSegment map(final long baseOffset)
     {
-        final MappedRegion region = MappedRegion.map(directory.resolve(FileNames.name(baseOffset)), segmentSize,
-            preallocate);
+        final Path file = directory.resolve(FileNames.name(baseOffset));
+        final boolean created = syncDirectory && !Files.exists(file);
+        final MappedRegion region = MappedRegion.map(file, segmentSize, preallocate);
+        if (created)
+        {
+            try
+            {
+                DirectorySync.sync(directory);
+            }
+            catch (final IOException e)
+            {
+                region.releaseAndDelete();
+                throw new StorageException(ErrorCode.IO_ERROR, "cannot sync the commit-log directory: dir=" + directory,
+                    e);
+            }
+        }
         LOG.debug("mapped segment: base={}, file={}", baseOffset, region.path());
         return new LogSegment(baseOffset, region);
     }

@@ -2,6 +2,7 @@ package io.rocklet.store.internal.recovery;
 
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.StorageException;
+import io.rocklet.store.internal.file.DirectorySync;
 import io.rocklet.store.StoreConfig;
 
 import java.io.IOException;

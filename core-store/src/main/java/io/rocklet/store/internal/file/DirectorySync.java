@@ -1,4 +1,4 @@
-package io.rocklet.store.internal.recovery;
+package io.rocklet.store.internal.file;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -8,13 +8,13 @@ import java.nio.file.StandardOpenOption;
 /**
  * Syncs a directory so that files created, renamed or deleted in it survive a crash.
  */
-final class DirectorySync
+public final class DirectorySync
 {
     private DirectorySync()
     {
     }
 
-    static void sync(final Path directory) throws IOException
+    public static void sync(final Path directory) throws IOException
     {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ))
         {
