@@ -29,7 +29,21 @@ public enum ErrorCode
     /** An I/O operation failed. */
     IO_ERROR(false),
     /** The component is overloaded; back off and retry. */
-    BUSY(true);
+    BUSY(true),
+    /** The topic does not exist (and was not created automatically). */
+    TOPIC_NOT_FOUND(false),
+    /** No router knows a broker that serves the topic, or no router could be reached; it may appear later. */
+    NO_ROUTE(true),
+    /** A broker could not be reached or did not answer; another broker may. */
+    BROKER_UNAVAILABLE(true),
+    /** A request did not complete within its deadline. */
+    TIMEOUT(true),
+    /** The topic or queue does not allow this operation (read-only, write-only, reserved). */
+    PERMISSION_DENIED(false),
+    /** The consumer group is not known where it was asked for. */
+    GROUP_NOT_FOUND(false),
+    /** An unexpected failure inside a component; the message says what. */
+    INTERNAL_ERROR(false);
 
     private final boolean retriable;
 

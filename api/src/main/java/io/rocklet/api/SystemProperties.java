@@ -1,0 +1,22 @@
+package io.rocklet.api;
+
+/**
+ * Message properties the broker sets; names start with {@code __}, which user properties should avoid.
+ */
+public final class SystemProperties
+{
+    /** On a retried or dead-lettered message: the topic it was first sent to. */
+    public static final String ORIGIN_TOPIC = "__ORIGIN_TOPIC";
+    /** On a retried or dead-lettered message: the id it had when first stored. */
+    public static final String ORIGIN_MESSAGE_ID = "__ORIGIN_MSG_ID";
+    /** On a scheduled message: the topic to deliver it to when due. */
+    public static final String REAL_TOPIC = "__REAL_TOPIC";
+    /** On a scheduled message: the queue to deliver it to when due. */
+    public static final String REAL_QUEUE_ID = "__REAL_QUEUE_ID";
+    /** On a scheduled message: its delay level. */
+    public static final String DELAY_LEVEL = "__DELAY_LEVEL";
+
+    private SystemProperties()
+    {
+    }
+}

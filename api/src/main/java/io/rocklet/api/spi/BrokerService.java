@@ -1,0 +1,280 @@
+package io.rocklet.api.spi;
+
+import io.rocklet.api.ConsumeFrom;
+import io.rocklet.api.Message;
+import io.rocklet.api.MessageModel;
+import io.rocklet.api.MessageView;
+import io.rocklet.api.TopicConfig;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The broker's contract: what producers, consumers and admin tools ask a broker. Every call completes
+ * its future with the answer or a {@link io.rocklet.api.RockletException} whose
+ * {@link io.rocklet.api.ErrorCode} says what went wrong (BUSY and BROKER_UNAVAILABLE are retriable).
+ * The local transport passes these objects as they are; the gRPC transport carries exactly these
+ * fields.
+ */
+public interface BrokerService
+{
+    /**
+     * @return which broker this is.
+     */
+    CompletableFuture<RouterService.BrokerIdentity> identity();
+
+    // ---- producing
+
+    /**
+     * Stores one message in one queue.
+     */
+    CompletableFuture<SendResult> send(SendRequest request);
+
+    /**
+     * Stores messages of one topic in one queue, in order.
+     */
+    CompletableFuture<List<SendResult>> sendBatch(SendBatchRequest request);
+
+    // ---- consuming
+
+    /**
+     * Reads messages of one queue; when there are none yet, holds the request up to its long-poll timeout and
+     * answers as soon as a message arrives.
+     */
+    CompletableFuture<PullResult> pull(PullRequest request);
+
+    /**
+     * Tells the broker which consumer groups (and producer groups) a client belongs to; a client heartbeats
+     * every broker periodically and whenever its groups change. Joining or changing a group notifies the
+     * group's watchers.
+     */
+    CompletableFuture<Void> heartbeat(ClientHeartbeat heartbeat);
+
+    /**
+     * Removes a client from a group at once (orderly shutdown); the group's watchers are notified.
+     */
+    CompletableFuture<Void> unregisterClient(String clientId, String group);
+
+    /**
+     * @return the client ids of the group's live members, sorted.
+     */
+    CompletableFuture<List<String>> groupMembers(String group);
+
+    /**
+     * Calls {@code listener} when the group's membership changes or its offsets are reset, until the
+     * subscription is closed. The listener must not block.
+     */
+    Subscription watchGroup(String group, String clientId, Consumer<GroupEvent> listener);
+
+    CompletableFuture<Void> commitOffsets(CommitOffsetsRequest request);
+
+    /**
+     * @return the group's committed offset for the queue, or -1 when it has none.
+     */
+    CompletableFuture<Long> queryOffset(String group, String topic, int queueId);
+
+    /**
+     * @return the queue's first and next offsets.
+     */
+    CompletableFuture<QueueOffsets> queueOffsets(String topic, int queueId);
+
+    /**
+     * @return the first offset of the queue whose message was stored at or after {@code timestampMs}.
+     */
+    CompletableFuture<Long> searchOffset(String topic, int queueId, long timestampMs);
+
+    /**
+     * Locks queues for orderly consumption by one client of the group; a lock expires unless renewed.
+     *
+     * @return the queues the client holds now (a subset of those asked for).
+     */
+    CompletableFuture<List<QueueRef>> lockQueues(LockRequest request);
+
+    CompletableFuture<Void> unlockQueues(LockRequest request);
+
+    /**
+     * Sends a message a consumer failed to process back for redelivery: to the group's retry topic after the
+     * back-off of its delay level, or to the group's dead-letter topic after the maximum attempts.
+     */
+    CompletableFuture<Void> sendBack(SendBackRequest request);
+
+    // ---- administration
+
+    CompletableFuture<Void> createOrUpdateTopic(TopicConfig topic);
+
+    CompletableFuture<Void> deleteTopic(String topic);
+
+    /**
+     * @return every topic this broker holds.
+     */
+    CompletableFuture<List<TopicConfig>> topics();
+
+    /**
+     * Sets a group's committed offsets for a topic's queues on this broker to the position given; the group's
+     * members are told at once.
+     *
+     * @return queue id to new offset.
+     */
+    CompletableFuture<Map<Integer, Long>> resetOffsets(ResetOffsetsRequest request);
+
+    // ---- contracts
+
+    /**
+     * @param producerGroup   the sender's group.
+     * @param producerId      the sender's client id.
+     * @param message         the message.
+     * @param queueId         the queue.
+     * @param bornTimestampMs when the producer made the request.
+     * @param delayLevel      deliver after the back-off of this level (1-based), or 0 for at once.
+     */
+    record SendRequest(String producerGroup, String producerId, Message message, int queueId, long bornTimestampMs,
+        int delayLevel)
+    {
+    }
+
+    /**
+     * @param messageId        the stored message's id.
+     * @param brokerName       the broker that stored it.
+     * @param queueId          its queue.
+     * @param queueOffset      its position in the queue.
+     * @param storeTimestampMs when it was stored.
+     */
+    record SendResult(String messageId, String brokerName, int queueId, long queueOffset, long storeTimestampMs)
+    {
+    }
+
+    record SendBatchRequest(String producerGroup, String producerId, String topic, int queueId, List<Message> messages,
+        long bornTimestampMs)
+    {
+        public SendBatchRequest
+        {
+            messages = List.copyOf(messages);
+        }
+    }
+
+    /**
+     * @param group             the consumer group.
+     * @param topic             the topic.
+     * @param queueId           the queue.
+     * @param offset            the first offset wanted.
+     * @param maxCount          most messages to return.
+     * @param tagExpression     {@code "*"} or tags joined by {@code "||"}.
+     * @param longPollTimeoutMs how long to hold the request when nothing is there (0: answer at once).
+     */
+    record PullRequest(String group, String topic, int queueId, long offset, int maxCount, String tagExpression,
+        long longPollTimeoutMs)
+    {
+    }
+
+    enum PullStatus
+    {
+        FOUND,
+        NO_NEW_MESSAGES,
+        NO_MATCHED_MESSAGE,
+        OFFSET_TOO_OLD,
+        OFFSET_OVERFLOW
+    }
+
+    /**
+     * @param status     the outcome.
+     * @param nextOffset where the next pull of this queue should start.
+     * @param minOffset  the queue's first offset.
+     * @param maxOffset  the queue's next offset.
+     * @param messages   the messages found (broker-side tag filtering is by hash; check tags exactly).
+     */
+    record PullResult(PullStatus status, long nextOffset, long minOffset, long maxOffset, List<MessageView> messages)
+    {
+    }
+
+    /**
+     * @param group         the consumer group.
+     * @param messageModel  clustering or broadcasting.
+     * @param consumeFrom   where the group starts in a queue without a committed offset.
+     * @param subscriptions topic to tag expression.
+     */
+    record ConsumerRegistration(String group, MessageModel messageModel, ConsumeFrom consumeFrom,
+        Map<String, String> subscriptions)
+    {
+        public ConsumerRegistration
+        {
+            subscriptions = Map.copyOf(subscriptions);
+        }
+    }
+
+    record ClientHeartbeat(String clientId, List<ConsumerRegistration> consumers, List<String> producerGroups)
+    {
+        public ClientHeartbeat
+        {
+            consumers = List.copyOf(consumers);
+            producerGroups = List.copyOf(producerGroups);
+        }
+    }
+
+    /**
+     * What happened to a watched group.
+     */
+    record GroupEvent(String group, Kind kind)
+    {
+        public enum Kind
+        {
+            MEMBERS_CHANGED,
+            OFFSETS_RESET
+        }
+    }
+
+    record QueueRef(String topic, int queueId)
+    {
+    }
+
+    record QueueOffset(String topic, int queueId, long offset)
+    {
+    }
+
+    record CommitOffsetsRequest(String group, List<QueueOffset> offsets)
+    {
+        public CommitOffsetsRequest
+        {
+            offsets = List.copyOf(offsets);
+        }
+    }
+
+    /**
+     * @param minOffset the first offset still stored.
+     * @param maxOffset the offset the next message will get.
+     */
+    record QueueOffsets(long minOffset, long maxOffset)
+    {
+    }
+
+    record LockRequest(String group, String clientId, List<QueueRef> queues)
+    {
+        public LockRequest
+        {
+            queues = List.copyOf(queues);
+        }
+    }
+
+    /**
+     * @param group             the consumer group that failed.
+     * @param messageId         the id of the message as it was delivered.
+     * @param originalTopic     the topic the message was first sent to.
+     * @param delayLevel        the back-off level to use (1-based), or 0 to let the broker pick (3 + attempts).
+     * @param maxReconsumeTimes attempts after which the message goes to the dead-letter topic.
+     */
+    record SendBackRequest(String group, String messageId, String originalTopic, int delayLevel,
+        int maxReconsumeTimes)
+    {
+    }
+
+    /**
+     * @param group       the consumer group.
+     * @param topic       the topic.
+     * @param position    FIRST, LAST or TIMESTAMP.
+     * @param timestampMs for TIMESTAMP.
+     */
+    record ResetOffsetsRequest(String group, String topic, ConsumeFrom.Position position, long timestampMs)
+    {
+    }
+}

@@ -1,0 +1,142 @@
+package io.rocklet.transport.local;
+
+import io.rocklet.api.TopicConfig;
+import io.rocklet.api.spi.BrokerService;
+import io.rocklet.api.spi.RouterService;
+import io.rocklet.api.spi.Subscription;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import static io.rocklet.transport.local.LocalTransport.call;
+
+/**
+ * A broker reached by direct calls; the broker is looked up on every call, and requests and messages
+ * are passed as they are.
+ */
+final class LocalBrokerStub implements BrokerService
+{
+    private final Supplier<BrokerService> target;
+
+    LocalBrokerStub(final Supplier<BrokerService> target)
+    {
+        this.target = target;
+    }
+
+    @Override
+    public CompletableFuture<RouterService.BrokerIdentity> identity()
+    {
+        return call(() -> target.get().identity());
+    }
+
+    @Override
+    public CompletableFuture<SendResult> send(final SendRequest request)
+    {
+        return call(() -> target.get().send(request));
+    }
+
+    @Override
+    public CompletableFuture<List<SendResult>> sendBatch(final SendBatchRequest request)
+    {
+        return call(() -> target.get().sendBatch(request));
+    }
+
+    @Override
+    public CompletableFuture<PullResult> pull(final PullRequest request)
+    {
+        return call(() -> target.get().pull(request));
+    }
+
+    @Override
+    public CompletableFuture<Void> heartbeat(final ClientHeartbeat heartbeat)
+    {
+        return call(() -> target.get().heartbeat(heartbeat));
+    }
+
+    @Override
+    public CompletableFuture<Void> unregisterClient(final String clientId, final String group)
+    {
+        return call(() -> target.get().unregisterClient(clientId, group));
+    }
+
+    @Override
+    public CompletableFuture<List<String>> groupMembers(final String group)
+    {
+        return call(() -> target.get().groupMembers(group));
+    }
+
+    @Override
+    public Subscription watchGroup(final String group, final String clientId, final Consumer<GroupEvent> listener)
+    {
+        return target.get().watchGroup(group, clientId, listener);
+    }
+
+    @Override
+    public CompletableFuture<Void> commitOffsets(final CommitOffsetsRequest request)
+    {
+        return call(() -> target.get().commitOffsets(request));
+    }
+
+    @Override
+    public CompletableFuture<Long> queryOffset(final String group, final String topic, final int queueId)
+    {
+        return call(() -> target.get().queryOffset(group, topic, queueId));
+    }
+
+    @Override
+    public CompletableFuture<QueueOffsets> queueOffsets(final String topic, final int queueId)
+    {
+        return call(() -> target.get().queueOffsets(topic, queueId));
+    }
+
+    @Override
+    public CompletableFuture<Long> searchOffset(final String topic, final int queueId, final long timestampMs)
+    {
+        return call(() -> target.get().searchOffset(topic, queueId, timestampMs));
+    }
+
+    @Override
+    public CompletableFuture<List<QueueRef>> lockQueues(final LockRequest request)
+    {
+        return call(() -> target.get().lockQueues(request));
+    }
+
+    @Override
+    public CompletableFuture<Void> unlockQueues(final LockRequest request)
+    {
+        return call(() -> target.get().unlockQueues(request));
+    }
+
+    @Override
+    public CompletableFuture<Void> sendBack(final SendBackRequest request)
+    {
+        return call(() -> target.get().sendBack(request));
+    }
+
+    @Override
+    public CompletableFuture<Void> createOrUpdateTopic(final TopicConfig topic)
+    {
+        return call(() -> target.get().createOrUpdateTopic(topic));
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteTopic(final String topic)
+    {
+        return call(() -> target.get().deleteTopic(topic));
+    }
+
+    @Override
+    public CompletableFuture<List<TopicConfig>> topics()
+    {
+        return call(() -> target.get().topics());
+    }
+
+    @Override
+    public CompletableFuture<Map<Integer, Long>> resetOffsets(final ResetOffsetsRequest request)
+    {
+        return call(() -> target.get().resetOffsets(request));
+    }
+}

@@ -1,0 +1,45 @@
+package io.rocklet.transport.local;
+
+import io.rocklet.api.spi.RouterService;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+import static io.rocklet.transport.local.LocalTransport.call;
+
+/**
+ * A router reached by direct calls; the router is looked up on every call.
+ */
+final class LocalRouterStub implements RouterService
+{
+    private final Supplier<RouterService> target;
+
+    LocalRouterStub(final Supplier<RouterService> target)
+    {
+        this.target = target;
+    }
+
+    @Override
+    public CompletableFuture<RegistrationResult> registerBroker(final BrokerRegistration registration)
+    {
+        return call(() -> target.get().registerBroker(registration));
+    }
+
+    @Override
+    public CompletableFuture<Void> unregisterBroker(final BrokerIdentity broker)
+    {
+        return call(() -> target.get().unregisterBroker(broker));
+    }
+
+    @Override
+    public CompletableFuture<TopicRoute> queryRoute(final String topic)
+    {
+        return call(() -> target.get().queryRoute(topic));
+    }
+
+    @Override
+    public CompletableFuture<ClusterInfo> clusterInfo()
+    {
+        return call(() -> target.get().clusterInfo());
+    }
+}
