@@ -1,0 +1,160 @@
+package io.rocklet.client.internal;
+
+import io.rocklet.api.Admin;
+import io.rocklet.api.ClientConfig;
+import io.rocklet.api.ClosedException;
+import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.api.Producer;
+import io.rocklet.api.ProducerConfig;
+import io.rocklet.api.PullConsumer;
+import io.rocklet.api.PullConsumerConfig;
+import io.rocklet.api.PushConsumer;
+import io.rocklet.api.PushConsumerConfig;
+import io.rocklet.api.RockletClient;
+import io.rocklet.api.spi.Transport;
+import io.rocklet.client.admin.DefaultAdmin;
+import io.rocklet.client.producer.DefaultProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A client: one {@link DefaultClientContext} shared by the producers and consumers it makes, and the admin.
+ * Closing it closes everything it made (each resource closes idempotently, so a resource the application
+ * closed earlier is harmless), then the context. The transport stays open: it is the caller's. Thread-safe.
+ */
+public final class DefaultRockletClient implements RockletClient
+{
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultRockletClient.class);
+
+    private final DefaultClientContext context;
+    private final DefaultAdmin admin;
+    private final Set<AutoCloseable> resources = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    public DefaultRockletClient(final ClientConfig config, final Transport transport)
+    {
+        this.context = new DefaultClientContext(config, transport);
+        this.admin = new DefaultAdmin(context);
+    }
+
+    @Override
+    public Producer newProducer(final ProducerConfig config)
+    {
+        checkOpen();
+        if (config == null)
+        {
+            throw new InvalidArgumentException("cannot create producer: config=null");
+        }
+        return track(new DefaultProducer(context, config, this::untrack));
+    }
+
+    @Override
+    public PushConsumer newPushConsumer(final PushConsumerConfig config)
+    {
+        throw new UnsupportedOperationException("push consumers are wired in by the integration step");
+    }
+
+    @Override
+    public PullConsumer newPullConsumer(final PullConsumerConfig config)
+    {
+        throw new UnsupportedOperationException("pull consumers are wired in by the integration step");
+    }
+
+    @Override
+    public Admin admin()
+    {
+        checkOpen();
+        return admin;
+    }
+
+    @Override
+    public String clientId()
+    {
+        return context.clientId();
+    }
+
+    /**
+     * @return the context the client's producers and consumers share.
+     */
+    public DefaultClientContext context()
+    {
+        return context;
+    }
+
+    @Override
+    public void close()
+    {
+        if (!closed.compareAndSet(false, true))
+        {
+            return;
+        }
+        final List<AutoCloseable> open = new ArrayList<>(resources);
+        for (final AutoCloseable resource : open)
+        {
+            try
+            {
+                resource.close();
+            }
+            catch (final Exception e)
+            {
+                LOG.warn("close failed: clientId={}, resource={}", context.clientId(), resource, e);
+            }
+        }
+        resources.clear();
+        context.close();
+    }
+
+    /**
+     * Remembers a producer or consumer to close with the client; a resource made after the client closed is
+     * closed at once and refused.
+     *
+     * @return {@code resource}.
+     */
+    <T extends AutoCloseable> T track(final T resource)
+    {
+        resources.add(resource);
+        if (closed.get() && resources.remove(resource))
+        {
+            closeQuietly(resource);
+            throw new ClosedException("client closed: clientId=" + context.clientId());
+        }
+        return resource;
+    }
+
+    /**
+     * Forgets a resource the application closed.
+     */
+    void untrack(final AutoCloseable resource)
+    {
+        if (resource != null)
+        {
+            resources.remove(resource);
+        }
+    }
+
+    private void checkOpen()
+    {
+        if (closed.get())
+        {
+            throw new ClosedException("client closed: clientId=" + context.clientId());
+        }
+    }
+
+    private void closeQuietly(final AutoCloseable resource)
+    {
+        try
+        {
+            resource.close();
+        }
+        catch (final Exception e)
+        {
+            LOG.warn("close failed: clientId={}, resource={}", context.clientId(), resource, e);
+        }
+    }
+}

@@ -1,0 +1,302 @@
+package io.rocklet.client.producer;
+
+import io.rocklet.api.ClosedException;
+import io.rocklet.api.ErrorCode;
+import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.api.Message;
+import io.rocklet.api.MessageQueue;
+import io.rocklet.api.Producer;
+import io.rocklet.api.ProducerConfig;
+import io.rocklet.api.RockletException;
+import io.rocklet.api.SendReceipt;
+import io.rocklet.api.SystemTopics;
+import io.rocklet.api.spi.BrokerService.SendBatchRequest;
+import io.rocklet.api.spi.BrokerService.SendRequest;
+import io.rocklet.api.spi.BrokerService.SendResult;
+import io.rocklet.client.internal.DefaultClientContext;
+import io.rocklet.client.internal.Futures;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The producer (F11). Every send is checked before any I/O (body size, system topics, a closed producer),
+ * then goes round robin over the topic's writable queues, steering around brokers that failed in the last
+ * {@link #FAULT_ISOLATION} (or until a send to them succeeds), and is retried on another broker after a
+ * retriable failure, {@link ProducerConfig#retries()} times at most, within {@link ProducerConfig#sendTimeout()}.
+ * A failure invalidates the topic's cached route. A send with a sharding key goes to the queue
+ * {@link ProducerConfig#queueSelector()} picks and is not retried elsewhere. A topic no router knows is sent
+ * to a template route on every known broker, so that a broker with auto-create enabled creates it.
+ *
+ * <p>Thread-safe; sends never block except in the synchronous methods, which wait for their own future.
+ */
+public final class DefaultProducer implements Producer
+{
+    /** How long a broker whose send failed is avoided (unless a send to it succeeds earlier). */
+    public static final Duration FAULT_ISOLATION = Duration.ofSeconds(30);
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultProducer.class);
+
+    private final DefaultClientContext context;
+    private final ProducerConfig config;
+    private final Consumer<? super DefaultProducer> onClose;
+    private final EpochClock epochClock;
+    private final QueueChooser chooser;
+    private final Sender sender;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * Creates a producer and adds its group to the client's heartbeats.
+     *
+     * @param onClose told once when the producer closes (the client forgets it); may be null.
+     */
+    public DefaultProducer(final DefaultClientContext context, final ProducerConfig config,
+        final Consumer<? super DefaultProducer> onClose)
+    {
+        this(context, config, onClose, SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE);
+    }
+
+    DefaultProducer(final DefaultClientContext context, final ProducerConfig config,
+        final Consumer<? super DefaultProducer> onClose,
+        final NanoClock nanoClock, final EpochClock epochClock)
+    {
+        if (context == null || config == null)
+        {
+            throw new InvalidArgumentException("cannot create producer: context=" + context + ", config=" + config);
+        }
+        this.context = context;
+        this.config = config;
+        this.onClose = onClose == null ? producer -> { } : onClose;
+        this.epochClock = epochClock;
+        final BrokerFaults faults = new BrokerFaults(nanoClock, FAULT_ISOLATION.toNanos());
+        this.chooser = new QueueChooser(faults);
+        this.sender = new Sender(context, config, faults, nanoClock);
+        context.registerProducer(config.group());
+        LOG.info("producer started: group={}, clientId={}", config.group(), context.clientId());
+    }
+
+    @Override
+    public SendReceipt send(final Message message)
+    {
+        check(message);
+        return Futures.await(sendRoundRobin(message, config.retries() + 1), "send: topic=" + message.topic());
+    }
+
+    @Override
+    public SendReceipt send(final Message message, final String shardingKey)
+    {
+        check(message);
+        checkKey(message, shardingKey);
+        return Futures.await(sendSharded(message, shardingKey), "send: topic=" + message.topic());
+    }
+
+    @Override
+    public CompletableFuture<SendReceipt> sendAsync(final Message message)
+    {
+        try
+        {
+            check(message);
+        }
+        catch (final RockletException e)
+        {
+            return CompletableFuture.failedFuture(e);
+        }
+        return sendRoundRobin(message, config.retries() + 1);
+    }
+
+    @Override
+    public CompletableFuture<SendReceipt> sendAsync(final Message message, final String shardingKey)
+    {
+        try
+        {
+            check(message);
+            checkKey(message, shardingKey);
+        }
+        catch (final RockletException e)
+        {
+            return CompletableFuture.failedFuture(e);
+        }
+        return sendSharded(message, shardingKey);
+    }
+
+    @Override
+    public void sendOneway(final Message message)
+    {
+        check(message);
+        sendRoundRobin(message, 1).whenComplete((receipt, error) ->
+        {
+            if (error != null && LOG.isDebugEnabled())
+            {
+                LOG.debug("one-way send failed: group={}, topic={}, error={}", config.group(), message.topic(),
+                    Futures.unwrap(error).getMessage());
+            }
+        });
+    }
+
+    @Override
+    public List<SendReceipt> send(final List<Message> batch)
+    {
+        checkOpen();
+        final String topic = checkBatch(batch);
+        final CompletableFuture<List<SendReceipt>> receipts = sender.send(topic,
+            (queues, excluded) -> chooser.choose(topic, queues, excluded), config.retries() + 1,
+            (broker, queue) -> broker.sendBatch(new SendBatchRequest(config.group(), context.clientId(), topic,
+                queue.queueId(), batch, epochClock.time())).thenApply(results -> receipts(topic, batch, results)));
+        return Futures.await(receipts, "send batch: topic=" + topic);
+    }
+
+    @Override
+    public String group()
+    {
+        return config.group();
+    }
+
+    /**
+     * @return the producer's settings.
+     */
+    public ProducerConfig config()
+    {
+        return config;
+    }
+
+    @Override
+    public void close()
+    {
+        if (closed.compareAndSet(false, true))
+        {
+            context.unregisterProducer(config.group());
+            onClose.accept(this);
+            LOG.info("producer closed: group={}, clientId={}", config.group(), context.clientId());
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "DefaultProducer{group=" + config.group() + ", clientId=" + context.clientId() + '}';
+    }
+
+    private CompletableFuture<SendReceipt> sendRoundRobin(final Message message, final int maxAttempts)
+    {
+        final String topic = message.topic();
+        return sender.send(topic, (queues, excluded) -> chooser.choose(topic, queues, excluded), maxAttempts,
+            (broker, queue) -> broker.send(request(message, queue)).thenApply(result -> receipt(topic, result)));
+    }
+
+    private CompletableFuture<SendReceipt> sendSharded(final Message message, final String shardingKey)
+    {
+        final String topic = message.topic();
+        return sender.send(topic, (queues, excluded) -> select(queues, topic, shardingKey), 1,
+            (broker, queue) -> broker.send(request(message, queue)).thenApply(result -> receipt(topic, result)));
+    }
+
+    private MessageQueue select(final List<MessageQueue> queues, final String topic, final String shardingKey)
+    {
+        final MessageQueue queue = config.queueSelector().select(queues, shardingKey);
+        if (queue == null || !queues.contains(queue))
+        {
+            throw new InvalidArgumentException("queue selector chose a queue the topic does not have: topic=" + topic +
+                ", shardingKey=" + shardingKey + ", queue=" + queue + ", queues=" + queues.size());
+        }
+        return queue;
+    }
+
+    private SendRequest request(final Message message, final MessageQueue queue)
+    {
+        return new SendRequest(config.group(), context.clientId(), message, queue.queueId(), epochClock.time(), 0);
+    }
+
+    private static SendReceipt receipt(final String topic, final SendResult result)
+    {
+        return new SendReceipt(result.messageId(), new MessageQueue(topic, result.brokerName(), result.queueId()),
+            result.queueOffset());
+    }
+
+    private static List<SendReceipt> receipts(final String topic, final List<Message> batch,
+        final List<SendResult> results)
+    {
+        if (results == null || results.size() != batch.size())
+        {
+            throw new RockletException(ErrorCode.INTERNAL_ERROR, "broker answered a batch with a wrong count: topic=" +
+                topic + ", messages=" + batch.size() + ", results=" + (results == null ? null : results.size()));
+        }
+        final List<SendReceipt> receipts = new ArrayList<>(results.size());
+        for (final SendResult result : results)
+        {
+            receipts.add(receipt(topic, result));
+        }
+        return List.copyOf(receipts);
+    }
+
+    private void checkOpen()
+    {
+        if (closed.get())
+        {
+            throw new ClosedException("producer closed: group=" + config.group());
+        }
+    }
+
+    private void check(final Message message)
+    {
+        checkOpen();
+        if (message == null)
+        {
+            throw new InvalidArgumentException("cannot send: group=" + config.group() + ", message=null");
+        }
+        if (message.body().length > config.maxBodyBytes())
+        {
+            throw new InvalidArgumentException(ErrorCode.MESSAGE_TOO_LARGE, "message body too large: topic=" +
+                message.topic() + ", bodyBytes=" + message.body().length + ", maxBodyBytes=" + config.maxBodyBytes());
+        }
+        if (SystemTopics.isSystem(message.topic()))
+        {
+            throw new InvalidArgumentException(ErrorCode.ILLEGAL_TOPIC, "cannot send to a system topic: topic=" +
+                message.topic());
+        }
+    }
+
+    private void checkKey(final Message message, final String shardingKey)
+    {
+        if (shardingKey == null)
+        {
+            throw new InvalidArgumentException("cannot send: topic=" + message.topic() + ", shardingKey=null");
+        }
+    }
+
+    private String checkBatch(final List<Message> batch)
+    {
+        if (batch == null || batch.isEmpty())
+        {
+            throw new InvalidArgumentException("cannot send an empty batch: group=" + config.group());
+        }
+        final String topic = batch.get(0) == null ? null : batch.get(0).topic();
+        long totalBytes = 0;
+        for (final Message message : batch)
+        {
+            check(message);
+            if (!message.topic().equals(topic))
+            {
+                throw new InvalidArgumentException("a batch must have one topic: topic=" + topic + ", other=" +
+                    message.topic());
+            }
+            totalBytes += message.body().length;
+        }
+        if (totalBytes > config.maxBodyBytes())
+        {
+            throw new InvalidArgumentException(ErrorCode.MESSAGE_TOO_LARGE, "batch too large: topic=" + topic +
+                ", messages=" + batch.size() + ", totalBodyBytes=" + totalBytes + ", maxBodyBytes=" +
+                config.maxBodyBytes());
+        }
+        return topic;
+    }
+}

@@ -1,0 +1,137 @@
+package io.rocklet.client.producer;
+
+import io.rocklet.api.ErrorCode;
+import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.api.MessageQueue;
+import io.rocklet.api.RockletException;
+import io.rocklet.api.spi.BrokerService;
+import io.rocklet.client.internal.Futures;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One send and its retries. Attempts run one after another, each started by the completion of the one
+ * before (so the fields need no lock: completion orders them). Each attempt gets the request timeout or
+ * what is left of the send timeout, whichever is less.
+ */
+final class SendOperation<R>
+{
+    private final Sender sender;
+    private final String topic;
+    private final SendTargets targets;
+    private final Sender.Picker picker;
+    private final int maxAttempts;
+    private final Sender.Attempt<R> attempt;
+    private final long deadlineNs;
+    private final CompletableFuture<R> result = new CompletableFuture<>();
+    private final Set<String> failedBrokers = new LinkedHashSet<>();
+    private int attempts;
+    private RockletException lastError;
+
+    SendOperation(final Sender sender, final String topic, final SendTargets targets, final Sender.Picker picker,
+        final int maxAttempts, final Sender.Attempt<R> attempt, final long deadlineNs)
+    {
+        this.sender = sender;
+        this.topic = topic;
+        this.targets = targets;
+        this.picker = picker;
+        this.maxAttempts = maxAttempts;
+        this.attempt = attempt;
+        this.deadlineNs = deadlineNs;
+    }
+
+    CompletableFuture<R> start()
+    {
+        next();
+        return result;
+    }
+
+    private void next()
+    {
+        final long remainingNs = deadlineNs - sender.nanoTime();
+        if (remainingNs <= 0)
+        {
+            result.completeExceptionally(sender.timedOut(topic, attempts, lastError));
+            return;
+        }
+        final MessageQueue queue;
+        try
+        {
+            queue = picker.pick(targets.queues(), failedBrokers);
+        }
+        catch (final RockletException e)
+        {
+            result.completeExceptionally(e);
+            return;
+        }
+        catch (final RuntimeException e)
+        {
+            result.completeExceptionally(new InvalidArgumentException("queue selector failed: topic=" + topic +
+                ", error=" + e));
+            return;
+        }
+        attempts++;
+        final BrokerService broker;
+        try
+        {
+            broker = targets.brokers().apply(queue.brokerName());
+        }
+        catch (final RuntimeException e)
+        {
+            onFailure(queue, e);
+            return;
+        }
+        final long timeoutNs = Math.min(sender.requestTimeoutNs(), remainingNs);
+        Futures.within(Futures.call(() -> attempt.send(broker, queue)), timeoutNs,
+            () -> "send: topic=" + topic + ", queue=" + queue).whenComplete((value, error) ->
+            {
+                if (error == null)
+                {
+                    sender.faults().succeeded(queue.brokerName());
+                    result.complete(value);
+                }
+                else
+                {
+                    onFailure(queue, error);
+                }
+            });
+    }
+
+    private void onFailure(final MessageQueue queue, final Throwable error)
+    {
+        final RockletException failure = Futures.toRockletException(error, "send: topic=" + topic);
+        lastError = failure;
+        sender.invalidateRoute(topic);
+        if (failure.retriable())
+        {
+            sender.faults().failed(queue.brokerName());
+            failedBrokers.add(queue.brokerName());
+            if (attempts < maxAttempts)
+            {
+                next();
+                return;
+            }
+        }
+        result.completeExceptionally(finalError(failure, queue));
+    }
+
+    /**
+     * Keeps a specific exception type (callers may catch it) and otherwise adds the send's context.
+     */
+    private RockletException finalError(final RockletException failure, final MessageQueue queue)
+    {
+        if (failure.getClass() != RockletException.class)
+        {
+            return failure;
+        }
+        if (failure.errorCode() == ErrorCode.TIMEOUT && deadlineNs - sender.nanoTime() <= 0)
+        {
+            return sender.timedOut(topic, attempts, failure);
+        }
+        return new RockletException(failure.errorCode(), "send failed: topic=" + topic + ", queue=" + queue +
+            ", attempts=" + attempts + ", failedBrokers=" + failedBrokers + (targets.fallback() ?
+            ", newTopic=true" : "") + ", error=" + failure.getMessage(), failure);
+    }
+}

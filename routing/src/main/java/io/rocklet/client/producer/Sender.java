@@ -1,0 +1,186 @@
+package io.rocklet.client.producer;
+
+import io.rocklet.api.ErrorCode;
+import io.rocklet.api.MessageQueue;
+import io.rocklet.api.ProducerConfig;
+import io.rocklet.api.RockletException;
+import io.rocklet.api.TopicConfig;
+import io.rocklet.api.spi.BrokerService;
+import io.rocklet.api.spi.RouterService.BrokerRoute;
+import io.rocklet.api.spi.RouterService.ClusterInfo;
+import io.rocklet.api.spi.RouterService.QueueRoute;
+import io.rocklet.api.spi.RouterService.TopicRoute;
+import io.rocklet.client.internal.DefaultClientContext;
+import io.rocklet.client.internal.Futures;
+import org.agrona.concurrent.NanoClock;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs sends: resolves the topic's writable queues (from the route, or, for a topic no router knows, a
+ * template on every known broker so that the broker can create it), picks a queue, sends, and retries a
+ * retriable failure on another broker while attempts and the send timeout last. Non-blocking throughout.
+ * Thread-safe; each send's state lives in its own {@link SendOperation}.
+ */
+final class Sender
+{
+    private final DefaultClientContext context;
+    private final NanoClock clock;
+    private final BrokerFaults faults;
+    private final long sendTimeoutNs;
+    private final long requestTimeoutNs;
+
+    Sender(final DefaultClientContext context, final ProducerConfig config, final BrokerFaults faults,
+        final NanoClock clock)
+    {
+        this.context = context;
+        this.clock = clock;
+        this.faults = faults;
+        this.sendTimeoutNs = config.sendTimeout().toNanos();
+        this.requestTimeoutNs = context.config().requestTimeout().toNanos();
+    }
+
+    /**
+     * One request to one queue's broker.
+     */
+    @FunctionalInterface
+    interface Attempt<R>
+    {
+        CompletableFuture<R> send(BrokerService broker, MessageQueue queue);
+    }
+
+    /**
+     * Chooses the queue of an attempt.
+     */
+    @FunctionalInterface
+    interface Picker
+    {
+        /**
+         * @param queues   the writable queues, not empty.
+         * @param excluded brokers that failed earlier in this send.
+         */
+        MessageQueue pick(List<MessageQueue> queues, Set<String> excluded);
+    }
+
+    /**
+     * @param maxAttempts 1 + retries; retries go to another broker when there is one.
+     * @return the answer of the first successful attempt, or the error of the last one.
+     */
+    <R> CompletableFuture<R> send(final String topic, final Picker picker, final int maxAttempts,
+        final Attempt<R> attempt)
+    {
+        final long deadlineNs = clock.nanoTime() + sendTimeoutNs;
+        return targets(topic, deadlineNs).thenCompose(targets ->
+            new SendOperation<>(this, topic, targets, picker, maxAttempts, attempt, deadlineNs).start());
+    }
+
+    long nanoTime()
+    {
+        return clock.nanoTime();
+    }
+
+    long requestTimeoutNs()
+    {
+        return requestTimeoutNs;
+    }
+
+    long sendTimeoutNs()
+    {
+        return sendTimeoutNs;
+    }
+
+    BrokerFaults faults()
+    {
+        return faults;
+    }
+
+    void invalidateRoute(final String topic)
+    {
+        context.invalidateRoute(topic);
+    }
+
+    private CompletableFuture<SendTargets> targets(final String topic, final long deadlineNs)
+    {
+        return Futures.within(context.route(topic), deadlineNs - clock.nanoTime(), () -> "route: topic=" + topic)
+            .handle((route, error) ->
+            {
+                if (error == null)
+                {
+                    return CompletableFuture.completedFuture(routeTargets(topic, route));
+                }
+                if (Futures.errorCode(error) == ErrorCode.TOPIC_NOT_FOUND)
+                {
+                    return fallbackTargets(topic, deadlineNs);
+                }
+                return CompletableFuture.<SendTargets>failedFuture(Futures.toRockletException(error,
+                    "route: topic=" + topic));
+            }).thenCompose(future -> future);
+    }
+
+    private SendTargets routeTargets(final String topic, final TopicRoute route)
+    {
+        final List<MessageQueue> queues = context.writeQueues(route);
+        if (queues.isEmpty())
+        {
+            final boolean anyWritable = route.queues().stream()
+                .anyMatch(queue -> (queue.permission() & TopicConfig.PERM_WRITE) != 0);
+            throw anyWritable ?
+                new RockletException(ErrorCode.NO_ROUTE, "no master for a writable queue: topic=" + topic +
+                    ", brokers=" + route.queues().stream().map(QueueRoute::brokerName).toList()) :
+                new RockletException(ErrorCode.PERMISSION_DENIED, "topic not writable: topic=" + topic +
+                    ", brokers=" + route.queues().stream().map(QueueRoute::brokerName).toList());
+        }
+        return new SendTargets(queues, context::broker, false);
+    }
+
+    /**
+     * The topic has no route: sends go to every known broker's master, {@link TopicConfig#DEFAULT_QUEUES}
+     * queues each, so that a broker with auto-create on creates the topic (RocketMQ's template route).
+     */
+    private CompletableFuture<SendTargets> fallbackTargets(final String topic, final long deadlineNs)
+    {
+        return Futures.within(context.routers().clusterInfo(), deadlineNs - clock.nanoTime(),
+            () -> "cluster info for new topic: topic=" + topic).thenApply(info -> templateTargets(topic, info));
+    }
+
+    private SendTargets templateTargets(final String topic, final ClusterInfo info)
+    {
+        final Map<String, String> masters = new HashMap<>();
+        final List<MessageQueue> queues = new ArrayList<>();
+        for (final BrokerRoute broker : new TreeMap<>(info.brokers()).values())
+        {
+            final String master = broker.masterAddress();
+            if (master != null)
+            {
+                masters.put(broker.brokerName(), master);
+                for (int id = 0; id < TopicConfig.DEFAULT_QUEUES; id++)
+                {
+                    queues.add(new MessageQueue(topic, broker.brokerName(), id));
+                }
+            }
+        }
+        if (queues.isEmpty())
+        {
+            throw new RockletException(ErrorCode.NO_ROUTE, "no route and no broker to create the topic on: topic=" +
+                topic + ", brokers=" + info.brokers().keySet());
+        }
+        return new SendTargets(List.copyOf(queues), name -> context.brokerAt(masters.get(name)), true);
+    }
+
+    /**
+     * @return a TIMEOUT error for a send that ran out of time.
+     */
+    RockletException timedOut(final String topic, final int attempts, final RockletException last)
+    {
+        return new RockletException(ErrorCode.TIMEOUT, "send timed out: topic=" + topic + ", sendTimeoutMs=" +
+            TimeUnit.NANOSECONDS.toMillis(sendTimeoutNs) + ", attempts=" + attempts +
+            (last == null ? "" : ", lastError=" + last.getMessage()), last);
+    }
+}

@@ -1,0 +1,257 @@
+package io.rocklet.router;
+
+import io.rocklet.api.ClosedException;
+import io.rocklet.api.ErrorCode;
+import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.api.RockletException;
+import io.rocklet.api.TopicConfig;
+import io.rocklet.api.spi.Binding;
+import io.rocklet.api.spi.RouterService;
+import io.rocklet.api.spi.Transport;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The router (RocketMQ's NameServer): brokers register with every router and re-register periodically
+ * with their full topic list; clients ask for topic routes and cluster information. A broker silent for
+ * longer than {@link RouterConfig#brokerExpiry()} is removed, and an orderly unregistration removes it at
+ * once. Routers never talk to each other: each holds the full table (available and partition-tolerant),
+ * so several may run side by side.
+ *
+ * <p>Start one with {@link #start(RouterConfig, Transport)}, which serves it at the configured address.
+ *
+ * <p>Thread-safe. The table is guarded by its own monitor (short critical sections, no I/O); requests run on
+ * the transport's threads and complete before returning. The expiry scan runs on a daemon thread
+ * {@code rocklet-router-<name>} that sleeps between checks, or, in INVOKER mode, in {@link #doWork()}.
+ */
+public final class Router implements RouterService, AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+    private static final long MAX_IDLE_SLEEP_MS = 100;
+
+    private final RouterConfig config;
+    private final BrokerTable table = new BrokerTable();
+    private final AgentRunner runner;
+    private final AgentInvoker invoker;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Binding binding;
+
+    private Router(final RouterConfig config)
+    {
+        this.config = config;
+        final String roleName = "rocklet-router-" + shortName(config.address());
+        final ExpiryScanner scanner = new ExpiryScanner(table, config, roleName);
+        final ErrorHandler errors = e -> LOG.error("router scan failed: address={}", config.address(), e);
+        if (config.threadingMode() == RouterConfig.ThreadingMode.DEDICATED)
+        {
+            final long sleepMs = Math.max(1, Math.min(MAX_IDLE_SLEEP_MS, config.scanInterval().toMillis()));
+            runner = new AgentRunner(new SleepingMillisIdleStrategy(sleepMs), errors, null, scanner);
+            invoker = null;
+        }
+        else
+        {
+            runner = null;
+            invoker = new AgentInvoker(errors, null, scanner);
+        }
+    }
+
+    /**
+     * Starts a router and serves it at {@link RouterConfig#address()} on {@code transport}.
+     *
+     * @throws RockletException when the address cannot be served (already in use, illegal for the transport).
+     */
+    public static Router start(final RouterConfig config, final Transport transport)
+    {
+        if (config == null || transport == null)
+        {
+            throw new InvalidArgumentException("cannot start router: config=" + config + ", transport=" + transport);
+        }
+        final Router router = new Router(config);
+        router.startAgent();
+        try
+        {
+            router.binding = transport.serve(config.address(), router);
+        }
+        catch (final RuntimeException e)
+        {
+            router.close();
+            throw e;
+        }
+        LOG.info("router started: address={}, brokerExpiryMs={}, scanIntervalMs={}, threadingMode={}",
+            config.address(), config.brokerExpiry().toMillis(), config.scanInterval().toMillis(),
+            config.threadingMode());
+        return router;
+    }
+
+    /**
+     * @return the address the router is served at.
+     */
+    public String address()
+    {
+        return config.address();
+    }
+
+    /**
+     * Runs the expiry scan once if it is due (INVOKER mode only).
+     *
+     * @return the amount of work done (0 when no scan was due).
+     */
+    public int doWork()
+    {
+        if (invoker == null)
+        {
+            throw new IllegalStateException("doWork() is for ThreadingMode.INVOKER; router " + config.address() +
+                " runs " + config.threadingMode());
+        }
+        return invoker.invoke();
+    }
+
+    @Override
+    public CompletableFuture<RegistrationResult> registerBroker(final BrokerRegistration registration)
+    {
+        if (closed.get())
+        {
+            return closedFuture();
+        }
+        if (registration == null || !valid(registration.broker()))
+        {
+            return CompletableFuture.failedFuture(new InvalidArgumentException("illegal broker registration: router=" +
+                config.address() + ", registration=" + registration));
+        }
+        final BrokerIdentity broker = registration.broker();
+        final boolean known = table.isRegistered(broker.brokerName(), broker.brokerId());
+        final String master = table.register(registration, config.clock().time());
+        if (!known)
+        {
+            LOG.info("broker registered: router={}, cluster={}, brokerName={}, brokerId={}, address={}, topics={}",
+                config.address(), broker.clusterName(), broker.brokerName(), broker.brokerId(), broker.address(),
+                registration.topics().stream().map(TopicConfig::name).toList());
+        }
+        return CompletableFuture.completedFuture(new RegistrationResult(master));
+    }
+
+    @Override
+    public CompletableFuture<Void> unregisterBroker(final BrokerIdentity broker)
+    {
+        if (closed.get())
+        {
+            return closedFuture();
+        }
+        if (!valid(broker))
+        {
+            return CompletableFuture.failedFuture(new InvalidArgumentException("illegal broker identity: router=" +
+                config.address() + ", broker=" + broker));
+        }
+        if (table.unregister(broker))
+        {
+            LOG.info("broker unregistered: router={}, cluster={}, brokerName={}, brokerId={}, address={}",
+                config.address(), broker.clusterName(), broker.brokerName(), broker.brokerId(), broker.address());
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<TopicRoute> queryRoute(final String topic)
+    {
+        if (closed.get())
+        {
+            return closedFuture();
+        }
+        if (topic == null)
+        {
+            return CompletableFuture.failedFuture(new InvalidArgumentException("illegal route query: router=" +
+                config.address() + ", topic=null"));
+        }
+        final TopicRoute route = table.route(topic);
+        if (route == null)
+        {
+            return CompletableFuture.failedFuture(new RockletException(ErrorCode.TOPIC_NOT_FOUND,
+                "no broker has the topic: router=" + config.address() + ", topic=" + topic));
+        }
+        return CompletableFuture.completedFuture(route);
+    }
+
+    @Override
+    public CompletableFuture<ClusterInfo> clusterInfo()
+    {
+        if (closed.get())
+        {
+            return closedFuture();
+        }
+        return CompletableFuture.completedFuture(table.clusterInfo());
+    }
+
+    /**
+     * Stops serving and stops the scan thread. Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        if (!closed.compareAndSet(false, true))
+        {
+            return;
+        }
+        final Binding served = binding;
+        if (served != null)
+        {
+            served.close();
+        }
+        if (runner != null)
+        {
+            runner.close();
+        }
+        if (invoker != null)
+        {
+            invoker.close();
+        }
+        LOG.info("router closed: address={}", config.address());
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Router{address=" + config.address() + '}';
+    }
+
+    private void startAgent()
+    {
+        if (runner != null)
+        {
+            final String name = runner.agent().roleName();
+            AgentRunner.startOnThread(runner, task ->
+            {
+                final Thread thread = new Thread(task, name);
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        else
+        {
+            invoker.start();
+        }
+    }
+
+    private <T> CompletableFuture<T> closedFuture()
+    {
+        return CompletableFuture.failedFuture(new ClosedException("router closed: address=" + config.address()));
+    }
+
+    private static boolean valid(final BrokerIdentity broker)
+    {
+        return broker != null && broker.clusterName() != null && broker.brokerName() != null &&
+            broker.address() != null && broker.brokerId() >= 0;
+    }
+
+    private static String shortName(final String address)
+    {
+        final int scheme = address.indexOf("://");
+        return scheme < 0 ? address : address.substring(scheme + 3);
+    }
+}
