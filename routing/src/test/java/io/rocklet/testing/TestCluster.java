@@ -10,7 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A router (INVOKER mode, fake clock) and scripted brokers on a {@link TestTransport}.
+ * A router (INVOKER mode, fake clock; clients reach it through a counting {@link ScriptedRouter}) and
+ * scripted brokers on a {@link TestTransport}.
  */
 public final class TestCluster implements AutoCloseable
 {
@@ -19,12 +20,16 @@ public final class TestCluster implements AutoCloseable
     public final TestTransport transport = new TestTransport();
     public final CachedEpochClock clock = new CachedEpochClock();
     public final Router router;
+    /** Counts the queries clients make; served at {@link #ROUTER}. */
+    public final ScriptedRouter routerStub;
     public final Map<String, ScriptedBroker> brokers = new LinkedHashMap<>();
 
     public TestCluster()
     {
-        router = Router.start(RouterConfig.builder(ROUTER).clock(clock)
+        router = Router.start(RouterConfig.builder("test://router-real").clock(clock)
             .threadingMode(RouterConfig.ThreadingMode.INVOKER).build(), transport);
+        routerStub = new ScriptedRouter(router);
+        transport.serve(ROUTER, routerStub);
     }
 
     /**

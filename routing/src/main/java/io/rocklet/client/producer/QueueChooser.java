@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Round-robin queue choice per topic that steers around failing brokers: the next queue in turn whose
  * broker is neither isolated ({@link BrokerFaults}) nor failed earlier in this send; failing that, one whose
- * broker did not fail in this send; failing that, the next queue in turn. Thread-safe (a counter per topic).
+ * broker did not fail in this send; failing that, one not on the broker that failed last; failing that, the
+ * next queue in turn. Thread-safe (a counter per topic).
  */
 final class QueueChooser
 {
@@ -24,7 +25,7 @@ final class QueueChooser
 
     /**
      * @param queues   the topic's writable queues, not empty.
-     * @param excluded brokers that failed earlier in this send.
+     * @param excluded brokers that failed earlier in this send, the one that failed last at the end.
      */
     MessageQueue choose(final String topic, final List<MessageQueue> queues, final Set<String> excluded)
     {
@@ -49,7 +50,27 @@ final class QueueChooser
                 return queue;
             }
         }
+        final String lastFailed = last(excluded);
+        for (int i = 0; i < count; i++)
+        {
+            final MessageQueue queue = queues.get(Math.floorMod(start + i, count));
+            if (!queue.brokerName().equals(lastFailed))
+            {
+                skip(counter, i);
+                return queue;
+            }
+        }
         return queues.get(Math.floorMod(start, count));
+    }
+
+    private static String last(final Set<String> excluded)
+    {
+        String last = null;
+        for (final String name : excluded)
+        {
+            last = name;
+        }
+        return last;
     }
 
     /**

@@ -107,6 +107,7 @@ final class SendOperation<R>
         if (failure.retriable())
         {
             sender.faults().failed(queue.brokerName());
+            failedBrokers.remove(queue.brokerName());
             failedBrokers.add(queue.brokerName());
             if (attempts < maxAttempts)
             {

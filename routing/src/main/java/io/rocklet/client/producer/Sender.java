@@ -64,7 +64,7 @@ final class Sender
     {
         /**
          * @param queues   the writable queues, not empty.
-         * @param excluded brokers that failed earlier in this send.
+         * @param excluded brokers that failed earlier in this send, in the order they failed (last at the end).
          */
         MessageQueue pick(List<MessageQueue> queues, Set<String> excluded);
     }
