@@ -66,7 +66,7 @@ public final class DefaultAdmin implements Admin
     public void createTopic(final TopicConfig topic, final Collection<String> brokerNames)
     {
         checkNewTopic(topic);
-        if (brokerNames == null || brokerNames.isEmpty() || brokerNames.contains(null))
+        if (brokerNames == null || brokerNames.isEmpty() || brokerNames.stream().anyMatch(name -> name == null))
         {
             throw new InvalidArgumentException("cannot create topic: topic=" + topic.name() + ", brokerNames=" +
                 brokerNames);
