@@ -12,7 +12,8 @@ class ErrorCodeTest
     @Test
     void shouldMarkOnlyTransientConditionsRetriable()
     {
-        final Set<ErrorCode> retriable = EnumSet.of(ErrorCode.DISK_FULL, ErrorCode.FLUSH_TIMEOUT, ErrorCode.BUSY);
+        final Set<ErrorCode> retriable = EnumSet.of(ErrorCode.DISK_FULL, ErrorCode.FLUSH_TIMEOUT, ErrorCode.BUSY,
+            ErrorCode.NO_ROUTE, ErrorCode.BROKER_UNAVAILABLE, ErrorCode.TIMEOUT);
 
         for (final ErrorCode code : ErrorCode.values())
         {

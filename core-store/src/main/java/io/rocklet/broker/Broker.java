@@ -3,18 +3,16 @@ package io.rocklet.broker;
 import io.rocklet.api.ClosedException;
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.InvalidArgumentException;
-import io.rocklet.api.Limits;
 import io.rocklet.api.MessageModel;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.StorageException;
-import io.rocklet.api.SystemTopics;
 import io.rocklet.api.TopicConfig;
-import io.rocklet.api.TopicNames;
 import io.rocklet.api.spi.Binding;
 import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.RouterService.BrokerIdentity;
 import io.rocklet.api.spi.Subscription;
 import io.rocklet.api.spi.Transport;
+import io.rocklet.broker.internal.AdminService;
 import io.rocklet.broker.internal.BrokerAgent;
 import io.rocklet.broker.internal.ConsumerGroups;
 import io.rocklet.broker.internal.DelayLevels;
@@ -22,6 +20,7 @@ import io.rocklet.broker.internal.OffsetTable;
 import io.rocklet.broker.internal.PullService;
 import io.rocklet.broker.internal.QueueLocks;
 import io.rocklet.broker.internal.Replies;
+import io.rocklet.broker.internal.RequestChecks;
 import io.rocklet.broker.internal.RetryService;
 import io.rocklet.broker.internal.RouterRegistrar;
 import io.rocklet.broker.internal.ScheduleService;
@@ -42,8 +41,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -80,6 +77,7 @@ public final class Broker implements BrokerService, AutoCloseable
     private final PullService pulls;
     private final SendService sends;
     private final RetryService retries;
+    private final AdminService admin;
     private final ScheduleService schedule;
     private final RouterRegistrar registrar;
     private final AgentRunner runner;
@@ -117,6 +115,7 @@ public final class Broker implements BrokerService, AutoCloseable
         this.sends = new SendService(store, topics, delayLevels, config.brokerName(), config.maxBodyBytes(),
             config.autoCreateTopicEnable(), config.autoCreateTopicQueues());
         this.retries = new RetryService(store, topics, delayLevels);
+        this.admin = new AdminService(store, topics, offsets, groups, config.brokerName());
         this.registrar = new RouterRegistrar(transport, config.routerAddresses(), identity, topics, config.nanoClock(),
             config.registerInterval().toNanos());
         relay.target = pulls;
@@ -271,25 +270,15 @@ public final class Broker implements BrokerService, AutoCloseable
     {
         return Replies.run("heartbeat", () ->
         {
-            checkOpen(heartbeat);
-            checkClientId(heartbeat.clientId());
-            for (final ConsumerRegistration registration : heartbeat.consumers())
-            {
-                checkGroup(registration.group());
-                if (registration.messageModel() == null || registration.consumeFrom() == null)
-                {
-                    throw new InvalidArgumentException("illegal heartbeat: clientId=" + heartbeat.clientId() +
-                        ", registration=" + registration + ", messageModel and consumeFrom are required");
-                }
-            }
-            groups.heartbeat(heartbeat, config.nanoClock().nanoTime());
+            RequestChecks.heartbeat(checkOpen(heartbeat));
             for (final ConsumerRegistration registration : heartbeat.consumers())
             {
                 if (registration.messageModel() == MessageModel.CLUSTERING)
                 {
-                    retries.ensureRetryTopic(registration.group());
+                    retries.ensureRetryTopic(registration.group()); // before the watchers hear of the member
                 }
             }
+            groups.heartbeat(heartbeat, config.nanoClock().nanoTime());
         });
     }
 
@@ -297,18 +286,13 @@ public final class Broker implements BrokerService, AutoCloseable
     public CompletableFuture<Void> unregisterClient(final String clientId, final String group)
     {
         return Replies.run("unregisterClient", () ->
-        {
-            checkOpen(clientId);
-            checkClientId(clientId);
-            checkGroup(group);
-            groups.unregister(clientId, group);
-        });
+            groups.unregister(RequestChecks.clientId(checkOpen(clientId)), RequestChecks.group(group)));
     }
 
     @Override
     public CompletableFuture<List<String>> groupMembers(final String group)
     {
-        return Replies.supply("groupMembers", () -> groups.members(checkGroup(checkOpen(group))));
+        return Replies.supply("groupMembers", () -> groups.members(RequestChecks.group(checkOpen(group))));
     }
 
     /**
@@ -318,8 +302,7 @@ public final class Broker implements BrokerService, AutoCloseable
     @Override
     public Subscription watchGroup(final String group, final String clientId, final Consumer<GroupEvent> listener)
     {
-        checkOpen(group);
-        checkGroup(group);
+        RequestChecks.group(checkOpen(group));
         if (listener == null)
         {
             throw new InvalidArgumentException("illegal group watch: group=" + group + ", listener=null");
@@ -332,16 +315,7 @@ public final class Broker implements BrokerService, AutoCloseable
     {
         return Replies.run("commitOffsets", () ->
         {
-            checkGroup(checkOpen(request).group());
-            for (final QueueOffset offset : request.offsets())
-            {
-                if (offset == null || !TopicNames.isValid(offset.topic()) || offset.queueId() < 0 ||
-                    offset.offset() < 0)
-                {
-                    throw new InvalidArgumentException("illegal offset commit: group=" + request.group() +
-                        ", offset=" + offset);
-                }
-            }
+            RequestChecks.commit(checkOpen(request));
             for (final QueueOffset offset : request.offsets())
             {
                 offsets.commit(request.group(), offset.topic(), offset.queueId(), offset.offset());
@@ -352,49 +326,34 @@ public final class Broker implements BrokerService, AutoCloseable
     @Override
     public CompletableFuture<Long> queryOffset(final String group, final String topic, final int queueId)
     {
-        return Replies.supply("queryOffset", () -> offsets.query(checkGroup(checkOpen(group)), topic, queueId));
+        return Replies.supply("queryOffset", () -> offsets.query(RequestChecks.group(checkOpen(group)), topic,
+            queueId));
     }
 
     @Override
     public CompletableFuture<QueueOffsets> queueOffsets(final String topic, final int queueId)
     {
-        return Replies.supply("queueOffsets", () ->
-        {
-            existingTopic(checkOpen(topic));
-            return new QueueOffsets(store.minOffset(topic, queueId), store.maxOffset(topic, queueId));
-        });
+        return Replies.supply("queueOffsets", () -> admin.queueOffsets(checkOpen(topic), queueId));
     }
 
     @Override
     public CompletableFuture<Long> searchOffset(final String topic, final int queueId, final long timestampMs)
     {
-        return Replies.supply("searchOffset", () ->
-        {
-            existingTopic(checkOpen(topic));
-            return store.offsetForTimestamp(topic, queueId, timestampMs);
-        });
+        return Replies.supply("searchOffset", () -> admin.searchOffset(checkOpen(topic), queueId, timestampMs));
     }
 
     @Override
     public CompletableFuture<List<QueueRef>> lockQueues(final LockRequest request)
     {
-        return Replies.supply("lockQueues", () ->
-        {
-            checkGroup(checkOpen(request).group());
-            checkClientId(request.clientId());
-            return locks.lock(request.group(), request.clientId(), request.queues(), config.nanoClock().nanoTime());
-        });
+        return Replies.supply("lockQueues", () -> locks.lock(RequestChecks.group(checkOpen(request).group()),
+            RequestChecks.clientId(request.clientId()), request.queues(), config.nanoClock().nanoTime()));
     }
 
     @Override
     public CompletableFuture<Void> unlockQueues(final LockRequest request)
     {
-        return Replies.run("unlockQueues", () ->
-        {
-            checkGroup(checkOpen(request).group());
-            checkClientId(request.clientId());
-            locks.unlock(request.group(), request.clientId(), request.queues());
-        });
+        return Replies.run("unlockQueues", () -> locks.unlock(RequestChecks.group(checkOpen(request).group()),
+            RequestChecks.clientId(request.clientId()), request.queues()));
     }
 
     @Override
@@ -408,33 +367,13 @@ public final class Broker implements BrokerService, AutoCloseable
     @Override
     public CompletableFuture<Void> createOrUpdateTopic(final TopicConfig topic)
     {
-        return Replies.run("createOrUpdateTopic", () ->
-        {
-            if (SystemTopics.isSystem(checkOpen(topic).name()))
-            {
-                throw new InvalidArgumentException(ErrorCode.ILLEGAL_TOPIC, "cannot create a system topic: topic=" +
-                    topic.name() + " (topics starting with % are reserved for the broker)");
-            }
-            if (topics.put(topic))
-            {
-                LOG.info("topic created or updated: broker={}, topic={}", config.brokerName(), topic);
-            }
-        });
+        return Replies.run("createOrUpdateTopic", () -> admin.createOrUpdateTopic(checkOpen(topic)));
     }
 
     @Override
     public CompletableFuture<Void> deleteTopic(final String topic)
     {
-        return Replies.run("deleteTopic", () ->
-        {
-            TopicNames.validate(checkOpen(topic));
-            if (topics.remove(topic) == null)
-            {
-                throw topicNotFound(topic);
-            }
-            offsets.removeTopic(topic);
-            LOG.info("topic deleted: broker={}, topic={}", config.brokerName(), topic);
-        });
+        return Replies.run("deleteTopic", () -> admin.deleteTopic(checkOpen(topic)));
     }
 
     @Override
@@ -446,31 +385,7 @@ public final class Broker implements BrokerService, AutoCloseable
     @Override
     public CompletableFuture<Map<Integer, Long>> resetOffsets(final ResetOffsetsRequest request)
     {
-        return Replies.supply("resetOffsets", () ->
-        {
-            checkGroup(checkOpen(request).group());
-            if (request.position() == null)
-            {
-                throw new InvalidArgumentException("illegal offset reset: request=" + request + ", position=null");
-            }
-            final TopicConfig topic = existingTopic(request.topic());
-            final Map<Integer, Long> reset = new LinkedHashMap<>();
-            for (int queueId = 0; queueId < topic.readQueues(); queueId++)
-            {
-                final long offset = switch (request.position())
-                {
-                    case FIRST -> store.minOffset(topic.name(), queueId);
-                    case LAST -> store.maxOffset(topic.name(), queueId);
-                    case TIMESTAMP -> store.offsetForTimestamp(topic.name(), queueId, request.timestampMs());
-                };
-                offsets.commit(request.group(), topic.name(), queueId, offset);
-                reset.put(queueId, offset);
-            }
-            LOG.info("offsets reset: broker={}, group={}, topic={}, position={}, timestampMs={}, offsets={}",
-                config.brokerName(), request.group(), topic.name(), request.position(), request.timestampMs(), reset);
-            groups.notifyWatchers(request.group(), GroupEvent.Kind.OFFSETS_RESET);
-            return Collections.unmodifiableMap(reset);
-        });
+        return Replies.supply("resetOffsets", () -> admin.resetOffsets(checkOpen(request)));
     }
 
     /**
@@ -535,40 +450,6 @@ public final class Broker implements BrokerService, AutoCloseable
             throw new InvalidArgumentException("illegal broker request: a required argument is null");
         }
         return argument;
-    }
-
-    private static String checkGroup(final String group)
-    {
-        if (group == null || !TopicNames.isValid(group))
-        {
-            throw new InvalidArgumentException("illegal group: group=" + group + ", allowed=[%|a-zA-Z0-9_-], 1.." +
-                Limits.MAX_TOPIC_LENGTH + " characters");
-        }
-        return group;
-    }
-
-    private static void checkClientId(final String clientId)
-    {
-        if (clientId == null || clientId.isBlank())
-        {
-            throw new InvalidArgumentException("illegal client id: clientId=" + clientId);
-        }
-    }
-
-    private TopicConfig existingTopic(final String name)
-    {
-        final TopicConfig topic = topics.get(TopicNames.validate(name));
-        if (topic == null)
-        {
-            throw topicNotFound(name);
-        }
-        return topic;
-    }
-
-    private RockletException topicNotFound(final String topic)
-    {
-        return new RockletException(ErrorCode.TOPIC_NOT_FOUND, "no such topic: topic=" + topic + ", broker=" +
-            config.brokerName());
     }
 
     private static Path temporaryDirectory(final String brokerName)
