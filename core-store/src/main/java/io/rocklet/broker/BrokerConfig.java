@@ -296,7 +296,7 @@ public record BrokerConfig(
             checkPositive(registerInterval, "registerInterval");
             checkPositive(clientExpiry, "clientExpiry");
             checkPositive(queueLockExpiry, "queueLockExpiry");
-            check(longPollMaxHeld >= 0, "longPollMaxHeld", longPollMaxHeld, ">= 0");
+            check(longPollMaxHeld >= 1, "longPollMaxHeld", longPollMaxHeld, ">= 1");
             checkPositive(offsetPersistInterval, "offsetPersistInterval");
             check(delayLevels != null && !delayLevels.isEmpty() && delayLevels.size() <= MAX_DELAY_LEVELS,
                 "delayLevels", delayLevels, "1.." + MAX_DELAY_LEVELS + " levels");

@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Threads: pulls come from any thread; {@link #onArrival} runs on the store's dispatcher (it reads the batch and
  * completes the future, nothing more); {@link #expire()} runs on the broker agent, which alone owns the deadline
- * queue. Dependent stages of a held pull's future run on whichever of these threads completed it, so callers
+ * queue. Dependent stages of a held pull's future may run on whichever of these threads completed it, so callers
  * must keep them short or use the async variants.
  */
 public final class PullService implements MessageArrivalListener
@@ -54,6 +54,7 @@ public final class PullService implements MessageArrivalListener
     private final NanoClock nanoClock;
     private final int maxHeld;
     private final AtomicInteger held = new AtomicInteger();
+    private volatile boolean closing;
     private final ConcurrentHashMap<QueueKey, ConcurrentLinkedQueue<HeldPull>> byQueue = new ConcurrentHashMap<>();
     private final ManyToOneConcurrentLinkedQueue<HeldPull> newlyHeld = new ManyToOneConcurrentLinkedQueue<>();
     /** Owned by the broker agent. */
@@ -96,6 +97,10 @@ public final class PullService implements MessageArrivalListener
     @Override
     public void onArrival(final String topic, final int queueId, final long maxOffset)
     {
+        if (held.get() == 0)
+        {
+            return;
+        }
         final ConcurrentLinkedQueue<HeldPull> waiting = byQueue.get(new QueueKey(topic, queueId));
         if (waiting == null)
         {
@@ -163,10 +168,12 @@ public final class PullService implements MessageArrivalListener
     }
 
     /**
-     * Answers every held pull with what its queue has now (the broker is closing).
+     * Answers every held pull with what its queue has now, and from now on answers pulls without holding them
+     * (the broker is closing).
      */
     public void answerAll()
     {
+        closing = true;
         for (final ConcurrentLinkedQueue<HeldPull> waiting : byQueue.values())
         {
             HeldPull pull;
@@ -245,6 +252,10 @@ public final class PullService implements MessageArrivalListener
         if (store.maxOffset(request.topic(), request.queueId()) > offset)
         {
             tryAnswer(pull);
+        }
+        if (closing)
+        {
+            complete(pull, waitingAnswer(pull)); // answerAll() may have drained the queues before the add above
         }
         return pull.future;
     }
