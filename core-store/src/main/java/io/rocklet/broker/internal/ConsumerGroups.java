@@ -115,15 +115,6 @@ public final class ConsumerGroups
     }
 
     /**
-     * @return the client's registration in the group, or null when it is not a member.
-     */
-    public synchronized ConsumerRegistration registration(final String group, final String clientId)
-    {
-        final TreeMap<String, ConsumerRegistration> members = groups.get(group);
-        return members == null ? null : members.get(clientId);
-    }
-
-    /**
      * Removes the clients not heard from within the expiry from every group, telling the groups' watchers.
      *
      * @return how many clients expired.

@@ -160,14 +160,6 @@ public final class PullService implements MessageArrivalListener
     }
 
     /**
-     * @return how many pulls are held now.
-     */
-    public int heldCount()
-    {
-        return held.get();
-    }
-
-    /**
      * Answers every held pull with what its queue has now, and from now on answers pulls without holding them
      * (the broker is closing).
      */
