@@ -282,7 +282,8 @@ public record BrokerConfig(
                 "[a-zA-Z0-9_.-], 1.." + Limits.MAX_TOPIC_LENGTH + " characters");
             check(brokerName != null && BROKER_NAME.matcher(brokerName).matches(), "brokerName", brokerName,
                 "[a-zA-Z0-9_.-], 1.." + Limits.MAX_TOPIC_LENGTH + " characters");
-            check(brokerId == 0, "brokerId", brokerId, "0 (slave brokers are not implemented yet)");
+            check(brokerId == 0, "brokerId", brokerId,
+                "0 (only masters so far: slave replication, F4, is a later step)");
             check(address != null && !address.isBlank(), "address", address, "a transport address");
             check(routerAddresses.stream().noneMatch(a -> a == null || a.isBlank()), "routerAddresses",
                 routerAddresses, "non-blank addresses");
