@@ -89,10 +89,10 @@ public final class SendService
         }
         for (final Message message : request.messages())
         {
-            if (message == null || !message.topic().equals(request.topic()))
+            if (!message.topic().equals(request.topic()))
             {
                 throw new InvalidArgumentException("illegal batch: topic=" + request.topic() +
-                    ", every message must be of the batch's topic, found=" + (message == null ? null : message.topic()));
+                    ", every message must be of the batch's topic, found=" + message.topic());
             }
             checkBody(message);
         }
