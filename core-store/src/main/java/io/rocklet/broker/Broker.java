@@ -1,0 +1,467 @@
+package io.rocklet.broker;
+
+import io.rocklet.api.ClosedException;
+import io.rocklet.api.ErrorCode;
+import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.api.MessageModel;
+import io.rocklet.api.RockletException;
+import io.rocklet.api.StorageException;
+import io.rocklet.api.TopicConfig;
+import io.rocklet.api.spi.Binding;
+import io.rocklet.api.spi.BrokerService;
+import io.rocklet.api.spi.RouterService.BrokerIdentity;
+import io.rocklet.api.spi.Subscription;
+import io.rocklet.api.spi.Transport;
+import io.rocklet.broker.internal.AdminService;
+import io.rocklet.broker.internal.BrokerAgent;
+import io.rocklet.broker.internal.ConsumerGroups;
+import io.rocklet.broker.internal.DelayLevels;
+import io.rocklet.broker.internal.OffsetTable;
+import io.rocklet.broker.internal.PullService;
+import io.rocklet.broker.internal.QueueLocks;
+import io.rocklet.broker.internal.Replies;
+import io.rocklet.broker.internal.RequestChecks;
+import io.rocklet.broker.internal.RetryService;
+import io.rocklet.broker.internal.RouterRegistrar;
+import io.rocklet.broker.internal.ScheduleService;
+import io.rocklet.broker.internal.SendService;
+import io.rocklet.broker.internal.TopicConfigStore;
+import io.rocklet.store.MessageArrivalListener;
+import io.rocklet.store.MessageStore;
+import io.rocklet.store.MessageStores;
+import io.rocklet.store.StoreConfig;
+import io.rocklet.store.ThreadingMode;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.IntSupplier;
+
+/**
+ * A broker (RocketMQ's model): topics with queues on a {@link MessageStore}, send and pull (long polling: a
+ * waiting pull is answered by the store's dispatcher as soon as a message arrives), consumer groups and client
+ * liveness, committed offsets kept on the broker, orderly-consumption queue locks, retry and dead-letter topics,
+ * and delayed delivery by delay level. It serves itself at {@link BrokerConfig#address()} through a
+ * {@link Transport} and registers with every router of its configuration.
+ *
+ * <p>Every {@link BrokerService} call answers with a future, failed with a {@link RockletException} carrying the
+ * {@link ErrorCode} (TOPIC_NOT_FOUND, PERMISSION_DENIED, ILLEGAL_TOPIC, MESSAGE_TOO_LARGE, BUSY, CLOSED...); no call
+ * throws except {@link #watchGroup}, which has no future. Sends, pulls and admin calls run on the caller's thread;
+ * a held pull is answered on the store's dispatcher thread or the broker's agent thread, so dependent stages of a
+ * pull's future must be short (or async). Thread-safe.
+ */
+public final class Broker implements BrokerService, AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    private static final long UNREGISTER_WAIT_MS = 1000;
+
+    private final BrokerConfig config;
+    private final BrokerIdentity identity;
+    private final MessageStore store;
+    private final TopicConfigStore topics;
+    private final OffsetTable offsets;
+    private final QueueLocks locks;
+    private final ConsumerGroups groups;
+    private final PullService pulls;
+    private final SendService sends;
+    private final RetryService retries;
+    private final AdminService admin;
+    private final ScheduleService schedule;
+    private final RouterRegistrar registrar;
+    private final AgentRunner runner;
+    private final AgentInvoker invoker;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Binding binding;
+
+    /** Forwards the store's arrival events to the pull service once it exists. */
+    private static final class ArrivalRelay implements MessageArrivalListener
+    {
+        private volatile MessageArrivalListener target = NONE;
+
+        @Override
+        public void onArrival(final String topic, final int queueId, final long maxOffset)
+        {
+            target.onArrival(topic, queueId, maxOffset);
+        }
+    }
+
+    private Broker(final BrokerConfig config, final Transport transport, final MessageStore store,
+        final Path dataDirectory, final ArrivalRelay relay)
+    {
+        this.config = config;
+        this.store = store;
+        this.identity = new BrokerIdentity(config.clusterName(), config.brokerName(), config.brokerId(),
+            config.address());
+        final boolean fsync = config.storeConfig().fsync();
+        final DelayLevels delayLevels = new DelayLevels(config.delayLevels());
+        this.topics = TopicConfigStore.load(dataDirectory, fsync, config.clock().time());
+        this.offsets = OffsetTable.load(dataDirectory, fsync);
+        this.schedule = ScheduleService.load(store, delayLevels, config.clock(), dataDirectory, fsync);
+        this.locks = new QueueLocks(config.queueLockExpiry().toNanos());
+        this.groups = new ConsumerGroups(config.clientExpiry().toNanos(), locks);
+        this.pulls = new PullService(store, topics, config.nanoClock(), config.longPollMaxHeld());
+        this.sends = new SendService(store, topics, delayLevels, config.brokerName(), config.maxBodyBytes(),
+            config.autoCreateTopicEnable(), config.autoCreateTopicQueues());
+        this.retries = new RetryService(store, topics, delayLevels);
+        this.admin = new AdminService(store, topics, offsets, groups, config.brokerName());
+        this.registrar = new RouterRegistrar(transport, config.routerAddresses(), identity, topics, config.nanoClock(),
+            config.registerInterval().toNanos());
+        relay.target = pulls;
+        final BrokerAgent agent = new BrokerAgent(config.brokerName(),
+            config.storeConfig().threadingMode() == ThreadingMode.INVOKER ? store : null, pulls, schedule, offsets,
+            groups, locks, registrar, config.nanoClock(), config.offsetPersistInterval().toNanos());
+        final ErrorHandler errors = e -> LOG.error("broker agent failed: broker={}, error={}",
+            config.brokerName(), e.toString(), e);
+        if (config.threadingMode() == ThreadingMode.INVOKER)
+        {
+            this.runner = null;
+            this.invoker = new AgentInvoker(errors, null, agent);
+        }
+        else
+        {
+            this.runner = new AgentRunner(new BackoffIdleStrategy(10, 10, TimeUnit.MICROSECONDS.toNanos(10),
+                TimeUnit.MILLISECONDS.toNanos(2)), errors, null, agent);
+            this.invoker = null;
+        }
+    }
+
+    /**
+     * Opens the store (recovering it if needed), loads the broker's topics and offsets, serves the broker at
+     * {@link BrokerConfig#address()}, registers it with every router and starts its agent.
+     *
+     * @throws RockletException when the store cannot be opened, the broker files cannot be read or the address is
+     *                          already served.
+     */
+    public static Broker start(final BrokerConfig config, final Transport transport)
+    {
+        if (config == null || transport == null)
+        {
+            throw new InvalidArgumentException("cannot start broker: config=" + config + ", transport=" + transport);
+        }
+        StoreConfig storeConfig = config.storeConfig();
+        Path dataDirectory = config.dataDirectory();
+        if (storeConfig.directory() == null)
+        {
+            final Path directory = temporaryDirectory(config.brokerName());
+            storeConfig = storeConfig.toBuilder().directory(directory).build();
+            dataDirectory = directory.resolve(BrokerConfig.DEFAULT_DATA_DIRECTORY_NAME);
+        }
+        final ArrivalRelay relay = new ArrivalRelay();
+        final MessageStore store = MessageStores.open(storeConfig.toBuilder()
+            .arrivalListener(relay)
+            .clock(config.clock())
+            .nanoClock(config.nanoClock())
+            .build());
+        final Broker broker;
+        try
+        {
+            broker = new Broker(config, transport, store, dataDirectory, relay);
+        }
+        catch (final RuntimeException e)
+        {
+            store.close();
+            throw e;
+        }
+        try
+        {
+            broker.binding = transport.serve(config.address(), broker);
+        }
+        catch (final RuntimeException e)
+        {
+            broker.close();
+            throw e;
+        }
+        broker.registrar.registerIfDue();
+        broker.startAgent();
+        LOG.info("broker started: broker={}, cluster={}, address={}, routers={}, topics={}, dataDir={}",
+            config.brokerName(), config.clusterName(), config.address(), config.routerAddresses(),
+            broker.topics.all().size(), dataDirectory);
+        return broker;
+    }
+
+    private void startAgent()
+    {
+        if (runner != null)
+        {
+            AgentRunner.startOnThread(runner, task ->
+            {
+                final Thread thread = new Thread(task, runner.agent().roleName());
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        else
+        {
+            invoker.start();
+        }
+    }
+
+    /**
+     * @return the configuration the broker runs with.
+     */
+    public BrokerConfig config()
+    {
+        return config;
+    }
+
+    /**
+     * In {@link ThreadingMode#INVOKER}, runs one duty cycle of the broker agent (and of the store's agents when
+     * the store runs in INVOKER mode too) on the calling thread.
+     *
+     * @return the amount of work done.
+     * @throws IllegalStateException in DEDICATED mode.
+     */
+    public int doWork()
+    {
+        if (invoker == null)
+        {
+            throw new IllegalStateException("doWork() is for ThreadingMode.INVOKER; this broker runs " +
+                config.threadingMode());
+        }
+        if (closed.get())
+        {
+            throw new ClosedException("broker closed: broker=" + config.brokerName());
+        }
+        return invoker.invoke();
+    }
+
+    // ---- producing
+
+    @Override
+    public CompletableFuture<BrokerIdentity> identity()
+    {
+        return Replies.supply("identity", () -> identity);
+    }
+
+    @Override
+    public CompletableFuture<SendResult> send(final SendRequest request)
+    {
+        return Replies.supply("send", () -> sends.send(checkOpen(request)));
+    }
+
+    @Override
+    public CompletableFuture<List<SendResult>> sendBatch(final SendBatchRequest request)
+    {
+        return Replies.supply("sendBatch", () -> sends.sendBatch(checkOpen(request)));
+    }
+
+    // ---- consuming
+
+    @Override
+    public CompletableFuture<PullResult> pull(final PullRequest request)
+    {
+        return Replies.call("pull", () -> pulls.pull(checkOpen(request)));
+    }
+
+    @Override
+    public CompletableFuture<Void> heartbeat(final ClientHeartbeat heartbeat)
+    {
+        return Replies.run("heartbeat", () ->
+        {
+            RequestChecks.heartbeat(checkOpen(heartbeat));
+            for (final ConsumerRegistration registration : heartbeat.consumers())
+            {
+                if (registration.messageModel() == MessageModel.CLUSTERING)
+                {
+                    retries.ensureRetryTopic(registration.group()); // before the watchers hear of the member
+                }
+            }
+            groups.heartbeat(heartbeat, config.nanoClock().nanoTime());
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> unregisterClient(final String clientId, final String group)
+    {
+        return Replies.run("unregisterClient", () ->
+            groups.unregister(RequestChecks.clientId(checkOpen(clientId)), RequestChecks.group(group)));
+    }
+
+    @Override
+    public CompletableFuture<List<String>> groupMembers(final String group)
+    {
+        return Replies.supply("groupMembers", () -> groups.members(RequestChecks.group(checkOpen(group))));
+    }
+
+    /**
+     * @throws ClosedException          when the broker is closed.
+     * @throws InvalidArgumentException when an argument is missing or malformed.
+     */
+    @Override
+    public Subscription watchGroup(final String group, final String clientId, final Consumer<GroupEvent> listener)
+    {
+        RequestChecks.group(checkOpen(group));
+        if (listener == null)
+        {
+            throw new InvalidArgumentException("illegal group watch: group=" + group + ", listener=null");
+        }
+        return groups.watch(group, clientId, listener);
+    }
+
+    @Override
+    public CompletableFuture<Void> commitOffsets(final CommitOffsetsRequest request)
+    {
+        return Replies.run("commitOffsets", () ->
+        {
+            RequestChecks.commit(checkOpen(request));
+            for (final QueueOffset offset : request.offsets())
+            {
+                offsets.commit(request.group(), offset.topic(), offset.queueId(), offset.offset());
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Long> queryOffset(final String group, final String topic, final int queueId)
+    {
+        return Replies.supply("queryOffset", () -> offsets.query(RequestChecks.group(checkOpen(group)), topic,
+            queueId));
+    }
+
+    @Override
+    public CompletableFuture<QueueOffsets> queueOffsets(final String topic, final int queueId)
+    {
+        return Replies.supply("queueOffsets", () -> admin.queueOffsets(checkOpen(topic), queueId));
+    }
+
+    @Override
+    public CompletableFuture<Long> searchOffset(final String topic, final int queueId, final long timestampMs)
+    {
+        return Replies.supply("searchOffset", () -> admin.searchOffset(checkOpen(topic), queueId, timestampMs));
+    }
+
+    @Override
+    public CompletableFuture<List<QueueRef>> lockQueues(final LockRequest request)
+    {
+        return Replies.supply("lockQueues", () -> locks.lock(RequestChecks.group(checkOpen(request).group()),
+            RequestChecks.clientId(request.clientId()), request.queues(), config.nanoClock().nanoTime()));
+    }
+
+    @Override
+    public CompletableFuture<Void> unlockQueues(final LockRequest request)
+    {
+        return Replies.run("unlockQueues", () -> locks.unlock(RequestChecks.group(checkOpen(request).group()),
+            RequestChecks.clientId(request.clientId()), request.queues()));
+    }
+
+    @Override
+    public CompletableFuture<Void> sendBack(final SendBackRequest request)
+    {
+        return Replies.run("sendBack", () -> retries.sendBack(checkOpen(request)));
+    }
+
+    // ---- administration
+
+    @Override
+    public CompletableFuture<Void> createOrUpdateTopic(final TopicConfig topic)
+    {
+        return Replies.run("createOrUpdateTopic", () -> admin.createOrUpdateTopic(checkOpen(topic)));
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteTopic(final String topic)
+    {
+        return Replies.run("deleteTopic", () -> admin.deleteTopic(checkOpen(topic)));
+    }
+
+    @Override
+    public CompletableFuture<List<TopicConfig>> topics()
+    {
+        return Replies.supply("topics", () -> topics.all());
+    }
+
+    @Override
+    public CompletableFuture<Map<Integer, Long>> resetOffsets(final ResetOffsetsRequest request)
+    {
+        return Replies.supply("resetOffsets", () -> admin.resetOffsets(checkOpen(request)));
+    }
+
+    /**
+     * Unregisters from the routers, stops serving and the agent, answers held pulls, persists offsets and closes
+     * the store. Idempotent. In INVOKER mode, do not call it while another thread runs {@link #doWork()}.
+     */
+    @Override
+    public void close()
+    {
+        if (!closed.compareAndSet(false, true))
+        {
+            return;
+        }
+        final Binding served = binding;
+        if (served != null)
+        {
+            served.close();
+            registrar.unregister(UNREGISTER_WAIT_MS);
+        }
+        if (runner != null)
+        {
+            runner.close();
+        }
+        else
+        {
+            invoker.close();
+        }
+        pulls.answerAll();
+        persist("consumer offsets", offsets::persist);
+        persist("delay offsets", schedule::persist);
+        store.close();
+        LOG.info("broker closed: broker={}, address={}", config.brokerName(), config.address());
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Broker{" + config.brokerName() + "@" + config.address() + '}';
+    }
+
+    private void persist(final String what, final IntSupplier write)
+    {
+        try
+        {
+            write.getAsInt();
+        }
+        catch (final RuntimeException e)
+        {
+            LOG.error("cannot persist at close: broker={}, what={}, error={}", config.brokerName(), what,
+                e.toString(), e);
+        }
+    }
+
+    private <T> T checkOpen(final T argument)
+    {
+        if (closed.get())
+        {
+            throw new ClosedException("broker closed: broker=" + config.brokerName());
+        }
+        if (argument == null)
+        {
+            throw new InvalidArgumentException("illegal broker request: a required argument is null");
+        }
+        return argument;
+    }
+
+    private static Path temporaryDirectory(final String brokerName)
+    {
+        try
+        {
+            return Files.createTempDirectory("rocklet-broker-" + brokerName + "-");
+        }
+        catch (final IOException e)
+        {
+            throw new StorageException(ErrorCode.IO_ERROR, "cannot create a temporary broker directory: broker=" +
+                brokerName, e);
+        }
+    }
+}

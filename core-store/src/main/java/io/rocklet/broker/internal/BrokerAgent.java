@@ -1,0 +1,109 @@
+package io.rocklet.broker.internal;
+
+import io.rocklet.store.MessageStore;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The broker's one agent: answers held pulls whose deadline passed, delivers delayed messages that are due,
+ * persists consumer and delay offsets, expires silent clients and stale queue locks, and keeps the registration
+ * with the routers fresh. When the store runs in INVOKER mode, the agent also runs the store's duty cycle first.
+ * Each step runs when its interval on the injected nano clock is due.
+ */
+public final class BrokerAgent implements Agent
+{
+    /** How often silent clients and stale locks are looked for. */
+    static final long LIVENESS_CHECK_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+
+    private final String roleName;
+    private final MessageStore storeToRun;
+    private final PullService pulls;
+    private final ScheduleService schedule;
+    private final OffsetTable offsets;
+    private final ConsumerGroups groups;
+    private final QueueLocks locks;
+    private final RouterRegistrar registrar;
+    private final NanoClock nanoClock;
+    private final long persistIntervalNs;
+    private long nextPersistNs;
+    private long nextLivenessCheckNs;
+
+    /**
+     * @param storeToRun the store, when the agent runs its duty cycle (INVOKER store); else null.
+     */
+    public BrokerAgent(final String brokerName, final MessageStore storeToRun, final PullService pulls,
+        final ScheduleService schedule, final OffsetTable offsets, final ConsumerGroups groups, final QueueLocks locks,
+        final RouterRegistrar registrar, final NanoClock nanoClock, final long persistIntervalNs)
+    {
+        this.roleName = "rocklet-broker-" + brokerName;
+        this.storeToRun = storeToRun;
+        this.pulls = pulls;
+        this.schedule = schedule;
+        this.offsets = offsets;
+        this.groups = groups;
+        this.locks = locks;
+        this.registrar = registrar;
+        this.nanoClock = nanoClock;
+        this.persistIntervalNs = persistIntervalNs;
+        final long nowNs = nanoClock.nanoTime();
+        this.nextPersistNs = nowNs + persistIntervalNs;
+        this.nextLivenessCheckNs = nowNs + LIVENESS_CHECK_INTERVAL_NS;
+    }
+
+    @Override
+    public int doWork()
+    {
+        return runStore() + expireHeldPulls() + deliverDueMessages() + persistOffsets() + expireClientsAndLocks() +
+            registerWithRouters();
+    }
+
+    @Override
+    public String roleName()
+    {
+        return roleName;
+    }
+
+    private int runStore()
+    {
+        return storeToRun == null ? 0 : storeToRun.doWork();
+    }
+
+    private int expireHeldPulls()
+    {
+        return pulls.expire();
+    }
+
+    private int deliverDueMessages()
+    {
+        return schedule.deliverDue();
+    }
+
+    private int persistOffsets()
+    {
+        final long nowNs = nanoClock.nanoTime();
+        if (nowNs - nextPersistNs < 0)
+        {
+            return 0;
+        }
+        nextPersistNs = nowNs + persistIntervalNs;
+        return offsets.persist() + schedule.persist();
+    }
+
+    private int expireClientsAndLocks()
+    {
+        final long nowNs = nanoClock.nanoTime();
+        if (nowNs - nextLivenessCheckNs < 0)
+        {
+            return 0;
+        }
+        nextLivenessCheckNs = nowNs + LIVENESS_CHECK_INTERVAL_NS;
+        return groups.expire(nowNs) + locks.expire(nowNs);
+    }
+
+    private int registerWithRouters()
+    {
+        return registrar.registerIfDue();
+    }
+}

@@ -1,0 +1,348 @@
+package io.rocklet.broker.internal;
+
+import io.rocklet.api.ErrorCode;
+import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.api.MessageView;
+import io.rocklet.api.RockletException;
+import io.rocklet.api.TagFilter;
+import io.rocklet.api.TopicConfig;
+import io.rocklet.api.TopicNames;
+import io.rocklet.api.spi.BrokerService.PullRequest;
+import io.rocklet.api.spi.BrokerService.PullResult;
+import io.rocklet.api.spi.BrokerService.PullStatus;
+import io.rocklet.store.MessageArrivalListener;
+import io.rocklet.store.MessageStore;
+import io.rocklet.store.ReadResult;
+import io.rocklet.store.ReadStatus;
+import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
+import org.agrona.concurrent.NanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Pulls with long polling. A pull reads its queue at once; when there is nothing new and it asked to wait, it is
+ * held (at most {@code maxHeld} at once; beyond that the pull fails with a retriable BUSY) until the store's
+ * dispatcher reports an arrival in that queue - then it is read again and answered on the dispatcher thread - or
+ * until its deadline, when the broker agent answers it with whatever is there (usually nothing).
+ *
+ * <p>Threads: pulls come from any thread; {@link #onArrival} runs on the store's dispatcher (it reads the batch and
+ * completes the future, nothing more); {@link #expire()} runs on the broker agent, which alone owns the deadline
+ * queue. Dependent stages of a held pull's future may run on whichever of these threads completed it, so callers
+ * must keep them short or use the async variants.
+ */
+public final class PullService implements MessageArrivalListener
+{
+    /** Most messages one pull returns. */
+    public static final int MAX_PULL_COUNT = 1024;
+    /** Most bytes of records one pull returns (the first message is returned whatever its size). */
+    public static final int MAX_PULL_BYTES = 4 * 1024 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(PullService.class);
+
+    private final MessageStore store;
+    private final TopicConfigStore topics;
+    private final NanoClock nanoClock;
+    private final int maxHeld;
+    private final AtomicInteger held = new AtomicInteger();
+    private volatile boolean closing;
+    private final ConcurrentHashMap<QueueKey, ConcurrentLinkedQueue<HeldPull>> byQueue = new ConcurrentHashMap<>();
+    private final ManyToOneConcurrentLinkedQueue<HeldPull> newlyHeld = new ManyToOneConcurrentLinkedQueue<>();
+    /** Owned by the broker agent. */
+    private final PriorityQueue<HeldPull> deadlines =
+        new PriorityQueue<>(Comparator.comparingLong((HeldPull h) -> h.deadlineNs));
+
+    /** One queue of one topic. */
+    private record QueueKey(String topic, int queueId)
+    {
+    }
+
+    public PullService(final MessageStore store, final TopicConfigStore topics, final NanoClock nanoClock,
+        final int maxHeld)
+    {
+        this.store = store;
+        this.topics = topics;
+        this.nanoClock = nanoClock;
+        this.maxHeld = maxHeld;
+    }
+
+    /**
+     * Reads the queue; answers at once, or holds the pull when there is nothing new and it may wait.
+     */
+    public CompletableFuture<PullResult> pull(final PullRequest request)
+    {
+        final TagFilter filter = validate(request);
+        final ReadResult read = read(request, request.offset(), filter);
+        final long waitFrom = waitOffset(request.offset(), read);
+        if (waitFrom < 0 || request.longPollTimeoutMs() <= 0)
+        {
+            return CompletableFuture.completedFuture(toPull(read, request.offset()));
+        }
+        return hold(request, filter, waitFrom);
+    }
+
+    /**
+     * Called by the store's dispatcher when {@code topic}:{@code queueId} has new messages: answers the pulls held
+     * on that queue that the new messages satisfy.
+     */
+    @Override
+    public void onArrival(final String topic, final int queueId, final long maxOffset)
+    {
+        if (held.get() == 0)
+        {
+            return;
+        }
+        final ConcurrentLinkedQueue<HeldPull> waiting = byQueue.get(new QueueKey(topic, queueId));
+        if (waiting == null)
+        {
+            return;
+        }
+        final Iterator<HeldPull> it = waiting.iterator();
+        while (it.hasNext())
+        {
+            final HeldPull pull = it.next();
+            if (!pull.isDone() && pull.offset() < maxOffset)
+            {
+                tryAnswer(pull);
+            }
+            if (pull.isDone())
+            {
+                it.remove();
+            }
+        }
+    }
+
+    /**
+     * Answers the held pulls whose deadline passed. Broker agent only.
+     *
+     * @return how many were answered.
+     */
+    public int expire()
+    {
+        HeldPull pull;
+        while ((pull = newlyHeld.poll()) != null)
+        {
+            deadlines.add(pull);
+        }
+        final long nowNs = nanoClock.nanoTime();
+        int expired = 0;
+        while ((pull = deadlines.peek()) != null && pull.deadlineNs - nowNs <= 0)
+        {
+            deadlines.poll();
+            if (!pull.isDone())
+            {
+                tryAnswer(pull);
+                if (!pull.isDone() && complete(pull, waitingAnswer(pull)))
+                {
+                    expired++;
+                }
+            }
+            final ConcurrentLinkedQueue<HeldPull> waiting = byQueue.get(key(pull.request));
+            if (waiting != null)
+            {
+                waiting.remove(pull);
+            }
+        }
+        if (deadlines.size() > 2 * held.get() + 64)
+        {
+            deadlines.removeIf(HeldPull::isDone); // answered early; their deadline entries are garbage
+        }
+        return expired;
+    }
+
+    /**
+     * Answers every held pull with what its queue has now, and from now on answers pulls without holding them
+     * (the broker is closing).
+     */
+    public void answerAll()
+    {
+        closing = true;
+        for (final ConcurrentLinkedQueue<HeldPull> waiting : byQueue.values())
+        {
+            HeldPull pull;
+            while ((pull = waiting.poll()) != null)
+            {
+                if (!pull.isDone())
+                {
+                    complete(pull, waitingAnswer(pull));
+                }
+            }
+        }
+    }
+
+    private TagFilter validate(final PullRequest request)
+    {
+        if (request == null)
+        {
+            throw new InvalidArgumentException("illegal pull: request=null");
+        }
+        TopicNames.validate(request.topic());
+        final TopicConfig topic = topics.get(request.topic());
+        if (topic == null)
+        {
+            throw new RockletException(ErrorCode.TOPIC_NOT_FOUND, "cannot pull, no such topic: topic=" +
+                request.topic() + ", group=" + request.group());
+        }
+        if (!topic.readable())
+        {
+            throw new RockletException(ErrorCode.PERMISSION_DENIED, "cannot pull, topic is not readable: topic=" +
+                request.topic() + ", permission=" + topic.permission() + ", group=" + request.group());
+        }
+        if (request.queueId() < 0 || request.queueId() >= topic.readQueues() || request.offset() < 0 ||
+            request.maxCount() <= 0 || request.longPollTimeoutMs() < 0)
+        {
+            throw new InvalidArgumentException("illegal pull: topic=" + request.topic() + ", queueId=" +
+                request.queueId() + ", readQueues=" + topic.readQueues() + ", offset=" + request.offset() +
+                ", maxCount=" + request.maxCount() + ", longPollTimeoutMs=" + request.longPollTimeoutMs());
+        }
+        return TagFilter.parse(request.tagExpression());
+    }
+
+    private ReadResult read(final PullRequest request, final long offset, final TagFilter filter)
+    {
+        return store.read(request.topic(), request.queueId(), offset, Math.min(request.maxCount(), MAX_PULL_COUNT),
+            MAX_PULL_BYTES, filter);
+    }
+
+    /**
+     * @return the offset a pull that found {@code read} waits at, or -1 when it must be answered now.
+     */
+    private static long waitOffset(final long offset, final ReadResult read)
+    {
+        return switch (read.status())
+        {
+            case NO_NEW_MESSAGES -> offset;
+            case NO_SUCH_QUEUE -> offset == 0 ? 0 : -1;
+            // every message up to the end was filtered out: wait for more from there
+            case NO_MATCHED_MESSAGE -> read.nextOffset() >= read.maxOffset() ? read.nextOffset() : -1;
+            default -> -1;
+        };
+    }
+
+    private CompletableFuture<PullResult> hold(final PullRequest request, final TagFilter filter, final long offset)
+    {
+        if (held.incrementAndGet() > maxHeld)
+        {
+            held.decrementAndGet();
+            throw new RockletException(ErrorCode.BUSY, "broker busy, too many pulls waiting: held=" + maxHeld +
+                ", topic=" + request.topic() + ", queueId=" + request.queueId() + ", group=" + request.group());
+        }
+        final long timeoutNs = TimeUnit.MILLISECONDS.toNanos(request.longPollTimeoutMs());
+        final HeldPull pull = new HeldPull(request, filter, offset, nanoClock.nanoTime() + timeoutNs);
+        byQueue.computeIfAbsent(key(request), k -> new ConcurrentLinkedQueue<>()).add(pull);
+        newlyHeld.offer(pull);
+        // a message that arrived between the read and the registration above was announced to nobody
+        if (store.maxOffset(request.topic(), request.queueId()) > offset)
+        {
+            tryAnswer(pull);
+        }
+        if (closing)
+        {
+            complete(pull, waitingAnswer(pull)); // answerAll() may have drained the queues before the add above
+        }
+        return pull.future;
+    }
+
+    /**
+     * Reads the held pull's queue again and answers it if there is something to say; else it keeps waiting.
+     */
+    private void tryAnswer(final HeldPull pull)
+    {
+        try
+        {
+            final long offset = pull.offset();
+            final ReadResult read = read(pull.request, offset, pull.filter);
+            final long waitFrom = waitOffset(offset, read);
+            if (waitFrom < 0)
+            {
+                complete(pull, toPull(read, offset));
+            }
+            else
+            {
+                pull.advanceTo(waitFrom);
+            }
+        }
+        catch (final RuntimeException e)
+        {
+            if (pull.future.completeExceptionally(Replies.toRockletException(e, "pull failed: topic=" +
+                pull.request.topic() + ", queueId=" + pull.request.queueId())))
+            {
+                held.decrementAndGet();
+            }
+            LOG.debug("held pull failed: topic={}, queueId={}, error={}", pull.request.topic(),
+                pull.request.queueId(), e.toString());
+        }
+    }
+
+    /** The answer to a pull that waited in vain: nothing new, or nothing that matched. */
+    private PullResult waitingAnswer(final HeldPull pull)
+    {
+        final String topic = pull.request.topic();
+        final int queueId = pull.request.queueId();
+        final long offset = pull.offset();
+        final PullStatus status = offset > pull.request.offset() ? PullStatus.NO_MATCHED_MESSAGE :
+            PullStatus.NO_NEW_MESSAGES;
+        long min = 0;
+        long max = offset;
+        try
+        {
+            min = store.minOffset(topic, queueId);
+            max = store.maxOffset(topic, queueId);
+        }
+        catch (final RuntimeException e)
+        {
+            LOG.debug("cannot read queue offsets for a held pull: topic={}, queueId={}, error={}", topic, queueId,
+                e.toString());
+        }
+        return new PullResult(status, offset, min, max, List.of());
+    }
+
+    private boolean complete(final HeldPull pull, final PullResult result)
+    {
+        if (pull.future.complete(result))
+        {
+            held.decrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    private static QueueKey key(final PullRequest request)
+    {
+        return new QueueKey(request.topic(), request.queueId());
+    }
+
+    /**
+     * @param offset the offset the read started at.
+     * @return the read as a pull answer.
+     */
+    static PullResult toPull(final ReadResult read, final long offset)
+    {
+        final List<MessageView> messages = Collections.unmodifiableList(read.messages());
+        return switch (read.status())
+        {
+            case FOUND -> new PullResult(PullStatus.FOUND, read.nextOffset(), read.minOffset(), read.maxOffset(),
+                messages);
+            case NO_MATCHED_MESSAGE -> new PullResult(PullStatus.NO_MATCHED_MESSAGE, read.nextOffset(),
+                read.minOffset(), read.maxOffset(), List.of());
+            case NO_NEW_MESSAGES -> new PullResult(PullStatus.NO_NEW_MESSAGES, read.nextOffset(), read.minOffset(),
+                read.maxOffset(), List.of());
+            case OFFSET_TOO_OLD -> new PullResult(PullStatus.OFFSET_TOO_OLD, read.nextOffset(), read.minOffset(),
+                read.maxOffset(), List.of());
+            case OFFSET_OVERFLOW -> new PullResult(PullStatus.OFFSET_OVERFLOW, read.nextOffset(), read.minOffset(),
+                read.maxOffset(), List.of());
+            // the queue has no messages yet: offset 0 is where its first message will be
+            case NO_SUCH_QUEUE -> new PullResult(offset == 0 ? PullStatus.NO_NEW_MESSAGES : PullStatus.OFFSET_OVERFLOW,
+                0, 0, 0, List.of());
+        };
+    }
+}

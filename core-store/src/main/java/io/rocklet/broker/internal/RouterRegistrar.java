@@ -1,0 +1,142 @@
+package io.rocklet.broker.internal;
+
+import io.rocklet.api.spi.RouterService;
+import io.rocklet.api.spi.RouterService.BrokerIdentity;
+import io.rocklet.api.spi.RouterService.BrokerRegistration;
+import io.rocklet.api.spi.Transport;
+import org.agrona.concurrent.NanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * Keeps the broker registered with every router: a registration carrying the full topic list and its data version
+ * at start, every register interval (the heartbeat), and as soon as the topics change. Registrations go out from
+ * the broker agent only, so routers see them in order. A router that fails is logged once until it answers again.
+ */
+public final class RouterRegistrar
+{
+    private static final Logger LOG = LoggerFactory.getLogger(RouterRegistrar.class);
+
+    private final List<Router> routers = new ArrayList<>();
+    private final BrokerIdentity identity;
+    private final TopicConfigStore topics;
+    private final NanoClock nanoClock;
+    private final long intervalNs;
+    private long registeredVersion = -1;
+    private long nextRegistrationNs;
+
+    /** One router and whether its last call failed. */
+    private static final class Router
+    {
+        final String address;
+        final RouterService service;
+        volatile boolean failing;
+
+        Router(final String address, final RouterService service)
+        {
+            this.address = address;
+            this.service = service;
+        }
+    }
+
+    public RouterRegistrar(final Transport transport, final List<String> addresses, final BrokerIdentity identity,
+        final TopicConfigStore topics, final NanoClock nanoClock, final long intervalNs)
+    {
+        for (final String address : addresses)
+        {
+            routers.add(new Router(address, transport.router(address)));
+        }
+        this.identity = identity;
+        this.topics = topics;
+        this.nanoClock = nanoClock;
+        this.intervalNs = intervalNs;
+    }
+
+    /**
+     * Registers with every router when the topics changed since the last registration or the interval passed.
+     *
+     * @return 1 when it registered, else 0.
+     */
+    public int registerIfDue()
+    {
+        final long nowNs = nanoClock.nanoTime();
+        if (topics.dataVersion() == registeredVersion && nowNs - nextRegistrationNs < 0)
+        {
+            return 0;
+        }
+        nextRegistrationNs = nowNs + intervalNs;
+        final long version = topics.dataVersion();
+        final BrokerRegistration registration = new BrokerRegistration(identity, topics.all(), version);
+        registeredVersion = version;
+        for (final Router router : routers)
+        {
+            call(router, "register", () -> router.service.registerBroker(registration));
+        }
+        return 1;
+    }
+
+    /**
+     * Tells every router the broker is leaving, waiting at most {@code waitMs} for their answers in all.
+     */
+    public void unregister(final long waitMs)
+    {
+        final List<CompletableFuture<?>> calls = new ArrayList<>();
+        for (final Router router : routers)
+        {
+            calls.add(call(router, "unregister", () -> router.service.unregisterBroker(identity)));
+        }
+        try
+        {
+            CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0])).get(waitMs, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+        catch (final ExecutionException | TimeoutException e)
+        {
+            LOG.debug("not every router confirmed the unregistration: broker={}, error={}", identity.brokerName(),
+                e.toString());
+        }
+    }
+
+    private CompletableFuture<?> call(final Router router, final String what,
+        final Supplier<CompletableFuture<?>> request)
+    {
+        CompletableFuture<?> future;
+        try
+        {
+            future = request.get();
+        }
+        catch (final RuntimeException e)
+        {
+            future = CompletableFuture.failedFuture(e);
+        }
+        return future.whenComplete((ok, error) ->
+        {
+            if (error != null && !router.failing)
+            {
+                router.failing = true;
+                final Throwable cause = error instanceof CompletionException && error.getCause() != null ?
+                    error.getCause() : error;
+                LOG.warn("router call failed: call={}, router={}, broker={}, error={}", what, router.address,
+                    identity.brokerName(), cause.toString());
+            }
+            else if (error == null && router.failing)
+            {
+                router.failing = false;
+                LOG.info("router answers again: call={}, router={}, broker={}", what, router.address,
+                    identity.brokerName());
+            }
+        });
+    }
+}

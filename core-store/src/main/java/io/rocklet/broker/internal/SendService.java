@@ -1,0 +1,156 @@
+package io.rocklet.broker.internal;
+
+import io.rocklet.api.ErrorCode;
+import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.api.Message;
+import io.rocklet.api.RockletException;
+import io.rocklet.api.SystemTopics;
+import io.rocklet.api.TopicConfig;
+import io.rocklet.api.spi.BrokerService.SendBatchRequest;
+import io.rocklet.api.spi.BrokerService.SendRequest;
+import io.rocklet.api.spi.BrokerService.SendResult;
+import io.rocklet.store.AppendRequest;
+import io.rocklet.store.AppendResult;
+import io.rocklet.store.MessageStore;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The producing side: checks a send (system topics refused, body size, topic present - or created on the first
+ * send when enabled - and writable, queue id within the write queues, delay level) and appends it to the store,
+ * through the schedule topic when it carries a delay level. Runs on the caller's thread; stateless apart from the
+ * structures it uses.
+ */
+public final class SendService
+{
+    private final MessageStore store;
+    private final TopicConfigStore topics;
+    private final DelayLevels delayLevels;
+    private final String brokerName;
+    private final int maxBodyBytes;
+    private final boolean autoCreateTopics;
+    private final int autoCreateQueues;
+
+    public SendService(final MessageStore store, final TopicConfigStore topics, final DelayLevels delayLevels,
+        final String brokerName, final int maxBodyBytes, final boolean autoCreateTopics, final int autoCreateQueues)
+    {
+        this.store = store;
+        this.topics = topics;
+        this.delayLevels = delayLevels;
+        this.brokerName = brokerName;
+        this.maxBodyBytes = maxBodyBytes;
+        this.autoCreateTopics = autoCreateTopics;
+        this.autoCreateQueues = autoCreateQueues;
+    }
+
+    /**
+     * Stores one message; a message with a delay level waits in the schedule topic, and its result names the
+     * schedule record (id and queue offset) and the queue it will be delivered to.
+     */
+    public SendResult send(final SendRequest request)
+    {
+        if (request == null || request.message() == null)
+        {
+            throw new InvalidArgumentException("illegal send: request=" + request);
+        }
+        final Message message = request.message();
+        checkBody(message);
+        if (request.delayLevel() < 0)
+        {
+            throw new InvalidArgumentException("illegal delay level: topic=" + message.topic() + ", delayLevel=" +
+                request.delayLevel() + ", allowed=0.." + delayLevels.count());
+        }
+        writableTopic(message.topic(), request.queueId());
+        final AppendResult stored;
+        if (request.delayLevel() > 0)
+        {
+            final int level = delayLevels.cap(request.delayLevel());
+            stored = store.append(new AppendRequest(DelayLevels.toSchedule(message, request.queueId(), level),
+                DelayLevels.scheduleQueue(level), request.bornTimestampMs(), request.producerId(), 0, 0L, 0));
+        }
+        else
+        {
+            stored = store.append(new AppendRequest(message, request.queueId(), request.bornTimestampMs(),
+                request.producerId(), 0, 0L, 0));
+        }
+        return result(request.queueId(), stored);
+    }
+
+    /**
+     * Stores messages of one topic in one queue, in order. Every message is checked before the first is stored;
+     * when the store fails part-way, the messages before the failure are stored and the call fails.
+     */
+    public List<SendResult> sendBatch(final SendBatchRequest request)
+    {
+        if (request == null || request.messages().isEmpty())
+        {
+            throw new InvalidArgumentException("illegal batch: request=" + request + ", at least one message needed");
+        }
+        for (final Message message : request.messages())
+        {
+            if (!message.topic().equals(request.topic()))
+            {
+                throw new InvalidArgumentException("illegal batch: topic=" + request.topic() +
+                    ", every message must be of the batch's topic, found=" + message.topic());
+            }
+            checkBody(message);
+        }
+        writableTopic(request.topic(), request.queueId());
+        final List<SendResult> results = new ArrayList<>(request.messages().size());
+        for (final Message message : request.messages())
+        {
+            results.add(result(request.queueId(), store.append(new AppendRequest(message, request.queueId(),
+                request.bornTimestampMs(), request.producerId(), 0, 0L, 0))));
+        }
+        return results;
+    }
+
+    /**
+     * @return the topic, created if missing and auto-creation is on.
+     * @throws RockletException ILLEGAL_TOPIC, TOPIC_NOT_FOUND, PERMISSION_DENIED or INVALID_ARGUMENT.
+     */
+    private TopicConfig writableTopic(final String name, final int queueId)
+    {
+        if (name == null || SystemTopics.isSystem(name))
+        {
+            throw new InvalidArgumentException(ErrorCode.ILLEGAL_TOPIC, "cannot send to a system topic: topic=" +
+                name + " (topics starting with % are reserved for the broker)");
+        }
+        TopicConfig topic = topics.get(name);
+        if (topic == null)
+        {
+            if (!autoCreateTopics)
+            {
+                throw new RockletException(ErrorCode.TOPIC_NOT_FOUND, "cannot send, no such topic: topic=" + name +
+                    ", broker=" + brokerName + ", autoCreateTopicEnable=false");
+            }
+            topic = topics.putIfAbsent(TopicConfig.of(name, autoCreateQueues));
+        }
+        if (!topic.writable())
+        {
+            throw new RockletException(ErrorCode.PERMISSION_DENIED, "cannot send, topic is not writable: topic=" +
+                name + ", permission=" + topic.permission() + ", broker=" + brokerName);
+        }
+        if (queueId < 0 || queueId >= topic.writeQueues())
+        {
+            throw new InvalidArgumentException("illegal queue id: topic=" + name + ", queueId=" + queueId +
+                ", writeQueues=" + topic.writeQueues());
+        }
+        return topic;
+    }
+
+    private void checkBody(final Message message)
+    {
+        if (message.body().length > maxBodyBytes)
+        {
+            throw new InvalidArgumentException(ErrorCode.MESSAGE_TOO_LARGE, "message body too large: topic=" +
+                message.topic() + ", bodyBytes=" + message.body().length + ", maxBodyBytes=" + maxBodyBytes);
+        }
+    }
+
+    private SendResult result(final int queueId, final AppendResult stored)
+    {
+        return new SendResult(stored.messageId(), brokerName, queueId, stored.queueOffset(), stored.storeTimestampMs());
+    }
+}

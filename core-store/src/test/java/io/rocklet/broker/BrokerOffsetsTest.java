@@ -1,0 +1,151 @@
+package io.rocklet.broker;
+
+import io.rocklet.api.ConsumeFrom;
+import io.rocklet.api.ErrorCode;
+import io.rocklet.api.TopicConfig;
+import io.rocklet.api.spi.BrokerService.CommitOffsetsRequest;
+import io.rocklet.api.spi.BrokerService.GroupEvent;
+import io.rocklet.api.spi.BrokerService.QueueOffset;
+import io.rocklet.api.spi.BrokerService.QueueOffsets;
+import io.rocklet.api.spi.BrokerService.ResetOffsetsRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static io.rocklet.broker.BrokerFixture.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Committed offsets: commit and query, persistence across a restart, and resets by position or time.
+ */
+@Timeout(60)
+class BrokerOffsetsTest
+{
+    @TempDir
+    Path dir;
+    BrokerFixture fixture;
+    Broker broker;
+
+    @BeforeEach
+    void setUp()
+    {
+        fixture = new BrokerFixture(dir);
+        fixture.config.offsetPersistInterval(Duration.ofSeconds(5));
+        broker = fixture.start();
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        fixture.close();
+    }
+
+    @Test
+    void shouldReturnCommittedOffsetWhenQueried()
+    {
+        assertEquals(-1L, await(broker.queryOffset("group-a", "orders", 0)), "none yet");
+
+        commit("group-a", "orders", 0, 7);
+        commit("group-a", "orders", 0, 9);
+        commit("group-a", "orders", 1, 3);
+
+        assertEquals(9L, await(broker.queryOffset("group-a", "orders", 0)));
+        assertEquals(3L, await(broker.queryOffset("group-a", "orders", 1)));
+        assertEquals(-1L, await(broker.queryOffset("group-b", "orders", 0)));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, failure(broker.commitOffsets(new CommitOffsetsRequest("group-a",
+            List.of(new QueueOffset("orders", 0, -1))))).errorCode());
+    }
+
+    @Test
+    void shouldKeepOffsetsWhenBrokerRestarts()
+    {
+        commit("group-a", "orders", 0, 7);
+        commit("group-b", "%RETRY%group-b", 0, 2);
+        fixture.advance(Duration.ofSeconds(5));
+        fixture.drain();
+        assertTrue(Files.exists(dir.resolve("store/broker/consumerOffsets")), "persisted on the interval");
+        commit("group-a", "orders", 1, 11);
+
+        broker = fixture.restart();
+
+        assertEquals(7L, await(broker.queryOffset("group-a", "orders", 0)));
+        assertEquals(11L, await(broker.queryOffset("group-a", "orders", 1)), "persisted on close");
+        assertEquals(2L, await(broker.queryOffset("group-b", "%RETRY%group-b", 0)));
+    }
+
+    @Test
+    void shouldResetOffsetsBackAndForwardWhenAsked()
+    {
+        await(broker.createOrUpdateTopic(TopicConfig.of("orders", 2)));
+        final long start = fixture.clock.time();
+        for (int i = 0; i < 4; i++)
+        {
+            fixture.send("orders", 0, "m" + i);
+            fixture.advance(Duration.ofMillis(10));
+        }
+        fixture.send("orders", 1, "late");
+        fixture.drain();
+        commit("group-a", "orders", 0, 2);
+        final List<GroupEvent> events = new CopyOnWriteArrayList<>();
+        broker.watchGroup("group-a", "watcher", events::add);
+
+        assertEquals(Map.of(0, 0L, 1, 0L), reset(ConsumeFrom.Position.FIRST, 0));
+        assertEquals(0L, await(broker.queryOffset("group-a", "orders", 0)));
+        assertEquals(Map.of(0, 4L, 1, 1L), reset(ConsumeFrom.Position.LAST, 0));
+        assertEquals(Map.of(0, 1L, 1, 0L), reset(ConsumeFrom.Position.TIMESTAMP, start + 10), "back in time");
+        assertEquals(Map.of(0, 3L, 1, 0L), reset(ConsumeFrom.Position.TIMESTAMP, start + 25), "forward in time");
+        assertEquals(Map.of(0, 4L, 1, 1L), reset(ConsumeFrom.Position.TIMESTAMP, start + 1_000), "after all");
+
+        assertEquals(4L, await(broker.queryOffset("group-a", "orders", 0)));
+        assertEquals(5, events.size());
+        assertTrue(events.stream().allMatch(e -> e.kind() == GroupEvent.Kind.OFFSETS_RESET));
+        assertEquals(ErrorCode.TOPIC_NOT_FOUND, failure(broker.resetOffsets(new ResetOffsetsRequest("group-a",
+            "missing", ConsumeFrom.Position.FIRST, 0))).errorCode());
+    }
+
+    @Test
+    void shouldAnswerQueueOffsetsAndSearchByTime()
+    {
+        await(broker.createOrUpdateTopic(TopicConfig.of("orders", 1)));
+        final long start = fixture.clock.time();
+        fixture.send("orders", 0, "m0");
+        fixture.advance(Duration.ofMillis(10));
+        fixture.send("orders", 0, "m1");
+        fixture.drain();
+
+        assertEquals(new QueueOffsets(0, 2), await(broker.queueOffsets("orders", 0)));
+        assertEquals(1L, await(broker.searchOffset("orders", 0, start + 5)));
+        assertEquals(ErrorCode.TOPIC_NOT_FOUND, failure(broker.queueOffsets("missing", 0)).errorCode());
+    }
+
+    @Test
+    void shouldForgetOffsetsWhenTopicIsDeleted()
+    {
+        await(broker.createOrUpdateTopic(TopicConfig.of("orders", 1)));
+        commit("group-a", "orders", 0, 5);
+
+        await(broker.deleteTopic("orders"));
+
+        assertEquals(-1L, await(broker.queryOffset("group-a", "orders", 0)));
+    }
+
+    private void commit(final String group, final String topic, final int queueId, final long offset)
+    {
+        await(broker.commitOffsets(new CommitOffsetsRequest(group, List.of(new QueueOffset(topic, queueId,
+            offset)))));
+    }
+
+    private Map<Integer, Long> reset(final ConsumeFrom.Position position, final long timestampMs)
+    {
+        return await(broker.resetOffsets(new ResetOffsetsRequest("group-a", "orders", position, timestampMs)));
+    }
+}
