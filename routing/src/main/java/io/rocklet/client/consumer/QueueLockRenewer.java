@@ -1,0 +1,185 @@
+package io.rocklet.client.consumer;
+
+import io.rocklet.api.MessageQueue;
+import io.rocklet.api.spi.BrokerService.LockRequest;
+import io.rocklet.api.spi.BrokerService.QueueRef;
+import io.rocklet.client.internal.ClientContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.Supplier;
+
+/**
+ * Holds the broker locks of an orderly clustering consumer's queues: takes a queue's lock before the
+ * queue starts (retrying every second while another member still holds it), renews the locks of every
+ * held queue every 20 s (one request per broker) and releases a queue's lock when the queue is lost.
+ * A queue whose renewal is refused, or not renewed for {@link ProcessQueue#LOCK_VALID_NANOS}, stops
+ * being consumed until its lock is back. Lock state lives in the {@link ProcessQueue}s. Thread-safe.
+ */
+final class QueueLockRenewer implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(QueueLockRenewer.class);
+    static final long RENEW_INTERVAL_MS = 20_000;
+    static final long ACQUIRE_RETRY_MS = 1000;
+
+    private final ClientContext context;
+    private final ClientExecutor timers;
+    private final String group;
+    private final Supplier<Collection<ProcessQueue>> held;
+    private ScheduledFuture<?> renewal;
+
+    /**
+     * @param held the queues whose locks to keep (the consumer's current queues).
+     */
+    QueueLockRenewer(final ClientContext context, final ClientExecutor timers, final String group,
+        final Supplier<Collection<ProcessQueue>> held)
+    {
+        this.context = context;
+        this.timers = timers;
+        this.group = group;
+        this.held = held;
+    }
+
+    synchronized void start()
+    {
+        if (renewal == null)
+        {
+            renewal = timers.every(this::renewAll, RENEW_INTERVAL_MS);
+        }
+    }
+
+    /**
+     * Stops renewing (locks already held stay until released or expired). Idempotent.
+     */
+    @Override
+    public synchronized void close()
+    {
+        ClientExecutor.cancel(renewal);
+    }
+
+    /**
+     * Asks for one queue's lock and records the answer in it.
+     *
+     * @return whether this client holds the lock now.
+     */
+    CompletableFuture<Boolean> lock(final ProcessQueue queue)
+    {
+        final MessageQueue mq = queue.queue();
+        final LockRequest request = new LockRequest(group, context.clientId(),
+            List.of(new QueueRef(mq.topic(), mq.queueId())));
+        return Futures.call(() -> context.broker(mq.brokerName()).lockQueues(request)).handle((granted, error) ->
+        {
+            if (error != null)
+            {
+                LOG.debug("locking a queue failed: group={}, queue={}, error={}", group, mq,
+                    Futures.unwrap(error).toString());
+                return false;
+            }
+            final boolean locked = granted.contains(request.queues().get(0));
+            queue.markLocked(locked, System.nanoTime());
+            return locked;
+        });
+    }
+
+    /**
+     * @param onRefused called once, when the first attempt does not get the lock.
+     * @return completes once {@code queue} is locked by this client; retries every second, and fails when
+     *     the queue is dropped first.
+     */
+    CompletableFuture<Void> acquire(final ProcessQueue queue, final Runnable onRefused)
+    {
+        final CompletableFuture<Void> acquired = new CompletableFuture<>();
+        attempt(queue, acquired, onRefused);
+        return acquired;
+    }
+
+    private void attempt(final ProcessQueue queue, final CompletableFuture<Void> acquired, final Runnable onRefused)
+    {
+        if (queue.dropped())
+        {
+            acquired.completeExceptionally(new IllegalStateException("queue dropped before its lock: " + queue.queue()));
+            return;
+        }
+        lock(queue).thenAccept(locked ->
+        {
+            if (locked)
+            {
+                acquired.complete(null);
+            }
+            else
+            {
+                if (onRefused != null)
+                {
+                    onRefused.run();
+                }
+                timers.schedule(() -> attempt(queue, acquired, null), ACQUIRE_RETRY_MS);
+            }
+        });
+    }
+
+    /**
+     * Renews the lock of every held queue, one request per broker.
+     */
+    void renewAll()
+    {
+        final Map<String, List<ProcessQueue>> byBroker = new TreeMap<>();
+        for (final ProcessQueue queue : held.get())
+        {
+            byBroker.computeIfAbsent(queue.queue().brokerName(), name -> new ArrayList<>()).add(queue);
+        }
+        for (final Map.Entry<String, List<ProcessQueue>> entry : byBroker.entrySet())
+        {
+            final List<ProcessQueue> queues = entry.getValue();
+            final List<QueueRef> refs = new ArrayList<>(queues.size());
+            for (final ProcessQueue queue : queues)
+            {
+                refs.add(new QueueRef(queue.queue().topic(), queue.queue().queueId()));
+            }
+            final LockRequest request = new LockRequest(group, context.clientId(), refs);
+            final long now = System.nanoTime();
+            Futures.call(() -> context.broker(entry.getKey()).lockQueues(request)).whenComplete((granted, error) ->
+            {
+                if (error != null)
+                {
+                    LOG.warn("renewing queue locks failed: group={}, broker={}, queues={}, error={}", group,
+                        entry.getKey(), refs.size(), Futures.unwrap(error).toString());
+                    return;
+                }
+                final Set<QueueRef> grantedSet = new HashSet<>(granted);
+                for (int i = 0; i < queues.size(); i++)
+                {
+                    queues.get(i).markLocked(grantedSet.contains(refs.get(i)), now);
+                }
+            });
+        }
+    }
+
+    /**
+     * Releases the locks of {@code queues}.
+     */
+    CompletableFuture<Void> unlock(final Collection<MessageQueue> queues)
+    {
+        final Map<String, List<QueueRef>> byBroker = new TreeMap<>();
+        for (final MessageQueue queue : queues)
+        {
+            byBroker.computeIfAbsent(queue.brokerName(), name -> new ArrayList<>())
+                .add(new QueueRef(queue.topic(), queue.queueId()));
+        }
+        final List<CompletableFuture<Void>> unlocks = new ArrayList<>(byBroker.size());
+        for (final Map.Entry<String, List<QueueRef>> entry : byBroker.entrySet())
+        {
+            final LockRequest request = new LockRequest(group, context.clientId(), entry.getValue());
+            unlocks.add(Futures.call(() -> context.broker(entry.getKey()).unlockQueues(request)));
+        }
+        return CompletableFuture.allOf(unlocks.toArray(new CompletableFuture<?>[0]));
+    }
+}

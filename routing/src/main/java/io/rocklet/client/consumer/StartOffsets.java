@@ -1,0 +1,57 @@
+package io.rocklet.client.consumer;
+
+import io.rocklet.api.ConsumeFrom;
+import io.rocklet.api.MessageQueue;
+import io.rocklet.api.SystemTopics;
+import io.rocklet.api.spi.BrokerService;
+import io.rocklet.client.internal.ClientContext;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Decides where a consumer starts in a queue it has just gained: the group's committed offset when
+ * there is one, else the configured {@link ConsumeFrom}: LAST is the queue's max offset at this moment
+ * (a new group really starts at the end, even when the queue still holds everything from offset 0),
+ * FIRST its min offset, TIMESTAMP the first message stored at or after the time. A retry topic always
+ * starts at its first message, since everything in it belongs to the group. Stateless, thread-safe.
+ */
+final class StartOffsets
+{
+    private final ClientContext context;
+    private final OffsetStore offsets;
+    private final ConsumeFrom consumeFrom;
+
+    StartOffsets(final ClientContext context, final OffsetStore offsets, final ConsumeFrom consumeFrom)
+    {
+        this.context = context;
+        this.offsets = offsets;
+        this.consumeFrom = consumeFrom;
+    }
+
+    /**
+     * @return the offset to start {@code queue} at.
+     */
+    CompletableFuture<Long> resolve(final MessageQueue queue)
+    {
+        return offsets.read(queue).thenCompose(committed -> committed >= 0 ?
+            CompletableFuture.completedFuture(committed) : fromPosition(queue));
+    }
+
+    private CompletableFuture<Long> fromPosition(final MessageQueue queue)
+    {
+        final ConsumeFrom.Position position = queue.topic().startsWith(SystemTopics.RETRY_PREFIX) ?
+            ConsumeFrom.Position.FIRST : consumeFrom.position();
+        return switch (position)
+        {
+            case LAST -> queueOffsets(queue).thenApply(BrokerService.QueueOffsets::maxOffset);
+            case FIRST -> queueOffsets(queue).thenApply(BrokerService.QueueOffsets::minOffset);
+            case TIMESTAMP -> Futures.call(() -> context.broker(queue.brokerName())
+                .searchOffset(queue.topic(), queue.queueId(), consumeFrom.timestampMs()));
+        };
+    }
+
+    private CompletableFuture<BrokerService.QueueOffsets> queueOffsets(final MessageQueue queue)
+    {
+        return Futures.call(() -> context.broker(queue.brokerName()).queueOffsets(queue.topic(), queue.queueId()));
+    }
+}
