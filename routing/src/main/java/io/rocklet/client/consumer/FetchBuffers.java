@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -43,6 +44,7 @@ final class FetchBuffers
     private final ClientExecutor timers;
     private final String group;
     private final StartOffsets starts;
+    private final Consumer<String> brokerFailed;
     private final int batchSize;
     private final int threshold;
     private final ReentrantLock lock = new ReentrantLock();
@@ -51,13 +53,17 @@ final class FetchBuffers
     private int rotation;
     private boolean closed;
 
+    /**
+     * @param brokerFailed told the name of a broker that did not answer a fetch.
+     */
     FetchBuffers(final ClientContext context, final ClientExecutor timers, final String group,
-        final StartOffsets starts, final int batchSize, final int threshold)
+        final StartOffsets starts, final int batchSize, final int threshold, final Consumer<String> brokerFailed)
     {
         this.context = context;
         this.timers = timers;
         this.group = group;
         this.starts = starts;
+        this.brokerFailed = brokerFailed;
         this.batchSize = batchSize;
         this.threshold = threshold;
     }
@@ -410,6 +416,10 @@ final class FetchBuffers
                 Futures.unwrap(error).toString());
         }
         context.invalidateRoute(queue.queue.topic());
+        if (Futures.unavailable(error))
+        {
+            brokerFailed.accept(queue.queue.brokerName());
+        }
         timers.schedule(() ->
         {
             lock.lock();

@@ -69,6 +69,15 @@ final class Futures
     }
 
     /**
+     * @return true when a failure says the broker could not be reached or did not answer.
+     */
+    static boolean unavailable(final Throwable error)
+    {
+        final ErrorCode code = codeOf(error);
+        return code == ErrorCode.BROKER_UNAVAILABLE || code == ErrorCode.TIMEOUT;
+    }
+
+    /**
      * Waits for a future on an application thread.
      *
      * @param what names the operation in the exception message.

@@ -15,7 +15,8 @@ import java.util.function.BiConsumer;
 /**
  * Watches a consumer group on every broker that holds one of its topics ({@code BrokerService.watchGroup}),
  * so that membership changes and offset resets reach the consumer at once. A broker whose watch could not
- * be set up is tried again at the next {@link #watch}. Thread-safe; close is idempotent.
+ * be set up, or which stopped answering, is watched again at the next {@link #watch}. Thread-safe; close is
+ * idempotent.
  */
 final class GroupWatches implements AutoCloseable
 {
@@ -65,6 +66,23 @@ final class GroupWatches implements AutoCloseable
         }
     }
 
+    /**
+     * Drops the watch on a broker that stopped answering (a restarted broker no longer knows it), so that
+     * the next {@link #watch} sets it up again.
+     *
+     * @return true when there was a watch to drop.
+     */
+    boolean forget(final String brokerName)
+    {
+        final Subscription subscription = watches.remove(brokerName);
+        if (subscription == null)
+        {
+            return false;
+        }
+        closeQuietly(brokerName, subscription);
+        return true;
+    }
+
     @Override
     public void close()
     {
@@ -74,15 +92,20 @@ final class GroupWatches implements AutoCloseable
             final Subscription subscription = watches.remove(brokerName);
             if (subscription != null)
             {
-                try
-                {
-                    subscription.close();
-                }
-                catch (final RuntimeException ex)
-                {
-                    LOG.debug("closing a group watch failed: group={}, broker={}", group, brokerName, ex);
-                }
+                closeQuietly(brokerName, subscription);
             }
+        }
+    }
+
+    private void closeQuietly(final String brokerName, final Subscription subscription)
+    {
+        try
+        {
+            subscription.close();
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.debug("closing a group watch failed: group={}, broker={}", group, brokerName, ex);
         }
     }
 }

@@ -19,10 +19,13 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <ul>
  *   <li>Gained queue: waits until this consumer's previous holder of it (if any) is retired, takes the
- *       broker lock (orderly clustering), resolves the start offset ({@link StartOffsets}), then pulls.
- *       A failed start is retried every second while the queue stays assigned.</li>
+ *       broker lock (clustering; a concurrent consumer gives up waiting after {@code lockWaitMs}), resolves
+ *       the start offset ({@link StartOffsets}), then pulls. A failed start is retried every second while
+ *       the queue stays assigned.</li>
  *   <li>Lost queue: stops pulling and starting listener calls, waits for the calls in progress, commits
- *       its offset, releases its lock (orderly clustering); then it is retired.</li>
+ *       its offset, releases its lock (clustering); then it is retired. The lock orders the hand-over: the
+ *       member gaining the queue reads the offset committed here, so a rebalance redelivers nothing (unless
+ *       the previous holder is dead or slower than the wait).</li>
  *   <li>Offsets reset on a broker: each of its queues is discarded (no commit) and started again in
  *       place from the broker's committed offset, once the discarded one is idle; so an orderly queue
  *       still never runs two calls at once.</li>
@@ -43,16 +46,20 @@ final class ProcessQueueTable implements Rebalancer.Assignee
     private final StartOffsets starts;
     private final PullScheduler pulls;
     private final QueueLockRenewer locks;
+    private final long lockWaitMs;
     private final Map<MessageQueue, ProcessQueue> active = new ConcurrentHashMap<>();
     private final Map<MessageQueue, ProcessQueue> retiring = new ConcurrentHashMap<>();
     private boolean closed;
 
     /**
-     * @param locks the lock holder for orderly clustering consumers, else null.
+     * @param locks      the lock holder of a clustering consumer, else null.
+     * @param lockWaitMs how long a gained queue waits for its lock before starting without it
+     *                   ({@link Long#MAX_VALUE}: orderly, never starts without it).
      */
     ProcessQueueTable(final String group, final ClientExecutor timers, final OffsetStore offsets,
-        final StartOffsets starts, final PullScheduler pulls, final QueueLockRenewer locks)
+        final StartOffsets starts, final PullScheduler pulls, final QueueLockRenewer locks, final long lockWaitMs)
     {
+        this.lockWaitMs = lockWaitMs;
         this.group = group;
         this.timers = timers;
         this.offsets = offsets;
@@ -190,9 +197,17 @@ final class ProcessQueueTable implements Rebalancer.Assignee
     {
         final CompletableFuture<Void> settled = new CompletableFuture<>();
         queue.predecessorRetired()
-            .thenComposeAsync(ready -> locks != null ? locks.acquire(queue, () -> settled.complete(null)) :
-                Futures.done(), timers)
-            .thenCompose(locked -> starts.resolve(queue.queue()))
+            .thenComposeAsync(ready -> locks != null ? locks.acquire(queue, lockWaitMs, () -> settled.complete(null)) :
+                CompletableFuture.completedFuture(true), timers)
+            .thenCompose(locked ->
+            {
+                if (!locked)
+                {
+                    LOG.info("starting a queue without its lock, its previous holder did not let go in time: " +
+                        "group={}, queue={}, waitMs={}", group, queue.queue(), lockWaitMs);
+                }
+                return starts.resolve(queue.queue());
+            })
             .thenAcceptAsync(offset -> begin(queue, offset), timers)
             .exceptionally(error ->
             {

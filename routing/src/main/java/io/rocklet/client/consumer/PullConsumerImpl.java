@@ -57,8 +57,8 @@ public final class PullConsumerImpl implements PullConsumer
     private final Map<String, String> subscriptions = new ConcurrentHashMap<>();
     private final Map<MessageQueue, Long> pendingAutoCommit = new HashMap<>();
     private final ScheduledFuture<?> autoCommitTimer;
-    private Rebalancer rebalancer;
-    private boolean registered;
+    private volatile Rebalancer rebalancer;
+    private volatile boolean registered;
     private volatile boolean closed;
 
     /**
@@ -77,8 +77,8 @@ public final class PullConsumerImpl implements PullConsumer
             new RemoteOffsetStore(context, config.group()) :
             new LocalOffsetStore(config.offsetStoreDirectory(), config.group());
         this.buffers = new FetchBuffers(context, timers, config.group(),
-            new StartOffsets(context, offsets, config.consumeFrom()), config.pullBatchSize(),
-            config.pullThresholdForQueue());
+            new StartOffsets(context, offsets, config.consumeFrom(), config.autoCommit()), config.pullBatchSize(),
+            config.pullThresholdForQueue(), this::onBrokerFailed);
         this.autoCommitTimer = config.autoCommit() ?
             timers.every(this::flushAutoCommit, config.autoCommitInterval().toMillis()) : null;
     }
@@ -92,27 +92,29 @@ public final class PullConsumerImpl implements PullConsumer
         TagFilter.parse(expression);
         if (rebalancer == null && !buffers.assignment().isEmpty())
         {
-            release(queue -> true, List.of());
+            reassign(queue -> true, List.of());
         }
         final String previous = subscriptions.put(topic, expression);
         if (previous != null && !previous.equals(expression))
         {
-            release(queue -> queue.topic().equals(topic), List.of());
+            reassign(queue -> queue.topic().equals(topic), List.of());
         }
         awaitQuietly(Futures.call(() -> context.route(topic)), "fetching the route of " + topic);
         awaitQuietly(Futures.call(() -> context.registerConsumer(new ConsumerRegistration(config.group(),
             config.messageModel(), config.consumeFrom(), Map.copyOf(subscriptions)))), "joining the group");
         registered = true;
         final CompletableFuture<Void> rebalanced;
-        if (rebalancer == null)
+        final Rebalancer current = rebalancer;
+        if (current == null)
         {
-            rebalancer = new Rebalancer(context, timers, config.group(), config.messageModel(),
+            final Rebalancer started = new Rebalancer(context, timers, config.group(), config.messageModel(),
                 () -> List.copyOf(subscriptions.keySet()), config.rebalanceInterval().toMillis(), new Assignee());
-            rebalanced = rebalancer.start();
+            rebalancer = started;
+            rebalanced = started.start();
         }
         else
         {
-            rebalanced = rebalancer.requestRebalance();
+            rebalanced = current.requestRebalance();
         }
         awaitQuietly(rebalanced, "rebalancing");
     }
@@ -125,10 +127,11 @@ public final class PullConsumerImpl implements PullConsumer
         {
             throw new InvalidArgumentException("assign failed: group=" + config.group() + ", queues=" + queues);
         }
-        if (rebalancer != null)
+        final Rebalancer current = rebalancer;
+        if (current != null)
         {
-            rebalancer.close();
             rebalancer = null;
+            current.close();
         }
         subscriptions.clear();
         if (registered)
@@ -136,7 +139,7 @@ public final class PullConsumerImpl implements PullConsumer
             registered = false;
             awaitQuietly(Futures.call(() -> context.unregisterConsumer(config.group())), "leaving the group");
         }
-        awaitQuietly(release(queue -> true, Set.copyOf(queues)), "finding start offsets");
+        awaitQuietly(reassign(queue -> true, Set.copyOf(queues)), "finding start offsets");
     }
 
     @Override
@@ -254,9 +257,10 @@ public final class PullConsumerImpl implements PullConsumer
         }
         closed = true;
         ClientExecutor.cancel(autoCommitTimer);
-        if (rebalancer != null)
+        final Rebalancer current = rebalancer;
+        if (current != null)
         {
-            rebalancer.close();
+            current.close();
         }
         final Map<MessageQueue, Long> positions = buffers.close();
         if (config.autoCommit())
@@ -280,7 +284,7 @@ public final class PullConsumerImpl implements PullConsumer
      * Makes the queues in {@code scope} exactly {@code target}; commits the dropped queues' positions when
      * auto-committing.
      */
-    private CompletableFuture<Void> release(final Predicate<MessageQueue> scope,
+    private CompletableFuture<Void> reassign(final Predicate<MessageQueue> scope,
         final Collection<MessageQueue> target)
     {
         final Map<MessageQueue, Long> released = new HashMap<>();
@@ -302,6 +306,15 @@ public final class PullConsumerImpl implements PullConsumer
             });
         }
         return started;
+    }
+
+    private void onBrokerFailed(final String brokerName)
+    {
+        final Rebalancer current = rebalancer;
+        if (current != null)
+        {
+            current.brokerFailed(brokerName);
+        }
     }
 
     private void flushAutoCommit()
@@ -381,7 +394,7 @@ public final class PullConsumerImpl implements PullConsumer
         @Override
         public CompletableFuture<Void> assign(final String topic, final List<MessageQueue> queues)
         {
-            return release(queue -> queue.topic().equals(topic), queues);
+            return reassign(queue -> queue.topic().equals(topic), queues);
         }
 
         @Override

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Keeps one long-poll pull outstanding for each started {@link ProcessQueue} of a push consumer, with
@@ -43,6 +44,7 @@ final class PullScheduler
     private final ClientContext context;
     private final ClientExecutor timers;
     private final ConsumeService consumers;
+    private final Consumer<String> brokerFailed;
     private final String group;
     private final Map<String, String> expressions;
     private final Map<String, TagFilter> filters;
@@ -54,14 +56,16 @@ final class PullScheduler
     private volatile boolean closed;
 
     /**
-     * @param expressions topic to tag expression, for every topic pulled (the retry topic included).
+     * @param expressions  topic to tag expression, for every topic pulled (the retry topic included).
+     * @param brokerFailed told the name of a broker that did not answer a pull.
      */
     PullScheduler(final ClientContext context, final ClientExecutor timers, final PushConsumerConfig config,
-        final Map<String, String> expressions, final ConsumeService consumers)
+        final Map<String, String> expressions, final ConsumeService consumers, final Consumer<String> brokerFailed)
     {
         this.context = context;
         this.timers = timers;
         this.consumers = consumers;
+        this.brokerFailed = brokerFailed;
         this.group = config.group();
         this.expressions = Map.copyOf(expressions);
         final Map<String, TagFilter> parsed = new HashMap<>();
@@ -191,6 +195,10 @@ final class PullScheduler
                 Futures.unwrap(error).toString());
         }
         context.invalidateRoute(queue.queue().topic());
+        if (Futures.unavailable(error))
+        {
+            brokerFailed.accept(queue.queue().brokerName());
+        }
         timers.schedule(() -> pull(queue), ERROR_BACKOFF_MS);
     }
 }

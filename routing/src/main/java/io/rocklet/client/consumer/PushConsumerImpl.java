@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Parts (all package-private, one job each): {@link Rebalancer} (which queues, with {@link AllocateAverage}
  * and {@link GroupWatches}), {@link ProcessQueueTable} (gain, release, reset of queues), {@link PullScheduler}
  * (long polls and flow control), {@link ConcurrentConsumeService} or {@link OrderlyConsumeService} (listener
- * calls, retries), {@link QueueLockRenewer} (orderly clustering), {@link RemoteOffsetStore} (clustering) or
+ * calls, retries), {@link QueueLockRenewer} (clustering: broker queue locks order every hand-over of a queue
+ * between members; orderly consumers consume only while locked), {@link RemoteOffsetStore} (clustering) or
  * {@link LocalOffsetStore} (broadcasting). Clustering consumers also consume their group's retry topic
  * {@code %RETRY%<group>}.
  *
@@ -45,6 +46,8 @@ public final class PushConsumerImpl implements PushConsumer
 {
     private static final Logger LOG = LoggerFactory.getLogger(PushConsumerImpl.class);
     private static final Duration LISTENER_WAIT_ON_CLOSE = Duration.ofSeconds(30);
+    /** How long a concurrent consumer waits for a gained queue's previous holder to let go of it. */
+    private static final long HANDOVER_WAIT_MS = 3000;
 
     private final ClientContext context;
     private final PushConsumerConfig config;
@@ -79,16 +82,16 @@ public final class PushConsumerImpl implements PushConsumer
             new LocalOffsetStore(config.offsetStoreDirectory(), config.group());
         this.pool = new ConsumePool(config.group(), config.consumeThreads());
         final boolean orderly = config.consumeMode() == ConsumeMode.ORDERLY;
-        this.locks = orderly && clustering ?
-            new QueueLockRenewer(context, timers, config.group(), this::heldQueues) : null;
+        this.locks = clustering ? new QueueLockRenewer(context, timers, config.group(), this::heldQueues) : null;
         final ListenerInvoker listener = new ListenerInvoker(config.group(), config.listener());
         final Redelivery redelivery = new Redelivery(context, config.group());
         final ConsumeService consumers = orderly ?
             new OrderlyConsumeService(config, pool, timers, listener, redelivery, locks) :
             new ConcurrentConsumeService(config, pool, timers, listener, redelivery);
-        this.pulls = new PullScheduler(context, timers, config, expressions, consumers);
+        this.pulls = new PullScheduler(context, timers, config, expressions, consumers, this::onBrokerFailed);
         this.table = new ProcessQueueTable(config.group(), timers, offsets,
-            new StartOffsets(context, offsets, config.consumeFrom()), pulls, locks);
+            new StartOffsets(context, offsets, config.consumeFrom(), true), pulls, locks,
+            orderly ? Long.MAX_VALUE : HANDOVER_WAIT_MS);
         final List<String> topics = List.copyOf(expressions.keySet());
         this.rebalancer = new Rebalancer(context, timers, config.group(), config.messageModel(), () -> topics,
             config.rebalanceInterval().toMillis(), table);
@@ -178,6 +181,11 @@ public final class PushConsumerImpl implements PushConsumer
             LOG.info("push consumer started: group={}, mode={}, model={}, queues={}", config.group(),
                 config.consumeMode(), config.messageModel(), table.assignment().size());
         }
+    }
+
+    private void onBrokerFailed(final String brokerName)
+    {
+        rebalancer.brokerFailed(brokerName);
     }
 
     private List<ProcessQueue> heldQueues()

@@ -16,20 +16,25 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Holds the broker locks of an orderly clustering consumer's queues: takes a queue's lock before the
- * queue starts (retrying every second while another member still holds it), renews the locks of every
- * held queue every 20 s (one request per broker) and releases a queue's lock when the queue is lost.
- * A queue whose renewal is refused, or not renewed for {@link ProcessQueue#LOCK_VALID_NANOS}, stops
- * being consumed until its lock is back. Lock state lives in the {@link ProcessQueue}s. Thread-safe.
+ * Holds the broker locks of a clustering consumer's queues: takes a queue's lock before the queue
+ * starts (retrying while another member still holds it), renews the locks of every held queue every
+ * 20 s (one request per broker) and releases a queue's lock when the queue is lost, after its offset is
+ * committed. So a member gaining a queue reads the offset the previous holder committed when it let go.
+ * Orderly consumers wait for the lock as long as it takes and consume only while they hold it (a queue
+ * whose renewal is refused, or not renewed for {@link ProcessQueue#LOCK_VALID_NANOS}, stops until its
+ * lock is back); concurrent consumers wait a bounded time, then go on without it. Lock state lives in
+ * the {@link ProcessQueue}s. Thread-safe.
  */
 final class QueueLockRenewer implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(QueueLockRenewer.class);
     static final long RENEW_INTERVAL_MS = 20_000;
-    static final long ACQUIRE_RETRY_MS = 1000;
+    private static final long FIRST_RETRY_MS = 100;
+    private static final long MAX_RETRY_MS = 1000;
 
     private final ClientContext context;
     private final ClientExecutor timers;
@@ -91,18 +96,24 @@ final class QueueLockRenewer implements AutoCloseable
     }
 
     /**
+     * Takes a queue's lock, retrying (100 ms, doubling up to 1 s) while another member holds it.
+     *
+     * @param giveUpMs  after this long without the lock, complete anyway (a concurrent consumer uses the lock
+     *                  only to order the hand-over); {@link Long#MAX_VALUE} to wait as long as it takes.
      * @param onRefused called once, when the first attempt does not get the lock.
-     * @return completes once {@code queue} is locked by this client; retries every second, and fails when
-     *     the queue is dropped first.
+     * @return completes with true once locked, false when given up; fails when the queue is dropped first.
      */
-    CompletableFuture<Void> acquire(final ProcessQueue queue, final Runnable onRefused)
+    CompletableFuture<Boolean> acquire(final ProcessQueue queue, final long giveUpMs, final Runnable onRefused)
     {
-        final CompletableFuture<Void> acquired = new CompletableFuture<>();
-        attempt(queue, acquired, onRefused);
+        final CompletableFuture<Boolean> acquired = new CompletableFuture<>();
+        final long deadlineNanos = giveUpMs == Long.MAX_VALUE ? Long.MAX_VALUE :
+            System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(giveUpMs);
+        attempt(queue, acquired, onRefused, FIRST_RETRY_MS, deadlineNanos);
         return acquired;
     }
 
-    private void attempt(final ProcessQueue queue, final CompletableFuture<Void> acquired, final Runnable onRefused)
+    private void attempt(final ProcessQueue queue, final CompletableFuture<Boolean> acquired, final Runnable onRefused,
+        final long retryMs, final long deadlineNanos)
     {
         if (queue.dropped())
         {
@@ -113,16 +124,20 @@ final class QueueLockRenewer implements AutoCloseable
         {
             if (locked)
             {
-                acquired.complete(null);
+                acquired.complete(true);
+                return;
             }
-            else
+            if (onRefused != null)
             {
-                if (onRefused != null)
-                {
-                    onRefused.run();
-                }
-                timers.schedule(() -> attempt(queue, acquired, null), ACQUIRE_RETRY_MS);
+                onRefused.run();
             }
+            if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos >= 0)
+            {
+                acquired.complete(false);
+                return;
+            }
+            timers.schedule(() -> attempt(queue, acquired, null, Math.min(retryMs * 2, MAX_RETRY_MS),
+                deadlineNanos), retryMs);
         });
     }
 

@@ -120,6 +120,18 @@ final class Rebalancer implements AutoCloseable
     }
 
     /**
+     * A broker stopped answering: its group watch may be gone (a restarted broker forgets it), so it is set
+     * up again by a run requested now.
+     */
+    void brokerFailed(final String brokerName)
+    {
+        if (!closed && watches.forget(brokerName))
+        {
+            requestRebalance();
+        }
+    }
+
+    /**
      * Stops runs and closes the group watches (a run in progress assigns nothing more). Idempotent.
      */
     @Override

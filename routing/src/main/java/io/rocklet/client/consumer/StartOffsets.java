@@ -6,6 +6,7 @@ import io.rocklet.api.SystemTopics;
 import io.rocklet.api.spi.BrokerService;
 import io.rocklet.client.internal.ClientContext;
 
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -13,19 +14,29 @@ import java.util.concurrent.CompletableFuture;
  * there is one, else the configured {@link ConsumeFrom}: LAST is the queue's max offset at this moment
  * (a new group really starts at the end, even when the queue still holds everything from offset 0),
  * FIRST its min offset, TIMESTAMP the first message stored at or after the time. A retry topic always
- * starts at its first message, since everything in it belongs to the group. Stateless, thread-safe.
+ * starts at its first message, since everything in it belongs to the group.
+ *
+ * <p>When {@code pin} is set, a start found from {@code consumeFrom} is committed at once, so that a
+ * member taking the queue over after a crash starts there too (and not at a later LAST). Stateless,
+ * thread-safe.
  */
 final class StartOffsets
 {
     private final ClientContext context;
     private final OffsetStore offsets;
     private final ConsumeFrom consumeFrom;
+    private final boolean pin;
 
-    StartOffsets(final ClientContext context, final OffsetStore offsets, final ConsumeFrom consumeFrom)
+    /**
+     * @param pin commit a start found from {@code consumeFrom} at once.
+     */
+    StartOffsets(final ClientContext context, final OffsetStore offsets, final ConsumeFrom consumeFrom,
+        final boolean pin)
     {
         this.context = context;
         this.offsets = offsets;
         this.consumeFrom = consumeFrom;
+        this.pin = pin;
     }
 
     /**
@@ -34,7 +45,13 @@ final class StartOffsets
     CompletableFuture<Long> resolve(final MessageQueue queue)
     {
         return offsets.read(queue).thenCompose(committed -> committed >= 0 ?
-            CompletableFuture.completedFuture(committed) : fromPosition(queue));
+            CompletableFuture.completedFuture(committed) : fromPosition(queue).thenCompose(offset -> pinned(queue, offset)));
+    }
+
+    private CompletableFuture<Long> pinned(final MessageQueue queue, final long offset)
+    {
+        return !pin ? CompletableFuture.completedFuture(offset) :
+            offsets.commit(Map.of(queue, offset)).handle((done, error) -> offset);
     }
 
     private CompletableFuture<Long> fromPosition(final MessageQueue queue)

@@ -150,6 +150,14 @@ final class FakeBroker implements BrokerService
         locks.remove(group + "#" + key(topic, queueId));
     }
 
+    /**
+     * Loses every group watch, as a restarted broker does.
+     */
+    synchronized void forgetWatchers()
+    {
+        watchers.clear();
+    }
+
     void fire(final String group, final GroupEvent.Kind kind)
     {
         final List<Consumer<GroupEvent>> listeners;
@@ -297,7 +305,7 @@ final class FakeBroker implements BrokerService
         {
             synchronized (FakeBroker.this)
             {
-                watchers.get(group).remove(listener);
+                watchers.getOrDefault(group, new ArrayList<>()).remove(listener);
             }
         };
     }

@@ -251,6 +251,41 @@ class PushConsumerConcurrentTest
     }
 
     @Test
+    void shouldCommitTheStartAtOnceWhenANewGroupStartsFromLast()
+    {
+        for (int i = 0; i < 10; i++)
+        {
+            broker.append("T", 0, "", "old" + i);
+        }
+
+        start(context, config(collect()).persistOffsetInterval(Duration.ofMinutes(5)).build());
+
+        assertEquals(10, broker.committed(GROUP, "T", 0), "a member taking over later starts here too");
+        assertEquals(0, broker.committed(GROUP, "T", 1));
+    }
+
+    @Test
+    void shouldWatchTheGroupAgainWhenTheBrokerComesBackFromARestart()
+    {
+        broker.createTopic("T4", 4);
+        final PushConsumerConfig config = PushConsumerConfig.builder(GROUP).subscribe("T4", "*").listener(collect())
+            .rebalanceInterval(Duration.ofMinutes(5)).longPollTimeout(Duration.ofMillis(200)).build();
+        final PushConsumerImpl first = start(context, config);
+        assertEquals(4, first.assignment().size());
+
+        broker.forgetWatchers();
+        broker.failPulls = true;
+        Await.until(() -> context.invalidations.get() > 0, () -> "pulls failed");
+        broker.failPulls = false;
+        Await.pause(100);
+        final FakeClientContext otherContext = new FakeClientContext("client-B", broker);
+        closeables.add(otherContext);
+        start(otherContext, config);
+
+        Await.until(() -> first.assignment().size() == 2, () -> "first=" + first.assignment());
+    }
+
+    @Test
     void shouldStartAtTheMinOffsetWhenConsumingFromFirst()
     {
         for (int i = 0; i < 10; i++)
@@ -429,7 +464,7 @@ class PushConsumerConcurrentTest
         broker.append("T", 0, "", "a");
         broker.append("T", 1, "", "b");
         Await.until(() -> received.size() == 2, () -> "received=" + received.size());
-        assertEquals(-1, broker.committed(GROUP, "T", 0), "not committed before close");
+        assertEquals(0, broker.committed(GROUP, "T", 0), "only the start is committed before close");
 
         consumer.close();
         consumer.close();
