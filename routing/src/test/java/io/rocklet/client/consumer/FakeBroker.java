@@ -46,6 +46,7 @@ final class FakeBroker implements BrokerService
     final List<String> unregistered = new CopyOnWriteArrayList<>();
     final AtomicInteger served = new AtomicInteger();
     volatile boolean failPulls;
+    volatile boolean swallowPulls;
     volatile int failSendBacks;
 
     private final Map<String, List<List<MessageView>>> topics = new HashMap<>();
@@ -184,6 +185,10 @@ final class FakeBroker implements BrokerService
         synchronized (this)
         {
             pulls.computeIfAbsent(key(request.topic(), request.queueId()), k -> new AtomicInteger()).incrementAndGet();
+            if (swallowPulls)
+            {
+                return new CompletableFuture<>();
+            }
             if (failPulls)
             {
                 return CompletableFuture.failedFuture(new RockletException(ErrorCode.BROKER_UNAVAILABLE,

@@ -42,13 +42,18 @@ final class FakeClientContext implements ClientContext, AutoCloseable
 
     FakeClientContext(final String clientId, final FakeBroker... brokers)
     {
+        this(clientId, Duration.ofSeconds(2), brokers);
+    }
+
+    FakeClientContext(final String clientId, final Duration requestTimeout, final FakeBroker... brokers)
+    {
         this.clientId = clientId;
         this.brokers = new ConcurrentHashMap<>();
         for (final FakeBroker broker : brokers)
         {
             this.brokers.put(broker.name, broker);
         }
-        this.config = ClientConfig.builder().routers("local://router").requestTimeout(Duration.ofSeconds(2)).build();
+        this.config = ClientConfig.builder().routers("local://router").requestTimeout(requestTimeout).build();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(task ->
         {
             final Thread thread = new Thread(task, "fake-client-scheduler-" + clientId);

@@ -7,6 +7,7 @@ import io.rocklet.api.MessageListener;
 import io.rocklet.api.MessageQueue;
 import io.rocklet.api.PushConsumerConfig;
 import io.rocklet.api.ReceivedMessage;
+import io.rocklet.api.spi.BrokerService.GroupEvent;
 import io.rocklet.api.spi.BrokerService.SendBackRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -246,5 +247,28 @@ class PushConsumerOrderlyTest
             assertEquals("client-B", broker.lockOwner(GROUP, "T", queue.queueId()));
         }
         assertTrue(!broker.unlocks.isEmpty(), "the first member released the queues it lost");
+    }
+
+    @Test
+    void shouldRestartInOrderWithoutOverlapWhenOffsetsAreReset()
+    {
+        final PushConsumerImpl consumer = start(context, config(tracking()).consumeFrom(ConsumeFrom.FIRST)
+            .persistOffsetInterval(Duration.ofMinutes(5)).build());
+        for (int i = 0; i < 40; i++)
+        {
+            broker.append("T", 0, "", "m" + i);
+        }
+        Await.until(() -> total() == 40, () -> "consumed=" + total());
+
+        broker.setCommitted(GROUP, "T", 0, 30);
+        broker.fire(GROUP, GroupEvent.Kind.OFFSETS_RESET);
+
+        Await.until(() -> total() == 50, () -> "consumed=" + total());
+        final List<Long> expected = new ArrayList<>(range(0, 40));
+        expected.addAll(range(30, 40));
+        assertEquals(expected, offsets.get(0));
+        assertEquals(0, overlaps.get());
+        consumer.close();
+        assertEquals(40, broker.committed(GROUP, "T", 0));
     }
 }
