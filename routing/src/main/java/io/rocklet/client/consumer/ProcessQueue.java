@@ -25,8 +25,9 @@ import java.util.concurrent.TimeUnit;
  * once its final offset is committed and its lock released.
  *
  * <p>Threads: the pull path adds messages, consume threads take, remove and count calls, the rebalance
- * path drops it. Every mutable field is guarded by this object's monitor; the flags are also volatile
- * so that the hot paths can read them without the monitor.
+ * path drops it, the lock holder records the lock. Messages, offsets, call counts and pull state are
+ * guarded by this object's monitor; the dropped and discarded flags (written under it) and the lock state
+ * (written by the lock holder's callbacks) are volatile, so that hot paths read them without the monitor.
  */
 final class ProcessQueue
 {

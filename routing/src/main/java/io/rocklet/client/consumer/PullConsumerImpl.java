@@ -30,8 +30,11 @@ import java.util.function.Predicate;
 /**
  * The pull consumer (RocketMQ's lite pull consumer): the application subscribes (queues shared by
  * rebalance, clustering or broadcasting, as for the push consumer) or assigns queues (no rebalance,
- * no group membership), then polls. Messages are fetched ahead in the background by long polls
- * ({@link FetchBuffers}); {@code poll} returns what is buffered or waits for it.
+ * no group membership), then polls. Messages are fetched ahead in the background by long polls, up to
+ * {@code pullThresholdForQueue} per queue ({@link FetchBuffers}); {@code poll} returns what is buffered
+ * (at most {@code pullBatchSize} per queue, queues taken in turn) or waits for it. Unlike the push
+ * consumer, a subscribed pull consumer takes queues over without the broker lock: the application owns
+ * its in-flight messages, so a rebalance may redeliver what it polled but had not committed.
  *
  * <p>Offsets: {@link #commit()} commits the position after the messages {@code poll} returned; with
  * auto-commit, the positions reached by one poll count as consumed at the next poll and are committed

@@ -123,7 +123,21 @@ final class PullScheduler
             expressions.getOrDefault(mq.topic(), "*"), longPollMs);
         final int sequence = queue.beginPull(System.nanoTime());
         Futures.call(() -> context.broker(mq.brokerName()).pull(request))
-            .whenCompleteAsync((result, error) -> onPulled(queue, sequence, request, result, error), timers);
+            .whenCompleteAsync((result, error) -> onAnswer(queue, sequence, request, result, error), timers);
+    }
+
+    private void onAnswer(final ProcessQueue queue, final int sequence, final PullRequest request,
+        final PullResult result, final Throwable error)
+    {
+        try
+        {
+            onPulled(queue, sequence, request, result, error);
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.error("handling a pull answer failed, pulling again: group={}, queue={}", group, queue.queue(), ex);
+            timers.schedule(() -> pull(queue), ERROR_BACKOFF_MS);
+        }
     }
 
     private void onPulled(final ProcessQueue queue, final int sequence, final PullRequest request,

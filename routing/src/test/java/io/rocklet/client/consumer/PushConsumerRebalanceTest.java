@@ -124,4 +124,31 @@ class PushConsumerRebalanceTest extends PushConsumerTestBase
 
         Await.until(() -> received.size() == 1, () -> "received=" + received);
     }
+
+    @Test
+    void shouldShareQueuesOfEveryBrokerAndCommitToEachWhenATopicSpansBrokers()
+    {
+        final FakeBroker second = new FakeBroker("b2");
+        second.createTopic("T", 2);
+        final FakeClientContext a = new FakeClientContext("client-A2", broker, second);
+        final FakeClientContext b = new FakeClientContext("client-B2", broker, second);
+        closeables.add(a);
+        closeables.add(b);
+        final PushConsumerConfig config = config(collect()).rebalanceInterval(Duration.ofMinutes(5)).build();
+        final PushConsumerImpl first = start(a, config);
+        final PushConsumerImpl other = start(b, config);
+
+        Await.until(() -> first.assignment().equals(Set.of(Q0, Q1)) &&
+            other.assignment().equals(Set.of(new MessageQueue("T", "b2", 0), new MessageQueue("T", "b2", 1))),
+            () -> "first=" + first.assignment() + ", other=" + other.assignment());
+        for (int i = 0; i < 8; i++)
+        {
+            (i % 2 == 0 ? broker : second).append("T", i % 4 / 2, "", "m" + i);
+        }
+
+        Await.until(() -> received.size() == 8, () -> "received=" + bodies());
+        Await.until(() -> broker.committed(GROUP, "T", 0) == 2 && second.committed(GROUP, "T", 1) == 2,
+            () -> "committed per broker");
+        assertEquals(8, Set.copyOf(bodies()).size());
+    }
 }
