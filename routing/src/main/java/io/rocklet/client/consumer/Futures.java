@@ -53,7 +53,8 @@ final class Futures
     static Throwable unwrap(final Throwable error)
     {
         Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null)
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) &&
+            cause.getCause() != null)
         {
             cause = cause.getCause();
         }

@@ -54,6 +54,7 @@ public final class PullConsumerImpl implements PullConsumer
     private final ClientContext context;
     private final PullConsumerConfig config;
     private final ClientExecutor timers;
+    private final BrokerCalls brokers;
     private final OffsetStore offsets;
     private final FetchBuffers buffers;
     private final Duration requestTimeout;
@@ -76,11 +77,12 @@ public final class PullConsumerImpl implements PullConsumer
         this.config = config;
         this.timers = new ClientExecutor(context.scheduler());
         this.requestTimeout = context.config().requestTimeout();
+        this.brokers = new BrokerCalls(context, timers);
         this.offsets = config.messageModel() == MessageModel.CLUSTERING ?
-            new RemoteOffsetStore(context, config.group()) :
+            new RemoteOffsetStore(brokers, config.group()) :
             new LocalOffsetStore(config.offsetStoreDirectory(), config.group());
         this.buffers = new FetchBuffers(context, timers, config.group(),
-            new StartOffsets(context, offsets, config.consumeFrom(), config.autoCommit()), config.pullBatchSize(),
+            new StartOffsets(brokers, offsets, config.consumeFrom(), config.autoCommit()), config.pullBatchSize(),
             config.pullThresholdForQueue(), this::onBrokerFailed);
         this.autoCommitTimer = config.autoCommit() ?
             timers.every(this::flushAutoCommit, config.autoCommitInterval().toMillis()) : null;
@@ -110,7 +112,7 @@ public final class PullConsumerImpl implements PullConsumer
         final Rebalancer current = rebalancer;
         if (current == null)
         {
-            final Rebalancer started = new Rebalancer(context, timers, config.group(), config.messageModel(),
+            final Rebalancer started = new Rebalancer(context, brokers, timers, config.group(), config.messageModel(),
                 () -> List.copyOf(subscriptions.keySet()), config.rebalanceInterval().toMillis(), new Assignee());
             rebalancer = started;
             rebalanced = started.start();

@@ -78,29 +78,31 @@ public final class PushConsumerImpl implements PushConsumer
         {
             expressions.put(SystemTopics.retryTopic(config.group()), "*");
         }
-        this.offsets = clustering ? new RemoteOffsetStore(context, config.group()) :
+        final BrokerCalls brokers = new BrokerCalls(context, timers);
+        this.offsets = clustering ? new RemoteOffsetStore(brokers, config.group()) :
             new LocalOffsetStore(config.offsetStoreDirectory(), config.group());
         this.pool = new ConsumePool(config.group(), config.consumeThreads());
         final boolean orderly = config.consumeMode() == ConsumeMode.ORDERLY;
-        this.locks = clustering ? new QueueLockRenewer(context, timers, config.group(), this::heldQueues) : null;
+        this.locks = clustering ? new QueueLockRenewer(context, brokers, timers, config.group(), this::heldQueues) :
+            null;
         final ListenerInvoker listener = new ListenerInvoker(config.group(), config.listener());
-        final Redelivery redelivery = new Redelivery(context, config.group());
+        final Redelivery redelivery = new Redelivery(brokers, config.group());
         final ConsumeService consumers = orderly ?
             new OrderlyConsumeService(config, pool, timers, listener, redelivery, locks) :
             new ConcurrentConsumeService(config, pool, timers, listener, redelivery);
         this.pulls = new PullScheduler(context, timers, config, expressions, consumers, this::onBrokerFailed);
         this.table = new ProcessQueueTable(config.group(), timers, offsets,
-            new StartOffsets(context, offsets, config.consumeFrom(), true), pulls, locks,
+            new StartOffsets(brokers, offsets, config.consumeFrom(), true), pulls, locks,
             orderly ? Long.MAX_VALUE : HANDOVER_WAIT_MS);
         final List<String> topics = List.copyOf(expressions.keySet());
-        this.rebalancer = new Rebalancer(context, timers, config.group(), config.messageModel(), () -> topics,
+        this.rebalancer = new Rebalancer(context, brokers, timers, config.group(), config.messageModel(), () -> topics,
             config.rebalanceInterval().toMillis(), table);
         this.persistTimer = timers.every(this::persist, config.persistOffsetInterval().toMillis());
         if (locks != null)
         {
             locks.start();
         }
-        start(topics, new ConsumerRegistration(config.group(), config.messageModel(), config.consumeFrom(),
+        start(brokers, topics, new ConsumerRegistration(config.group(), config.messageModel(), config.consumeFrom(),
             expressions));
     }
 
@@ -160,15 +162,17 @@ public final class PushConsumerImpl implements PushConsumer
             config.messageModel() + '}';
     }
 
-    private void start(final List<String> topics, final ConsumerRegistration registration)
+    private void start(final BrokerCalls brokers, final List<String> topics, final ConsumerRegistration registration)
     {
         final List<CompletableFuture<?>> routes = new ArrayList<>(topics.size());
         for (final String topic : topics)
         {
-            routes.add(Futures.call(() -> context.route(topic)).exceptionally(error -> null));
+            routes.add(brokers.bound(Futures.call(() -> context.route(topic)), "route: topic=" + topic)
+                .exceptionally(error -> null));
         }
         final CompletableFuture<Void> started = CompletableFuture.allOf(routes.toArray(new CompletableFuture<?>[0]))
-            .thenCompose(fetched -> Futures.call(() -> context.registerConsumer(registration)))
+            .thenCompose(fetched -> brokers.bound(Futures.call(() -> context.registerConsumer(registration)),
+                "registerConsumer: group=" + config.group()))
             .exceptionally(error ->
             {
                 LOG.warn("registering the consumer group failed, heartbeats will retry: group={}, error={}",

@@ -37,6 +37,7 @@ final class QueueLockRenewer implements AutoCloseable
     private static final long MAX_RETRY_MS = 1000;
 
     private final ClientContext context;
+    private final BrokerCalls brokers;
     private final ClientExecutor timers;
     private final String group;
     private final Supplier<Collection<ProcessQueue>> held;
@@ -45,10 +46,11 @@ final class QueueLockRenewer implements AutoCloseable
     /**
      * @param held the queues whose locks to keep (the consumer's current queues).
      */
-    QueueLockRenewer(final ClientContext context, final ClientExecutor timers, final String group,
-        final Supplier<Collection<ProcessQueue>> held)
+    QueueLockRenewer(final ClientContext context, final BrokerCalls brokers, final ClientExecutor timers,
+        final String group, final Supplier<Collection<ProcessQueue>> held)
     {
         this.context = context;
+        this.brokers = brokers;
         this.timers = timers;
         this.group = group;
         this.held = held;
@@ -81,18 +83,22 @@ final class QueueLockRenewer implements AutoCloseable
         final MessageQueue mq = queue.queue();
         final LockRequest request = new LockRequest(group, context.clientId(),
             List.of(new QueueRef(mq.topic(), mq.queueId())));
-        return Futures.call(() -> context.broker(mq.brokerName()).lockQueues(request)).handle((granted, error) ->
+        return brokers.call(mq.brokerName(), "lockQueues", broker -> broker.lockQueues(request))
+            .handle((granted, error) -> onLockAnswer(queue, request, granted, error));
+    }
+
+    private boolean onLockAnswer(final ProcessQueue queue, final LockRequest request, final List<QueueRef> granted,
+        final Throwable error)
+    {
+        if (error != null)
         {
-            if (error != null)
-            {
-                LOG.debug("locking a queue failed: group={}, queue={}, error={}", group, mq,
-                    Futures.unwrap(error).toString());
-                return false;
-            }
-            final boolean locked = granted.contains(request.queues().get(0));
-            queue.markLocked(locked, System.nanoTime());
-            return locked;
-        });
+            LOG.debug("locking a queue failed: group={}, queue={}, error={}", group, queue.queue(),
+                Futures.unwrap(error).toString());
+            return false;
+        }
+        final boolean locked = granted.contains(request.queues().get(0));
+        queue.markLocked(locked, System.nanoTime());
+        return locked;
     }
 
     /**
@@ -117,7 +123,8 @@ final class QueueLockRenewer implements AutoCloseable
     {
         if (queue.dropped())
         {
-            acquired.completeExceptionally(new IllegalStateException("queue dropped before its lock: " + queue.queue()));
+            acquired.completeExceptionally(new IllegalStateException("queue dropped before its lock: queue=" +
+                queue.queue()));
             return;
         }
         lock(queue).thenAccept(locked ->
@@ -161,7 +168,8 @@ final class QueueLockRenewer implements AutoCloseable
             }
             final LockRequest request = new LockRequest(group, context.clientId(), refs);
             final long now = System.nanoTime();
-            Futures.call(() -> context.broker(entry.getKey()).lockQueues(request)).whenComplete((granted, error) ->
+            brokers.call(entry.getKey(), "lockQueues", broker -> broker.lockQueues(request)).whenComplete(
+                (granted, error) ->
             {
                 if (error != null)
                 {
@@ -193,7 +201,7 @@ final class QueueLockRenewer implements AutoCloseable
         for (final Map.Entry<String, List<QueueRef>> entry : byBroker.entrySet())
         {
             final LockRequest request = new LockRequest(group, context.clientId(), entry.getValue());
-            unlocks.add(Futures.call(() -> context.broker(entry.getKey()).unlockQueues(request)));
+            unlocks.add(brokers.call(entry.getKey(), "unlockQueues", broker -> broker.unlockQueues(request)));
         }
         return CompletableFuture.allOf(unlocks.toArray(new CompletableFuture<?>[0]));
     }

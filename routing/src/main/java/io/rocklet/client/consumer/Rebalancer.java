@@ -58,6 +58,7 @@ final class Rebalancer implements AutoCloseable
     }
 
     private final ClientContext context;
+    private final BrokerCalls brokers;
     private final ClientExecutor timers;
     private final String group;
     private final boolean broadcasting;
@@ -76,10 +77,12 @@ final class Rebalancer implements AutoCloseable
     /**
      * @param topics the topics to rebalance (read at every run).
      */
-    Rebalancer(final ClientContext context, final ClientExecutor timers, final String group, final MessageModel model,
-        final Supplier<Collection<String>> topics, final long intervalMs, final Assignee assignee)
+    Rebalancer(final ClientContext context, final BrokerCalls brokers, final ClientExecutor timers, final String group,
+        final MessageModel model, final Supplier<Collection<String>> topics, final long intervalMs,
+        final Assignee assignee)
     {
         this.context = context;
+        this.brokers = brokers;
         this.timers = timers;
         this.group = group;
         this.broadcasting = model == MessageModel.BROADCASTING;
@@ -205,7 +208,7 @@ final class Rebalancer implements AutoCloseable
 
     private CompletableFuture<Void> rebalanceTopic(final String topic)
     {
-        return Futures.call(() -> context.route(topic))
+        return brokers.bound(Futures.call(() -> context.route(topic)), "route: topic=" + topic)
             .thenCompose(route -> allocate(topic, route))
             .thenComposeAsync(queues -> queues == null || closed ? Futures.done() : assignee.assign(topic, queues),
                 timers)
@@ -259,10 +262,10 @@ final class Rebalancer implements AutoCloseable
         });
     }
 
-    private CompletableFuture<List<String>> members(final List<String> brokers, final int index)
+    private CompletableFuture<List<String>> members(final List<String> sources, final int index)
     {
-        return Futures.call(() -> context.broker(brokers.get(index)).groupMembers(group))
-            .exceptionallyCompose(error -> index + 1 < brokers.size() ? members(brokers, index + 1) :
+        return brokers.call(sources.get(index), "groupMembers", broker -> broker.groupMembers(group))
+            .exceptionallyCompose(error -> index + 1 < sources.size() ? members(sources, index + 1) :
                 CompletableFuture.failedFuture(Futures.unwrap(error)));
     }
 

@@ -1,7 +1,6 @@
 package io.rocklet.client.consumer;
 
 import io.rocklet.api.spi.BrokerService.SendBackRequest;
-import io.rocklet.client.internal.ClientContext;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -12,12 +11,12 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Redelivery
 {
-    private final ClientContext context;
+    private final BrokerCalls brokers;
     private final String group;
 
-    Redelivery(final ClientContext context, final String group)
+    Redelivery(final BrokerCalls brokers, final String group)
     {
-        this.context = context;
+        this.brokers = brokers;
         this.group = group;
     }
 
@@ -29,7 +28,7 @@ final class Redelivery
     {
         final SendBackRequest request = new SendBackRequest(group, message.messageId(), message.topic(), 0,
             maxReconsumeTimes);
-        return Futures.call(() -> context.broker(message.queue().brokerName()).sendBack(request));
+        return brokers.call(message.queue().brokerName(), "sendBack", broker -> broker.sendBack(request));
     }
 
     /**

@@ -4,7 +4,6 @@ import io.rocklet.api.ErrorCode;
 import io.rocklet.api.MessageQueue;
 import io.rocklet.api.spi.BrokerService.CommitOffsetsRequest;
 import io.rocklet.api.spi.BrokerService.QueueOffset;
-import io.rocklet.client.internal.ClientContext;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,12 +18,12 @@ import java.util.concurrent.CompletableFuture;
  */
 final class RemoteOffsetStore implements OffsetStore
 {
-    private final ClientContext context;
+    private final BrokerCalls brokers;
     private final String group;
 
-    RemoteOffsetStore(final ClientContext context, final String group)
+    RemoteOffsetStore(final BrokerCalls brokers, final String group)
     {
-        this.context = context;
+        this.brokers = brokers;
         this.group = group;
     }
 
@@ -32,7 +31,8 @@ final class RemoteOffsetStore implements OffsetStore
     public CompletableFuture<Long> read(final MessageQueue queue)
     {
         final CompletableFuture<Long> result = new CompletableFuture<>();
-        Futures.call(() -> context.broker(queue.brokerName()).queryOffset(group, queue.topic(), queue.queueId()))
+        brokers.call(queue.brokerName(), "queryOffset", broker -> broker.queryOffset(group, queue.topic(),
+                queue.queueId()))
             .whenComplete((offset, error) ->
             {
                 if (error == null)
@@ -72,7 +72,7 @@ final class RemoteOffsetStore implements OffsetStore
         for (final Map.Entry<String, List<QueueOffset>> entry : byBroker.entrySet())
         {
             final CommitOffsetsRequest request = new CommitOffsetsRequest(group, entry.getValue());
-            commits.add(Futures.call(() -> context.broker(entry.getKey()).commitOffsets(request)));
+            commits.add(brokers.call(entry.getKey(), "commitOffsets", broker -> broker.commitOffsets(request)));
         }
         return CompletableFuture.allOf(commits.toArray(new CompletableFuture<?>[0]));
     }

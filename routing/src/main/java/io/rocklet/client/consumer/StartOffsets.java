@@ -4,7 +4,6 @@ import io.rocklet.api.ConsumeFrom;
 import io.rocklet.api.MessageQueue;
 import io.rocklet.api.SystemTopics;
 import io.rocklet.api.spi.BrokerService;
-import io.rocklet.client.internal.ClientContext;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class StartOffsets
 {
-    private final ClientContext context;
+    private final BrokerCalls brokers;
     private final OffsetStore offsets;
     private final ConsumeFrom consumeFrom;
     private final boolean pin;
@@ -30,10 +29,10 @@ final class StartOffsets
     /**
      * @param pin commit a start found from {@code consumeFrom} at once.
      */
-    StartOffsets(final ClientContext context, final OffsetStore offsets, final ConsumeFrom consumeFrom,
+    StartOffsets(final BrokerCalls brokers, final OffsetStore offsets, final ConsumeFrom consumeFrom,
         final boolean pin)
     {
-        this.context = context;
+        this.brokers = brokers;
         this.offsets = offsets;
         this.consumeFrom = consumeFrom;
         this.pin = pin;
@@ -45,7 +44,8 @@ final class StartOffsets
     CompletableFuture<Long> resolve(final MessageQueue queue)
     {
         return offsets.read(queue).thenCompose(committed -> committed >= 0 ?
-            CompletableFuture.completedFuture(committed) : fromPosition(queue).thenCompose(offset -> pinned(queue, offset)));
+            CompletableFuture.completedFuture(committed) :
+            fromPosition(queue).thenCompose(offset -> pinned(queue, offset)));
     }
 
     private CompletableFuture<Long> pinned(final MessageQueue queue, final long offset)
@@ -62,13 +62,14 @@ final class StartOffsets
         {
             case LAST -> queueOffsets(queue).thenApply(BrokerService.QueueOffsets::maxOffset);
             case FIRST -> queueOffsets(queue).thenApply(BrokerService.QueueOffsets::minOffset);
-            case TIMESTAMP -> Futures.call(() -> context.broker(queue.brokerName())
-                .searchOffset(queue.topic(), queue.queueId(), consumeFrom.timestampMs()));
+            case TIMESTAMP -> brokers.call(queue.brokerName(), "searchOffset",
+                broker -> broker.searchOffset(queue.topic(), queue.queueId(), consumeFrom.timestampMs()));
         };
     }
 
     private CompletableFuture<BrokerService.QueueOffsets> queueOffsets(final MessageQueue queue)
     {
-        return Futures.call(() -> context.broker(queue.brokerName()).queueOffsets(queue.topic(), queue.queueId()));
+        return brokers.call(queue.brokerName(), "queueOffsets",
+            broker -> broker.queueOffsets(queue.topic(), queue.queueId()));
     }
 }

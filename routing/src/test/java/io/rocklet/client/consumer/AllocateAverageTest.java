@@ -118,7 +118,8 @@ class AllocateAverageTest
             Collections.shuffle(shuffledMembers, random);
             for (int i = 0; i < members.size(); i++)
             {
-                assertEquals(expected.get(i), AllocateAverage.allocate(members.get(i), shuffledMembers, shuffledQueues));
+                assertEquals(expected.get(i),
+                    AllocateAverage.allocate(members.get(i), shuffledMembers, shuffledQueues));
             }
         }
         assertEquals(List.of(4, 4, 4, 3), expected.stream().map(List::size).toList());
