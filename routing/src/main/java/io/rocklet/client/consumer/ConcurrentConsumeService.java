@@ -1,0 +1,125 @@
+package io.rocklet.client.consumer;
+
+import io.rocklet.api.MessageModel;
+import io.rocklet.api.PushConsumerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Concurrent consumption: each pulled batch of up to {@code consumeBatchSize} messages of one queue
+ * becomes a task on the consume pool, so several batches (of one queue or many) run at once.
+ *
+ * <ul>
+ *   <li>SUCCESS: the batch leaves its {@link ProcessQueue}; the queue's committable offset moves past it
+ *       once every lower offset is finished too.</li>
+ *   <li>Failure, clustering: each message is sent back to its broker (retry topic, broker's back-off, DLQ
+ *       after {@code maxReconsumeTimes}); when that is acknowledged the message is done. When sending back
+ *       fails, the message is consumed again here after {@code suspendTime}; it is never dropped.</li>
+ *   <li>Failure, broadcasting (a retry topic would reach every member): the message is consumed again here
+ *       after {@code suspendTime}, up to {@code maxReconsumeTimes} times, then sent to the dead-letter
+ *       topic.</li>
+ * </ul>
+ * The listener call stays counted as in progress until the send-backs are answered, so a queue lost in
+ * rebalance commits its offset after them. Stateless apart from the messages it hands between threads.
+ */
+final class ConcurrentConsumeService implements ConsumeService
+{
+    private static final Logger LOG = LoggerFactory.getLogger(ConcurrentConsumeService.class);
+
+    private final ConsumePool pool;
+    private final ClientExecutor timers;
+    private final ListenerInvoker listener;
+    private final Redelivery redelivery;
+    private final int batchSize;
+    private final int maxReconsumeTimes;
+    private final long suspendMs;
+    private final boolean broadcasting;
+
+    ConcurrentConsumeService(final PushConsumerConfig config, final ConsumePool pool, final ClientExecutor timers,
+        final ListenerInvoker listener, final Redelivery redelivery)
+    {
+        this.pool = pool;
+        this.timers = timers;
+        this.listener = listener;
+        this.redelivery = redelivery;
+        this.batchSize = config.consumeBatchSize();
+        this.maxReconsumeTimes = config.maxReconsumeTimes();
+        this.suspendMs = config.suspendTime().toMillis();
+        this.broadcasting = config.messageModel() == MessageModel.BROADCASTING;
+    }
+
+    @Override
+    public void submit(final ProcessQueue queue, final List<ReceivedMessageImpl> messages)
+    {
+        final int size = messages.size();
+        for (int from = 0; from < size; from += batchSize)
+        {
+            final List<ReceivedMessageImpl> batch = batchSize == 1 ? List.of(messages.get(from)) :
+                List.copyOf(messages.subList(from, Math.min(size, from + batchSize)));
+            pool.execute(() -> consume(queue, batch));
+        }
+    }
+
+    private void consume(final ProcessQueue queue, final List<ReceivedMessageImpl> batch)
+    {
+        if (!queue.tryBeginCall())
+        {
+            return;
+        }
+        if (listener.consume(batch))
+        {
+            queue.remove(batch);
+            queue.endCall();
+            return;
+        }
+        final List<CompletableFuture<Void>> outcomes = new ArrayList<>(batch.size());
+        for (final ReceivedMessageImpl message : batch)
+        {
+            outcomes.add(onFailed(queue, message));
+        }
+        CompletableFuture.allOf(outcomes.toArray(new CompletableFuture<?>[0])).whenComplete((done, error) ->
+            queue.endCall());
+    }
+
+    private CompletableFuture<Void> onFailed(final ProcessQueue queue, final ReceivedMessageImpl message)
+    {
+        final CompletableFuture<Void> sent;
+        if (!broadcasting)
+        {
+            sent = redelivery.sendBack(message, maxReconsumeTimes);
+        }
+        else if (message.localAttempts() < maxReconsumeTimes)
+        {
+            retryLocally(queue, message);
+            return Futures.done();
+        }
+        else
+        {
+            sent = redelivery.deadLetter(message);
+        }
+        return sent.handle((done, error) ->
+        {
+            if (error == null)
+            {
+                queue.remove(List.of(message));
+            }
+            else
+            {
+                LOG.warn("sending a failed message back failed, consuming it again here: queue={}, offset={}, " +
+                    "error={}", message.queue(), message.queueOffset(), Futures.unwrap(error).toString());
+                retryLocally(queue, message);
+            }
+            return null;
+        });
+    }
+
+    private void retryLocally(final ProcessQueue queue, final ReceivedMessageImpl message)
+    {
+        message.countLocalAttempt();
+        timers.schedule(() -> pool.execute(() -> consume(queue, List.of(message))), suspendMs);
+    }
+}

@@ -1,0 +1,48 @@
+package io.rocklet.client.consumer;
+
+import io.rocklet.api.MessageQueue;
+import io.rocklet.api.TagFilter;
+
+import java.util.ArrayDeque;
+
+/**
+ * One queue of a pull consumer: the messages fetched ahead of {@code poll}, where the next fetch starts,
+ * and the application's position (the offset after the last message {@code poll} returned). The epoch
+ * grows on every seek or reset, so that answers to fetches sent before it are ignored.
+ *
+ * <p>Not thread-safe: guarded by the lock of the {@link FetchBuffers} that owns it.
+ */
+final class FetchQueue
+{
+    final MessageQueue queue;
+    final String expression;
+    final TagFilter filter;
+    final ArrayDeque<ReceivedMessageImpl> buffer = new ArrayDeque<>();
+    int epoch;
+    long fetchOffset = -1;
+    long position = -1;
+    boolean fetching;
+    boolean removed;
+    int failures;
+
+    FetchQueue(final MessageQueue queue, final String expression)
+    {
+        this.queue = queue;
+        this.expression = expression;
+        this.filter = TagFilter.parse(expression);
+    }
+
+    /**
+     * Moves both the next fetch and the position to {@code offset}, dropping what was fetched; a fetch in
+     * flight no longer counts.
+     */
+    void reposition(final long offset)
+    {
+        epoch++;
+        buffer.clear();
+        fetching = false;
+        failures = 0;
+        fetchOffset = offset;
+        position = offset;
+    }
+}

@@ -1,0 +1,381 @@
+package io.rocklet.client.consumer;
+
+import io.rocklet.api.MessageQueue;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One queue as a push consumer holds it: the messages pulled and not yet finished, sorted by queue
+ * offset, with their count and body bytes (flow control), the listener calls in progress, where the
+ * next pull starts and, for orderly consumption, whether a batch is under way and the queue lock's
+ * state.
+ *
+ * <p>The committable offset is the lowest offset still held (pulled but not acknowledged), or the
+ * offset after the last pull when nothing is held: only what listeners acknowledged is ever committed.
+ *
+ * <p>Life cycle: made by the {@link ProcessQueueTable} when the queue is gained, started once its
+ * start offset is known, dropped when the queue is lost (or discarded when the group's offsets were
+ * reset), {@link #idle() idle} once dropped with no call in progress, and {@link #retired() retired}
+ * once its final offset is committed and its lock released.
+ *
+ * <p>Threads: the pull path adds messages, consume threads take, remove and count calls, the rebalance
+ * path drops it, the lock holder records the lock. Messages, offsets, call counts and pull state are
+ * guarded by this object's monitor; the dropped and discarded flags (written under it) and the lock state
+ * (written by the lock holder's callbacks) are volatile, so that hot paths read them without the monitor.
+ */
+final class ProcessQueue
+{
+    /** How long a lock stays valid on this side after the broker granted or renewed it. */
+    static final long LOCK_VALID_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    private final MessageQueue queue;
+    private final CompletableFuture<Void> predecessorRetired;
+    private final TreeMap<Long, ReceivedMessageImpl> messages = new TreeMap<>();
+    private final CompletableFuture<Void> idle = new CompletableFuture<>();
+    private final CompletableFuture<Void> retired = new CompletableFuture<>();
+    private long bodyBytes;
+    private long nextOffset = -1;
+    private int callsInProgress;
+    private boolean consuming;
+    private int pullSequence;
+    private long pullStartedNanos;
+    private boolean pullInFlight;
+    private int pullFailures;
+    private List<ReceivedMessageImpl> retryBatch;
+    private volatile boolean dropped;
+    private volatile boolean discarded;
+    private volatile boolean locked;
+    private volatile long lockedAtNanos;
+
+    /**
+     * @param predecessorRetired completes when the previous holder of the same queue in this consumer (lost,
+     *                           or discarded by an offset reset) is retired; this one starts only after it.
+     */
+    ProcessQueue(final MessageQueue queue, final CompletableFuture<Void> predecessorRetired)
+    {
+        this.queue = queue;
+        this.predecessorRetired = predecessorRetired;
+    }
+
+    ProcessQueue(final MessageQueue queue)
+    {
+        this(queue, Futures.done());
+    }
+
+    MessageQueue queue()
+    {
+        return queue;
+    }
+
+    // ---- offsets
+
+    /**
+     * Sets where pulling starts; the committable offset is this until messages arrive.
+     */
+    synchronized void start(final long offset)
+    {
+        nextOffset = offset;
+    }
+
+    synchronized boolean started()
+    {
+        return nextOffset >= 0;
+    }
+
+    /**
+     * @return where the next pull starts, or -1 before {@link #start}.
+     */
+    synchronized long nextOffset()
+    {
+        return nextOffset;
+    }
+
+    /**
+     * Takes the messages of a pull and moves the next pull to {@code next}.
+     *
+     * @return the messages newly held (those not held already), none when the queue was dropped.
+     */
+    synchronized List<ReceivedMessageImpl> add(final List<ReceivedMessageImpl> pulled, final long next)
+    {
+        if (dropped)
+        {
+            return List.of();
+        }
+        final List<ReceivedMessageImpl> added = new ArrayList<>(pulled.size());
+        for (final ReceivedMessageImpl message : pulled)
+        {
+            if (messages.putIfAbsent(message.queueOffset(), message) == null)
+            {
+                bodyBytes += message.bodySize();
+                added.add(message);
+            }
+        }
+        nextOffset = next;
+        return added;
+    }
+
+    /**
+     * Moves the next pull to {@code next} after a pull that found nothing to hand out.
+     */
+    synchronized void advance(final long next)
+    {
+        nextOffset = next;
+    }
+
+    /**
+     * Forgets finished messages.
+     */
+    synchronized void remove(final Collection<ReceivedMessageImpl> finished)
+    {
+        for (final ReceivedMessageImpl message : finished)
+        {
+            if (messages.remove(message.queueOffset()) != null)
+            {
+                bodyBytes -= message.bodySize();
+            }
+        }
+    }
+
+    /**
+     * @return the offset to commit: the lowest offset held, else the next pull's offset; -1 before start.
+     */
+    synchronized long committableOffset()
+    {
+        return messages.isEmpty() ? nextOffset : messages.firstKey();
+    }
+
+    synchronized int messageCount()
+    {
+        return messages.size();
+    }
+
+    synchronized long bodyBytes()
+    {
+        return bodyBytes;
+    }
+
+    /**
+     * @return up to {@code max} held messages from the lowest offset, still held.
+     */
+    synchronized List<ReceivedMessageImpl> firstMessages(final int max)
+    {
+        final List<ReceivedMessageImpl> batch = new ArrayList<>(Math.min(max, messages.size()));
+        for (final Map.Entry<Long, ReceivedMessageImpl> entry : messages.entrySet())
+        {
+            if (batch.size() == max)
+            {
+                break;
+            }
+            batch.add(entry.getValue());
+        }
+        return batch;
+    }
+
+    // ---- listener calls
+
+    /**
+     * @return true when a listener call may start (the queue is not dropped); pair with {@link #endCall()}.
+     */
+    synchronized boolean tryBeginCall()
+    {
+        if (dropped)
+        {
+            return false;
+        }
+        callsInProgress++;
+        return true;
+    }
+
+    synchronized void endCall()
+    {
+        callsInProgress--;
+        if (dropped && callsInProgress == 0)
+        {
+            idle.complete(null);
+        }
+    }
+
+    /**
+     * Stops the queue: no pull, no new listener call. Idempotent.
+     */
+    synchronized void drop()
+    {
+        dropped = true;
+        if (callsInProgress == 0)
+        {
+            idle.complete(null);
+        }
+    }
+
+    /**
+     * Drops the queue without committing its offset (the group's offsets were reset on the broker).
+     */
+    void discard()
+    {
+        discarded = true;
+        drop();
+    }
+
+    boolean dropped()
+    {
+        return dropped;
+    }
+
+    boolean discarded()
+    {
+        return discarded;
+    }
+
+    /**
+     * @return completes once the queue is dropped and no listener call is in progress.
+     */
+    CompletableFuture<Void> idle()
+    {
+        return idle;
+    }
+
+    CompletableFuture<Void> predecessorRetired()
+    {
+        return predecessorRetired;
+    }
+
+    /**
+     * @return completes once the queue and its predecessor are idle, its offset committed and its lock released.
+     */
+    CompletableFuture<Void> retired()
+    {
+        return retired;
+    }
+
+    // ---- orderly
+
+    /**
+     * @return true when the caller should start the queue's orderly task (none running, messages held).
+     */
+    synchronized boolean tryStartConsuming()
+    {
+        if (consuming || dropped || (messages.isEmpty() && retryBatch == null))
+        {
+            return false;
+        }
+        consuming = true;
+        return true;
+    }
+
+    /**
+     * @return true when the orderly task should run again; false when it stopped (nothing held, or dropped).
+     */
+    synchronized boolean continueOrStop()
+    {
+        if (dropped || (messages.isEmpty() && retryBatch == null))
+        {
+            consuming = false;
+            return false;
+        }
+        return true;
+    }
+
+    synchronized void stopConsuming()
+    {
+        consuming = false;
+    }
+
+    /**
+     * @return the batch failed last and waiting to be retried in place, or null.
+     */
+    synchronized List<ReceivedMessageImpl> retryBatch()
+    {
+        return retryBatch;
+    }
+
+    synchronized void retryBatch(final List<ReceivedMessageImpl> batch)
+    {
+        retryBatch = batch;
+    }
+
+    void markLocked(final boolean held, final long nowNanos)
+    {
+        lockedAtNanos = nowNanos;
+        locked = held;
+    }
+
+    /**
+     * @return true while the broker's lock, granted or renewed less than {@link #LOCK_VALID_NANOS} ago, is held.
+     */
+    boolean lockValid(final long nowNanos)
+    {
+        return locked && nowNanos - lockedAtNanos < LOCK_VALID_NANOS;
+    }
+
+    // ---- pulling (used by the PullScheduler only)
+
+    /**
+     * Records that a pull is going out.
+     *
+     * @return its sequence number, to match its answer with.
+     */
+    synchronized int beginPull(final long nowNanos)
+    {
+        pullInFlight = true;
+        pullStartedNanos = nowNanos;
+        return ++pullSequence;
+    }
+
+    /**
+     * @return true when {@code sequence} is the pull in flight (its answer counts); it is no longer in flight.
+     */
+    synchronized boolean endPull(final int sequence)
+    {
+        if (sequence != pullSequence || !pullInFlight)
+        {
+            return false;
+        }
+        pullInFlight = false;
+        return true;
+    }
+
+    /**
+     * @return true when a pull has been in flight for longer than {@code limitNanos} (its answer is lost);
+     *     that pull no longer counts.
+     */
+    synchronized boolean abandonStalledPull(final long nowNanos, final long limitNanos)
+    {
+        if (pullInFlight && nowNanos - pullStartedNanos > limitNanos)
+        {
+            pullInFlight = false;
+            pullSequence++;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * @return the failures in a row so far, this one included.
+     */
+    synchronized int countPullFailure()
+    {
+        return ++pullFailures;
+    }
+
+    /**
+     * @return the failures in a row before this success.
+     */
+    synchronized int resetPullFailures()
+    {
+        final int failures = pullFailures;
+        pullFailures = 0;
+        return failures;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "ProcessQueue{queue=" + queue + ", dropped=" + dropped + '}';
+    }
+}
