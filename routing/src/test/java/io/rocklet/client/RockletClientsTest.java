@@ -5,6 +5,7 @@ import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.Message;
 import io.rocklet.api.Producer;
 import io.rocklet.api.ProducerConfig;
+import io.rocklet.api.PullConsumer;
 import io.rocklet.api.PullConsumerConfig;
 import io.rocklet.api.RockletClient;
 import io.rocklet.api.TopicConfig;
@@ -63,12 +64,15 @@ class RockletClientsTest
     }
 
     @Test
-    void shouldLeaveConsumersToIntegrationStep()
+    void shouldMakeConsumersAndRefuseAMissingConfig()
     {
         try (RockletClient client = RockletClients.create(cluster.clientConfig().build(), cluster.transport))
         {
-            assertThrows(UnsupportedOperationException.class,
-                () -> client.newPullConsumer(PullConsumerConfig.builder("cg").build()));
+            final PullConsumer consumer = client.newPullConsumer(PullConsumerConfig.builder("cg").build());
+            assertEquals("cg", consumer.group());
+            consumer.close();
+            assertThrows(InvalidArgumentException.class, () -> client.newPullConsumer(null));
+            assertThrows(InvalidArgumentException.class, () -> client.newPushConsumer(null));
         }
     }
 

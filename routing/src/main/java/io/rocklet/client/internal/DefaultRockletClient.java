@@ -11,7 +11,10 @@ import io.rocklet.api.PullConsumerConfig;
 import io.rocklet.api.PushConsumer;
 import io.rocklet.api.PushConsumerConfig;
 import io.rocklet.api.RockletClient;
+import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.Transport;
+import io.rocklet.client.consumer.PullConsumerImpl;
+import io.rocklet.client.consumer.PushConsumerImpl;
 import io.rocklet.client.admin.DefaultAdmin;
 import io.rocklet.client.producer.DefaultProducer;
 import org.slf4j.Logger;
@@ -55,15 +58,27 @@ public final class DefaultRockletClient implements RockletClient
     }
 
     @Override
-    public PushConsumer newPushConsumer(final PushConsumerConfig config)
+    public synchronized PushConsumer newPushConsumer(final PushConsumerConfig config)
     {
-        throw new UnsupportedOperationException("push consumers are wired in by the integration step");
+        checkOpen();
+        if (config == null)
+        {
+            throw new InvalidArgumentException("cannot create push consumer: config=null");
+        }
+        checkGroupFree(config.group());
+        return track(new PushConsumerImpl(context, config));
     }
 
     @Override
-    public PullConsumer newPullConsumer(final PullConsumerConfig config)
+    public synchronized PullConsumer newPullConsumer(final PullConsumerConfig config)
     {
-        throw new UnsupportedOperationException("pull consumers are wired in by the integration step");
+        checkOpen();
+        if (config == null)
+        {
+            throw new InvalidArgumentException("cannot create pull consumer: config=null");
+        }
+        checkGroupFree(config.group());
+        return track(new PullConsumerImpl(context, config));
     }
 
     @Override
@@ -116,6 +131,21 @@ public final class DefaultRockletClient implements RockletClient
      *
      * @return {@code resource}.
      */
+    /**
+     * A client is one member of a consumer group: brokers know members by client id.
+     */
+    private void checkGroupFree(final String group)
+    {
+        for (final BrokerService.ConsumerRegistration registration : context.currentHeartbeat().consumers())
+        {
+            if (registration.group().equals(group))
+            {
+                throw new InvalidArgumentException("consumer group already has a consumer in this client: group=" +
+                    group + ", clientId=" + context.clientId() + "; each member of a group needs its own client");
+            }
+        }
+    }
+
     <T extends AutoCloseable> T track(final T resource)
     {
         resources.add(resource);
