@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Router implements RouterService, AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
-    private static final long MAX_IDLE_SLEEP_MS = 100;
+    private static final long MAX_IDLE_SLEEP_MS = 10;
 
     private final RouterConfig config;
     private final BrokerTable table = new BrokerTable();
