@@ -45,7 +45,8 @@ public final class FirstStart
         {
             case "ephemeral" -> EmbeddedRocklet::ephemeral;
             case "persistent" -> () -> EmbeddedRocklet.persistent(directory);
-            default -> throw new IllegalArgumentException("unknown mode: mode=" + mode + ", known=ephemeral, persistent");
+            default -> throw new IllegalArgumentException("unknown mode: mode=" + mode + ", known=ephemeral, " +
+                "persistent");
         };
         final long jvmUptimeMs = ManagementFactory.getRuntimeMXBean().getUptime();
         try

@@ -74,16 +74,18 @@ public final class IdleFootprint
             results.report("local.threads", threads.getThreadCount(), "threads");
             results.report("local.threads.rocklet", newThreads.size(), "threads");
             results.report("local.idle_cpu_pct", 100.0 * cpuNs / wallNs, "%");
-            results.note("local.rss_mib: after %d ms idle; RssAnon %d kB, RssFile %d kB, RssShmem %d kB, VmHWM %d kB; " +
-                    "%d kB at the start of main (JVM alone); heap %s; %s", settleMs, status.get("RssAnon"),
+            results.note("local.rss_mib: after %d ms idle; RssAnon %d kB, RssFile %d kB, RssShmem %d kB, " +
+                    "VmHWM %d kB; %d kB at the start of main (JVM alone); heap %s; %s", settleMs, status.get("RssAnon"),
                 status.get("RssFile"), status.get("RssShmem"), status.get("VmHWM"), baselineRssKb,
                 ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                    .filter(arg -> arg.startsWith("-Xm") || arg.startsWith("-XX:+Use")).collect(Collectors.joining(" ")),
+                    .filter(arg -> arg.startsWith("-Xm") || arg.startsWith("-XX:+Use"))
+                    .collect(Collectors.joining(" ")),
                 LocalBench.storeSettings(started.rocklet()));
             results.note("local.threads: %d Java threads (/proc says %d OS threads, GC and JIT included); " +
                 "started since main began: %s", threads.getThreadCount(), status.get("Threads"),
                 newThreads.stream().map(ThreadInfo::getThreadName).collect(Collectors.joining(", ")));
-            System.err.println("live Java threads after " + settleMs + " ms idle (name, state, jvm = there before the instance, new = started since, cpu ms):");
+            System.err.println("live Java threads after " + settleMs + " ms idle (name, state, jvm = there before " +
+                "the instance or new = started since, cpu ms):");
             for (final ThreadInfo info : live)
             {
                 System.err.printf("  %-48s %-14s %s %8.1f%n", info.getThreadName(), info.getThreadState(),
