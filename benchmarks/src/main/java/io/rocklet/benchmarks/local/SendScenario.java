@@ -82,11 +82,12 @@ final class SendScenario
                 });
             }
             permits.acquireUninterruptibly(outstanding);
+            if (failed.get() > 0)
+            {
+                throw new IllegalStateException("async sends failed: failed=" + failed.get() + ", completed=" +
+                    completed.get());
+            }
         }, "Producer.sendAsync from one thread, at most " + outstanding + " futures outstanding");
-        if (failed.get() > 0)
-        {
-            throw new IllegalStateException("async sends failed: failed=" + failed.get());
-        }
     }
 
     @FunctionalInterface
