@@ -3,8 +3,9 @@
 # after a header naming the date, JDK, machine and (per figure) flush mode.
 #
 #   benchmarks/run.sh store [--quick]   the storage engine: scenarios + JMH, about 2-3 minutes
+#   benchmarks/run.sh local [--quick]   the embedded broker (router + broker + clients in one JVM), about 2 minutes
 #
-# A suite is a function named suite_<name> below; add `local`, `grpc`, ... the same way.
+# A suite is a function named suite_<name> below; add `grpc`, ... the same way.
 #
 # Environment:
 #   ROCKLET_BENCH_DIR          where data files go (default /tmp); a real disk, not tmpfs
@@ -17,7 +18,7 @@ set -euo pipefail
 BENCH_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_HOME")
 JAR="$BENCH_HOME/target/rocklet-benchmarks.jar"
-SUITES="store"
+SUITES="store local"
 
 usage()
 {
@@ -90,6 +91,31 @@ suite_store()
         --dir "$DATA_DIR" "${scenario_args[@]}" || status=1
     run_java "$LOG_DIR/jmh-stderr.log" io.rocklet.benchmarks.jmh.JmhSuite \
         --dir "$DATA_DIR" --log-dir "$LOG_DIR" "${jmh_args[@]}" || status=1
+    return $status
+}
+
+# The embedded broker: first start-ups and the idle footprint each in a fresh JVM, then the scenarios in one JVM.
+# Ephemeral instances make their temporary directories under java.io.tmpdir, pointed at $DATA_DIR here.
+suite_local()
+{
+    local scenario_args=(--dir "$DATA_DIR") idle_args=() status=0
+    if [[ $QUICK == 1 ]]; then
+        scenario_args+=(--quick)
+        idle_args=(--settle-ms 1000)
+    fi
+    build api,core-store,routing,transport-local,benchmarks
+    # Log lines carry the time of day so that the logs show where start-up and close spend their time.
+    JAVA_OPTS="$JAVA_OPTS -Djava.io.tmpdir=$DATA_DIR -Dorg.slf4j.simpleLogger.showDateTime=true"
+    JAVA_OPTS="$JAVA_OPTS -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"
+    header local
+    echo "# flush mode: ASYNC for every figure (EmbeddedRocklet's default; ephemeral stores do not fsync at all)"
+    run_java "$LOG_DIR/local-first-start-ephemeral.log" io.rocklet.benchmarks.local.FirstStart \
+        --mode ephemeral || status=1
+    run_java "$LOG_DIR/local-first-start-persistent.log" io.rocklet.benchmarks.local.FirstStart \
+        --mode persistent --dir "$DATA_DIR" || status=1
+    run_java "$LOG_DIR/local-idle.log" io.rocklet.benchmarks.local.IdleFootprint "${idle_args[@]}" || status=1
+    run_java "$LOG_DIR/local-scenarios.log" io.rocklet.benchmarks.local.LocalScenarios "${scenario_args[@]}" ||
+        status=1
     return $status
 }
 
