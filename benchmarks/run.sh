@@ -114,8 +114,9 @@ suite_local()
     run_java "$LOG_DIR/local-first-start-persistent.log" io.rocklet.benchmarks.local.FirstStart \
         --mode persistent --dir "$DATA_DIR" || status=1
     run_java "$LOG_DIR/local-idle.log" io.rocklet.benchmarks.local.IdleFootprint "${idle_args[@]}" || status=1
-    run_java "$LOG_DIR/local-scenarios.log" io.rocklet.benchmarks.local.LocalScenarios "${scenario_args[@]}" ||
-        status=1
+    # the throughput and latency figures run on a pre-touched heap, as a latency-sensitive service would
+    JAVA_OPTS="$JAVA_OPTS -XX:+AlwaysPreTouch" run_java "$LOG_DIR/local-scenarios.log" \
+        io.rocklet.benchmarks.local.LocalScenarios "${scenario_args[@]}" || status=1
     return $status
 }
 

@@ -41,7 +41,8 @@ import java.time.Duration;
  * @param dispatchRingBytes          capacity of the ring between appenders and the dispatcher (default 4 MiB).
  * @param busyTimeout                how long an append waits for ring space before a BUSY error (default 1 s).
  * @param populateAheadBytes         the housekeeper faults in this much of the log ahead of the writer, so that
- *                                   appends do not stop for page allocation (default 32 MiB; 0 disables;
+ *                                   appends do not stop for page allocation: up to 8 times what the writer
+ *                                   wrote since the last look, at most this (default 32 MiB; 0 disables;
  *                                   ASYNC only).
  * @param threadingMode              how agents run (default DEDICATED).
  * @param clock                      wall clock for store timestamps and retention.
@@ -94,7 +95,7 @@ public record StoreConfig(
 
     /**
      * @return a builder for a store in a new temporary directory, deleted on close: 8 MiB segments,
-     *     small consume-queue and index files, no fsync, no preallocation, no page pre-population.
+     *     small consume-queue and index files, no fsync, no preallocation.
      */
     public static Builder ephemeralBuilder()
     {
@@ -104,8 +105,7 @@ public record StoreConfig(
             .indexSlotsPerFile(16_384)
             .indexEntriesPerFile(65_536)
             .fsync(false)
-            .preallocate(false)
-            .populateAheadBytes(0);
+            .preallocate(false);
     }
 
     /**

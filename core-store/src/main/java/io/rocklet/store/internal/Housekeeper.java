@@ -44,6 +44,8 @@ public final class Housekeeper implements Agent
     private long nextCheckpointMs;
     private long nextRetentionMs;
     private long nextPrepareMs;
+    private long lastPopulateCheck;
+    private long aheadBytes;
 
     public Housekeeper(final StoreConfig config, final LogFlusher flusher, final Checkpointer checkpointer,
         final Retention retention, final CommitLog log, final LongSupplier committedPosition, final StoreHealth health)
@@ -68,6 +70,7 @@ public final class Housekeeper implements Agent
         this.nextFlushMs = now + flushIntervalMs;
         this.nextCheckpointMs = now + checkpointIntervalMs;
         this.nextRetentionMs = now + retentionIntervalMs;
+        this.lastPopulateCheck = committedPosition.getAsLong();
     }
 
     @Override
@@ -156,7 +159,16 @@ public final class Housekeeper implements Agent
         {
             return 0;
         }
-        return log.populateAhead(committedPosition.getAsLong(), populateAheadBytes, POPULATE_CHUNK_BYTES) ? 1 : 0;
+        // look ahead as far as the writer moved lately (up to the limit): an idle store faults nothing in
+        final long committed = committedPosition.getAsLong();
+        final long moved = committed - lastPopulateCheck;
+        lastPopulateCheck = committed;
+        aheadBytes = Math.min(populateAheadBytes, Math.max(aheadBytes / 2, moved * 8));
+        if (aheadBytes < POPULATE_CHUNK_BYTES)
+        {
+            return 0;
+        }
+        return log.populateAhead(committed, aheadBytes, POPULATE_CHUNK_BYTES) ? 1 : 0;
     }
 
     private int prepareNextSegment(final long now)

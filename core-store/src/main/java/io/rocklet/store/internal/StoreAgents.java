@@ -5,6 +5,7 @@ import io.rocklet.store.internal.dispatch.DispatchRing;
 import io.rocklet.store.internal.dispatch.Dispatcher;
 import io.rocklet.store.internal.dispatch.WakeableIdleStrategy;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
@@ -28,6 +29,8 @@ final class StoreAgents
     private static final long MIN_PARK_NS = TimeUnit.MICROSECONDS.toNanos(1);
     private static final long MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long HOUSEKEEPER_SLEEP_MS = 5;
+    /** On a shared thread the dispatcher sets the pace; the housekeeper (clock reads) runs every 16th cycle. */
+    private static final int SHARED_HOUSEKEEPING_EVERY = 16;
 
     private final ThreadingMode mode;
     private final List<AgentRunner> runners = new ArrayList<>();
@@ -54,7 +57,8 @@ final class StoreAgents
             }
             case SHARED ->
             {
-                runners.add(new AgentRunner(dispatcherIdle, errors, null, new CompositeAgent(dispatcher, housekeeper)));
+                runners.add(new AgentRunner(dispatcherIdle, errors, null,
+                    new CompositeAgent(dispatcher, new EveryNthCycle(housekeeper, SHARED_HOUSEKEEPING_EVERY))));
                 invoker = null;
             }
             default ->
@@ -104,4 +108,50 @@ final class StoreAgents
         }
     }
 
+
+    /**
+     * Runs an agent every {@code n}th duty cycle of the thread it shares: enough for work paced by
+     * clocks (flush, checkpoint, retention) without reading the clock on every dispatcher cycle.
+     */
+    private static final class EveryNthCycle implements Agent
+    {
+        private final Agent agent;
+        private final int n;
+        private int countdown;
+
+        EveryNthCycle(final Agent agent, final int n)
+        {
+            this.agent = agent;
+            this.n = n;
+        }
+
+        @Override
+        public int doWork() throws Exception
+        {
+            if (--countdown > 0)
+            {
+                return 0;
+            }
+            countdown = n;
+            return agent.doWork();
+        }
+
+        @Override
+        public void onStart()
+        {
+            agent.onStart();
+        }
+
+        @Override
+        public void onClose()
+        {
+            agent.onClose();
+        }
+
+        @Override
+        public String roleName()
+        {
+            return agent.roleName();
+        }
+    }
 }

@@ -47,10 +47,19 @@ public final class Futures
     public static <T> CompletableFuture<T> within(final CompletableFuture<T> source, final long timeoutNs,
         final Supplier<String> what)
     {
+        if (source.isDone() && !source.isCompletedExceptionally())
+        {
+            return source; // answered already (the local transport answers in the call): no timer needed
+        }
         final CompletableFuture<T> result = new CompletableFuture<>();
-        if (timeoutNs <= 0)
+        if (timeoutNs <= 0 && !source.isDone())
         {
             result.completeExceptionally(timeout(what, timeoutNs));
+            return result;
+        }
+        if (source.isDone())
+        {
+            source.whenComplete((value, error) -> result.completeExceptionally(unwrap(error)));
             return result;
         }
         source.copy().orTimeout(timeoutNs, TimeUnit.NANOSECONDS).whenComplete((value, error) ->

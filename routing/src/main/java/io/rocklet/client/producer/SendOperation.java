@@ -42,15 +42,23 @@ final class SendOperation<R>
         this.deadlineNs = deadlineNs;
     }
 
-    CompletableFuture<R> start()
+    /**
+     * @param nowNs the time the send started (saves a clock read on the first attempt).
+     */
+    CompletableFuture<R> start(final long nowNs)
     {
-        next();
+        next(nowNs);
         return result;
     }
 
     private void next()
     {
-        final long remainingNs = deadlineNs - sender.nanoTime();
+        next(sender.nanoTime());
+    }
+
+    private void next(final long nowNs)
+    {
+        final long remainingNs = deadlineNs - nowNs;
         if (remainingNs <= 0)
         {
             result.completeExceptionally(sender.timedOut(topic, attempts, lastError));

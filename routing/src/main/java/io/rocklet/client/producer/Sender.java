@@ -76,9 +76,10 @@ final class Sender
     <R> CompletableFuture<R> send(final String topic, final Picker picker, final int maxAttempts,
         final Attempt<R> attempt)
     {
-        final long deadlineNs = clock.nanoTime() + sendTimeoutNs;
-        return targets(topic, deadlineNs).thenCompose(targets ->
-            new SendOperation<>(this, topic, targets, picker, maxAttempts, attempt, deadlineNs).start());
+        final long startNs = clock.nanoTime();
+        final long deadlineNs = startNs + sendTimeoutNs;
+        return targets(topic, deadlineNs, startNs).thenCompose(targets ->
+            new SendOperation<>(this, topic, targets, picker, maxAttempts, attempt, deadlineNs).start(startNs));
     }
 
     long nanoTime()
@@ -106,9 +107,9 @@ final class Sender
         context.invalidateRoute(topic);
     }
 
-    private CompletableFuture<SendTargets> targets(final String topic, final long deadlineNs)
+    private CompletableFuture<SendTargets> targets(final String topic, final long deadlineNs, final long nowNs)
     {
-        return Futures.within(context.route(topic), deadlineNs - clock.nanoTime(), () -> "route: topic=" + topic)
+        return Futures.within(context.route(topic), deadlineNs - nowNs, () -> "route: topic=" + topic)
             .handle((route, error) ->
             {
                 if (error == null)
