@@ -312,6 +312,7 @@ final class FetchBuffers
                 {
                     LOG.warn("finding a queue's start offset failed, will retry: group={}, queue={}, error={}", group,
                         queue.queue, Futures.unwrap(error).toString());
+                    refreshRoute(queue.queue.topic());
                     timers.schedule(() -> retryStart(queue, epoch), RETRY_MS);
                     return null;
                 }
@@ -408,6 +409,21 @@ final class FetchBuffers
         }
     }
 
+    /**
+     * Fetches the topic's route again in the background, so that the next attempt knows the queue's broker (an
+     * assigned queue may name a broker no route of this client mentioned yet, or one that moved).
+     */
+    private void refreshRoute(final String topic)
+    {
+        context.invalidateRoute(topic);
+        Futures.call(() -> context.route(topic)).exceptionally(error ->
+        {
+            LOG.debug("fetching a route failed: group={}, topic={}, error={}", group, topic,
+                Futures.unwrap(error).toString());
+            return null;
+        });
+    }
+
     private void onFetchFailed(final FetchQueue queue, final int epoch, final Throwable error)
     {
         if (++queue.failures == 1)
@@ -415,7 +431,7 @@ final class FetchBuffers
             LOG.warn("fetch failed, backing off: group={}, queue={}, error={}", group, queue.queue,
                 Futures.unwrap(error).toString());
         }
-        context.invalidateRoute(queue.queue.topic());
+        refreshRoute(queue.queue.topic());
         if (Futures.unavailable(error))
         {
             brokerFailed.accept(queue.queue.brokerName());

@@ -144,6 +144,11 @@ public final class PullConsumerImpl implements PullConsumer
             registered = false;
             awaitQuietly(Futures.call(() -> context.unregisterConsumer(config.group())), "leaving the group");
         }
+        for (final String topic : queues.stream().map(MessageQueue::topic).distinct().toList())
+        {
+            // the queues' brokers become known through their topics' routes
+            awaitQuietly(Futures.call(() -> context.route(topic)), "fetching the route of " + topic);
+        }
         awaitQuietly(reassign(queue -> true, Set.copyOf(queues)), "finding start offsets");
     }
 

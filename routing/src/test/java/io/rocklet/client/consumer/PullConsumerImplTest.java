@@ -109,6 +109,32 @@ class PullConsumerImplTest
     }
 
     @Test
+    void shouldFetchTheRoutesOfAssignedQueuesWhenTheirBrokerIsNotKnownYet()
+    {
+        fill(2);
+        context.knowBrokersOnlyFromRoutes();
+        final PullConsumerImpl consumer = open(context, config().build());
+
+        consumer.assign(List.of(Q0));
+
+        assertEquals(List.of("a0", "a1"), bodies(pollUntil(consumer, 2)));
+    }
+
+    @Test
+    void shouldStartAnAssignedQueueWhenItsTopicAppearsAfterTheAssignment()
+    {
+        context.knowBrokersOnlyFromRoutes();
+        final PullConsumerImpl consumer = open(context, config().build());
+        final MessageQueue later = new MessageQueue("LATER", "b1", 0);
+
+        consumer.assign(List.of(later));
+        broker.createTopic("LATER", 1);
+        broker.append("LATER", 0, "", "first");
+
+        assertEquals(List.of("first"), bodies(pollUntil(consumer, 1)));
+    }
+
+    @Test
     void shouldWaitForAMessageWithoutSpinningWhenPollHasATimeout() throws Exception
     {
         final PullConsumerImpl consumer = open(context, config().build());
