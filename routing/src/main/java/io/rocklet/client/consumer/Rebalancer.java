@@ -32,13 +32,18 @@ import java.util.function.Supplier;
  *
  * <p>Runs never overlap: a request during a run makes one more run after it. Each run executes on the
  * client's scheduler thread (its broker calls are asynchronous), and so do the assignee's callbacks.
- * A topic whose route or members cannot be fetched keeps its current queues. A member that does not
+ * A topic whose route or members cannot be fetched keeps its current queues, and the run is repeated
+ * after a back-off ({@value #FIRST_RETRY_MS} ms, doubling up to the interval): a topic the routers do not
+ * know yet - the group's retry topic, made by the broker when the group's first heartbeat reaches it - is
+ * taken as soon as they do, not one interval later. A member that does not
  * find itself among the members (its heartbeat has not reached that broker yet) heartbeats at once
  * and keeps its queues; the heartbeat's membership event brings the next run.
  */
 final class Rebalancer implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(Rebalancer.class);
+    /** The first delay before a run is repeated because a topic failed. */
+    static final long FIRST_RETRY_MS = 100;
 
     /**
      * Applies assignments; called on the client's scheduler thread, one call at a time.
@@ -73,6 +78,8 @@ final class Rebalancer implements AutoCloseable
     private CompletableFuture<Void> upcomingRun = new CompletableFuture<>();
     private volatile boolean closed;
     private ScheduledFuture<?> timer;
+    /** The delay before repeating a run that had a failing topic; scheduler thread only. */
+    private long retryMs = FIRST_RETRY_MS;
 
     /**
      * @param topics the topics to rebalance (read at every run).
@@ -174,7 +181,7 @@ final class Rebalancer implements AutoCloseable
         }
         if (closed)
         {
-            finishRun(thisRun);
+            finishRun(thisRun, false);
             return;
         }
         final Set<String> resetBrokers = new LinkedHashSet<>();
@@ -187,26 +194,38 @@ final class Rebalancer implements AutoCloseable
             LOG.info("group offsets reset on broker, restarting its queues: group={}, broker={}", group, broker);
             assignee.resetOffsets(broker);
         }
-        final List<CompletableFuture<Void>> runs = new ArrayList<>();
+        final List<CompletableFuture<Boolean>> runs = new ArrayList<>();
         for (final String topic : topics.get())
         {
             runs.add(rebalanceTopic(topic));
         }
         CompletableFuture.allOf(runs.toArray(new CompletableFuture<?>[0])).whenCompleteAsync(
-            (done, error) -> finishRun(thisRun), timers);
+            (done, error) -> finishRun(thisRun, runs.stream().anyMatch(ok -> !ok.join())), timers);
     }
 
-    private void finishRun(final CompletableFuture<Void> thisRun)
+    private void finishRun(final CompletableFuture<Void> thisRun, final boolean topicFailed)
     {
         running.set(false);
         thisRun.complete(null);
-        if (!closed && (requested.get() || !resets.isEmpty()))
+        if (closed)
+        {
+            return;
+        }
+        if (requested.get() || !resets.isEmpty())
         {
             requestRebalance();
         }
+        else if (topicFailed)
+        {
+            timers.schedule(this::requestRebalance, retryMs);
+        }
+        retryMs = topicFailed ? Math.min(retryMs * 2, Math.max(intervalMs, FIRST_RETRY_MS)) : FIRST_RETRY_MS;
     }
 
-    private CompletableFuture<Void> rebalanceTopic(final String topic)
+    /**
+     * @return completes with false when the topic's route or members could not be fetched (never fails).
+     */
+    private CompletableFuture<Boolean> rebalanceTopic(final String topic)
     {
         return brokers.bound(Futures.call(() -> context.route(topic)), "route: topic=" + topic)
             .thenCompose(route -> allocate(topic, route))
@@ -220,12 +239,10 @@ final class Rebalancer implements AutoCloseable
                     {
                         LOG.info("rebalance works again: group={}, topic={}", group, topic);
                     }
+                    return true;
                 }
-                else
-                {
-                    reportFailure(topic, error);
-                }
-                return null;
+                reportFailure(topic, error);
+                return false;
             });
     }
 

@@ -55,6 +55,20 @@ class PushConsumerRebalanceTest extends PushConsumerTestBase
     }
 
     @Test
+    void shouldTakeTheRetryQueueSoonWhenTheRetryTopicIsRoutedOnlyAfterTheFirstRebalance()
+    {
+        final PushConsumerImpl consumer = start(context, config(collect())
+            .rebalanceInterval(Duration.ofMinutes(5)).build());
+        assertEquals(Set.of(Q0, Q1), consumer.assignment(), "no route of the retry topic yet");
+
+        broker.createTopic("%RETRY%" + GROUP, 1); // the routers learn of it a little after the first heartbeat
+
+        final MessageQueue retry = new MessageQueue("%RETRY%" + GROUP, "b1", 0);
+        Await.until(() -> consumer.assignment().contains(retry), Duration.ofSeconds(10),
+            () -> "long before the rebalance interval: " + consumer.assignment());
+    }
+
+    @Test
     void shouldRestartFromTheBrokersOffsetsWhenTheGroupsOffsetsAreReset()
     {
         final PushConsumerImpl consumer = start(context, config(collect())
