@@ -1,0 +1,132 @@
+package io.rocklet.it;
+
+import io.rocklet.api.ConsumeResult;
+import io.rocklet.api.Message;
+import io.rocklet.api.MessageQueue;
+import io.rocklet.api.Producer;
+import io.rocklet.api.PushConsumer;
+import io.rocklet.api.PushConsumerConfig;
+import io.rocklet.api.SendReceipt;
+import io.rocklet.embedded.EmbeddedRocklet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Clustering (F14): the members of one group, each in its own client, share a topic's queues evenly and
+ * receive each message exactly once in a run without failures, each only from its own queues.
+ */
+@Timeout(90)
+class ClusteringConsumeTest
+{
+    private static final String TOPIC = "orders";
+    private static final int QUEUES = 12;
+    private static final int MEMBERS = 3;
+    private static final int MESSAGES = 600;
+
+    @Test
+    void shouldSplitQueuesEvenlyAndDeliverEachMessageOnceWhenThreeMembersShareAGroup() throws Exception
+    {
+        try (EmbeddedRocklet rocklet = EmbeddedRocklet.ephemeral())
+        {
+            rocklet.createTopic(TOPIC, QUEUES);
+            final Map<String, Integer> deliveries = new ConcurrentHashMap<>();
+            final List<Map<String, MessageQueue>> receivedBy = new ArrayList<>();
+            final CountDownLatch all = new CountDownLatch(MESSAGES);
+            final List<PushConsumer> consumers = new ArrayList<>();
+            for (int i = 0; i < MEMBERS; i++)
+            {
+                final Map<String, MessageQueue> mine = new ConcurrentHashMap<>();
+                receivedBy.add(mine);
+                consumers.add(rocklet.newClient().newPushConsumer(PushConsumerConfig.builder("cg")
+                    .subscribe(TOPIC, "*")
+                    .listener(messages ->
+                    {
+                        for (final var message : messages)
+                        {
+                            mine.put(message.messageId(), message.queue());
+                            if (deliveries.merge(message.messageId(), 1, Integer::sum) == 1)
+                            {
+                                all.countDown();
+                            }
+                        }
+                        return ConsumeResult.SUCCESS;
+                    }).build()));
+            }
+            Await.until(() -> evenSplit(consumers), () -> "assignments " + assignments(consumers));
+            final List<Set<MessageQueue>> assigned = new ArrayList<>();
+            consumers.forEach(consumer -> assigned.add(topicQueues(consumer)));
+
+            final Producer producer = rocklet.newProducer("pg");
+            final Map<String, MessageQueue> sent = new HashMap<>();
+            for (int i = 0; i < MESSAGES; i++)
+            {
+                final SendReceipt receipt = producer.send(Message.builder(TOPIC).body("m" + i).build());
+                sent.put(receipt.messageId(), receipt.queue());
+            }
+            assertEquals(MESSAGES, sent.size(), "message ids are unique");
+            assertEquals(QUEUES, new HashSet<>(sent.values()).size(), "round robin used every queue");
+
+            assertTrue(all.await(30, TimeUnit.SECONDS), "received " + deliveries.size() + " of " + MESSAGES);
+            consumers.forEach(PushConsumer::close); // no listener call after this: the counts are final
+            assertEquals(sent.keySet(), deliveries.keySet());
+            deliveries.forEach((id, count) -> assertEquals(1, count, "deliveries of " + id));
+            for (int i = 0; i < MEMBERS; i++)
+            {
+                for (final Map.Entry<String, MessageQueue> received : receivedBy.get(i).entrySet())
+                {
+                    assertEquals(sent.get(received.getKey()), received.getValue(), "queue of " + received.getKey());
+                    assertTrue(assigned.get(i).contains(received.getValue()),
+                        "member " + i + " received from " + received.getValue() + " outside " + assigned.get(i));
+                }
+            }
+        }
+    }
+
+    private static boolean evenSplit(final List<PushConsumer> consumers)
+    {
+        final Set<MessageQueue> union = new HashSet<>();
+        for (final PushConsumer consumer : consumers)
+        {
+            final Set<MessageQueue> queues = topicQueues(consumer);
+            if (queues.size() != QUEUES / MEMBERS)
+            {
+                return false;
+            }
+            union.addAll(queues);
+        }
+        return union.size() == QUEUES;
+    }
+
+    private static Set<MessageQueue> topicQueues(final PushConsumer consumer)
+    {
+        final Set<MessageQueue> queues = new HashSet<>();
+        for (final MessageQueue queue : consumer.assignment())
+        {
+            if (queue.topic().equals(TOPIC))
+            {
+                queues.add(queue);
+            }
+        }
+        return queues;
+    }
+
+    private static List<Set<MessageQueue>> assignments(final List<PushConsumer> consumers)
+    {
+        final List<Set<MessageQueue>> result = new ArrayList<>();
+        consumers.forEach(consumer -> result.add(consumer.assignment()));
+        return result;
+    }
+}

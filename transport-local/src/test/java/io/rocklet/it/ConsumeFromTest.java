@@ -1,0 +1,95 @@
+package io.rocklet.it;
+
+import io.rocklet.api.ConsumeFrom;
+import io.rocklet.api.ConsumeResult;
+import io.rocklet.api.Message;
+import io.rocklet.api.Producer;
+import io.rocklet.api.PushConsumer;
+import io.rocklet.api.PushConsumerConfig;
+import io.rocklet.embedded.EmbeddedRocklet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Where a new group starts (F15): LAST sees only what is sent after it started although everything is stored
+ * from offset 0, FIRST sees everything, TIMESTAMP starts at the first message stored at or after the time.
+ */
+@Timeout(60)
+class ConsumeFromTest
+{
+    private static final String TOPIC = "stock";
+
+    @Test
+    void shouldStartEachNewGroupWhereItsConsumeFromSaysWhenMessagesAreAlreadyStored()
+    {
+        try (EmbeddedRocklet rocklet = EmbeddedRocklet.ephemeral())
+        {
+            rocklet.createTopic(TOPIC, 4);
+            final Producer producer = rocklet.newProducer("pg");
+            final Set<String> early = send(producer, "early", 40);
+            final long earlySentMs = System.currentTimeMillis();
+            Await.until(() -> System.currentTimeMillis() > earlySentMs, () -> "the clock moves on");
+            final long middle = System.currentTimeMillis(); // after every early store time, before every late one
+            final Set<String> late = send(producer, "late", 40);
+
+            final Map<String, Integer> fromLast = new ConcurrentHashMap<>();
+            final Map<String, Integer> fromFirst = new ConcurrentHashMap<>();
+            final Map<String, Integer> fromMiddle = new ConcurrentHashMap<>();
+            final PushConsumer last = consumer(rocklet, "g-last", ConsumeFrom.LAST, fromLast);
+            final PushConsumer first = consumer(rocklet, "g-first", ConsumeFrom.FIRST, fromFirst);
+            final PushConsumer timestamp = consumer(rocklet, "g-time", ConsumeFrom.timestamp(middle), fromMiddle);
+            final Set<String> after = send(producer, "after", 40);
+
+            final Set<String> everything = new HashSet<>(early);
+            everything.addAll(late);
+            everything.addAll(after);
+            final Set<String> sinceMiddle = new HashSet<>(late);
+            sinceMiddle.addAll(after);
+            Await.until(() -> fromFirst.keySet().containsAll(everything), () -> "FIRST got " + fromFirst.size());
+            Await.until(() -> fromMiddle.keySet().containsAll(sinceMiddle), () -> "TIMESTAMP got " + fromMiddle.size());
+            Await.until(() -> fromLast.keySet().containsAll(after), () -> "LAST got " + fromLast.size());
+            last.close();
+            first.close();
+            timestamp.close();
+
+            assertEquals(after, fromLast.keySet(), "LAST: only what was sent after the start");
+            assertEquals(everything, fromFirst.keySet(), "FIRST: everything stored");
+            assertEquals(sinceMiddle, fromMiddle.keySet(), "TIMESTAMP: from the time given");
+            for (final Map<String, Integer> received : List.of(fromLast, fromFirst, fromMiddle))
+            {
+                received.forEach((id, count) -> assertEquals(1, count, "deliveries of " + id));
+            }
+        }
+    }
+
+    private static PushConsumer consumer(final EmbeddedRocklet rocklet, final String group, final ConsumeFrom from,
+        final Map<String, Integer> received)
+    {
+        return rocklet.newClient().newPushConsumer(PushConsumerConfig.builder(group)
+            .subscribe(TOPIC, "*")
+            .consumeFrom(from)
+            .listener(messages ->
+            {
+                messages.forEach(message -> received.merge(message.messageId(), 1, Integer::sum));
+                return ConsumeResult.SUCCESS;
+            }).build());
+    }
+
+    private static Set<String> send(final Producer producer, final String prefix, final int count)
+    {
+        final Set<String> ids = new HashSet<>();
+        for (int i = 0; i < count; i++)
+        {
+            ids.add(producer.send(Message.builder(TOPIC).body(prefix + i).build()).messageId());
+        }
+        return ids;
+    }
+}
