@@ -108,6 +108,8 @@ class BrokerOffsetsTest
         assertEquals(4L, await(broker.queryOffset("group-a", "orders", 0)));
         assertEquals(5, events.size());
         assertTrue(events.stream().allMatch(e -> e.kind() == GroupEvent.Kind.OFFSETS_RESET));
+        assertEquals(new GroupEvent("group-a", GroupEvent.Kind.OFFSETS_RESET, "orders", Map.of(0, 4L, 1, 1L)),
+            events.get(4), "the event names the topic and the new offsets");
         assertEquals(ErrorCode.TOPIC_NOT_FOUND, failure(broker.resetOffsets(new ResetOffsetsRequest("group-a",
             "missing", ConsumeFrom.Position.FIRST, 0))).errorCode());
     }

@@ -172,10 +172,9 @@ public final class PullConsumerImpl implements PullConsumer
         ensureOpen();
         if (config.autoCommit())
         {
-            final Map<MessageQueue, Long> positions = buffers.positions();
-            synchronized (pendingAutoCommit)
+            synchronized (pendingAutoCommit) // with the positions, so that an offset reset cannot come in between
             {
-                pendingAutoCommit.putAll(positions);
+                pendingAutoCommit.putAll(buffers.positions());
             }
         }
         return buffers.poll(timeout == null || timeout.isNegative() ? 0 : timeout.toNanos());
@@ -408,13 +407,25 @@ public final class PullConsumerImpl implements PullConsumer
         }
 
         @Override
-        public void resetOffsets(final String brokerName)
+        public void resetOffsets(final String brokerName, final String topic, final Map<Integer, Long> reset)
         {
-            final List<MessageQueue> restarted = buffers.resetOffsets(brokerName);
+            final Map<MessageQueue, Long> restarted;
             synchronized (pendingAutoCommit)
             {
-                pendingAutoCommit.keySet().removeAll(restarted);
+                restarted = buffers.resetOffsets(brokerName, topic, reset);
+                pendingAutoCommit.keySet().removeAll(restarted.keySet());
             }
+            // commit the new offsets again: a commit of the old positions may have reached the broker after the reset
+            final Map<MessageQueue, Long> known = new HashMap<>(restarted);
+            known.values().removeIf(offset -> offset < 0);
+            offsets.commit(known).whenComplete((done, error) ->
+            {
+                if (error != null)
+                {
+                    LOG.warn("committing reset offsets failed: group={}, queues={}, error={}", config.group(),
+                        known.keySet(), Futures.unwrap(error).toString());
+                }
+            });
         }
     }
 }
