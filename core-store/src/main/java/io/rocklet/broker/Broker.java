@@ -66,6 +66,7 @@ public final class Broker implements BrokerService, AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
     private static final long UNREGISTER_WAIT_MS = 1000;
+    private static final long REGISTER_WAIT_MS = 1000;
 
     private final BrokerConfig config;
     private final BrokerIdentity identity;
@@ -364,16 +365,25 @@ public final class Broker implements BrokerService, AutoCloseable
 
     // ---- administration
 
+    /**
+     * Answers once the routers know the change (or did not answer within a second), so that the topic is routable
+     * when an administrator's call returns.
+     */
     @Override
     public CompletableFuture<Void> createOrUpdateTopic(final TopicConfig topic)
     {
-        return Replies.run("createOrUpdateTopic", () -> admin.createOrUpdateTopic(checkOpen(topic)));
+        return Replies.run("createOrUpdateTopic", () -> admin.createOrUpdateTopic(checkOpen(topic)))
+            .thenCompose(done -> registeredWithRouters());
     }
 
+    /**
+     * Answers once the routers know the change (or did not answer within a second).
+     */
     @Override
     public CompletableFuture<Void> deleteTopic(final String topic)
     {
-        return Replies.run("deleteTopic", () -> admin.deleteTopic(checkOpen(topic)));
+        return Replies.run("deleteTopic", () -> admin.deleteTopic(checkOpen(topic)))
+            .thenCompose(done -> registeredWithRouters());
     }
 
     @Override
@@ -424,6 +434,11 @@ public final class Broker implements BrokerService, AutoCloseable
     public String toString()
     {
         return "Broker{" + config.brokerName() + "@" + config.address() + '}';
+    }
+
+    private CompletableFuture<Void> registeredWithRouters()
+    {
+        return registrar.registerNow().completeOnTimeout(null, REGISTER_WAIT_MS, TimeUnit.MILLISECONDS);
     }
 
     private void persist(final String what, final IntSupplier write)
