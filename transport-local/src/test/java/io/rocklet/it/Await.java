@@ -34,6 +34,25 @@ final class Await
         until(Duration.ofSeconds(30), condition, description);
     }
 
+    /**
+     * Checks that a condition keeps holding for a while: for what must not happen (such as pulling past a
+     * threshold), which only an observation over some time can show. A correct system passes whatever the
+     * duration; a broken one fails when the duration is long enough for it to misbehave.
+     */
+    static void holds(final Duration duration, final BooleanSupplier condition, final Supplier<String> description)
+    {
+        final long end = System.nanoTime() + duration.toNanos();
+        do
+        {
+            if (!condition.getAsBoolean())
+            {
+                fail("condition broken within " + duration + ": " + description.get());
+            }
+            pause();
+        }
+        while (System.nanoTime() - end < 0);
+    }
+
     private static void pause()
     {
         try

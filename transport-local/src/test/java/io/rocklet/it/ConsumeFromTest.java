@@ -4,17 +4,22 @@ import io.rocklet.api.ConsumeFrom;
 import io.rocklet.api.ConsumeResult;
 import io.rocklet.api.Message;
 import io.rocklet.api.Producer;
+import io.rocklet.api.ProducerConfig;
 import io.rocklet.api.PushConsumer;
 import io.rocklet.api.PushConsumerConfig;
+import io.rocklet.api.RockletClient;
+import io.rocklet.api.TopicConfig;
 import io.rocklet.embedded.EmbeddedRocklet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -67,6 +72,37 @@ class ConsumeFromTest
             {
                 received.forEach((id, count) -> assertEquals(1, count, "deliveries of " + id));
             }
+        }
+    }
+
+    @Test
+    void shouldDeliverEverythingSentAfterTheStartWhenTheTopicWasCreatedJustBeforeAndRoutersAreSlow()
+    {
+        try (HandBuiltCluster cluster = new HandBuiltCluster())
+        {
+            cluster.startBroker("b1", UnaryOperator.identity());
+            final RockletClient client = cluster.newClient();
+            final Producer producer = client.newProducer(ProducerConfig.builder("pg").build());
+            cluster.transport.delayRegistrations(Duration.ofMillis(300));
+
+            client.admin().createTopic(TopicConfig.of("fresh", 2)); // returns once the routers know the topic
+            final Map<String, Integer> received = new ConcurrentHashMap<>();
+            final PushConsumer consumer = client.newPushConsumer(PushConsumerConfig.builder("g-fresh")
+                .subscribe("fresh", "*")
+                .listener(messages ->
+                {
+                    messages.forEach(message -> received.merge(message.messageId(), 1, Integer::sum));
+                    return ConsumeResult.SUCCESS;
+                }).build());
+            assertEquals(2, consumer.assignment().stream().filter(q -> q.topic().equals("fresh")).count(),
+                "the first rebalance took the new topic's queues");
+            final Set<String> sent = new HashSet<>();
+            for (int i = 0; i < 10; i++)
+            {
+                sent.add(producer.send(Message.builder("fresh").body("m" + i).build()).messageId());
+            }
+            Await.until(() -> received.keySet().containsAll(sent), () -> "received " + received.size());
+            consumer.close();
         }
     }
 
