@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -61,6 +62,7 @@ public final class PullConsumerImpl implements PullConsumer
     private final Map<String, String> subscriptions = new ConcurrentHashMap<>();
     private final Map<MessageQueue, Long> pendingAutoCommit = new HashMap<>();
     private final ScheduledFuture<?> autoCommitTimer;
+    private final Consumer<? super PullConsumerImpl> onClose;
     private volatile Rebalancer rebalancer;
     private volatile boolean registered;
     private volatile boolean closed;
@@ -73,7 +75,19 @@ public final class PullConsumerImpl implements PullConsumer
      */
     public PullConsumerImpl(final ClientContext context, final PullConsumerConfig config)
     {
+        this(context, config, consumer -> { });
+    }
+
+    /**
+     * Builds the consumer; it reads nothing until {@link #subscribe} or {@link #assign}.
+     *
+     * @param onClose told once, at the end of {@link #close()} (the client frees the group).
+     */
+    public PullConsumerImpl(final ClientContext context, final PullConsumerConfig config,
+        final Consumer<? super PullConsumerImpl> onClose)
+    {
         this.context = context;
+        this.onClose = onClose;
         this.config = config;
         this.timers = new ClientExecutor(context.scheduler());
         this.requestTimeout = context.config().requestTimeout();
@@ -280,6 +294,7 @@ public final class PullConsumerImpl implements PullConsumer
         {
             awaitQuietly(Futures.call(() -> context.unregisterConsumer(config.group())), "leaving the group");
         }
+        onClose.accept(this);
         LOG.info("pull consumer closed: group={}, queues={}", config.group(), positions.size());
     }
 
