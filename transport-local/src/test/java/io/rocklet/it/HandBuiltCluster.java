@@ -51,7 +51,7 @@ final class HandBuiltCluster implements AutoCloseable
      */
     Broker startBroker(final String name, final Path directory)
     {
-        return start(name, StoreConfig.builder(directory.resolve("store")).segmentSizeBytes(1024 * 1024)
+        return start(name, StoreConfig.builder(directory.resolve("store")).segmentSizeBytes(8 * 1024 * 1024)
             .preallocate(false).fsync(false), directory.resolve("broker"), UnaryOperator.identity());
     }
 
@@ -69,10 +69,15 @@ final class HandBuiltCluster implements AutoCloseable
         brokers.remove(name).close();
     }
 
-    synchronized RockletClient newClient()
+    RockletClient newClient()
     {
-        final RockletClient client = RockletClients.create(ClientConfig.builder().routers(ROUTER)
-            .requestTimeout(Duration.ofSeconds(2)).build(), transport);
+        return newClient(UnaryOperator.identity());
+    }
+
+    synchronized RockletClient newClient(final UnaryOperator<ClientConfig.Builder> settings)
+    {
+        final RockletClient client = RockletClients.create(settings.apply(ClientConfig.builder().routers(ROUTER)
+            .requestTimeout(Duration.ofSeconds(2))).build(), transport);
         clients.add(client);
         return client;
     }
