@@ -95,6 +95,61 @@ class ClusteringConsumeTest
         }
     }
 
+    @Test
+    void shouldDeliverEachMessageOnceWhenMembersJoinAndLeaveWhileMessagesFlow() throws Exception
+    {
+        try (EmbeddedRocklet rocklet = EmbeddedRocklet.ephemeral())
+        {
+            rocklet.createTopic(TOPIC, QUEUES);
+            final Map<String, Integer> deliveries = new ConcurrentHashMap<>();
+            final java.util.function.Supplier<PushConsumer> member = () -> rocklet.newClient().newPushConsumer(
+                PushConsumerConfig.builder("cg-churn")
+                    .subscribe(TOPIC, "*")
+                    .consumeFrom(io.rocklet.api.ConsumeFrom.FIRST)
+                    .listener(messages ->
+                    {
+                        messages.forEach(message -> deliveries.merge(message.messageId(), 1, Integer::sum));
+                        java.util.concurrent.locks.LockSupport.parkNanos(200_000); // calls overlap hand-overs
+                        return ConsumeResult.SUCCESS;
+                    }).build());
+            final List<PushConsumer> members = new ArrayList<>();
+            members.add(member.get());
+            final Producer producer = rocklet.newProducer("pg");
+            final Set<String> sent = ConcurrentHashMap.newKeySet();
+            final java.util.concurrent.CompletableFuture<Void> sending =
+                java.util.concurrent.CompletableFuture.runAsync(() ->
+                {
+                    for (int i = 0; i < 1500; i++)
+                    {
+                        sent.add(producer.send(Message.builder(TOPIC).body("m" + i).build()).messageId());
+                        if (i % 50 == 0)
+                        {
+                            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+                        }
+                    }
+                });
+            for (int change = 0; change < 6; change++)
+            {
+                final int atLeast = 200 * (change + 1);
+                Await.until(() -> deliveries.size() >= atLeast || sending.isDone(),
+                    () -> "delivered " + deliveries.size());
+                if (change % 3 == 2)
+                {
+                    members.remove(0).close();
+                }
+                else
+                {
+                    members.add(member.get());
+                }
+            }
+            sending.get(60, TimeUnit.SECONDS);
+            Await.until(() -> deliveries.keySet().containsAll(sent), () -> "delivered " + deliveries.size());
+            members.forEach(PushConsumer::close);
+            assertEquals(sent, deliveries.keySet());
+            deliveries.forEach((id, count) -> assertEquals(1, count, "deliveries of " + id));
+        }
+    }
+
     private static boolean evenSplit(final List<PushConsumer> consumers)
     {
         final Set<MessageQueue> union = new HashSet<>();

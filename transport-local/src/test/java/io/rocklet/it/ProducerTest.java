@@ -2,6 +2,7 @@ package io.rocklet.it;
 
 import io.rocklet.api.ConsumeFrom;
 import io.rocklet.api.ConsumeResult;
+import io.rocklet.api.Limits;
 import io.rocklet.api.Message;
 import io.rocklet.api.MessageQueue;
 import io.rocklet.api.Producer;
@@ -22,9 +23,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -101,6 +104,33 @@ class ProducerTest
                 assertEquals(List.of("b" + i), message.keys());
             }
             deliveries.forEach((body, count) -> assertEquals(1, count, "deliveries of " + body));
+        }
+    }
+
+    @Test
+    void shouldDeliverBodiesOfTheMaximumSize()
+    {
+        try (EmbeddedRocklet rocklet = EmbeddedRocklet.ephemeral())
+        {
+            rocklet.createTopic(TOPIC, 1);
+            final PushConsumer consumer = consumer(rocklet.newClient(), "g-big");
+            final Producer producer = rocklet.newProducer("pg");
+            final List<byte[]> bodies = new ArrayList<>();
+            for (int i = 0; i < 3; i++)
+            {
+                final byte[] body = new byte[Limits.DEFAULT_MAX_BODY_BYTES];
+                new Random(i).nextBytes(body);
+                body[0] = (byte) ('0' + i);
+                bodies.add(body);
+                producer.send(Message.builder(TOPIC).body(body).build());
+            }
+            Await.until(() -> received.size() == 3, () -> "received " + received.size());
+            consumer.close();
+            for (final byte[] body : bodies)
+            {
+                final ReceivedMessage message = received.get(new String(body, StandardCharsets.UTF_8));
+                assertTrue(message != null && Arrays.equals(body, message.bodyBytes()), "body " + (char) body[0]);
+            }
         }
     }
 
