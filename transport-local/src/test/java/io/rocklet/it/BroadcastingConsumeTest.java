@@ -4,6 +4,8 @@ import io.rocklet.api.ConsumeResult;
 import io.rocklet.api.Message;
 import io.rocklet.api.MessageModel;
 import io.rocklet.api.Producer;
+import io.rocklet.api.PullConsumer;
+import io.rocklet.api.PullConsumerConfig;
 import io.rocklet.api.PushConsumer;
 import io.rocklet.api.PushConsumerConfig;
 import io.rocklet.api.RockletClient;
@@ -94,6 +96,37 @@ class BroadcastingConsumeTest
             assertEquals(expected, second.keySet(), "nothing from before the restart, nothing lost while down");
             second.forEach((id, count) -> assertEquals(1, count, "deliveries of " + id));
             assertTrue(directory.toFile().list().length > 0, "offsets kept in the directory");
+        }
+    }
+
+    @Test
+    void shouldGiveEveryPullConsumerEveryQueueWhenBroadcasting()
+    {
+        try (EmbeddedRocklet rocklet = EmbeddedRocklet.ephemeral())
+        {
+            rocklet.createTopic(TOPIC, 2);
+            final List<PullConsumer> consumers = new ArrayList<>();
+            for (int i = 0; i < 2; i++)
+            {
+                final PullConsumer consumer = rocklet.newClient().newPullConsumer(PullConsumerConfig.builder("pbg")
+                    .messageModel(MessageModel.BROADCASTING).offsetStoreDirectory(offsets.resolve("pull-" + i))
+                    .build());
+                consumer.subscribe(TOPIC, "*");
+                assertEquals(2, consumer.assignment().size(), "every queue");
+                consumers.add(consumer);
+            }
+            final Set<String> sent = send(rocklet.newProducer("pg"), 0, 20);
+            for (final PullConsumer consumer : consumers)
+            {
+                final Set<String> polled = new HashSet<>();
+                Await.until(() ->
+                {
+                    consumer.poll(Duration.ofMillis(50)).forEach(message -> assertTrue(polled.add(message.messageId()),
+                        "polled twice: " + message));
+                    return polled.containsAll(sent);
+                }, () -> "polled " + polled.size());
+                consumer.close();
+            }
         }
     }
 

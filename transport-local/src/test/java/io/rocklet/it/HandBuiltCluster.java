@@ -2,6 +2,7 @@ package io.rocklet.it;
 
 import io.rocklet.api.ClientConfig;
 import io.rocklet.api.RockletClient;
+import io.rocklet.api.spi.Transport;
 import io.rocklet.broker.Broker;
 import io.rocklet.broker.BrokerConfig;
 import io.rocklet.client.RockletClients;
@@ -76,8 +77,22 @@ final class HandBuiltCluster implements AutoCloseable
 
     synchronized RockletClient newClient(final UnaryOperator<ClientConfig.Builder> settings)
     {
+        return newClient(settings, transport);
+    }
+
+    /**
+     * @return a client whose every call fails once {@code view} is cut (a process that vanished).
+     */
+    synchronized RockletClient newClient(final UnaryOperator<ClientConfig.Builder> settings,
+        final PartitionableTransport view)
+    {
+        return newClient(settings, (Transport) view);
+    }
+
+    private RockletClient newClient(final UnaryOperator<ClientConfig.Builder> settings, final Transport through)
+    {
         final RockletClient client = RockletClients.create(settings.apply(ClientConfig.builder().routers(ROUTER)
-            .requestTimeout(Duration.ofSeconds(2))).build(), transport);
+            .requestTimeout(Duration.ofSeconds(2))).build(), through);
         clients.add(client);
         return client;
     }

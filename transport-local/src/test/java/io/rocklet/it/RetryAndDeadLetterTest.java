@@ -5,6 +5,7 @@ import io.rocklet.api.ConsumeMode;
 import io.rocklet.api.ConsumeResult;
 import io.rocklet.api.Message;
 import io.rocklet.api.MessageListener;
+import io.rocklet.api.MessageModel;
 import io.rocklet.api.MessageQueue;
 import io.rocklet.api.Producer;
 import io.rocklet.api.PullConsumer;
@@ -19,8 +20,10 @@ import io.rocklet.api.SystemTopics;
 import io.rocklet.embedded.EmbeddedRocklet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -200,6 +203,65 @@ class RetryAndDeadLetterTest
             final ReceivedMessage dead = readDeadLetter(rocklet, "g-orderly");
             assertEquals("poison", new String(dead.bodyBytes(), StandardCharsets.UTF_8));
             assertEquals(TOPIC, dead.properties().get(SystemProperties.ORIGIN_TOPIC));
+        }
+    }
+
+    @Test
+    void shouldRetryTheWholeBatchWhenTheListenerFailsABatch()
+    {
+        try (EmbeddedRocklet rocklet = start())
+        {
+            rocklet.createTopic(TOPIC, 1);
+            final Producer producer = rocklet.newProducer("pg");
+            for (int i = 0; i < 10; i++)
+            {
+                producer.send(Message.builder(TOPIC).body("m" + i).build());
+            }
+            final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+            final PushConsumer consumer = rocklet.newClient().newPushConsumer(PushConsumerConfig.builder("g-batch")
+                .subscribe(TOPIC, "*")
+                .consumeFrom(ConsumeFrom.FIRST)
+                .consumeBatchSize(5)
+                .listener(messages ->
+                {
+                    record(messages);
+                    batchSizes.add(messages.size());
+                    final boolean first = messages.get(0).reconsumeTimes() == 0;
+                    final String head = new String(messages.get(0).bodyBytes(), StandardCharsets.UTF_8);
+                    return first && head.equals("m0") ? ConsumeResult.RECONSUME_LATER : ConsumeResult.SUCCESS;
+                }).build());
+            Await.until(DEADLINE, () -> deliveries.size() == 15, () -> "deliveries " + deliveries);
+            consumer.close();
+            assertEquals(15, deliveries.size(), "the failed batch of 5 comes again, message by message or not");
+            assertEquals(List.of("m0", "m1", "m2", "m3", "m4"), deliveries.stream()
+                .filter(delivery -> delivery.reconsumeTimes() == 1).map(Delivery::body).sorted().toList());
+            assertTrue(batchSizes.get(0) > 1, "batches: " + batchSizes);
+        }
+    }
+
+    @Test
+    void shouldRetryLocallyThenDeadLetterWhenBroadcasting(@TempDir final Path offsets)
+    {
+        try (EmbeddedRocklet rocklet = start())
+        {
+            rocklet.createTopic(TOPIC, 1);
+            final PushConsumer consumer = rocklet.newClient().newPushConsumer(PushConsumerConfig.builder("g-bcast")
+                .subscribe(TOPIC, "*")
+                .messageModel(MessageModel.BROADCASTING)
+                .offsetStoreDirectory(offsets)
+                .maxReconsumeTimes(2)
+                .suspendTime(Duration.ofMillis(50))
+                .listener(messages ->
+                {
+                    record(messages);
+                    return ConsumeResult.RECONSUME_LATER;
+                }).build());
+            rocklet.newProducer("pg").send(Message.builder(TOPIC).body("broadcast poison").build());
+            final ReceivedMessage dead = readDeadLetter(rocklet, "g-bcast");
+            consumer.close();
+            assertEquals(List.of(0, 1, 2), deliveries.stream().map(Delivery::reconsumeTimes).toList());
+            deliveries.forEach(delivery -> assertEquals(TOPIC, delivery.queue().topic(), "retried in place"));
+            assertEquals("broadcast poison", new String(dead.bodyBytes(), StandardCharsets.UTF_8));
         }
     }
 
