@@ -331,10 +331,18 @@ public final class Broker implements BrokerService, AutoCloseable
             queueId));
     }
 
+    /**
+     * Answers once every message whose send was acknowledged before the call is readable, so that the max offset
+     * counts them all (a consumer starting at it sees no message sent before; the dispatcher is usually there already).
+     */
     @Override
     public CompletableFuture<QueueOffsets> queueOffsets(final String topic, final int queueId)
     {
-        return Replies.supply("queueOffsets", () -> admin.queueOffsets(checkOpen(topic), queueId));
+        return Replies.call("queueOffsets", () ->
+        {
+            admin.queueOffsets(checkOpen(topic), queueId); // fails now on a missing topic
+            return store.whenReadable().thenApply(readable -> admin.queueOffsets(topic, queueId));
+        });
     }
 
     @Override
@@ -392,10 +400,14 @@ public final class Broker implements BrokerService, AutoCloseable
         return Replies.supply("topics", () -> topics.all());
     }
 
+    /**
+     * Resets once every message whose send was acknowledged before the call is readable (see {@link #queueOffsets}).
+     */
     @Override
     public CompletableFuture<Map<Integer, Long>> resetOffsets(final ResetOffsetsRequest request)
     {
-        return Replies.supply("resetOffsets", () -> admin.resetOffsets(checkOpen(request)));
+        return Replies.call("resetOffsets", () -> store.whenReadable().thenApply(readable ->
+            admin.resetOffsets(checkOpen(request))));
     }
 
     /**

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.rocklet.broker.BrokerFixture.*;
@@ -127,6 +128,23 @@ class BrokerOffsetsTest
         assertEquals(new QueueOffsets(0, 2), await(broker.queueOffsets("orders", 0)));
         assertEquals(1L, await(broker.searchOffset("orders", 0, start + 5)));
         assertEquals(ErrorCode.TOPIC_NOT_FOUND, failure(broker.queueOffsets("missing", 0)).errorCode());
+    }
+
+    @Test
+    void shouldCountEveryAcknowledgedSendInTheMaxOffsetWhenTheDispatcherLags()
+    {
+        await(broker.createOrUpdateTopic(TopicConfig.of("orders", 1)));
+        fixture.send("orders", 0, "m0");
+        fixture.send("orders", 0, "m1"); // acknowledged, not yet in the consume queue (the agents have not run)
+
+        final CompletableFuture<QueueOffsets> offsets = broker.queueOffsets("orders", 0);
+        final CompletableFuture<Map<Integer, Long>> reset = broker.resetOffsets(new ResetOffsetsRequest("group-a",
+            "orders", ConsumeFrom.Position.LAST, 0));
+        assertFalse(offsets.isDone() || reset.isDone(), "answered before the dispatcher caught up");
+        fixture.drain();
+
+        assertEquals(new QueueOffsets(0, 2), await(offsets));
+        assertEquals(Map.of(0, 2L), await(reset));
     }
 
     @Test

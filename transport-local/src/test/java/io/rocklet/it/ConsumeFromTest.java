@@ -9,7 +9,9 @@ import io.rocklet.api.PushConsumer;
 import io.rocklet.api.PushConsumerConfig;
 import io.rocklet.api.RockletClient;
 import io.rocklet.api.TopicConfig;
+import io.rocklet.api.spi.BrokerService.PullRequest;
 import io.rocklet.embedded.EmbeddedRocklet;
+import io.rocklet.transport.local.LocalTransport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -18,10 +20,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Where a new group starts (F15): LAST sees only what is sent after it started although everything is stored
@@ -106,10 +112,60 @@ class ConsumeFromTest
         }
     }
 
-    private static PushConsumer consumer(final EmbeddedRocklet rocklet, final String group, final ConsumeFrom from,
+    @Test
+    void shouldNotDeliverMessagesSentBeforeALastConsumerStartedWhenTheDispatcherLags() throws Exception
+    {
+        try (HandBuiltCluster cluster = new HandBuiltCluster())
+        {
+            cluster.startBroker("b1", UnaryOperator.identity());
+            final RockletClient client = cluster.newClient();
+            client.admin().createTopic(TopicConfig.of(TOPIC, 2));
+            client.admin().createTopic(TopicConfig.of("stall", 1));
+            final Producer producer = client.newProducer(ProducerConfig.builder("pg").build());
+
+            // stall the store's dispatcher: a held pull is answered on it, and this answer's next stage blocks
+            final CountDownLatch stalled = new CountDownLatch(1);
+            final CountDownLatch release = new CountDownLatch(1);
+            cluster.transport.broker(LocalTransport.SCHEME + "broker-b1").pull(new PullRequest("g-stall", "stall", 0,
+                0, 1, "*", 30_000)).thenRun(() ->
+                {
+                    stalled.countDown();
+                    awaitQuietly(release);
+                });
+            producer.send(Message.builder("stall").body("stall").build());
+            assertTrue(stalled.await(10, TimeUnit.SECONDS), "dispatcher stalled");
+            final Set<String> before = send(producer, "before", 10); // acknowledged, not yet dispatched
+
+            final Map<String, Integer> received = new ConcurrentHashMap<>();
+            final CompletableFuture<PushConsumer> starting = CompletableFuture.supplyAsync(() ->
+                consumer(cluster.newClient(), "g-late", ConsumeFrom.LAST, received));
+            Await.until(() -> cluster.transport.calls("queueOffsets", TOPIC) >= 2,
+                () -> "the LAST start asked for the end of both queues");
+            release.countDown();
+            final PushConsumer consumer = starting.get(30, TimeUnit.SECONDS);
+            final Set<String> after = send(producer, "after", 10);
+            Await.until(() -> received.keySet().containsAll(after), () -> "received " + received.size());
+            consumer.close();
+            assertEquals(after, received.keySet(), "sent before the start: " + before.size());
+        }
+    }
+
+    private static void awaitQuietly(final CountDownLatch latch)
+    {
+        try
+        {
+            latch.await(30, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static PushConsumer consumer(final RockletClient client, final String group, final ConsumeFrom from,
         final Map<String, Integer> received)
     {
-        return rocklet.newClient().newPushConsumer(PushConsumerConfig.builder(group)
+        return client.newPushConsumer(PushConsumerConfig.builder(group)
             .subscribe(TOPIC, "*")
             .consumeFrom(from)
             .listener(messages ->
@@ -117,6 +173,12 @@ class ConsumeFromTest
                 messages.forEach(message -> received.merge(message.messageId(), 1, Integer::sum));
                 return ConsumeResult.SUCCESS;
             }).build());
+    }
+
+    private static PushConsumer consumer(final EmbeddedRocklet rocklet, final String group, final ConsumeFrom from,
+        final Map<String, Integer> received)
+    {
+        return consumer(rocklet.newClient(), group, from, received);
     }
 
     private static Set<String> send(final Producer producer, final String prefix, final int count)

@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A {@link LocalTransport} that watches the pulls brokers serve, as a broker-side view of what consumers do:
  * per (group, topic, queue) the pulls received, the pulls waiting for an answer (held), the pulls refused as
- * BUSY and the messages handed out. It can also make routers slow to take broker registrations in.
+ * BUSY and the messages handed out; per call and topic, the calls that name a topic first. It can also make
+ * routers slow to take broker registrations in.
  */
 final class ObservedTransport implements Transport
 {
@@ -34,6 +35,7 @@ final class ObservedTransport implements Transport
     private final Map<String, AtomicInteger> waiting = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> handedOut = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> busy = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> topicCalls = new ConcurrentHashMap<>();
     private volatile long registrationDelayMs;
 
     /**
@@ -62,6 +64,15 @@ final class ObservedTransport implements Transport
     int busyPulls(final String group, final String topic, final int queueId)
     {
         return count(busy, group, topic, queueId);
+    }
+
+    /**
+     * @return how many times brokers were called with {@code method(topic, ...)}, such as queueOffsets.
+     */
+    int calls(final String method, final String topic)
+    {
+        final AtomicInteger count = topicCalls.get(method + ' ' + topic);
+        return count == null ? 0 : count.get();
     }
 
     @Override
@@ -130,6 +141,11 @@ final class ObservedTransport implements Transport
         return (BrokerService) Proxy.newProxyInstance(BrokerService.class.getClassLoader(),
             new Class<?>[] {BrokerService.class}, (proxy, method, args) ->
             {
+                if (args != null && args.length > 0 && args[0] instanceof String topic)
+                {
+                    topicCalls.computeIfAbsent(method.getName() + ' ' + topic, k -> new AtomicInteger())
+                        .incrementAndGet();
+                }
                 final Object result = invoke(method, broker, args);
                 if (method.getName().equals("pull") && result instanceof CompletableFuture<?> future)
                 {
