@@ -345,10 +345,18 @@ public final class Broker implements BrokerService, AutoCloseable
         });
     }
 
+    /**
+     * Searches once every message whose send was acknowledged before the call is readable (see {@link #queueOffsets}):
+     * a message stored before the time but not yet dispatched would otherwise be taken for the first one after it.
+     */
     @Override
     public CompletableFuture<Long> searchOffset(final String topic, final int queueId, final long timestampMs)
     {
-        return Replies.supply("searchOffset", () -> admin.searchOffset(checkOpen(topic), queueId, timestampMs));
+        return Replies.call("searchOffset", () ->
+        {
+            admin.searchOffset(checkOpen(topic), queueId, timestampMs); // fails now on a missing topic
+            return store.whenReadable().thenApply(readable -> admin.searchOffset(topic, queueId, timestampMs));
+        });
     }
 
     @Override

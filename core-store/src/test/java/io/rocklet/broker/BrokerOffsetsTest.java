@@ -140,11 +140,13 @@ class BrokerOffsetsTest
         final CompletableFuture<QueueOffsets> offsets = broker.queueOffsets("orders", 0);
         final CompletableFuture<Map<Integer, Long>> reset = broker.resetOffsets(new ResetOffsetsRequest("group-a",
             "orders", ConsumeFrom.Position.LAST, 0));
-        assertFalse(offsets.isDone() || reset.isDone(), "answered before the dispatcher caught up");
+        final CompletableFuture<Long> search = broker.searchOffset("orders", 0, fixture.clock.time() + 1);
+        assertFalse(offsets.isDone() || reset.isDone() || search.isDone(), "answered before the dispatcher caught up");
         fixture.drain();
 
         assertEquals(new QueueOffsets(0, 2), await(offsets));
         assertEquals(Map.of(0, 2L), await(reset));
+        assertEquals(2L, await(search), "both were stored before the time");
     }
 
     @Test
