@@ -62,7 +62,7 @@ class ClusteringConsumeTest
                     .subscribe(TOPIC, "*")
                     .listener(messages ->
                     {
-                        for (final var message : messages)
+                        for (final ReceivedMessage message : messages)
                         {
                             mine.put(message.messageId(), message.queue());
                             if (deliveries.merge(message.messageId(), 1, Integer::sum) == 1)

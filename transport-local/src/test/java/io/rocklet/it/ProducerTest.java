@@ -14,6 +14,7 @@ import io.rocklet.api.RockletClient;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.SendReceipt;
 import io.rocklet.api.TopicConfig;
+import io.rocklet.broker.Broker;
 import io.rocklet.embedded.EmbeddedRocklet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -269,7 +270,7 @@ class ProducerTest
             final int queue = queueId;
             Await.until(() ->
             {
-                final var broker = cluster.broker(brokerName);
+                final Broker broker = cluster.broker(brokerName);
                 final long max = broker.queueOffsets(TOPIC, queue).join().maxOffset();
                 return broker.queryOffset("g-multi", TOPIC, queue).join() == max;
             }, () -> "offsets of " + brokerName + ":" + queue + " not committed");

@@ -17,6 +17,7 @@ import io.rocklet.api.RockletClient;
 import io.rocklet.api.SendReceipt;
 import io.rocklet.api.SystemProperties;
 import io.rocklet.api.SystemTopics;
+import io.rocklet.api.spi.BrokerService;
 import io.rocklet.embedded.EmbeddedRocklet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -333,7 +334,8 @@ class RetryAndDeadLetterTest
     {
         try
         {
-            final var offsets = rocklet.broker().queueOffsets(SystemTopics.dlqTopic(group), 0).get(5, TimeUnit.SECONDS);
+            final BrokerService.QueueOffsets offsets = rocklet.broker().queueOffsets(SystemTopics.dlqTopic(group), 0)
+                .get(5, TimeUnit.SECONDS);
             assertEquals(0, offsets.maxOffset(), "dead letters of " + group);
         }
         catch (final ExecutionException e)
