@@ -414,8 +414,11 @@ public final class Broker implements BrokerService, AutoCloseable
     @Override
     public CompletableFuture<Map<Integer, Long>> resetOffsets(final ResetOffsetsRequest request)
     {
-        return Replies.call("resetOffsets", () -> store.whenReadable().thenApply(readable ->
-            admin.resetOffsets(checkOpen(request))));
+        return Replies.call("resetOffsets", () ->
+        {
+            final ResetOffsetsRequest checked = checkOpen(request);
+            return store.whenReadable().thenApply(readable -> admin.resetOffsets(checked));
+        });
     }
 
     /**
