@@ -66,6 +66,7 @@ public final class Broker implements BrokerService, AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
     private static final long UNREGISTER_WAIT_MS = 1000;
+    private static final long REGISTER_WAIT_MS = 1000;
 
     private final BrokerConfig config;
     private final BrokerIdentity identity;
@@ -330,16 +331,32 @@ public final class Broker implements BrokerService, AutoCloseable
             queueId));
     }
 
+    /**
+     * Answers once every message whose send was acknowledged before the call is readable, so that the max offset
+     * counts them all (a consumer starting at it sees no message sent before; the dispatcher is usually there already).
+     */
     @Override
     public CompletableFuture<QueueOffsets> queueOffsets(final String topic, final int queueId)
     {
-        return Replies.supply("queueOffsets", () -> admin.queueOffsets(checkOpen(topic), queueId));
+        return Replies.call("queueOffsets", () ->
+        {
+            admin.queueOffsets(checkOpen(topic), queueId); // fails now on a missing topic
+            return store.whenReadable().thenApply(readable -> admin.queueOffsets(topic, queueId));
+        });
     }
 
+    /**
+     * Searches once every message whose send was acknowledged before the call is readable (see {@link #queueOffsets}):
+     * a message stored before the time but not yet dispatched would otherwise be taken for the first one after it.
+     */
     @Override
     public CompletableFuture<Long> searchOffset(final String topic, final int queueId, final long timestampMs)
     {
-        return Replies.supply("searchOffset", () -> admin.searchOffset(checkOpen(topic), queueId, timestampMs));
+        return Replies.call("searchOffset", () ->
+        {
+            admin.searchOffset(checkOpen(topic), queueId, timestampMs); // fails now on a missing topic
+            return store.whenReadable().thenApply(readable -> admin.searchOffset(topic, queueId, timestampMs));
+        });
     }
 
     @Override
@@ -364,16 +381,25 @@ public final class Broker implements BrokerService, AutoCloseable
 
     // ---- administration
 
+    /**
+     * Answers once the routers know the change (or did not answer within a second), so that the topic is routable
+     * when an administrator's call returns.
+     */
     @Override
     public CompletableFuture<Void> createOrUpdateTopic(final TopicConfig topic)
     {
-        return Replies.run("createOrUpdateTopic", () -> admin.createOrUpdateTopic(checkOpen(topic)));
+        return Replies.run("createOrUpdateTopic", () -> admin.createOrUpdateTopic(checkOpen(topic)))
+            .thenCompose(done -> registeredWithRouters());
     }
 
+    /**
+     * Answers once the routers know the change (or did not answer within a second).
+     */
     @Override
     public CompletableFuture<Void> deleteTopic(final String topic)
     {
-        return Replies.run("deleteTopic", () -> admin.deleteTopic(checkOpen(topic)));
+        return Replies.run("deleteTopic", () -> admin.deleteTopic(checkOpen(topic)))
+            .thenCompose(done -> registeredWithRouters());
     }
 
     @Override
@@ -382,10 +408,17 @@ public final class Broker implements BrokerService, AutoCloseable
         return Replies.supply("topics", () -> topics.all());
     }
 
+    /**
+     * Resets once every message whose send was acknowledged before the call is readable (see {@link #queueOffsets}).
+     */
     @Override
     public CompletableFuture<Map<Integer, Long>> resetOffsets(final ResetOffsetsRequest request)
     {
-        return Replies.supply("resetOffsets", () -> admin.resetOffsets(checkOpen(request)));
+        return Replies.call("resetOffsets", () ->
+        {
+            final ResetOffsetsRequest checked = checkOpen(request);
+            return store.whenReadable().thenApply(readable -> admin.resetOffsets(checked));
+        });
     }
 
     /**
@@ -424,6 +457,11 @@ public final class Broker implements BrokerService, AutoCloseable
     public String toString()
     {
         return "Broker{" + config.brokerName() + "@" + config.address() + '}';
+    }
+
+    private CompletableFuture<Void> registeredWithRouters()
+    {
+        return registrar.registerNow().completeOnTimeout(null, REGISTER_WAIT_MS, TimeUnit.MILLISECONDS);
     }
 
     private void persist(final String what, final IntSupplier write)

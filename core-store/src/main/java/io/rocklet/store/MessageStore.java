@@ -3,6 +3,7 @@ package io.rocklet.store;
 import io.rocklet.api.TagFilter;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 
 /**
@@ -91,6 +92,15 @@ public interface MessageStore extends AutoCloseable
      * @return bytes appended but not yet dispatched to consume queues.
      */
     long dispatchLagBytes();
+
+    /**
+     * Waits, without blocking, until every message appended before the call is readable (dispatched to its
+     * consume queue), so that {@link #maxOffset} read then counts every append acknowledged before the call.
+     *
+     * @return completes at once when nothing is pending, else on the dispatcher's thread; also when the store
+     *     closes or is fenced meanwhile.
+     */
+    CompletableFuture<Void> whenReadable();
 
     StoreStats stats();
 

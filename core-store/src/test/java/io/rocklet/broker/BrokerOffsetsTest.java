@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.rocklet.broker.BrokerFixture.*;
@@ -108,6 +109,8 @@ class BrokerOffsetsTest
         assertEquals(4L, await(broker.queryOffset("group-a", "orders", 0)));
         assertEquals(5, events.size());
         assertTrue(events.stream().allMatch(e -> e.kind() == GroupEvent.Kind.OFFSETS_RESET));
+        assertEquals(new GroupEvent("group-a", GroupEvent.Kind.OFFSETS_RESET, "orders", Map.of(0, 4L, 1, 1L)),
+            events.get(4), "the event names the topic and the new offsets");
         assertEquals(ErrorCode.TOPIC_NOT_FOUND, failure(broker.resetOffsets(new ResetOffsetsRequest("group-a",
             "missing", ConsumeFrom.Position.FIRST, 0))).errorCode());
     }
@@ -125,6 +128,25 @@ class BrokerOffsetsTest
         assertEquals(new QueueOffsets(0, 2), await(broker.queueOffsets("orders", 0)));
         assertEquals(1L, await(broker.searchOffset("orders", 0, start + 5)));
         assertEquals(ErrorCode.TOPIC_NOT_FOUND, failure(broker.queueOffsets("missing", 0)).errorCode());
+    }
+
+    @Test
+    void shouldCountEveryAcknowledgedSendInTheMaxOffsetWhenTheDispatcherLags()
+    {
+        await(broker.createOrUpdateTopic(TopicConfig.of("orders", 1)));
+        fixture.send("orders", 0, "m0");
+        fixture.send("orders", 0, "m1"); // acknowledged, not yet in the consume queue (the agents have not run)
+
+        final CompletableFuture<QueueOffsets> offsets = broker.queueOffsets("orders", 0);
+        final CompletableFuture<Map<Integer, Long>> reset = broker.resetOffsets(new ResetOffsetsRequest("group-a",
+            "orders", ConsumeFrom.Position.LAST, 0));
+        final CompletableFuture<Long> search = broker.searchOffset("orders", 0, fixture.clock.time() + 1);
+        assertFalse(offsets.isDone() || reset.isDone() || search.isDone(), "answered before the dispatcher caught up");
+        fixture.drain();
+
+        assertEquals(new QueueOffsets(0, 2), await(offsets));
+        assertEquals(Map.of(0, 2L), await(reset));
+        assertEquals(2L, await(search), "both were stored before the time");
     }
 
     @Test

@@ -79,6 +79,22 @@ class BrokerRegistrationTest
     }
 
     @Test
+    void shouldAnswerATopicChangeOnlyWhenTheRoutersKnowIt()
+    {
+        final Broker broker = fixture.start();
+
+        await(broker.createOrUpdateTopic(TopicConfig.of("orders", 4))); // no agent cycle in between
+
+        assertEquals(List.of(TopicConfig.of("orders", 4)), fixture.router.last().topics());
+        assertEquals(List.of(TopicConfig.of("orders", 4)), second.last().topics());
+        await(broker.deleteTopic("orders"));
+        assertEquals(List.of(), fixture.router.last().topics());
+        final int count = fixture.router.registrations.size();
+        fixture.drain();
+        assertEquals(count, fixture.router.registrations.size(), "registered already, nothing due");
+    }
+
+    @Test
     void shouldRegisterPeriodicallyAsHeartbeat()
     {
         fixture.start();

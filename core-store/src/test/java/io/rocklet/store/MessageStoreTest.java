@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -69,6 +70,31 @@ class MessageStoreTest
             assertEquals(1, store.messagesByKey("orders", "k77", 0, Long.MAX_VALUE, 10).size());
             final AppendResult next = store.append(AppendRequest.of(Message.of("orders", new byte[10]), 1));
             assertEquals(250, next.queueOffset());
+        }
+    }
+
+    @Test
+    void shouldCompleteWhenReadableOnlyOnceEveryAcknowledgedAppendIsDispatched()
+    {
+        try (MessageStore store = MessageStores.open(config().build()))
+        {
+            assertTrue(store.whenReadable().isDone(), "nothing pending");
+            for (int i = 0; i < 10; i++)
+            {
+                store.append(AppendRequest.of(Message.of("orders", new byte[10]), 0));
+            }
+            final CompletableFuture<Void> readable = store.whenReadable();
+            assertFalse(readable.isDone(), "the dispatcher has not run");
+            assertEquals(0, store.maxOffset("orders", 0));
+
+            store.doWork();
+
+            assertTrue(readable.isDone());
+            assertEquals(10, store.maxOffset("orders", 0));
+            store.append(AppendRequest.of(Message.of("orders", new byte[10]), 0));
+            final CompletableFuture<Void> pendingAtClose = store.whenReadable();
+            store.close();
+            assertTrue(pendingAtClose.isDone(), "released when the store closes");
         }
     }
 }

@@ -1,12 +1,14 @@
 package io.rocklet.client;
 
 import io.rocklet.api.ClosedException;
+import io.rocklet.api.ConsumeResult;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.Message;
 import io.rocklet.api.Producer;
 import io.rocklet.api.ProducerConfig;
 import io.rocklet.api.PullConsumer;
 import io.rocklet.api.PullConsumerConfig;
+import io.rocklet.api.PushConsumerConfig;
 import io.rocklet.api.RockletClient;
 import io.rocklet.api.TopicConfig;
 import io.rocklet.testing.ScriptedBroker;
@@ -73,6 +75,22 @@ class RockletClientsTest
             consumer.close();
             assertThrows(InvalidArgumentException.class, () -> client.newPullConsumer(null));
             assertThrows(InvalidArgumentException.class, () -> client.newPushConsumer(null));
+        }
+    }
+
+    @Test
+    void shouldRefuseASecondConsumerOfAGroupUntilTheFirstCloses()
+    {
+        try (RockletClient client = RockletClients.create(cluster.clientConfig().build(), cluster.transport))
+        {
+            final PullConsumer first = client.newPullConsumer(PullConsumerConfig.builder("cg").build());
+
+            assertThrows(InvalidArgumentException.class,
+                () -> client.newPullConsumer(PullConsumerConfig.builder("cg").build()), "not subscribed yet");
+            assertThrows(InvalidArgumentException.class, () -> client.newPushConsumer(PushConsumerConfig
+                .builder("cg").subscribe("orders", "*").listener(messages -> ConsumeResult.SUCCESS).build()));
+            first.close();
+            client.newPullConsumer(PullConsumerConfig.builder("cg").build()).close();
         }
     }
 

@@ -22,8 +22,9 @@ class EmbeddedRockletTest
             final Producer producer = rocklet.newProducer("app");
             final SendReceipt receipt = producer.send(Message.builder("orders").body("hello").build());
             assertEquals("orders", receipt.queue().topic());
+            // a long poll: an acknowledged message becomes readable when the dispatcher reaches it, a moment later
             final BrokerService.PullResult pulled = rocklet.broker().pull(new BrokerService.PullRequest("g", "orders",
-                receipt.queue().queueId(), receipt.queueOffset(), 10, "*", 0)).get(10, TimeUnit.SECONDS);
+                receipt.queue().queueId(), receipt.queueOffset(), 10, "*", 10_000)).get(10, TimeUnit.SECONDS);
             assertEquals(BrokerService.PullStatus.FOUND, pulled.status());
             assertEquals(receipt.messageId(), pulled.messages().get(0).messageId());
         }

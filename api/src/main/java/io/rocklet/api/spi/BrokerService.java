@@ -213,14 +213,33 @@ public interface BrokerService
     }
 
     /**
-     * What happened to a watched group.
+     * What happened to a watched group. An offset reset carries the new offsets, so that members restart
+     * from them even when a commit of their old positions reached the broker after the reset.
+     *
+     * @param group   the group.
+     * @param kind    what happened.
+     * @param topic   OFFSETS_RESET: the topic whose offsets were reset; otherwise null.
+     * @param offsets OFFSETS_RESET: queue id to the group's new committed offset; otherwise empty.
      */
-    record GroupEvent(String group, Kind kind)
+    record GroupEvent(String group, Kind kind, String topic, Map<Integer, Long> offsets)
     {
         public enum Kind
         {
             MEMBERS_CHANGED,
             OFFSETS_RESET
+        }
+
+        public GroupEvent
+        {
+            offsets = offsets == null ? Map.of() : Map.copyOf(offsets);
+        }
+
+        /**
+         * An event without offsets (a membership change).
+         */
+        public GroupEvent(final String group, final Kind kind)
+        {
+            this(group, kind, null, Map.of());
         }
     }
 

@@ -85,7 +85,7 @@ public final class AdminService
 
     /**
      * Sets the group's committed offset of every queue of the topic to the position asked for, and tells the
-     * group's watchers.
+     * group's watchers the new offsets.
      *
      * @return queue id to new offset.
      */
@@ -111,7 +111,7 @@ public final class AdminService
         }
         LOG.info("offsets reset: broker={}, group={}, topic={}, position={}, timestampMs={}, offsets={}", brokerName,
             request.group(), topic.name(), request.position(), request.timestampMs(), reset);
-        groups.notifyWatchers(request.group(), GroupEvent.Kind.OFFSETS_RESET);
+        groups.notifyWatchers(new GroupEvent(request.group(), GroupEvent.Kind.OFFSETS_RESET, topic.name(), reset));
         return Collections.unmodifiableMap(reset);
     }
 

@@ -182,12 +182,21 @@ public final class ConsumerGroups
      */
     public void notifyWatchers(final String group, final GroupEvent.Kind kind)
     {
+        notifyWatchers(new GroupEvent(group, kind));
+    }
+
+    /**
+     * Tells the event's group's watchers about it.
+     */
+    public void notifyWatchers(final GroupEvent event)
+    {
+        final String group = event.group();
+        final GroupEvent.Kind kind = event.kind();
         final CopyOnWriteArrayList<Watcher> list = watchers.get(group);
         if (list == null)
         {
             return;
         }
-        final GroupEvent event = new GroupEvent(group, kind);
         for (final Watcher watcher : list)
         {
             try

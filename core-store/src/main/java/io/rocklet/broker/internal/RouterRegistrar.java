@@ -19,8 +19,10 @@ import java.util.function.Supplier;
 
 /**
  * Keeps the broker registered with every router: a registration carrying the full topic list and its data version
- * at start, every register interval (the heartbeat), and as soon as the topics change. Registrations go out from
- * the broker agent only, so routers see them in order. A router that fails is logged once until it answers again.
+ * at start, every register interval (the heartbeat), and as soon as the topics change - from the broker agent, or at
+ * once from an admin call ({@link #registerNow()}), so that a topic an administrator created is routable when the
+ * call returns. Registrations go out under this object's monitor, so routers see them in order. A router that fails
+ * is logged once until it answers again.
  */
 public final class RouterRegistrar
 {
@@ -66,22 +68,43 @@ public final class RouterRegistrar
      *
      * @return 1 when it registered, else 0.
      */
-    public int registerIfDue()
+    public synchronized int registerIfDue()
     {
         final long nowNs = nanoClock.nanoTime();
         if (topics.dataVersion() == registeredVersion && nowNs - nextRegistrationNs < 0)
         {
             return 0;
         }
+        register(nowNs);
+        return 1;
+    }
+
+    /**
+     * Registers with every router now, unless the current topics are registered already.
+     *
+     * @return completes when every router answered (successfully or not).
+     */
+    public synchronized CompletableFuture<Void> registerNow()
+    {
+        if (topics.dataVersion() == registeredVersion)
+        {
+            return CompletableFuture.completedFuture(null);
+        }
+        return register(nanoClock.nanoTime());
+    }
+
+    private CompletableFuture<Void> register(final long nowNs)
+    {
         nextRegistrationNs = nowNs + intervalNs;
         final long version = topics.dataVersion();
         final BrokerRegistration registration = new BrokerRegistration(identity, topics.all(), version);
         registeredVersion = version;
+        final List<CompletableFuture<?>> calls = new ArrayList<>(routers.size());
         for (final Router router : routers)
         {
-            call(router, "register", () -> router.service.registerBroker(registration));
+            calls.add(call(router, "register", () -> router.service.registerBroker(registration)));
         }
-        return 1;
+        return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0])).handle((done, error) -> null);
     }
 
     /**

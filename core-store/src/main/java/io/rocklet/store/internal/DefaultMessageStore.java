@@ -43,6 +43,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -260,6 +261,13 @@ public final class DefaultMessageStore implements MessageStore
     }
 
     @Override
+    public CompletableFuture<Void> whenReadable()
+    {
+        health.checkOpen();
+        return dispatcher.whenDispatched(writer.committedPosition());
+    }
+
+    @Override
     public StoreStats stats()
     {
         final long written = writer.committedPosition();
@@ -295,6 +303,7 @@ public final class DefaultMessageStore implements MessageStore
         {
             dispatcher.doWork();
         }
+        dispatcher.stop();
         boolean clean = false;
         if (!health.isFenced())
         {

@@ -11,7 +11,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Concurrent consumption: each pulled batch of up to {@code consumeBatchSize} messages of one queue
- * becomes a task on the consume pool, so several batches (of one queue or many) run at once.
+ * becomes a task on the consume pool, so several batches (of one queue or many) run at once. A task takes
+ * its messages when it runs ({@link ProcessQueue#beginNextBatch}), lowest offsets first, so that the calls of
+ * a queue begin in offset order even when consume threads overtake each other: a queue lost in rebalance then
+ * leaves no consumed message above its committed offset.
  *
  * <ul>
  *   <li>SUCCESS: the batch leaves its {@link ProcessQueue}; the queue's committable offset moves past it
@@ -55,21 +58,36 @@ final class ConcurrentConsumeService implements ConsumeService
     @Override
     public void submit(final ProcessQueue queue, final List<ReceivedMessageImpl> messages)
     {
-        final int size = messages.size();
-        for (int from = 0; from < size; from += batchSize)
+        final int tasks = (messages.size() + batchSize - 1) / batchSize;
+        for (int i = 0; i < tasks; i++)
         {
-            final List<ReceivedMessageImpl> batch = batchSize == 1 ? List.of(messages.get(from)) :
-                List.copyOf(messages.subList(from, Math.min(size, from + batchSize)));
-            pool.execute(() -> consume(queue, batch));
+            pool.execute(() -> consumeNext(queue));
         }
     }
 
-    private void consume(final ProcessQueue queue, final List<ReceivedMessageImpl> batch)
+    private void consumeNext(final ProcessQueue queue)
     {
-        if (!queue.tryBeginCall())
+        final List<ReceivedMessageImpl> batch = queue.beginNextBatch(batchSize);
+        if (!batch.isEmpty())
         {
-            return;
+            consumeBegun(queue, batch);
         }
+    }
+
+    /**
+     * Consumes one message again after a failure (a local retry), unless the queue was dropped meanwhile: then it is
+     * held still, and the next holder of the queue starts at it.
+     */
+    private void consumeAgain(final ProcessQueue queue, final ReceivedMessageImpl message)
+    {
+        if (queue.tryBeginCall())
+        {
+            consumeBegun(queue, List.of(message));
+        }
+    }
+
+    private void consumeBegun(final ProcessQueue queue, final List<ReceivedMessageImpl> batch)
+    {
         if (listener.consume(batch))
         {
             queue.remove(batch);
@@ -120,6 +138,6 @@ final class ConcurrentConsumeService implements ConsumeService
     private void retryLocally(final ProcessQueue queue, final ReceivedMessageImpl message)
     {
         message.countLocalAttempt();
-        timers.schedule(() -> pool.execute(() -> consume(queue, List.of(message))), suspendMs);
+        timers.schedule(() -> pool.execute(() -> consumeAgain(queue, message)), suspendMs);
     }
 }

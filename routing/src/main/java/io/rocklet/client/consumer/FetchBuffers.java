@@ -116,23 +116,40 @@ final class FetchBuffers
     }
 
     /**
-     * The group's offsets on {@code brokerName} were reset: its queues restart from the committed offsets.
+     * The group's offsets on {@code brokerName} were reset: the queues concerned restart from the new offsets
+     * (when the reset named them), else from the broker's committed offsets.
      *
-     * @return the queues restarted.
+     * @param topic   the topic reset, or null for every queue of the broker.
+     * @param offsets queue id to new offset of {@code topic}; empty to read the committed offsets.
+     * @return the queues restarted, with their new offset (-1 while it is being read).
      */
-    List<MessageQueue> resetOffsets(final String brokerName)
+    Map<MessageQueue, Long> resetOffsets(final String brokerName, final String topic, final Map<Integer, Long> offsets)
     {
-        final List<MessageQueue> restarted = new ArrayList<>();
+        final Map<MessageQueue, Long> restarted = new HashMap<>();
         lock.lock();
         try
         {
             for (final FetchQueue queue : queues.values())
             {
-                if (queue.queue.brokerName().equals(brokerName))
+                final MessageQueue mq = queue.queue;
+                if (!mq.brokerName().equals(brokerName) || (topic != null && !mq.topic().equals(topic)))
                 {
-                    queue.reposition(-1);
-                    restarted.add(queue.queue);
+                    continue;
+                }
+                final Long offset = offsets.isEmpty() ? Long.valueOf(-1) : offsets.get(mq.queueId());
+                if (offset == null)
+                {
+                    continue;
+                }
+                queue.reposition(offset);
+                restarted.put(mq, offset);
+                if (offset < 0)
+                {
                     resolveStart(queue);
+                }
+                else
+                {
+                    fetch(queue);
                 }
             }
         }
@@ -312,6 +329,7 @@ final class FetchBuffers
                 {
                     LOG.warn("finding a queue's start offset failed, will retry: group={}, queue={}, error={}", group,
                         queue.queue, Futures.unwrap(error).toString());
+                    refreshRoute(queue.queue.topic());
                     timers.schedule(() -> retryStart(queue, epoch), RETRY_MS);
                     return null;
                 }
@@ -408,6 +426,21 @@ final class FetchBuffers
         }
     }
 
+    /**
+     * Fetches the topic's route again in the background, so that the next attempt knows the queue's broker (an
+     * assigned queue may name a broker no route of this client mentioned yet, or one that moved).
+     */
+    private void refreshRoute(final String topic)
+    {
+        context.invalidateRoute(topic);
+        Futures.call(() -> context.route(topic)).exceptionally(error ->
+        {
+            LOG.debug("fetching a route failed: group={}, topic={}, error={}", group, topic,
+                Futures.unwrap(error).toString());
+            return null;
+        });
+    }
+
     private void onFetchFailed(final FetchQueue queue, final int epoch, final Throwable error)
     {
         if (++queue.failures == 1)
@@ -415,7 +448,7 @@ final class FetchBuffers
             LOG.warn("fetch failed, backing off: group={}, queue={}, error={}", group, queue.queue,
                 Futures.unwrap(error).toString());
         }
-        context.invalidateRoute(queue.queue.topic());
+        refreshRoute(queue.queue.topic());
         if (Futures.unavailable(error))
         {
             brokerFailed.accept(queue.queue.brokerName());

@@ -41,6 +41,7 @@ final class ProcessQueue
     private final CompletableFuture<Void> retired = new CompletableFuture<>();
     private long bodyBytes;
     private long nextOffset = -1;
+    private long lastBegunOffset = -1;
     private int callsInProgress;
     private boolean consuming;
     private int pullSequence;
@@ -178,6 +179,37 @@ final class ProcessQueue
     }
 
     // ---- listener calls
+
+    /**
+     * Concurrent consumption: takes the next held messages no listener call has taken yet, lowest offsets first,
+     * and begins a call for them (pair with {@link #endCall()}). Calls so begin in offset order, whichever consume
+     * thread runs first: once the queue is dropped, every message no call took lies above every message a call
+     * took, so committing the lowest held offset redelivers nothing that was consumed.
+     *
+     * @return up to {@code max} messages; none when the queue is dropped or every held message was taken.
+     */
+    synchronized List<ReceivedMessageImpl> beginNextBatch(final int max)
+    {
+        if (dropped)
+        {
+            return List.of();
+        }
+        final List<ReceivedMessageImpl> batch = new ArrayList<>(Math.min(max, messages.size()));
+        for (final ReceivedMessageImpl message : messages.tailMap(lastBegunOffset, false).values())
+        {
+            if (batch.size() == max)
+            {
+                break;
+            }
+            batch.add(message);
+        }
+        if (!batch.isEmpty())
+        {
+            lastBegunOffset = batch.get(batch.size() - 1).queueOffset();
+            callsInProgress++;
+        }
+        return batch;
+    }
 
     /**
      * @return true when a listener call may start (the queue is not dropped); pair with {@link #endCall()}.

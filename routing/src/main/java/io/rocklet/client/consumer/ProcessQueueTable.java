@@ -26,9 +26,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *       its offset, releases its lock (clustering); then it is retired. The lock orders the hand-over: the
  *       member gaining the queue reads the offset committed here, so a rebalance redelivers nothing (unless
  *       the previous holder is dead or slower than the wait).</li>
- *   <li>Offsets reset on a broker: each of its queues is discarded (no commit) and started again in
- *       place from the broker's committed offset, once the discarded one is idle; so an orderly queue
- *       still never runs two calls at once.</li>
+ *   <li>Offsets reset on a broker: each queue reset is discarded (no commit) and started again in place,
+ *       once the discarded one is idle (so an orderly queue still never runs two calls at once), from the
+ *       new offset the reset reported - committed again at the restart, since a commit of the old position
+ *       may have reached the broker after the reset - or, when the reset named no offsets, from the
+ *       broker's committed offset.</li>
  * </ul>
  *
  * <p>Threads: {@link #assign}, {@link #resetOffsets} and {@link #closeAll} change the table under this
@@ -39,6 +41,7 @@ final class ProcessQueueTable implements Rebalancer.Assignee
 {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessQueueTable.class);
     private static final long START_RETRY_MS = 1000;
+    private static final long NOT_RESET = Long.MIN_VALUE;
 
     private final String group;
     private final ClientExecutor timers;
@@ -93,14 +96,15 @@ final class ProcessQueueTable implements Rebalancer.Assignee
                     previous == null ? Futures.done() : previous.retired());
                 active.put(queue, gained);
                 LOG.info("queue gained: group={}, queue={}", group, queue);
-                started.add(start(gained));
+                started.add(start(gained, -1));
             }
         }
         return CompletableFuture.allOf(started.toArray(new CompletableFuture<?>[0]));
     }
 
     @Override
-    public synchronized void resetOffsets(final String brokerName)
+    public synchronized void resetOffsets(final String brokerName, final String topic,
+        final Map<Integer, Long> offsets)
     {
         if (closed)
         {
@@ -108,23 +112,43 @@ final class ProcessQueueTable implements Rebalancer.Assignee
         }
         for (final ProcessQueue queue : List.copyOf(active.values()))
         {
-            if (queue.queue().brokerName().equals(brokerName))
+            final long offset = resetOffset(queue.queue(), brokerName, topic, offsets);
+            if (offset != NOT_RESET)
             {
                 queue.discard();
                 CompletableFuture.allOf(queue.idle(), queue.predecessorRetired())
                     .whenComplete((done, error) -> queue.retired().complete(null));
                 final ProcessQueue restarted = new ProcessQueue(queue.queue(), queue.retired());
                 active.put(queue.queue(), restarted);
-                start(restarted);
+                start(restarted, offset);
             }
         }
         for (final ProcessQueue queue : retiring.values())
         {
-            if (queue.queue().brokerName().equals(brokerName))
+            if (resetOffset(queue.queue(), brokerName, topic, offsets) != NOT_RESET)
             {
                 queue.discard();
             }
         }
+    }
+
+    /**
+     * @return the offset a reset gives {@code queue}: {@link #NOT_RESET} when the reset does not concern it,
+     *     -1 when it concerns it without naming an offset (read the broker's).
+     */
+    private static long resetOffset(final MessageQueue queue, final String brokerName, final String topic,
+        final Map<Integer, Long> offsets)
+    {
+        if (!queue.brokerName().equals(brokerName) || (topic != null && !queue.topic().equals(topic)))
+        {
+            return NOT_RESET;
+        }
+        if (offsets.isEmpty())
+        {
+            return -1;
+        }
+        final Long offset = offsets.get(queue.queueId());
+        return offset == null ? NOT_RESET : offset;
     }
 
     /**
@@ -191,9 +215,10 @@ final class ProcessQueueTable implements Rebalancer.Assignee
     }
 
     /**
+     * @param knownOffset where to start (committed first), or -1 to find it with {@link StartOffsets#resolve}.
      * @return completes when the queue has started, or failed to, or found its lock held by another member.
      */
-    private CompletableFuture<Void> start(final ProcessQueue queue)
+    private CompletableFuture<Void> start(final ProcessQueue queue, final long knownOffset)
     {
         final CompletableFuture<Void> settled = new CompletableFuture<>();
         queue.predecessorRetired()
@@ -206,7 +231,7 @@ final class ProcessQueueTable implements Rebalancer.Assignee
                     LOG.info("starting a queue without its lock, its previous holder did not let go in time: " +
                         "group={}, queue={}, waitMs={}", group, queue.queue(), lockWaitMs);
                 }
-                return starts.resolve(queue.queue());
+                return knownOffset >= 0 ? starts.restartAt(queue.queue(), knownOffset) : starts.resolve(queue.queue());
             })
             .thenAcceptAsync(offset -> begin(queue, offset), timers)
             .exceptionally(error ->
@@ -215,7 +240,7 @@ final class ProcessQueueTable implements Rebalancer.Assignee
                 {
                     LOG.warn("starting a queue failed, will retry: group={}, queue={}, error={}", group,
                         queue.queue(), Futures.unwrap(error).toString());
-                    timers.schedule(() -> start(queue), START_RETRY_MS);
+                    timers.schedule(() -> start(queue, knownOffset), START_RETRY_MS);
                 }
                 return null;
             })

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -61,6 +62,7 @@ public final class PullConsumerImpl implements PullConsumer
     private final Map<String, String> subscriptions = new ConcurrentHashMap<>();
     private final Map<MessageQueue, Long> pendingAutoCommit = new HashMap<>();
     private final ScheduledFuture<?> autoCommitTimer;
+    private final Consumer<? super PullConsumerImpl> onClose;
     private volatile Rebalancer rebalancer;
     private volatile boolean registered;
     private volatile boolean closed;
@@ -73,7 +75,19 @@ public final class PullConsumerImpl implements PullConsumer
      */
     public PullConsumerImpl(final ClientContext context, final PullConsumerConfig config)
     {
+        this(context, config, consumer -> { });
+    }
+
+    /**
+     * Builds the consumer; it reads nothing until {@link #subscribe} or {@link #assign}.
+     *
+     * @param onClose told once, at the end of {@link #close()} (the client frees the group).
+     */
+    public PullConsumerImpl(final ClientContext context, final PullConsumerConfig config,
+        final Consumer<? super PullConsumerImpl> onClose)
+    {
         this.context = context;
+        this.onClose = onClose;
         this.config = config;
         this.timers = new ClientExecutor(context.scheduler());
         this.requestTimeout = context.config().requestTimeout();
@@ -144,6 +158,11 @@ public final class PullConsumerImpl implements PullConsumer
             registered = false;
             awaitQuietly(Futures.call(() -> context.unregisterConsumer(config.group())), "leaving the group");
         }
+        for (final String topic : queues.stream().map(MessageQueue::topic).distinct().toList())
+        {
+            // the queues' brokers become known through their topics' routes
+            awaitQuietly(Futures.call(() -> context.route(topic)), "fetching the route of " + topic);
+        }
         awaitQuietly(reassign(queue -> true, Set.copyOf(queues)), "finding start offsets");
     }
 
@@ -167,10 +186,9 @@ public final class PullConsumerImpl implements PullConsumer
         ensureOpen();
         if (config.autoCommit())
         {
-            final Map<MessageQueue, Long> positions = buffers.positions();
-            synchronized (pendingAutoCommit)
+            synchronized (pendingAutoCommit) // with the positions, so that an offset reset cannot come in between
             {
-                pendingAutoCommit.putAll(positions);
+                pendingAutoCommit.putAll(buffers.positions());
             }
         }
         return buffers.poll(timeout == null || timeout.isNegative() ? 0 : timeout.toNanos());
@@ -276,6 +294,7 @@ public final class PullConsumerImpl implements PullConsumer
         {
             awaitQuietly(Futures.call(() -> context.unregisterConsumer(config.group())), "leaving the group");
         }
+        onClose.accept(this);
         LOG.info("pull consumer closed: group={}, queues={}", config.group(), positions.size());
     }
 
@@ -403,13 +422,25 @@ public final class PullConsumerImpl implements PullConsumer
         }
 
         @Override
-        public void resetOffsets(final String brokerName)
+        public void resetOffsets(final String brokerName, final String topic, final Map<Integer, Long> reset)
         {
-            final List<MessageQueue> restarted = buffers.resetOffsets(brokerName);
+            final Map<MessageQueue, Long> restarted;
             synchronized (pendingAutoCommit)
             {
-                pendingAutoCommit.keySet().removeAll(restarted);
+                restarted = buffers.resetOffsets(brokerName, topic, reset);
+                pendingAutoCommit.keySet().removeAll(restarted.keySet());
             }
+            // commit the new offsets again: a commit of the old positions may have reached the broker after the reset
+            final Map<MessageQueue, Long> known = new HashMap<>(restarted);
+            known.values().removeIf(offset -> offset < 0);
+            offsets.commit(known).whenComplete((done, error) ->
+            {
+                if (error != null)
+                {
+                    LOG.warn("committing reset offsets failed: group={}, queues={}, error={}", config.group(),
+                        known.keySet(), Futures.unwrap(error).toString());
+                }
+            });
         }
     }
 }

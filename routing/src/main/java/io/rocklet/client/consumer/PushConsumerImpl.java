@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The push consumer (RocketMQ's {@code DefaultMQPushConsumer}, with its known faults fixed): calls the
@@ -59,6 +60,7 @@ public final class PushConsumerImpl implements PushConsumer
     private final ProcessQueueTable table;
     private final Rebalancer rebalancer;
     private final ScheduledFuture<?> persistTimer;
+    private final Consumer<? super PushConsumerImpl> onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
@@ -69,7 +71,19 @@ public final class PushConsumerImpl implements PushConsumer
      */
     public PushConsumerImpl(final ClientContext context, final PushConsumerConfig config)
     {
+        this(context, config, consumer -> { });
+    }
+
+    /**
+     * Builds and starts the consumer.
+     *
+     * @param onClose told once, at the end of {@link #close()} (the client frees the group).
+     */
+    public PushConsumerImpl(final ClientContext context, final PushConsumerConfig config,
+        final Consumer<? super PushConsumerImpl> onClose)
+    {
         this.context = context;
+        this.onClose = onClose;
         this.config = config;
         this.timers = new ClientExecutor(context.scheduler());
         final boolean clustering = config.messageModel() == MessageModel.CLUSTERING;
@@ -152,6 +166,7 @@ public final class PushConsumerImpl implements PushConsumer
             awaitQuietly(locks.unlock(queues), requestTimeout, "unlocking queues");
         }
         pool.shutdown();
+        onClose.accept(this);
         LOG.info("push consumer closed: group={}, queues={}", config.group(), held.size());
     }
 

@@ -12,9 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,17 +30,23 @@ import java.util.function.Supplier;
  * Clustering: the topic's readable queues (from the route) shared among the group's members (asked of
  * a broker of the topic) by {@link AllocateAverage}; broadcasting: every queue. It runs at start, every
  * {@code rebalanceInterval}, and at once when a broker of the topics reports a membership change;
- * an offset reset reported by a broker is handed to the assignee before the next run.
+ * an offset reset reported by a broker (clustering; a broadcasting group keeps its offsets itself) is
+ * handed to the assignee, with the new offsets, before the next run.
  *
  * <p>Runs never overlap: a request during a run makes one more run after it. Each run executes on the
  * client's scheduler thread (its broker calls are asynchronous), and so do the assignee's callbacks.
- * A topic whose route or members cannot be fetched keeps its current queues. A member that does not
+ * A topic whose route or members cannot be fetched keeps its current queues, and the run is repeated
+ * after a back-off ({@value #FIRST_RETRY_MS} ms, doubling up to the interval): a topic the routers do not
+ * know yet - the group's retry topic, made by the broker when the group's first heartbeat reaches it - is
+ * taken as soon as they do, not one interval later. A member that does not
  * find itself among the members (its heartbeat has not reached that broker yet) heartbeats at once
  * and keeps its queues; the heartbeat's membership event brings the next run.
  */
 final class Rebalancer implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(Rebalancer.class);
+    /** The first delay before a run is repeated because a topic failed. */
+    static final long FIRST_RETRY_MS = 100;
 
     /**
      * Applies assignments; called on the client's scheduler thread, one call at a time.
@@ -52,9 +60,13 @@ final class Rebalancer implements AutoCloseable
         CompletableFuture<Void> assign(String topic, List<MessageQueue> queues);
 
         /**
-         * The group's committed offsets on {@code brokerName} were reset: restart its queues from them.
+         * The group's committed offsets on {@code brokerName} were reset: restart the queues concerned from them.
+         *
+         * @param topic   the topic that was reset, or null when the broker did not say (every queue of the broker).
+         * @param offsets queue id to the new offset of each queue of {@code topic}; when empty, read the broker's
+         *                committed offsets.
          */
-        void resetOffsets(String brokerName);
+        void resetOffsets(String brokerName, String topic, Map<Integer, Long> offsets);
     }
 
     private final ClientContext context;
@@ -68,11 +80,18 @@ final class Rebalancer implements AutoCloseable
     private final GroupWatches watches;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean requested = new AtomicBoolean();
-    private final ConcurrentLinkedQueue<String> resets = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Reset> resets = new ConcurrentLinkedQueue<>();
     private final Set<String> failingTopics = ConcurrentHashMap.newKeySet();
     private CompletableFuture<Void> upcomingRun = new CompletableFuture<>();
     private volatile boolean closed;
     private ScheduledFuture<?> timer;
+    /** The delay before repeating a run that had a failing topic; scheduler thread only. */
+    private long retryMs = FIRST_RETRY_MS;
+
+    /** An offset reset a broker reported. */
+    private record Reset(String brokerName, String topic, Map<Integer, Long> offsets)
+    {
+    }
 
     /**
      * @param topics the topics to rebalance (read at every run).
@@ -156,9 +175,9 @@ final class Rebalancer implements AutoCloseable
 
     private void onGroupEvent(final String brokerName, final GroupEvent event)
     {
-        if (event.kind() == GroupEvent.Kind.OFFSETS_RESET)
+        if (event.kind() == GroupEvent.Kind.OFFSETS_RESET && !broadcasting)
         {
-            resets.add(brokerName);
+            resets.add(new Reset(brokerName, event.topic(), event.offsets()));
         }
         requestRebalance();
     }
@@ -174,39 +193,54 @@ final class Rebalancer implements AutoCloseable
         }
         if (closed)
         {
-            finishRun(thisRun);
+            finishRun(thisRun, false);
             return;
         }
-        final Set<String> resetBrokers = new LinkedHashSet<>();
-        for (String broker = resets.poll(); broker != null; broker = resets.poll())
+        final Map<List<String>, Reset> latest = new LinkedHashMap<>();
+        for (Reset reset = resets.poll(); reset != null; reset = resets.poll())
         {
-            resetBrokers.add(broker);
+            final List<String> key = Arrays.asList(reset.brokerName(), reset.topic());
+            latest.remove(key);
+            latest.put(key, reset);
         }
-        for (final String broker : resetBrokers)
+        for (final Reset reset : latest.values())
         {
-            LOG.info("group offsets reset on broker, restarting its queues: group={}, broker={}", group, broker);
-            assignee.resetOffsets(broker);
+            LOG.info("group offsets reset on broker, restarting its queues: group={}, broker={}, topic={}, " +
+                "offsets={}", group, reset.brokerName(), reset.topic(), reset.offsets());
+            assignee.resetOffsets(reset.brokerName(), reset.topic(), reset.offsets());
         }
-        final List<CompletableFuture<Void>> runs = new ArrayList<>();
+        final List<CompletableFuture<Boolean>> runs = new ArrayList<>();
         for (final String topic : topics.get())
         {
             runs.add(rebalanceTopic(topic));
         }
         CompletableFuture.allOf(runs.toArray(new CompletableFuture<?>[0])).whenCompleteAsync(
-            (done, error) -> finishRun(thisRun), timers);
+            (done, error) -> finishRun(thisRun, runs.stream().anyMatch(ok -> !ok.join())), timers);
     }
 
-    private void finishRun(final CompletableFuture<Void> thisRun)
+    private void finishRun(final CompletableFuture<Void> thisRun, final boolean topicFailed)
     {
         running.set(false);
         thisRun.complete(null);
-        if (!closed && (requested.get() || !resets.isEmpty()))
+        if (closed)
+        {
+            return;
+        }
+        if (requested.get() || !resets.isEmpty())
         {
             requestRebalance();
         }
+        else if (topicFailed)
+        {
+            timers.schedule(this::requestRebalance, retryMs);
+        }
+        retryMs = topicFailed ? Math.min(retryMs * 2, Math.max(intervalMs, FIRST_RETRY_MS)) : FIRST_RETRY_MS;
     }
 
-    private CompletableFuture<Void> rebalanceTopic(final String topic)
+    /**
+     * @return completes with false when the topic's route or members could not be fetched (never fails).
+     */
+    private CompletableFuture<Boolean> rebalanceTopic(final String topic)
     {
         return brokers.bound(Futures.call(() -> context.route(topic)), "route: topic=" + topic)
             .thenCompose(route -> allocate(topic, route))
@@ -220,12 +254,10 @@ final class Rebalancer implements AutoCloseable
                     {
                         LOG.info("rebalance works again: group={}, topic={}", group, topic);
                     }
+                    return true;
                 }
-                else
-                {
-                    reportFailure(topic, error);
-                }
-                return null;
+                reportFailure(topic, error);
+                return false;
             });
     }
 

@@ -48,6 +48,16 @@ final class StartOffsets
             fromPosition(queue).thenCompose(offset -> pinned(queue, offset)));
     }
 
+    /**
+     * Commits {@code offset} for {@code queue} (a failed commit is left to the next periodic one).
+     *
+     * @return {@code offset}, once the commit is answered.
+     */
+    CompletableFuture<Long> restartAt(final MessageQueue queue, final long offset)
+    {
+        return offsets.commit(Map.of(queue, offset)).handle((done, error) -> offset);
+    }
+
     private CompletableFuture<Long> pinned(final MessageQueue queue, final long offset)
     {
         return !pin ? CompletableFuture.completedFuture(offset) :

@@ -11,7 +11,6 @@ import io.rocklet.api.PullConsumerConfig;
 import io.rocklet.api.PushConsumer;
 import io.rocklet.api.PushConsumerConfig;
 import io.rocklet.api.RockletClient;
-import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.Transport;
 import io.rocklet.client.consumer.PullConsumerImpl;
 import io.rocklet.client.consumer.PushConsumerImpl;
@@ -21,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +38,8 @@ public final class DefaultRockletClient implements RockletClient
     private final DefaultClientContext context;
     private final DefaultAdmin admin;
     private final Set<AutoCloseable> resources = ConcurrentHashMap.newKeySet();
+    /** Groups of this client's open consumers (a client is one member of a group); guarded by this. */
+    private final Set<String> consumerGroups = new HashSet<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public DefaultRockletClient(final ClientConfig config, final Transport transport)
@@ -65,8 +67,16 @@ public final class DefaultRockletClient implements RockletClient
         {
             throw new InvalidArgumentException("cannot create push consumer: config=null");
         }
-        checkGroupFree(config.group());
-        return track(new PushConsumerImpl(context, config));
+        takeGroup(config.group());
+        try
+        {
+            return track(new PushConsumerImpl(context, config, consumer -> release(config.group(), consumer)));
+        }
+        catch (final RuntimeException e)
+        {
+            release(config.group(), null);
+            throw e;
+        }
     }
 
     @Override
@@ -77,8 +87,16 @@ public final class DefaultRockletClient implements RockletClient
         {
             throw new InvalidArgumentException("cannot create pull consumer: config=null");
         }
-        checkGroupFree(config.group());
-        return track(new PullConsumerImpl(context, config));
+        takeGroup(config.group());
+        try
+        {
+            return track(new PullConsumerImpl(context, config, consumer -> release(config.group(), consumer)));
+        }
+        catch (final RuntimeException e)
+        {
+            release(config.group(), null);
+            throw e;
+        }
     }
 
     @Override
@@ -132,18 +150,26 @@ public final class DefaultRockletClient implements RockletClient
      * @return {@code resource}.
      */
     /**
-     * A client is one member of a consumer group: brokers know members by client id.
+     * A client is one member of a consumer group (brokers know members by client id): takes the group for a new
+     * consumer, whether or not an earlier one registered with the brokers yet (a pull consumer does only when it
+     * subscribes). Call holding this object's monitor.
      */
-    private void checkGroupFree(final String group)
+    private void takeGroup(final String group)
     {
-        for (final BrokerService.ConsumerRegistration registration : context.currentHeartbeat().consumers())
+        if (!consumerGroups.add(group))
         {
-            if (registration.group().equals(group))
-            {
-                throw new InvalidArgumentException("consumer group already has a consumer in this client: group=" +
-                    group + ", clientId=" + context.clientId() + "; each member of a group needs its own client");
-            }
+            throw new InvalidArgumentException("consumer group already has a consumer in this client: group=" +
+                group + ", clientId=" + context.clientId() + "; each member of a group needs its own client");
         }
+    }
+
+    /**
+     * Frees the group of a consumer that closed (or failed to start: {@code consumer} null), and forgets it.
+     */
+    private synchronized void release(final String group, final AutoCloseable consumer)
+    {
+        consumerGroups.remove(group);
+        untrack(consumer);
     }
 
     <T extends AutoCloseable> T track(final T resource)

@@ -161,14 +161,19 @@ final class FakeBroker implements BrokerService
 
     void fire(final String group, final GroupEvent.Kind kind)
     {
+        fire(new GroupEvent(group, kind));
+    }
+
+    void fire(final GroupEvent event)
+    {
         final List<Consumer<GroupEvent>> listeners;
         synchronized (this)
         {
-            listeners = List.copyOf(watchers.getOrDefault(group, List.of()));
+            listeners = List.copyOf(watchers.getOrDefault(event.group(), List.of()));
         }
         for (final Consumer<GroupEvent> listener : listeners)
         {
-            listener.accept(new GroupEvent(group, kind));
+            listener.accept(event);
         }
     }
 

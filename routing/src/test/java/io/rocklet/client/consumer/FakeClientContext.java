@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -39,6 +40,8 @@ final class FakeClientContext implements ClientContext, AutoCloseable
     private final ClientConfig config;
     private final ScheduledExecutorService scheduler;
     private final Map<String, ConsumerRegistration> registrations = new ConcurrentHashMap<>();
+    private final Set<String> routedBrokers = ConcurrentHashMap.newKeySet();
+    private volatile boolean brokersKnownBeforeRoutes = true;
 
     FakeClientContext(final String clientId, final FakeBroker... brokers)
     {
@@ -60,6 +63,14 @@ final class FakeClientContext implements ClientContext, AutoCloseable
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /**
+     * From now on a broker is known (by {@link #broker}) only once a route naming it was fetched, as in a real client.
+     */
+    void knowBrokersOnlyFromRoutes()
+    {
+        brokersKnownBeforeRoutes = false;
     }
 
     ConsumerRegistration registration(final String group)
@@ -116,6 +127,7 @@ final class FakeClientContext implements ClientContext, AutoCloseable
             return CompletableFuture.failedFuture(new RockletException(ErrorCode.TOPIC_NOT_FOUND,
                 "no route: topic=" + topic));
         }
+        routes.forEach(route -> routedBrokers.add(route.brokerName()));
         return CompletableFuture.completedFuture(new TopicRoute(topic, queues, routes));
     }
 
@@ -150,7 +162,7 @@ final class FakeClientContext implements ClientContext, AutoCloseable
     public BrokerService broker(final String brokerName)
     {
         final FakeBroker broker = brokers.get(brokerName);
-        if (broker == null)
+        if (broker == null || (!brokersKnownBeforeRoutes && !routedBrokers.contains(brokerName)))
         {
             throw new RockletException(ErrorCode.NO_ROUTE, "unknown broker: brokerName=" + brokerName);
         }

@@ -54,6 +54,30 @@ class ProcessQueueTest
     }
 
     @Test
+    void shouldHandOutBatchesInOffsetOrderSoThatADroppedQueueLeavesNoConsumedMessageAboveItsCommit()
+    {
+        final ProcessQueue queue = new ProcessQueue(QUEUE);
+        queue.start(0);
+        queue.add(messages(0, 6), 6);
+
+        // two consume threads: whichever runs first takes the lowest offsets
+        final List<ReceivedMessageImpl> first = queue.beginNextBatch(2);
+        final List<ReceivedMessageImpl> second = queue.beginNextBatch(2);
+        assertEquals(List.of(0L, 1L), first.stream().map(ReceivedMessageImpl::queueOffset).toList());
+        assertEquals(List.of(2L, 3L), second.stream().map(ReceivedMessageImpl::queueOffset).toList());
+        queue.remove(second); // the later batch finishes first
+        queue.endCall();
+
+        queue.drop();
+        assertEquals(List.of(), queue.beginNextBatch(2), "nothing more once dropped");
+        assertFalse(queue.idle().isDone(), "the first batch is still in progress");
+        queue.remove(first);
+        queue.endCall();
+        assertTrue(queue.idle().isDone());
+        assertEquals(4, queue.committableOffset(), "every message below the commit was consumed, none above it");
+    }
+
+    @Test
     void shouldMoveTheCommittableOffsetPastFilteredMessagesWhenNothingIsHeld()
     {
         final ProcessQueue queue = new ProcessQueue(QUEUE);

@@ -7,6 +7,7 @@ import io.rocklet.api.MessageModel;
 import io.rocklet.api.MessageQueue;
 import io.rocklet.api.PullConsumerConfig;
 import io.rocklet.api.ReceivedMessage;
+import io.rocklet.api.spi.BrokerService.GroupEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -106,6 +107,32 @@ class PullConsumerImplTest
         assertEquals(List.of(), consumer.poll(Duration.ZERO));
         assertTrue(broker.unregistered.isEmpty() && context.registration(GROUP) == null,
             "assign joins no group");
+    }
+
+    @Test
+    void shouldFetchTheRoutesOfAssignedQueuesWhenTheirBrokerIsNotKnownYet()
+    {
+        fill(2);
+        context.knowBrokersOnlyFromRoutes();
+        final PullConsumerImpl consumer = open(context, config().build());
+
+        consumer.assign(List.of(Q0));
+
+        assertEquals(List.of("a0", "a1"), bodies(pollUntil(consumer, 2)));
+    }
+
+    @Test
+    void shouldStartAnAssignedQueueWhenItsTopicAppearsAfterTheAssignment()
+    {
+        context.knowBrokersOnlyFromRoutes();
+        final PullConsumerImpl consumer = open(context, config().build());
+        final MessageQueue later = new MessageQueue("LATER", "b1", 0);
+
+        consumer.assign(List.of(later));
+        broker.createTopic("LATER", 1);
+        broker.append("LATER", 0, "", "first");
+
+        assertEquals(List.of("first"), bodies(pollUntil(consumer, 1)));
     }
 
     @Test
@@ -240,6 +267,24 @@ class PullConsumerImplTest
         all.addAll(bodies(pollUntil(second, 4)));
         assertEquals(8, Set.copyOf(all).size());
         assertEquals(List.of(4), first.queues("T4").stream().map(q -> 4).distinct().toList());
+    }
+
+    @Test
+    void shouldRestartFromTheResetOffsetsWhenTheGroupIsResetWhileSubscribed()
+    {
+        fill(5);
+        final PullConsumerImpl consumer = open(context, config().build());
+        consumer.subscribe("T", "*");
+        pollUntil(consumer, 10);
+        consumer.commit();
+
+        // the reset set offsets 2 and 4, then a commit of the old positions overwrote them
+        broker.setCommitted(GROUP, "T", 0, 5);
+        broker.setCommitted(GROUP, "T", 1, 5);
+        broker.fire(new GroupEvent(GROUP, GroupEvent.Kind.OFFSETS_RESET, "T", Map.of(0, 2L, 1, 4L)));
+
+        assertEquals(List.of("a2", "a3", "a4", "b4"), bodies(pollUntil(consumer, 4)).stream().sorted().toList());
+        Await.until(() -> broker.committed(GROUP, "T", 0) == 2, () -> "reset offsets committed again");
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,6 +56,20 @@ class PushConsumerRebalanceTest extends PushConsumerTestBase
     }
 
     @Test
+    void shouldTakeTheRetryQueueSoonWhenTheRetryTopicIsRoutedOnlyAfterTheFirstRebalance()
+    {
+        final PushConsumerImpl consumer = start(context, config(collect())
+            .rebalanceInterval(Duration.ofMinutes(5)).build());
+        assertEquals(Set.of(Q0, Q1), consumer.assignment(), "no route of the retry topic yet");
+
+        broker.createTopic("%RETRY%" + GROUP, 1); // the routers learn of it a little after the first heartbeat
+
+        final MessageQueue retry = new MessageQueue("%RETRY%" + GROUP, "b1", 0);
+        Await.until(() -> consumer.assignment().contains(retry), Duration.ofSeconds(10),
+            () -> "long before the rebalance interval: " + consumer.assignment());
+    }
+
+    @Test
     void shouldRestartFromTheBrokersOffsetsWhenTheGroupsOffsetsAreReset()
     {
         final PushConsumerImpl consumer = start(context, config(collect())
@@ -67,6 +82,28 @@ class PushConsumerRebalanceTest extends PushConsumerTestBase
 
         broker.setCommitted(GROUP, "T", 0, 3);
         broker.fire(GROUP, GroupEvent.Kind.OFFSETS_RESET);
+
+        Await.until(() -> received.size() == 17, () -> "received=" + bodies());
+        assertEquals(List.of("m3", "m4", "m5", "m6", "m7", "m8", "m9"), bodies().subList(10, 17).stream().sorted()
+            .toList());
+        consumer.close();
+        assertEquals(10, broker.committed(GROUP, "T", 0));
+    }
+
+    @Test
+    void shouldRestartFromTheResetOffsetsWhenAnOldPositionWasCommittedAfterTheReset()
+    {
+        final PushConsumerImpl consumer = start(context, config(collect())
+            .persistOffsetInterval(Duration.ofMinutes(5)).build());
+        for (int i = 0; i < 10; i++)
+        {
+            broker.append("T", 0, "", "m" + i);
+        }
+        Await.until(() -> received.size() == 10, () -> "received=" + received.size());
+
+        // the reset set offset 3, then a commit of the member's old position overwrote it
+        broker.setCommitted(GROUP, "T", 0, 10);
+        broker.fire(new GroupEvent(GROUP, GroupEvent.Kind.OFFSETS_RESET, "T", Map.of(0, 3L, 1, 0L)));
 
         Await.until(() -> received.size() == 17, () -> "received=" + bodies());
         assertEquals(List.of("m3", "m4", "m5", "m6", "m7", "m8", "m9"), bodies().subList(10, 17).stream().sorted()

@@ -15,6 +15,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import static io.rocklet.store.internal.dispatch.DispatchDescriptor.*;
 
@@ -48,6 +49,7 @@ public final class Dispatcher implements Agent, MessageHandler
     private final MessageArrivalListener listener;
     private final StoreHealth health;
     private final List<QueueState> touched = new ArrayList<>();
+    private final DispatchWaiters waiters = new DispatchWaiters();
     private volatile long dispatchedPosition;
     private volatile long dispatchedStoreTimestampMs;
     private long pendingPosition;
@@ -85,6 +87,24 @@ public final class Dispatcher implements Agent, MessageHandler
         return dispatchedPosition;
     }
 
+    /**
+     * @param position a log position (the end of an append that was acknowledged).
+     * @return completes once every record before {@code position} is dispatched, or the dispatcher stopped for good
+     *     ({@link #stop()}, or a failure that fenced the store).
+     */
+    public CompletableFuture<Void> whenDispatched(final long position)
+    {
+        return waiters.await(position, this::dispatchedPosition);
+    }
+
+    /**
+     * Releases every {@link #whenDispatched} wait: the dispatcher will not run again (the store is closing).
+     */
+    public void stop()
+    {
+        waiters.releaseAll();
+    }
+
     @Override
     public int doWork()
     {
@@ -119,6 +139,7 @@ public final class Dispatcher implements Agent, MessageHandler
         {
             failed = true;
             health.fence(e);
+            waiters.releaseAll();
             return;
         }
         pendingPosition = logOffset + size;
@@ -136,6 +157,7 @@ public final class Dispatcher implements Agent, MessageHandler
         {
             dispatchedStoreTimestampMs = pendingStoreTimestampMs;
             DISPATCHED.setRelease(this, pendingPosition);
+            waiters.passed(pendingPosition);
         }
         return events;
     }
