@@ -19,6 +19,8 @@ public final class FileNames
 {
     private static final Logger LOG = LoggerFactory.getLogger(FileNames.class);
     private static final int DIGITS = 20;
+    /** Suffix of a file being created (see {@code Preallocation}); one left by a crash is deleted. */
+    static final String CREATING_SUFFIX = ".creating";
 
     private FileNames()
     {
@@ -68,6 +70,7 @@ public final class FileNames
         try (Stream<Path> files = Files.list(dir))
         {
             return files.filter(Files::isRegularFile)
+                .filter(FileNames::notLeftOverFromCreation)
                 .map(p -> p.getFileName().toString())
                 .mapToLong(name ->
                 {
@@ -86,6 +89,24 @@ public final class FileNames
         {
             throw new StorageException(ErrorCode.IO_ERROR, "cannot list directory: dir=" + dir, e);
         }
+    }
+
+    private static boolean notLeftOverFromCreation(final Path path)
+    {
+        if (!path.getFileName().toString().endsWith(CREATING_SUFFIX))
+        {
+            return true;
+        }
+        try
+        {
+            Files.deleteIfExists(path);
+            LOG.info("deleted a file whose creation a crash interrupted: file={}", path);
+        }
+        catch (final IOException e)
+        {
+            LOG.warn("cannot delete a partly created file: file={}, error={}", path, e.toString());
+        }
+        return false;
     }
 
     /**

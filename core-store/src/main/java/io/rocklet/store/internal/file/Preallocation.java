@@ -8,7 +8,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
  * Creates files of a fixed size. With preallocation the blocks are reserved with
@@ -27,16 +29,22 @@ final class Preallocation
     {
     }
 
+    /**
+     * Creates {@code path} at its full size atomically: sized under a temporary name, then renamed, so
+     * that a crash never leaves a short file under the real name (it would look truncated).
+     */
     static void create(final Path path, final long size, final boolean preallocate) throws IOException
     {
-        if (preallocate && fallocateWorks && fallocate(path, size))
+        final Path temporary = path.resolveSibling(path.getFileName() + FileNames.CREATING_SUFFIX);
+        Files.deleteIfExists(temporary);
+        if (!(preallocate && fallocateWorks && fallocate(temporary, size)))
         {
-            return;
+            try (RandomAccessFile raf = new RandomAccessFile(temporary.toFile(), "rw"))
+            {
+                raf.setLength(size);
+            }
         }
-        try (RandomAccessFile raf = new RandomAccessFile(path.toFile(), "rw"))
-        {
-            raf.setLength(size);
-        }
+        Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static boolean fallocate(final Path path, final long size) throws IOException
