@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Concurrent consumption: each pulled batch of up to {@code consumeBatchSize} messages of one queue
- * becomes a task on the consume pool, so several batches (of one queue or many) run at once. A task takes
+ * Concurrent consumption: the messages of a pull are split into listener calls of up to
+ * {@code consumeBatchSize} messages, run by at most {@code consumeThreads} tasks on the consume pool (each
+ * task makes its share of the calls one after another, so a pull of 32 single-message calls costs a few
+ * tasks, not 32), so several calls (of one queue or many) run at once. A task takes
  * its messages when it runs ({@link ProcessQueue#beginNextBatch}), lowest offsets first, so that the calls of
  * a queue begin in offset order even when consume threads overtake each other: a queue lost in rebalance then
  * leaves no consumed message above its committed offset.
@@ -38,6 +40,7 @@ final class ConcurrentConsumeService implements ConsumeService
     private final ListenerInvoker listener;
     private final Redelivery redelivery;
     private final int batchSize;
+    private final int threads;
     private final int maxReconsumeTimes;
     private final long suspendMs;
     private final boolean broadcasting;
@@ -50,6 +53,7 @@ final class ConcurrentConsumeService implements ConsumeService
         this.listener = listener;
         this.redelivery = redelivery;
         this.batchSize = config.consumeBatchSize();
+        this.threads = config.consumeThreads();
         this.maxReconsumeTimes = config.maxReconsumeTimes();
         this.suspendMs = config.suspendTime().toMillis();
         this.broadcasting = config.messageModel() == MessageModel.BROADCASTING;
@@ -58,18 +62,31 @@ final class ConcurrentConsumeService implements ConsumeService
     @Override
     public void submit(final ProcessQueue queue, final List<ReceivedMessageImpl> messages)
     {
-        final int tasks = (messages.size() + batchSize - 1) / batchSize;
+        if (messages.isEmpty())
+        {
+            return;
+        }
+        final int calls = (messages.size() + batchSize - 1) / batchSize;
+        final int tasks = Math.min(calls, threads);
+        final int callsPerTask = (calls + tasks - 1) / tasks;
         for (int i = 0; i < tasks; i++)
         {
-            pool.execute(() -> consumeNext(queue));
+            pool.execute(() -> consumeNext(queue, callsPerTask));
         }
     }
 
-    private void consumeNext(final ProcessQueue queue)
+    /**
+     * Makes up to {@code calls} listener calls of the queue's next messages, stopping early when none are left.
+     */
+    private void consumeNext(final ProcessQueue queue, final int calls)
     {
-        final List<ReceivedMessageImpl> batch = queue.beginNextBatch(batchSize);
-        if (!batch.isEmpty())
+        for (int i = 0; i < calls; i++)
         {
+            final List<ReceivedMessageImpl> batch = queue.beginNextBatch(batchSize);
+            if (batch.isEmpty())
+            {
+                return;
+            }
             consumeBegun(queue, batch);
         }
     }

@@ -49,6 +49,9 @@ final class ProcessQueue
     private boolean pullInFlight;
     private int pullFailures;
     private List<ReceivedMessageImpl> retryBatch;
+    private Runnable resumeWhenDrained;
+    private int resumeAtMessages;
+    private long resumeAtBytes;
     private volatile boolean dropped;
     private volatile boolean discarded;
     private volatile boolean locked;
@@ -130,17 +133,60 @@ final class ProcessQueue
     }
 
     /**
-     * Forgets finished messages.
+     * Forgets finished messages; runs the flow-control resume action (on this thread, after releasing the
+     * monitor) when they took the queue down to its resume level.
      */
-    synchronized void remove(final Collection<ReceivedMessageImpl> finished)
+    void remove(final Collection<ReceivedMessageImpl> finished)
     {
-        for (final ReceivedMessageImpl message : finished)
+        final Runnable resume;
+        synchronized (this)
         {
-            if (messages.remove(message.queueOffset()) != null)
+            for (final ReceivedMessageImpl message : finished)
             {
-                bodyBytes -= message.bodySize();
+                if (messages.remove(message.queueOffset()) != null)
+                {
+                    bodyBytes -= message.bodySize();
+                }
             }
+            if (resumeWhenDrained == null || messages.size() > resumeAtMessages || bodyBytes > resumeAtBytes)
+            {
+                return;
+            }
+            resume = resumeWhenDrained;
+            resumeWhenDrained = null;
         }
+        resume.run();
+    }
+
+    // ---- flow control (used by the PullScheduler only)
+
+    /**
+     * Pauses pulling while the queue holds more than {@code maxMessages} messages or {@code maxBytes} body
+     * bytes: {@code resume} then runs once, when consumption has taken the queue down to half of both limits
+     * (or when {@link #takeResume()} hands it to a fallback timer first).
+     *
+     * @return true when the queue is over a limit and pulling is paused.
+     */
+    synchronized boolean pauseWhenFull(final int maxMessages, final long maxBytes, final Runnable resume)
+    {
+        if (messages.size() <= maxMessages && bodyBytes <= maxBytes)
+        {
+            return false;
+        }
+        resumeWhenDrained = resume;
+        resumeAtMessages = maxMessages / 2;
+        resumeAtBytes = maxBytes / 2;
+        return true;
+    }
+
+    /**
+     * @return the pending resume action, now no longer pending, or null when none is (it ran already).
+     */
+    synchronized Runnable takeResume()
+    {
+        final Runnable resume = resumeWhenDrained;
+        resumeWhenDrained = null;
+        return resume;
     }
 
     /**

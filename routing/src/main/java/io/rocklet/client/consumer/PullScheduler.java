@@ -24,8 +24,9 @@ import java.util.function.Consumer;
  *
  * <ul>
  *   <li>Flow control: while a queue holds more than {@code pullThresholdForQueue} messages or
- *       {@code pullThresholdBytesForQueue} body bytes, its next pull waits {@value #FLOW_CONTROL_DELAY_MS} ms
- *       (and checks again) instead of buffering more.</li>
+ *       {@code pullThresholdBytesForQueue} body bytes, its next pull waits instead of buffering more: it goes
+ *       out as soon as consumption has taken the queue down to half of both limits, or after
+ *       {@value #FLOW_CONTROL_DELAY_MS} ms (which checks again), whichever comes first.</li>
  *   <li>Errors: the topic's route is invalidated and the queue backs off {@value #ERROR_BACKOFF_MS} ms.</li>
  *   <li>OFFSET_TOO_OLD / OFFSET_OVERFLOW: pulling continues from the broker's next offset.</li>
  *   <li>Tags: the broker filters by tag hash; the exact check ({@link TagFilter#matches}) happens here, and
@@ -113,9 +114,9 @@ final class PullScheduler
         {
             return;
         }
-        if (queue.messageCount() > maxMessages || queue.bodyBytes() > maxBytes)
+        if (queue.pauseWhenFull(maxMessages, maxBytes, () -> timers.execute(() -> pull(queue))))
         {
-            timers.schedule(() -> pull(queue), FLOW_CONTROL_DELAY_MS);
+            timers.schedule(() -> resumeIfPaused(queue), FLOW_CONTROL_DELAY_MS);
             return;
         }
         final MessageQueue mq = queue.queue();
@@ -124,6 +125,15 @@ final class PullScheduler
         final int sequence = queue.beginPull(System.nanoTime());
         Futures.call(() -> context.broker(mq.brokerName()).pull(request))
             .whenCompleteAsync((result, error) -> onAnswer(queue, sequence, request, result, error), timers);
+    }
+
+    private static void resumeIfPaused(final ProcessQueue queue)
+    {
+        final Runnable resume = queue.takeResume();
+        if (resume != null)
+        {
+            resume.run();
+        }
     }
 
     private void onAnswer(final ProcessQueue queue, final int sequence, final PullRequest request,

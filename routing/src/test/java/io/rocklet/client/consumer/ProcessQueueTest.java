@@ -106,6 +106,42 @@ class ProcessQueueTest
     }
 
     @Test
+    void shouldResumePullingOnceWhenConsumptionDrainsAFullQueueToHalfItsLimit()
+    {
+        final ProcessQueue queue = new ProcessQueue(QUEUE);
+        queue.start(0);
+        final List<ReceivedMessageImpl> held = queue.add(messages(0, 10), 10);
+        final int[] resumed = new int[1];
+        assertFalse(queue.pauseWhenFull(10, Long.MAX_VALUE, () -> resumed[0]++), "at the limit, not over it");
+        queue.add(messages(10, 11), 11);
+        assertTrue(queue.pauseWhenFull(10, Long.MAX_VALUE, () -> resumed[0]++));
+
+        queue.remove(held.subList(0, 5));
+        assertEquals(0, resumed[0], "6 held, above half of 10");
+        queue.remove(held.subList(5, 6));
+        assertEquals(1, resumed[0], "5 held: resumed");
+        queue.remove(held.subList(6, 10));
+        assertEquals(1, resumed[0], "resumed once only");
+        assertEquals(null, queue.takeResume(), "nothing left for the fallback timer");
+    }
+
+    @Test
+    void shouldHandTheResumeToTheFallbackTimerOnlyOnceWhenStillFull()
+    {
+        final ProcessQueue queue = new ProcessQueue(QUEUE);
+        queue.start(0);
+        final List<ReceivedMessageImpl> held = queue.add(messages(0, 4), 4);
+        final int[] resumed = new int[1];
+        assertTrue(queue.pauseWhenFull(1, 100, () -> resumed[0]++));
+
+        final Runnable fallback = queue.takeResume();
+        assertTrue(fallback != null);
+        assertEquals(null, queue.takeResume());
+        queue.remove(held);
+        assertEquals(0, resumed[0], "the timer took it: removing runs nothing");
+    }
+
+    @Test
     void shouldBecomeIdleOnlyAfterTheCallsInProgressEndWhenDropped()
     {
         final ProcessQueue queue = new ProcessQueue(QUEUE);
