@@ -69,7 +69,7 @@ public final class Broker implements BrokerService, AutoCloseable
     private static final long REGISTER_WAIT_MS = 1000;
 
     private final BrokerConfig config;
-    private final BrokerIdentity identity;
+    private volatile BrokerIdentity identity;
     private final MessageStore store;
     private final TopicConfigStore topics;
     private final OffsetTable offsets;
@@ -178,6 +178,9 @@ public final class Broker implements BrokerService, AutoCloseable
         try
         {
             broker.binding = transport.serve(config.address(), broker);
+            broker.identity = new BrokerIdentity(config.clusterName(), config.brokerName(), config.brokerId(),
+                broker.binding.address());
+            broker.registrar.identity(broker.identity);
         }
         catch (final RuntimeException e)
         {
@@ -187,7 +190,7 @@ public final class Broker implements BrokerService, AutoCloseable
         broker.registrar.registerIfDue();
         broker.startAgent();
         LOG.info("broker started: broker={}, cluster={}, address={}, routers={}, topics={}, dataDir={}",
-            config.brokerName(), config.clusterName(), config.address(), config.routerAddresses(),
+            config.brokerName(), config.clusterName(), broker.identity.address(), config.routerAddresses(),
             broker.topics.all().size(), dataDirectory);
         return broker;
     }
@@ -207,6 +210,15 @@ public final class Broker implements BrokerService, AutoCloseable
         {
             invoker.start();
         }
+    }
+
+    /**
+     * @return the address the broker is served at and registers with the routers: for a network transport asked
+     *     for port 0, with the port it bound.
+     */
+    public String address()
+    {
+        return identity.address();
     }
 
     /**
@@ -450,13 +462,13 @@ public final class Broker implements BrokerService, AutoCloseable
         persist("consumer offsets", offsets::persist);
         persist("delay offsets", schedule::persist);
         store.close();
-        LOG.info("broker closed: broker={}, address={}", config.brokerName(), config.address());
+        LOG.info("broker closed: broker={}, address={}", config.brokerName(), identity.address());
     }
 
     @Override
     public String toString()
     {
-        return "Broker{" + config.brokerName() + "@" + config.address() + '}';
+        return "Broker{" + config.brokerName() + "@" + identity.address() + '}';
     }
 
     private CompletableFuture<Void> registeredWithRouters()

@@ -85,17 +85,19 @@ public final class Router implements RouterService, AutoCloseable
             throw e;
         }
         LOG.info("router started: address={}, brokerExpiryMs={}, scanIntervalMs={}, threadingMode={}",
-            config.address(), config.brokerExpiry().toMillis(), config.scanInterval().toMillis(),
+            router.binding.address(), config.brokerExpiry().toMillis(), config.scanInterval().toMillis(),
             config.threadingMode());
         return router;
     }
 
     /**
-     * @return the address the router is served at.
+     * @return the address the router is served at: for a network transport asked for port 0, with the port it
+     *     bound.
      */
     public String address()
     {
-        return config.address();
+        final Binding bound = binding;
+        return bound == null ? config.address() : bound.address();
     }
 
     /**

@@ -29,7 +29,7 @@ public final class RouterRegistrar
     private static final Logger LOG = LoggerFactory.getLogger(RouterRegistrar.class);
 
     private final List<Router> routers = new ArrayList<>();
-    private final BrokerIdentity identity;
+    private volatile BrokerIdentity identity;
     private final TopicConfigStore topics;
     private final NanoClock nanoClock;
     private final long intervalNs;
@@ -61,6 +61,15 @@ public final class RouterRegistrar
         this.topics = topics;
         this.nanoClock = nanoClock;
         this.intervalNs = intervalNs;
+    }
+
+    /**
+     * Registers as {@code bound} from now on: the identity with the address the transport actually bound (a
+     * network transport asked for port 0 binds another). Call before the first registration.
+     */
+    public void identity(final BrokerIdentity bound)
+    {
+        identity = bound;
     }
 
     /**
