@@ -8,6 +8,7 @@ import io.rocklet.api.Message;
 import io.rocklet.api.MessageModel;
 import io.rocklet.api.MessageQueue;
 import io.rocklet.api.Producer;
+import io.rocklet.api.ProducerConfig;
 import io.rocklet.api.PullConsumer;
 import io.rocklet.api.PullConsumerConfig;
 import io.rocklet.api.PushConsumer;
@@ -16,6 +17,7 @@ import io.rocklet.api.ReceivedMessage;
 import io.rocklet.api.RockletClient;
 import io.rocklet.api.SendReceipt;
 import io.rocklet.api.SystemTopics;
+import io.rocklet.api.TopicConfig;
 import io.rocklet.api.admin.ConsumerProgress;
 import io.rocklet.api.admin.GroupInfo;
 import io.rocklet.api.admin.GroupMember;
@@ -32,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -170,6 +173,34 @@ class AdminGroupsTest
                 "a time after the newest message resets to the end");
             assertEquals(200L, committed(admin, "g-retained", queue));
             AdminExpect.invalid("timestampMs=-1", () -> admin.resetOffsets("g-retained", TOPIC, -1L));
+        }
+    }
+
+    @Test
+    void shouldReportProgressFromTheBrokersThatKnowTheGroupWhenThereAreTwo()
+    {
+        try (HandBuiltCluster cluster = new HandBuiltCluster())
+        {
+            cluster.startBroker("a", UnaryOperator.identity());
+            cluster.startBroker("b", UnaryOperator.identity());
+            final Admin admin = cluster.newClient().admin();
+            admin.createTopic(TopicConfig.of(TOPIC, 1), List.of("a"));
+            admin.createTopic(TopicConfig.of("elsewhere", 1), List.of("b"));
+            final Producer producer = cluster.newClient().newProducer(ProducerConfig.builder("pg").build());
+            send(producer, "m", 3);
+            try (PullConsumer reader = cluster.newClient().newPullConsumer(PullConsumerConfig.builder("g-two")
+                .consumeFrom(ConsumeFrom.FIRST).autoCommit(false).build()))
+            {
+                final MessageQueue queue = reader.queues(TOPIC).get(0);
+                reader.assign(List.of(queue));
+                reader.commit(queue, 1);
+            }
+
+            final ConsumerProgress progress = admin.progress("g-two");
+            assertEquals(List.of(QueueProgress.of(new MessageQueue(TOPIC, "a", 0), 0, 3, 1)), progress.queues()
+                .stream().filter(q -> !SystemTopics.isSystem(q.queue().topic())).toList(), "broker b does not know it");
+            assertEquals(2, progress.totalLag());
+            assertEquals(Set.of("a"), find(admin.groups(), "g-two").brokers());
         }
     }
 

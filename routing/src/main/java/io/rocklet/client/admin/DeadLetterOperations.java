@@ -131,7 +131,7 @@ final class DeadLetterOperations
                     Math.min(left, PAGE), "*", 0);
                 final PullResult result = Futures.await(calls.call(what, address, service -> service.pull(pull)),
                     what);
-                if (result.status() == PullStatus.OFFSET_TOO_OLD)
+                if (result.status() == PullStatus.OFFSET_TOO_OLD && result.minOffset() > offset)
                 {
                     offset = result.minOffset(); // retention deleted the start meanwhile
                     continue;
