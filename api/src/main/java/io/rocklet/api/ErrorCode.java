@@ -42,6 +42,8 @@ public enum ErrorCode
     PERMISSION_DENIED(false),
     /** The consumer group is not known where it was asked for. */
     GROUP_NOT_FOUND(false),
+    /** No broker holds a message with the id asked for (never stored, or deleted by retention). */
+    MESSAGE_NOT_FOUND(false),
     /** An unexpected failure inside a component; the message says what. */
     INTERNAL_ERROR(false);
 

@@ -4,6 +4,7 @@ import io.rocklet.api.ClosedException;
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.MessageModel;
+import io.rocklet.api.MessageView;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.StorageException;
 import io.rocklet.api.TopicConfig;
@@ -16,6 +17,8 @@ import io.rocklet.broker.internal.AdminService;
 import io.rocklet.broker.internal.BrokerAgent;
 import io.rocklet.broker.internal.ConsumerGroups;
 import io.rocklet.broker.internal.DelayLevels;
+import io.rocklet.broker.internal.GroupQueries;
+import io.rocklet.broker.internal.MessageQueries;
 import io.rocklet.broker.internal.OffsetTable;
 import io.rocklet.broker.internal.PullService;
 import io.rocklet.broker.internal.QueueLocks;
@@ -27,9 +30,11 @@ import io.rocklet.broker.internal.ScheduleService;
 import io.rocklet.broker.internal.SendService;
 import io.rocklet.broker.internal.TopicConfigStore;
 import io.rocklet.store.MessageArrivalListener;
+import io.rocklet.store.MessageIds;
 import io.rocklet.store.MessageStore;
 import io.rocklet.store.MessageStores;
 import io.rocklet.store.StoreConfig;
+import io.rocklet.store.StoreStats;
 import io.rocklet.store.ThreadingMode;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentInvoker;
@@ -79,6 +84,9 @@ public final class Broker implements BrokerService, AutoCloseable
     private final SendService sends;
     private final RetryService retries;
     private final AdminService admin;
+    private final GroupQueries groupQueries;
+    private final MessageQueries messageQueries;
+    private final long startedMs;
     private final ScheduleService schedule;
     private final RouterRegistrar registrar;
     private final AgentRunner runner;
@@ -117,6 +125,9 @@ public final class Broker implements BrokerService, AutoCloseable
             config.autoCreateTopicEnable(), config.autoCreateTopicQueues());
         this.retries = new RetryService(store, topics, delayLevels);
         this.admin = new AdminService(store, topics, offsets, groups, config.brokerName());
+        this.groupQueries = new GroupQueries(store, topics, offsets, groups, config.nanoClock(), config.brokerName());
+        this.messageQueries = new MessageQueries(store, topics, config.brokerName());
+        this.startedMs = config.clock().time();
         this.registrar = new RouterRegistrar(transport, config.routerAddresses(), identity, topics, config.nanoClock(),
             config.registerInterval().toNanos());
         relay.target = pulls;
@@ -430,6 +441,64 @@ public final class Broker implements BrokerService, AutoCloseable
         {
             final ResetOffsetsRequest checked = checkOpen(request);
             return store.whenReadable().thenApply(readable -> admin.resetOffsets(checked));
+        });
+    }
+
+    @Override
+    public CompletableFuture<BrokerStatus> status()
+    {
+        return Replies.supply("status", () ->
+        {
+            final StoreStats stats = checkOpen(store).stats();
+            return new BrokerStatus(identity, startedMs, topics.all().size(), groupQueries.consumerGroups().size(),
+                groups.clientCount(), stats.dispatchLagBytes(), !stats.fenced() && !stats.diskFull(),
+                stats.diskUsedRatio());
+        });
+    }
+
+    @Override
+    public CompletableFuture<Map<Integer, QueueOffsets>> topicOffsets(final String topic)
+    {
+        return Replies.call("topicOffsets", () ->
+        {
+            admin.topicOffsets(checkOpen(topic)); // fails now on a missing topic
+            return store.whenReadable().thenApply(readable -> admin.topicOffsets(topic));
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<GroupState>> consumerGroups()
+    {
+        return Replies.supply("consumerGroups", () -> checkOpen(groupQueries).consumerGroups());
+    }
+
+    @Override
+    public CompletableFuture<List<QueueConsumeState>> consumerProgress(final String group)
+    {
+        return Replies.call("consumerProgress", () ->
+        {
+            groupQueries.checkKnown(RequestChecks.group(checkOpen(group))); // fails now on an unknown group
+            return store.whenReadable().thenApply(readable -> groupQueries.consumerProgress(group));
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<MessageView>> messageById(final String messageId)
+    {
+        return Replies.call("messageById", () ->
+        {
+            MessageIds.storeTag(checkOpen(messageId)); // fails now on a malformed id
+            return store.whenReadable().thenApply(readable -> messageQueries.messageById(messageId));
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<MessageView>> messagesByKey(final KeyQuery query)
+    {
+        return Replies.call("messagesByKey", () ->
+        {
+            messageQueries.check(checkOpen(query)); // fails now on a malformed query or a missing topic
+            return store.whenReadable().thenApply(readable -> messageQueries.messagesByKey(query));
         });
     }
 

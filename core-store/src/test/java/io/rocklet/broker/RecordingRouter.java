@@ -43,6 +43,12 @@ final class RecordingRouter implements RouterService
         return CompletableFuture.completedFuture(new ClusterInfo(Map.of(), Map.of()));
     }
 
+    @Override
+    public CompletableFuture<List<RegisteredBroker>> registeredBrokers()
+    {
+        return CompletableFuture.completedFuture(List.of());
+    }
+
     BrokerRegistration last()
     {
         return registrations.get(registrations.size() - 1);

@@ -50,6 +50,12 @@ final class TestTransport implements Transport
             {
                 return target(address).thenCompose(RouterService::clusterInfo);
             }
+
+            @Override
+            public CompletableFuture<List<RegisteredBroker>> registeredBrokers()
+            {
+                return target(address).thenCompose(RouterService::registeredBrokers);
+            }
         };
     }
 

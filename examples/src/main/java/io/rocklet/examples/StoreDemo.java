@@ -12,18 +12,17 @@ import io.rocklet.store.StoreConfig;
 import io.rocklet.store.StoredMessage;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
- * The embedded demo the README's first command runs: opens a persistent store, appends orders to
+ * The storage engine on its own: opens a persistent store, appends orders to
  * four queues, reads one queue back with a tag filter, finds a message by key and by id, closes the
  * store, reopens it (recovery) and shows the data is still there.
  *
- * <p>Usage: {@code java -jar examples/target/rocklet-demo.jar [data-dir]} (default: a temporary
+ * <p>Run: {@code java -jar examples/target/rocklet-demo.jar store [data-dir]} (default: a temporary
  * directory, deleted at the end).
  */
 public final class StoreDemo
@@ -38,8 +37,17 @@ public final class StoreDemo
 
     public static void main(final String[] args) throws IOException
     {
-        final boolean temporary = args.length == 0;
-        final Path directory = temporary ? Files.createTempDirectory("rocklet-demo-") : Path.of(args[0]);
+        run(args.length == 0 ? null : Path.of(args[0]), System.out);
+    }
+
+    /**
+     * @param dataDirectory where the store lives, or null for a temporary directory deleted at the end.
+     * @return the number of messages on disk after the restart.
+     */
+    static long run(final Path dataDirectory, final PrintStream out) throws IOException
+    {
+        final boolean temporary = dataDirectory == null;
+        final Path directory = temporary ? Files.createTempDirectory("rocklet-demo-") : dataDirectory;
         final StoreConfig config = StoreConfig.builder(directory)
             .segmentSizeBytes(64 * 1024 * 1024)
             .maxBodyBytes(1024 * 1024)
@@ -52,7 +60,7 @@ public final class StoreDemo
             final long started = System.nanoTime();
             try (MessageStore store = MessageStores.open(config))
             {
-                System.out.printf("opened store in %d ms: dir=%s%n", (System.nanoTime() - started) / 1_000_000, directory);
+                out.printf("opened store in %d ms: dir=%s%n", (System.nanoTime() - started) / 1_000_000, directory);
                 AppendResult lookup = null;
                 final long appendStart = System.nanoTime();
                 for (int i = 0; i < MESSAGES; i++)
@@ -70,46 +78,47 @@ public final class StoreDemo
                     }
                 }
                 final long appendNs = System.nanoTime() - appendStart;
-                System.out.printf("appended %,d messages to %d queues in %d ms%n", MESSAGES, QUEUES,
+                out.printf("appended %,d messages to %d queues in %d ms%n", MESSAGES, QUEUES,
                     appendNs / 1_000_000);
                 keyToFind = "order-4242";
                 idToFind = lookup.messageId();
 
                 waitForDispatch(store);
                 final ReadResult paid = store.read(TOPIC, 2, 0, 5, 64 * 1024, TagFilter.parse("paid"));
-                System.out.printf("queue 2 has offsets [%d, %d); first 'paid' messages:%n",
+                out.printf("queue 2 has offsets [%d, %d); first 'paid' messages:%n",
                     store.minOffset(TOPIC, 2), store.maxOffset(TOPIC, 2));
                 for (final StoredMessage m : paid.messages())
                 {
-                    System.out.printf("  offset=%d tag=%s key=%s body=%s%n", m.queueOffset(), m.tag(), m.keys(),
+                    out.printf("  offset=%d tag=%s key=%s body=%s%n", m.queueOffset(), m.tag(), m.keys(),
                         text(m));
                 }
                 final StoredMessage byKey = store.messagesByKey(TOPIC, keyToFind, 0, Long.MAX_VALUE, 1).get(0);
-                System.out.printf("by key %s: queue=%d offset=%d body=%s%n", keyToFind, byKey.queueId(),
+                out.printf("by key %s: queue=%d offset=%d body=%s%n", keyToFind, byKey.queueId(),
                     byKey.queueOffset(), text(byKey));
-                System.out.println("stats: " + store.stats());
+                out.println("stats: " + store.stats());
             }
 
             final long reopenStart = System.nanoTime();
             try (MessageStore store = MessageStores.open(config))
             {
-                System.out.printf("reopened in %d ms: %s%n", (System.nanoTime() - reopenStart) / 1_000_000,
+                out.printf("reopened in %d ms: %s%n", (System.nanoTime() - reopenStart) / 1_000_000,
                     store.recoveryReport());
                 final StoredMessage byId = store.messageById(idToFind).orElseThrow();
-                System.out.printf("by id %s after restart: key=%s body=%s%n", idToFind, byId.keys(), text(byId));
+                out.printf("by id %s after restart: key=%s body=%s%n", idToFind, byId.keys(), text(byId));
                 long total = 0;
                 for (int q = 0; q < QUEUES; q++)
                 {
                     total += store.maxOffset(TOPIC, q) - store.minOffset(TOPIC, q);
                 }
-                System.out.printf("messages on disk after restart: %,d%n", total);
+                out.printf("messages on disk after restart: %,d%n", total);
+                return total;
             }
         }
         finally
         {
             if (temporary)
             {
-                deleteTree(directory);
+                ExampleSupport.deleteTree(directory);
             }
         }
     }
@@ -125,16 +134,5 @@ public final class StoreDemo
     private static String text(final StoredMessage message)
     {
         return new String(message.bodyBytes(), StandardCharsets.UTF_8);
-    }
-
-    private static void deleteTree(final Path root) throws IOException
-    {
-        try (Stream<Path> paths = Files.walk(root))
-        {
-            for (final Path path : paths.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

@@ -6,6 +6,7 @@ import io.rocklet.api.spi.RouterService.BrokerRegistration;
 import io.rocklet.api.spi.RouterService.BrokerRoute;
 import io.rocklet.api.spi.RouterService.ClusterInfo;
 import io.rocklet.api.spi.RouterService.QueueRoute;
+import io.rocklet.api.spi.RouterService.RegisteredBroker;
 import io.rocklet.api.spi.RouterService.TopicRoute;
 
 import java.util.ArrayList;
@@ -145,6 +146,18 @@ final class BrokerTable
         final Map<String, Set<String>> frozen = new HashMap<>();
         clusters.forEach((cluster, names) -> frozen.put(cluster, Set.copyOf(names)));
         return new ClusterInfo(frozen, brokers);
+    }
+
+    /**
+     * @return every registered broker with its latest registration, sorted by broker name then id.
+     */
+    synchronized List<RegisteredBroker> registeredBrokers()
+    {
+        final List<RegisteredBroker> brokers = new ArrayList<>();
+        new TreeMap<>(replicaSets).forEach((name, set) -> set.members.forEach((id, member) ->
+            brokers.add(new RegisteredBroker(new BrokerIdentity(set.clusterName, name, id, member.address),
+                member.lastRegistrationMs, member.dataVersion, member.topics.size()))));
+        return brokers;
     }
 
     private void remove(final String brokerName, final ReplicaSet set, final long brokerId)

@@ -15,6 +15,7 @@ import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -188,6 +189,16 @@ public final class Router implements RouterService, AutoCloseable
             return closedFuture();
         }
         return CompletableFuture.completedFuture(table.clusterInfo());
+    }
+
+    @Override
+    public CompletableFuture<List<RegisteredBroker>> registeredBrokers()
+    {
+        if (closed.get())
+        {
+            return closedFuture();
+        }
+        return CompletableFuture.completedFuture(table.registeredBrokers());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.rocklet.testing;
 
 import io.rocklet.api.ErrorCode;
+import io.rocklet.api.MessageView;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.TopicConfig;
 import io.rocklet.api.spi.BrokerService;
@@ -11,7 +12,9 @@ import io.rocklet.api.spi.Subscription;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,6 +35,8 @@ public final class ScriptedBroker implements BrokerService
     public final List<String> unregistered = new CopyOnWriteArrayList<>();
     public final List<ResetOffsetsRequest> resets = new CopyOnWriteArrayList<>();
     public final Map<String, TopicConfig> topics = new ConcurrentHashMap<>();
+    /** The consumer groups it knows (answers consumerGroups). */
+    public final Set<String> groups = ConcurrentHashMap.newKeySet();
     private final AtomicLong offsets = new AtomicLong();
     private volatile Function<SendRequest, CompletableFuture<SendResult>> sendHandler;
     private volatile Function<String, CompletableFuture<Void>> adminHandler = topic -> null;
@@ -248,6 +253,43 @@ public final class ScriptedBroker implements BrokerService
 
     @Override
     public CompletableFuture<Void> sendBack(final SendBackRequest request)
+    {
+        return unsupported();
+    }
+
+    @Override
+    public CompletableFuture<BrokerStatus> status()
+    {
+        return unsupported();
+    }
+
+    @Override
+    public CompletableFuture<Map<Integer, QueueOffsets>> topicOffsets(final String topic)
+    {
+        return unsupported();
+    }
+
+    @Override
+    public CompletableFuture<List<GroupState>> consumerGroups()
+    {
+        return CompletableFuture.completedFuture(new TreeSet<>(groups).stream()
+            .map(group -> new GroupState(group, List.of(), List.of())).toList());
+    }
+
+    @Override
+    public CompletableFuture<List<QueueConsumeState>> consumerProgress(final String group)
+    {
+        return unsupported();
+    }
+
+    @Override
+    public CompletableFuture<List<MessageView>> messageById(final String messageId)
+    {
+        return unsupported();
+    }
+
+    @Override
+    public CompletableFuture<List<MessageView>> messagesByKey(final KeyQuery query)
     {
         return unsupported();
     }

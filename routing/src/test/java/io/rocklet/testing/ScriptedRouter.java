@@ -4,6 +4,7 @@ import io.rocklet.api.ErrorCode;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.spi.RouterService;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -60,6 +61,12 @@ public class ScriptedRouter implements RouterService
     {
         clusterQueries.incrementAndGet();
         return scripted(delegate::clusterInfo);
+    }
+
+    @Override
+    public CompletableFuture<List<RegisteredBroker>> registeredBrokers()
+    {
+        return scripted(delegate::registeredBrokers);
     }
 
     private <T> CompletableFuture<T> scripted(final java.util.function.Supplier<CompletableFuture<T>> answer)

@@ -119,6 +119,48 @@ public interface BrokerService
      */
     CompletableFuture<Map<Integer, Long>> resetOffsets(ResetOffsetsRequest request);
 
+    /**
+     * @return the broker's state: identity, start time, how many topics, groups and clients it holds, store health.
+     */
+    CompletableFuture<BrokerStatus> status();
+
+    /**
+     * Answers once every send acknowledged before the call is readable, so the max offsets count them all.
+     *
+     * @return queue id to the queue's first and next offsets, for every queue of the topic on this broker; fails with
+     *     TOPIC_NOT_FOUND when this broker does not have the topic.
+     */
+    CompletableFuture<Map<Integer, QueueOffsets>> topicOffsets(String topic);
+
+    /**
+     * @return every consumer group this broker knows (live members, committed offsets, or a retry or dead-letter
+     *     topic), sorted by name.
+     */
+    CompletableFuture<List<GroupState>> consumerGroups();
+
+    /**
+     * Answers once every send acknowledged before the call is readable (see {@link #topicOffsets}).
+     *
+     * @return per queue of every topic the group subscribes to or has committed offsets for on this broker: the
+     *     queue's offsets and the group's committed offset, sorted by topic and queue; fails with GROUP_NOT_FOUND
+     *     when this broker does not know the group.
+     */
+    CompletableFuture<List<QueueConsumeState>> consumerProgress(String group);
+
+    /**
+     * @return the message with this id when this broker stores it (one element), else an empty list; fails with
+     *     INVALID_ARGUMENT when the id is malformed.
+     */
+    CompletableFuture<List<MessageView>> messageById(String messageId);
+
+    /**
+     * Answers once every send acknowledged before the call is indexed.
+     *
+     * @return messages of the query's topic carrying its key, stored within its time range, oldest first (the newest
+     *     {@code maxCount} when more match); fails with TOPIC_NOT_FOUND when this broker does not have the topic.
+     */
+    CompletableFuture<List<MessageView>> messagesByKey(KeyQuery query);
+
     // ---- contracts
 
     /**
@@ -294,6 +336,71 @@ public interface BrokerService
      * @param timestampMs for TIMESTAMP.
      */
     record ResetOffsetsRequest(String group, String topic, ConsumeFrom.Position position, long timestampMs)
+    {
+    }
+
+    /**
+     * @param identity         which broker this is.
+     * @param startedMs        when it started (wall clock).
+     * @param topicCount       topics it holds, system topics included.
+     * @param groupCount       consumer groups it knows.
+     * @param clientCount      clients heard from within the client expiry.
+     * @param dispatchLagBytes bytes stored but not yet in consume queues and the index.
+     * @param writable         false while the store refuses writes (fenced after an I/O failure, or disk full).
+     * @param diskUsedRatio    last measured disk usage, 0.0 to 1.0.
+     */
+    record BrokerStatus(RouterService.BrokerIdentity identity, long startedMs, int topicCount, int groupCount,
+        int clientCount, long dispatchLagBytes, boolean writable, double diskUsedRatio)
+    {
+    }
+
+    /**
+     * A consumer group as one broker knows it.
+     *
+     * @param group   the group.
+     * @param members its live members, sorted by client id.
+     * @param topics  the topics it has committed offsets for, and its retry and dead-letter topics when they exist,
+     *                sorted.
+     */
+    record GroupState(String group, List<MemberState> members, List<String> topics)
+    {
+        public GroupState
+        {
+            members = List.copyOf(members);
+            topics = List.copyOf(topics);
+        }
+    }
+
+    /**
+     * @param clientId           the member.
+     * @param registration       what its latest heartbeat said about the group.
+     * @param lastHeartbeatAgeMs how long ago the broker last heard from it.
+     */
+    record MemberState(String clientId, ConsumerRegistration registration, long lastHeartbeatAgeMs)
+    {
+    }
+
+    /**
+     * A group's position in one queue.
+     *
+     * @param topic          the topic.
+     * @param queueId        the queue.
+     * @param minOffset      the queue's first offset still stored.
+     * @param maxOffset      the offset the queue's next message will get.
+     * @param consumerOffset the group's committed offset, or -1 when it has none.
+     */
+    record QueueConsumeState(String topic, int queueId, long minOffset, long maxOffset, long consumerOffset)
+    {
+    }
+
+    /**
+     * @param topic            the topic.
+     * @param key              one of the message keys.
+     * @param beginTimestampMs stored at or after (inclusive).
+     * @param endTimestampMs   stored at or before (inclusive).
+     * @param maxCount         most messages to return.
+     */
+    record KeyQuery(String topic, String key, long beginTimestampMs, long endTimestampMs, int maxCount)
     {
     }
 }

@@ -37,6 +37,12 @@ public interface RouterService
     CompletableFuture<ClusterInfo> clusterInfo();
 
     /**
+     * @return every broker registered with this router, with when it last registered (its heartbeat), sorted by
+     *     broker name then id.
+     */
+    CompletableFuture<List<RegisteredBroker>> registeredBrokers();
+
+    /**
      * Which broker this is.
      *
      * @param clusterName cluster the broker belongs to.
@@ -121,5 +127,17 @@ public interface RouterService
             clusters = Map.copyOf(clusters);
             brokers = Map.copyOf(brokers);
         }
+    }
+
+    /**
+     * A broker as one router knows it.
+     *
+     * @param broker             the broker.
+     * @param lastRegistrationMs when its latest registration (heartbeat) arrived, router's wall clock.
+     * @param dataVersion        the data version of that registration.
+     * @param topicCount         topics that registration listed.
+     */
+    record RegisteredBroker(BrokerIdentity broker, long lastRegistrationMs, long dataVersion, int topicCount)
+    {
     }
 }

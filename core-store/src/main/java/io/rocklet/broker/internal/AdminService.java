@@ -77,6 +77,20 @@ public final class AdminService
         return new QueueOffsets(store.minOffset(topic, queueId), store.maxOffset(topic, queueId));
     }
 
+    /**
+     * @return queue id to offsets, for every queue of the topic (read or write).
+     */
+    public Map<Integer, QueueOffsets> topicOffsets(final String name)
+    {
+        final TopicConfig topic = existingTopic(name);
+        final Map<Integer, QueueOffsets> queues = new LinkedHashMap<>();
+        for (int queueId = 0; queueId < Math.max(topic.readQueues(), topic.writeQueues()); queueId++)
+        {
+            queues.put(queueId, new QueueOffsets(store.minOffset(name, queueId), store.maxOffset(name, queueId)));
+        }
+        return Collections.unmodifiableMap(queues);
+    }
+
     public long searchOffset(final String topic, final int queueId, final long timestampMs)
     {
         existingTopic(topic);

@@ -3,6 +3,7 @@ package io.rocklet.broker.internal;
 import io.rocklet.api.spi.BrokerService.ClientHeartbeat;
 import io.rocklet.api.spi.BrokerService.ConsumerRegistration;
 import io.rocklet.api.spi.BrokerService.GroupEvent;
+import io.rocklet.api.spi.BrokerService.MemberState;
 import io.rocklet.api.spi.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,6 +113,35 @@ public final class ConsumerGroups
     {
         final TreeMap<String, ConsumerRegistration> members = groups.get(group);
         return members == null ? List.of() : List.copyOf(members.keySet());
+    }
+
+    /**
+     * @return group to its live members (sorted by client id), with how long ago each was last heard from; groups
+     *     sorted by name.
+     */
+    public synchronized Map<String, List<MemberState>> snapshot(final long nowNs)
+    {
+        final Map<String, List<MemberState>> snapshot = new TreeMap<>();
+        groups.forEach((group, members) ->
+        {
+            final List<MemberState> states = new ArrayList<>(members.size());
+            members.forEach((clientId, registration) ->
+            {
+                final Long seenNs = lastSeenNs.get(clientId);
+                final long ageMs = seenNs == null ? 0 : Math.max(0, (nowNs - seenNs) / 1_000_000);
+                states.add(new MemberState(clientId, registration, ageMs));
+            });
+            snapshot.put(group, List.copyOf(states));
+        });
+        return snapshot;
+    }
+
+    /**
+     * @return how many clients the broker heard from within the expiry and has not removed.
+     */
+    public synchronized int clientCount()
+    {
+        return lastSeenNs.size();
     }
 
     /**

@@ -3,7 +3,9 @@ package io.rocklet.broker.internal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -88,6 +90,19 @@ public final class OffsetTable
         final Map<Integer, Long> queues = offsets.get(new GroupTopic(group, topic));
         final Long offset = queues == null ? null : queues.get(queueId);
         return offset == null ? -1 : offset;
+    }
+
+    /**
+     * @return group to the topics it has committed offsets for, both sorted.
+     */
+    public Map<String, Set<String>> groupTopics()
+    {
+        final Map<String, Set<String>> groups = new TreeMap<>();
+        for (final GroupTopic key : offsets.keySet())
+        {
+            groups.computeIfAbsent(key.group(), g -> new TreeSet<>()).add(key.topic());
+        }
+        return groups;
     }
 
     /**

@@ -11,7 +11,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -61,6 +64,19 @@ public final class RouterClient
     public CompletableFuture<ClusterInfo> clusterInfo()
     {
         return call("query cluster info", RouterService::clusterInfo);
+    }
+
+    /**
+     * @return a stub of every router, by address, in configuration order (to ask each one, not one of them).
+     */
+    public Map<String, RouterService> each()
+    {
+        final Map<String, RouterService> each = new LinkedHashMap<>();
+        for (int i = 0; i < addresses.size(); i++)
+        {
+            each.put(addresses.get(i), stubs.get(i));
+        }
+        return Collections.unmodifiableMap(each);
     }
 
     /**

@@ -139,6 +139,7 @@ class DefaultAdminTest
     {
         a.withTopic("orders", 2);
         c.withTopic("orders", 1);
+        a.groups.add("cg");
 
         final Map<MessageQueue, Long> offsets = admin.resetOffsets("cg", "orders", 1_234L);
 
@@ -154,6 +155,7 @@ class DefaultAdminTest
     void shouldResetOffsetsToPositionWhenAsked()
     {
         a.withTopic("orders", 1);
+        b.groups.add("cg");
 
         admin.resetOffsets("cg", "orders", ConsumeFrom.Position.FIRST);
 

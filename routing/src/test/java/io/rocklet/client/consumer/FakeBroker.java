@@ -447,6 +447,42 @@ final class FakeBroker implements BrokerService
         return unsupported();
     }
 
+    @Override
+    public CompletableFuture<BrokerStatus> status()
+    {
+        return unsupported();
+    }
+
+    @Override
+    public CompletableFuture<Map<Integer, QueueOffsets>> topicOffsets(final String topic)
+    {
+        return unsupported();
+    }
+
+    @Override
+    public CompletableFuture<List<GroupState>> consumerGroups()
+    {
+        return unsupported();
+    }
+
+    @Override
+    public CompletableFuture<List<QueueConsumeState>> consumerProgress(final String group)
+    {
+        return unsupported();
+    }
+
+    @Override
+    public CompletableFuture<List<MessageView>> messageById(final String messageId)
+    {
+        return unsupported();
+    }
+
+    @Override
+    public CompletableFuture<List<MessageView>> messagesByKey(final KeyQuery query)
+    {
+        return unsupported();
+    }
+
     private static <T> CompletableFuture<T> unsupported()
     {
         return CompletableFuture.failedFuture(new UnsupportedOperationException("fake broker"));

@@ -1,5 +1,6 @@
 package io.rocklet.transport.local;
 
+import io.rocklet.api.MessageView;
 import io.rocklet.api.TopicConfig;
 import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.RouterService;
@@ -138,5 +139,41 @@ final class LocalBrokerStub implements BrokerService
     public CompletableFuture<Map<Integer, Long>> resetOffsets(final ResetOffsetsRequest request)
     {
         return call(() -> target.get().resetOffsets(request));
+    }
+
+    @Override
+    public CompletableFuture<BrokerStatus> status()
+    {
+        return call(() -> target.get().status());
+    }
+
+    @Override
+    public CompletableFuture<Map<Integer, QueueOffsets>> topicOffsets(final String topic)
+    {
+        return call(() -> target.get().topicOffsets(topic));
+    }
+
+    @Override
+    public CompletableFuture<List<GroupState>> consumerGroups()
+    {
+        return call(() -> target.get().consumerGroups());
+    }
+
+    @Override
+    public CompletableFuture<List<QueueConsumeState>> consumerProgress(final String group)
+    {
+        return call(() -> target.get().consumerProgress(group));
+    }
+
+    @Override
+    public CompletableFuture<List<MessageView>> messageById(final String messageId)
+    {
+        return call(() -> target.get().messageById(messageId));
+    }
+
+    @Override
+    public CompletableFuture<List<MessageView>> messagesByKey(final KeyQuery query)
+    {
+        return call(() -> target.get().messagesByKey(query));
     }
 }

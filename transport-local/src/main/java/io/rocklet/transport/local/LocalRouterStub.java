@@ -2,6 +2,7 @@ package io.rocklet.transport.local;
 
 import io.rocklet.api.spi.RouterService;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -41,5 +42,11 @@ final class LocalRouterStub implements RouterService
     public CompletableFuture<ClusterInfo> clusterInfo()
     {
         return call(() -> target.get().clusterInfo());
+    }
+
+    @Override
+    public CompletableFuture<List<RegisteredBroker>> registeredBrokers()
+    {
+        return call(() -> target.get().registeredBrokers());
     }
 }

@@ -1,0 +1,30 @@
+package io.rocklet.api.admin;
+
+import java.util.List;
+
+/**
+ * One broker: what the routers know of it and, when it answers, what it says of itself.
+ *
+ * @param clusterName     its cluster.
+ * @param brokerName      its replica set.
+ * @param brokerId        0 for the master, 1 and up for slaves.
+ * @param address         where it is served.
+ * @param lastHeartbeatMs when the latest of its registrations reached a router (routers' wall clock).
+ * @param registeredWith  the routers it is registered with, sorted.
+ * @param reachable       whether it answered the admin.
+ * @param startedMs       when it started, or -1 when it did not answer.
+ * @param topicCount      topics it holds (system topics included), or -1 when it did not answer.
+ * @param groupCount      consumer groups it knows, or -1 when it did not answer.
+ * @param clientCount     clients it heard from recently, or -1 when it did not answer.
+ * @param writable        false while its store refuses writes (fenced, disk full) or when it did not answer.
+ * @param error           why it did not answer, or {@code ""}.
+ */
+public record BrokerState(String clusterName, String brokerName, long brokerId, String address,
+    long lastHeartbeatMs, List<String> registeredWith, boolean reachable, long startedMs, int topicCount,
+    int groupCount, int clientCount, boolean writable, String error)
+{
+    public BrokerState
+    {
+        registeredWith = List.copyOf(registeredWith);
+    }
+}
