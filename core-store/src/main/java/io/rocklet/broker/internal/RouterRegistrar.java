@@ -34,6 +34,8 @@ public final class RouterRegistrar
     private final NanoClock nanoClock;
     private final long intervalNs;
     private long registeredVersion = -1;
+    /** Completes when the routers answered the registration of {@code registeredVersion}. */
+    private CompletableFuture<Void> lastRegistration = CompletableFuture.completedFuture(null);
     private long nextRegistrationNs;
 
     /** One router and whether its last call failed. */
@@ -97,7 +99,7 @@ public final class RouterRegistrar
     {
         if (topics.dataVersion() == registeredVersion)
         {
-            return CompletableFuture.completedFuture(null);
+            return lastRegistration; // the agent registered this version already: wait for its answers
         }
         return register(nanoClock.nanoTime());
     }
@@ -113,7 +115,9 @@ public final class RouterRegistrar
         {
             calls.add(call(router, "register", () -> router.service.registerBroker(registration)));
         }
-        return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0])).handle((done, error) -> null);
+        lastRegistration = CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
+            .handle((done, error) -> null);
+        return lastRegistration;
     }
 
     /**
