@@ -1,5 +1,6 @@
 package io.rocklet.testkit;
 
+import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.Producer;
 import io.rocklet.api.PullConsumer;
 import io.rocklet.api.PushConsumer;
@@ -230,7 +231,15 @@ public final class RockletExtension implements BeforeAllCallback, BeforeEachCall
         {
             return;
         }
-        final KitSettings settings = settings(context);
+        final KitSettings settings;
+        try
+        {
+            settings = settings(context);
+        }
+        catch (final InvalidArgumentException e)
+        {
+            return; // illegal settings: the class failed before a broker started, with this error
+        }
         final ExtensionContext owner = settings.scope() == BrokerScope.RUN ? context.getRoot() : classContext(context);
         final TestBroker broker = owner.getStore(NAMESPACE).get(new BrokerKey(settings), TestBroker.class);
         if (broker != null)
@@ -355,7 +364,7 @@ public final class RockletExtension implements BeforeAllCallback, BeforeEachCall
 
         /**
          * @return the extension.
-         * @throws io.rocklet.api.InvalidArgumentException naming a setting that is out of range.
+         * @throws InvalidArgumentException naming a setting that is out of range.
          */
         public RockletExtension build()
         {

@@ -242,10 +242,12 @@ public final class TestTopic implements AutoCloseable
         checkOpen();
         if (!Waits.until(Waits.deadline(timeout), () -> probe.consumed(consumerGroup, name) >= count))
         {
+            final Map<Integer, Long> stored = messageCountPerQueue();
             throw new AssertionError("expected group " + consumerGroup + " to consume " + count +
-                " messages of topic " + name + " within " + Describe.duration(timeout) + ", consumed " +
-                probe.consumed(consumerGroup, name) + "; the topic holds " + messageCount() + " per queue " +
-                messageCountPerQueue());
+                (count == 1 ? " message" : " messages") + " of topic " + name + " within " +
+                Describe.duration(timeout) + ", consumed " + probe.consumed(consumerGroup, name) +
+                "; the topic holds " + stored.values().stream().mapToLong(Long::longValue).sum() +
+                " (per queue " + stored + ")");
         }
     }
 
