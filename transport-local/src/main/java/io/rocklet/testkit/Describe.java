@@ -28,11 +28,11 @@ final class Describe
     }
 
     /**
-     * @param where       {@code "on topic X"} or {@code "at listener Y"}.
-     * @param expected    messages expected.
-     * @param timeout     how long the wait was.
-     * @param received    what arrived.
-     * @param sent        what the kit sent there (may be empty): those not received are listed.
+     * @param where    {@code "on topic X"} or {@code "at a listener of topic X"}.
+     * @param expected messages expected.
+     * @param timeout  how long the wait was.
+     * @param received what arrived.
+     * @param sent     what the kit sent there (may be empty): those not received are listed.
      */
     static String timeout(final String where, final long expected, final Duration timeout,
         final List<? extends ReceivedMessage> received, final Collection<SentMessage> sent)
@@ -78,7 +78,7 @@ final class Describe
     static String message(final ReceivedMessage message)
     {
         return fields(message.topic() + "@" + message.queueId() + ":" + message.queueOffset(), message.tag(),
-            message.keys(), message.bodyBytes()) + fieldsOf(message);
+            message.keys(), message.bodyBytes()) + redelivery(message);
     }
 
     private static String sent(final List<SentMessage> messages)
@@ -123,7 +123,7 @@ final class Describe
         return text.append(" body=").append(body(body)).toString();
     }
 
-    private static String fieldsOf(final ReceivedMessage message)
+    private static String redelivery(final ReceivedMessage message)
     {
         return message.reconsumeTimes() > 0 ? " reconsumeTimes=" + message.reconsumeTimes() : "";
     }
