@@ -13,8 +13,8 @@ import java.util.List;
 /**
  * The embedded broker's figures measured in one JVM, one {@code RESULT <name> <value> <unit>} line each:
  * send throughput (sync from 1 and 4 threads, async), end-to-end latency at a fixed rate, catch-up
- * consumption of a backlog, and start-up and close of instances after the first (groups {@code send},
- * {@code e2e}, {@code catchup}, {@code lifecycle}). The figures that need a fresh JVM are {@link FirstStart}
+ * consumption of a backlog, start-up and close of instances after the first, and the JUnit test kit's overhead
+ * (groups {@code send}, {@code e2e}, {@code catchup}, {@code lifecycle}, {@code testkit}). The figures that need a fresh JVM are {@link FirstStart}
  * and {@link IdleFootprint}. Run by {@code benchmarks/run.sh local}; see {@link LocalSettings} for the
  * options and benchmarks/README.md for what each figure means.
  */
@@ -75,6 +75,10 @@ public final class LocalScenarios
         {
             attempt("local.startup", () -> new LifecycleScenario(settings, results,
                 new BenchDirectory(settings.baseDirectory())).run());
+        }
+        if (settings.runs("testkit"))
+        {
+            attempt(TestKitScenario.NAME, () -> new TestKitScenario(settings, results).run());
         }
         if (!failures.isEmpty())
         {

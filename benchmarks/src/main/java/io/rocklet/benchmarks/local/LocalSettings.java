@@ -13,7 +13,7 @@ import java.util.Set;
  * <pre>
  * --dir DIR               where persistent instances go (default $ROCKLET_BENCH_DIR or java.io.tmpdir);
  *                         ephemeral instances go to java.io.tmpdir (run.sh points it at the data directory)
- * --only GROUP,...        send, e2e, catchup, lifecycle (default: all)
+ * --only GROUP,...        send, e2e, catchup, lifecycle, testkit (default: all)
  * --quick                 short durations and counts (figures not meaningful); options after it still apply
  * --send-warmup-ms N      warm-up of each send figure (default 2000)
  * --send-measure-ms N     measurement of each send figure (default 3000)
@@ -24,7 +24,8 @@ import java.util.Set;
  * --e2e-pacing MODE       spin (default: the sender busy-waits for each send time) or park (it sleeps
  *                         until the next send time, then sends every message that is due)
  * --catchup-messages N    backlog read by the catch-up consumer (default 1,000,000)
- * --cycles N              start/close cycles of each kind in the lifecycle group (default 10)
+ * --cycles N              start/close cycles of each kind in the lifecycle group, and rounds of the
+ *                         testkit group (default 10)
  * </pre>
  *
  * @param baseDirectory    where persistent instances go.
@@ -55,7 +56,7 @@ public record LocalSettings(
     int cycles)
 {
     /** Every group, in the order they run. */
-    public static final List<String> ALL_GROUPS = List.of("send", "e2e", "catchup", "lifecycle");
+    public static final List<String> ALL_GROUPS = List.of("send", "e2e", "catchup", "lifecycle", "testkit");
 
     /** How the end-to-end sender waits for the intended send time of its next message. */
     public enum Pacing
