@@ -14,6 +14,31 @@ import java.time.Duration;
 public record ProducerConfig(String group, Duration sendTimeout, int retries, int maxBodyBytes,
     QueueSelector queueSelector)
 {
+    /**
+     * Checks a message before a producer with this configuration sends it.
+     *
+     * @throws InvalidArgumentException naming what is wrong: no message, a body over {@link #maxBodyBytes()}
+     *                                  ({@link ErrorCode#MESSAGE_TOO_LARGE}) or a system topic
+     *                                  ({@link ErrorCode#ILLEGAL_TOPIC}).
+     */
+    public void checkSendable(final Message message)
+    {
+        if (message == null)
+        {
+            throw new InvalidArgumentException("cannot send: group=" + group + ", message=null");
+        }
+        if (message.body().length > maxBodyBytes)
+        {
+            throw new InvalidArgumentException(ErrorCode.MESSAGE_TOO_LARGE, "message body too large: topic=" +
+                message.topic() + ", bodyBytes=" + message.body().length + ", maxBodyBytes=" + maxBodyBytes);
+        }
+        if (SystemTopics.isSystem(message.topic()))
+        {
+            throw new InvalidArgumentException(ErrorCode.ILLEGAL_TOPIC, "cannot send to a system topic: topic=" +
+                message.topic());
+        }
+    }
+
     public static Builder builder(final String group)
     {
         return new Builder(group);

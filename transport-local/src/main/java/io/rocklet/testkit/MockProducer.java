@@ -8,7 +8,6 @@ import io.rocklet.api.MessageQueue;
 import io.rocklet.api.Producer;
 import io.rocklet.api.ProducerConfig;
 import io.rocklet.api.SendReceipt;
-import io.rocklet.api.SystemTopics;
 import io.rocklet.api.TopicConfig;
 import io.rocklet.store.MessageIds;
 
@@ -314,20 +313,7 @@ public final class MockProducer implements Producer
         {
             throw new ClosedException("producer closed: group=" + config.group());
         }
-        if (message == null)
-        {
-            throw new InvalidArgumentException("cannot send: group=" + config.group() + ", message=null");
-        }
-        if (message.body().length > config.maxBodyBytes())
-        {
-            throw new InvalidArgumentException(ErrorCode.MESSAGE_TOO_LARGE, "message body too large: topic=" +
-                message.topic() + ", bodyBytes=" + message.body().length + ", maxBodyBytes=" + config.maxBodyBytes());
-        }
-        if (SystemTopics.isSystem(message.topic()))
-        {
-            throw new InvalidArgumentException(ErrorCode.ILLEGAL_TOPIC, "cannot send to a system topic: topic=" +
-                message.topic());
-        }
+        config.checkSendable(message);
     }
 
     private static void checkKey(final String shardingKey)

@@ -9,7 +9,6 @@ import io.rocklet.api.Producer;
 import io.rocklet.api.ProducerConfig;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.SendReceipt;
-import io.rocklet.api.SystemTopics;
 import io.rocklet.api.spi.BrokerService.SendBatchRequest;
 import io.rocklet.api.spi.BrokerService.SendRequest;
 import io.rocklet.api.spi.BrokerService.SendResult;
@@ -249,20 +248,7 @@ public final class DefaultProducer implements Producer
     private void check(final Message message)
     {
         checkOpen();
-        if (message == null)
-        {
-            throw new InvalidArgumentException("cannot send: group=" + config.group() + ", message=null");
-        }
-        if (message.body().length > config.maxBodyBytes())
-        {
-            throw new InvalidArgumentException(ErrorCode.MESSAGE_TOO_LARGE, "message body too large: topic=" +
-                message.topic() + ", bodyBytes=" + message.body().length + ", maxBodyBytes=" + config.maxBodyBytes());
-        }
-        if (SystemTopics.isSystem(message.topic()))
-        {
-            throw new InvalidArgumentException(ErrorCode.ILLEGAL_TOPIC, "cannot send to a system topic: topic=" +
-                message.topic());
-        }
+        config.checkSendable(message);
     }
 
     private void checkKey(final Message message, final String shardingKey)
