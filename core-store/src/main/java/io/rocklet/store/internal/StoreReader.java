@@ -225,7 +225,7 @@ public final class StoreReader
     private static Entries gather(final ConsumeQueue cq, final long offset, final long max, final int maxCount,
         final int maxBytes, final TagFilter filter)
     {
-        final Entries entries = new Entries(Math.min(maxCount, 256));
+        final Entries entries = new Entries((int) Math.min(Math.min(maxCount, 256), max - offset)); // no more than exist
         entries.next = offset;
         long bytes = 0;
         scan:
