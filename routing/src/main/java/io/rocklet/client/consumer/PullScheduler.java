@@ -14,13 +14,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
  * Keeps one long-poll pull outstanding for each started {@link ProcessQueue} of a push consumer, with
- * no thread of its own: a pull's answer is handled on the client's scheduler thread, which adds the
- * messages to the queue, hands them to the {@link ConsumeService} and sends the next pull.
+ * no thread of its own: a pull's answer is handled - the messages added to the queue, handed to the
+ * {@link ConsumeService}, the next pull sent - on the client's scheduler thread when the broker answered at
+ * once, and on the thread that answered it when the pull was held (a broker or transport thread: the work
+ * is short and never blocks, and the wake-up of a long poll saves a thread hand-off).
  *
  * <ul>
  *   <li>Flow control: while a queue holds more than {@code pullThresholdForQueue} messages or
@@ -123,8 +127,17 @@ final class PullScheduler
         final PullRequest request = new PullRequest(group, mq.topic(), mq.queueId(), queue.nextOffset(), batchSize,
             expressions.getOrDefault(mq.topic(), "*"), longPollMs);
         final int sequence = queue.beginPull(System.nanoTime());
-        Futures.call(() -> context.broker(mq.brokerName()).pull(request))
-            .whenCompleteAsync((result, error) -> onAnswer(queue, sequence, request, result, error), timers);
+        final CompletableFuture<PullResult> answer = Futures.call(() -> context.broker(mq.brokerName()).pull(request));
+        final BiConsumer<PullResult, Throwable> handler = (result, error) ->
+            onAnswer(queue, sequence, request, result, error);
+        if (answer.isDone())
+        {
+            answer.whenCompleteAsync(handler, timers); // answered at once: on the scheduler, so pulls never recurse
+        }
+        else
+        {
+            answer.whenComplete(handler); // held: handled by the thread that answers it, saving a thread hand-off
+        }
     }
 
     private static void resumeIfPaused(final ProcessQueue queue)
