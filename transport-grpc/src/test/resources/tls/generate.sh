@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the test certificates of transport-grpc (run from anywhere; needs openssl):
 #   ca.pem                      the test CA (its key is not kept)
-#   server.pem / server.key     a server certificate for localhost and 127.0.0.1, signed by the CA
+#   server.pem / server.key     a node certificate for localhost and 127.0.0.1, signed by the CA; for serving and
+#                               as a client certificate too (a broker serves clients and calls routers)
 #   client.pem / client.key     a client certificate (CN=rocklet-test-client), signed by the CA
 #   other-ca.pem                an unrelated CA: trusting only it rejects every certificate above
 #   other-client.pem / .key     a client certificate signed by the unrelated CA
@@ -34,7 +35,7 @@ ca ca "/CN=rocklet-test-ca"
 ca other-ca "/CN=rocklet-other-test-ca"
 leaf server "/CN=localhost" ca "basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
-extendedKeyUsage=serverAuth
+extendedKeyUsage=serverAuth,clientAuth
 subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1"
 leaf client "/CN=rocklet-test-client" ca "basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
