@@ -90,7 +90,7 @@ final class StatusErrors
             return rebuild(code, description == null ? code.name() : description);
         }
         final String context = "address=" + address + ", method=" + method + ", status=" + status.getCode() +
-            ", description=" + description;
+            ", description=" + description + (status.getCause() == null ? "" : ", cause=" + status.getCause());
         return switch (status.getCode())
         {
             case UNAVAILABLE -> new RockletException(ErrorCode.BROKER_UNAVAILABLE, "peer unavailable: " + context,
