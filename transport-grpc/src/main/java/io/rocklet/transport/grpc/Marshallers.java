@@ -4,6 +4,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
+import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -73,14 +74,15 @@ final class Marshallers
     }
 
     /**
-     * Parses a whole frame; {@code bytes} fields alias {@code frame}.
+     * Parses a whole frame; {@code bytes} fields alias {@code frame}, which must not change afterwards.
      *
      * @throws InvalidProtocolBufferException when the frame is not a valid message of the type.
      */
     static <T extends MessageLite> T parse(final Parser<T> parser, final byte[] frame)
         throws InvalidProtocolBufferException
     {
-        final CodedInputStream input = CodedInputStream.newInstance(frame);
+        // a stream over an immutable buffer, so that aliasing applies (newInstance(byte[]) copies bytes fields)
+        final CodedInputStream input = UnsafeByteOperations.unsafeWrap(frame).newCodedInput();
         input.enableAliasing(true);
         final T message = parser.parseFrom(input);
         input.checkLastTagWas(0);

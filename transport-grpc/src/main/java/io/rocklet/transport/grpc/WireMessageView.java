@@ -62,7 +62,7 @@ final class WireMessageView implements MessageView
     @Override
     public ByteBuffer body()
     {
-        return proto.getBody().asReadOnlyByteBuffer();
+        return proto.getBody().asReadOnlyByteBuffer().slice(); // position 0 is the first body byte
     }
 
     @Override

@@ -8,6 +8,8 @@ import io.rocklet.api.spi.RouterService.BrokerIdentity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(60)
 class TlsTest
 {
+    private static final Logger LOG = LoggerFactory.getLogger(TlsTest.class);
     private static final BrokerIdentity IDENTITY = new BrokerIdentity("c1", "b1", 0, "grpc://127.0.0.1:1");
 
     @Test
@@ -52,7 +55,7 @@ class TlsTest
             assertEquals(ErrorCode.BROKER_UNAVAILABLE, refused.errorCode(), refused.toString());
             assertTrue(refused.retriable());
             assertTrue(refused.getMessage().contains(binding.address()), refused.getMessage());
-            org.slf4j.LoggerFactory.getLogger(TlsTest.class).info("refused as expected: {}", refused.getMessage());
+            LOG.info("refused as expected: {}", refused.getMessage());
             assertEquals(IDENTITY, trusted.broker(binding.address()).identity().get(10, TimeUnit.SECONDS),
                 "the server serves the next, trusted client");
         }
