@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -77,9 +78,10 @@ final class ServerEndpoint
         }
         catch (final IOException e)
         {
+            server.shutdownNow();
             throw new RockletException(ErrorCode.IO_ERROR, "cannot listen: address=" + requested + ", error=" + e, e);
         }
-        final List<? extends java.net.SocketAddress> sockets = server.getListenSockets();
+        final List<? extends SocketAddress> sockets = server.getListenSockets();
         final int port = sockets.get(0) instanceof InetSocketAddress bound ? bound.getPort() : requested.port();
         final GrpcAddress address = requested.withPort(port);
         registry.address(address.toString());

@@ -31,6 +31,7 @@ import java.util.function.Consumer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -88,6 +89,27 @@ class CallFailureTest
             final RockletException error = Failures.failure(client.broker(binding.address()).identity());
             assertEquals(ErrorCode.INTERNAL_ERROR, error.errorCode(), error.toString());
             assertTrue(error.getMessage().contains("bug"), error.getMessage());
+        }
+    }
+
+    @Test
+    void shouldRefuseAnAddressAlreadyListenedOnOrServed()
+    {
+        try (GrpcTransport first = GrpcTransport.create(TestTls.plaintext().build());
+            GrpcTransport second = GrpcTransport.create(TestTls.plaintext().build()))
+        {
+            final GrpcBinding endpoint = first.listen("grpc://127.0.0.1:0");
+            final RockletException inUse = assertThrows(RockletException.class,
+                () -> second.listen(endpoint.address()));
+            assertEquals(ErrorCode.IO_ERROR, inUse.errorCode(), inUse.toString());
+            assertTrue(inUse.getMessage().contains(endpoint.address()), inUse.getMessage());
+            assertThrows(InvalidArgumentException.class, () -> first.listen(endpoint.address()));
+
+            first.serve(endpoint.address(), FakeBroker.create().build());
+            final InvalidArgumentException served = assertThrows(InvalidArgumentException.class,
+                () -> first.serve(endpoint.address(), FakeBroker.create().build()));
+            assertTrue(served.getMessage().contains("address already served: kind=broker"), served.getMessage());
+            assertThrows(InvalidArgumentException.class, () -> first.broker("grpc://127.0.0.1:0"));
         }
     }
 
