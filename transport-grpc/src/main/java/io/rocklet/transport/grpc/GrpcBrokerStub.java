@@ -1,5 +1,6 @@
 package io.rocklet.transport.grpc;
 
+import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.TopicConfig;
 import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.RouterService;
@@ -96,7 +97,7 @@ final class GrpcBrokerStub implements BrokerService
     {
         if (listener == null)
         {
-            throw new io.rocklet.api.InvalidArgumentException("illegal group watch: group=" + group +
+            throw new InvalidArgumentException("illegal group watch: group=" + group +
                 ", listener=null");
         }
         return new GroupWatch(peer, group, clientId, listener, backoffMin, backoffMax).start();

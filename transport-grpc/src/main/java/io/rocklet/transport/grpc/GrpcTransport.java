@@ -28,9 +28,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <pre>{@code
  * GrpcTransport transport = GrpcTransport.create(GrpcTransportConfig.builder().tls(tls).build());
- * GrpcBinding endpoint = transport.listen("grpc://0.0.0.0:0");          // bind first: learn the port
+ * GrpcBinding endpoint = transport.listen("grpc://10.0.0.4:0");         // bind first: learn the port
  * Router router = Router.start(RouterConfig.builder(endpoint.address()).build(), transport);
- * RockletClient client = RockletClients.create(ClientConfig.builder().routers(routerAddress).build(), transport);
+ * RockletClient client = RockletClients.create(ClientConfig.builder().routers(endpoint.address()).build(),
+ *     transport);
  * }</pre>
  *
  * <p>Servers: {@link #serve} binds a service at an address, on the server {@link #listen} started there, or on a new

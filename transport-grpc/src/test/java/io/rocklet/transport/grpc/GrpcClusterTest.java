@@ -149,7 +149,7 @@ class GrpcClusterTest
                     receivedAtNanos.complete(System.nanoTime());
                     return ConsumeResult.SUCCESS;
                 }).build());
-            Await.until(() -> cluster.served.heldPulls("idle") == 1, () -> "no pull held by the broker");
+            Await.until(() -> cluster.served.heldPulls("idle", "quiet") == 1, () -> "no pull held by the broker");
 
             final Producer producer = cluster.newClient().newProducer(ProducerConfig.builder("waker").build());
             producer.send(Message.builder("warm-up").body("routes and connections").build());

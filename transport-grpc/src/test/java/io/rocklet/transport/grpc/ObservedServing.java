@@ -40,11 +40,11 @@ final class ObservedServing implements Transport
     }
 
     /**
-     * @return the pulls of the group the served brokers hold (nothing to answer yet).
+     * @return the pulls of the group on the topic that the served brokers hold (nothing to answer yet).
      */
-    int heldPulls(final String group)
+    int heldPulls(final String group, final String topic)
     {
-        return heldPulls.computeIfAbsent(group, g -> new AtomicInteger()).get();
+        return heldPulls.computeIfAbsent(group + "@" + topic, g -> new AtomicInteger()).get();
     }
 
     GrpcBinding listen(final String address)
@@ -111,7 +111,8 @@ final class ObservedServing implements Transport
         }
         if (method.getName().equals("pull") && result instanceof CompletableFuture<?> answer && !answer.isDone())
         {
-            final AtomicInteger held = heldPulls.computeIfAbsent(((PullRequest) args[0]).group(),
+            final PullRequest pull = (PullRequest) args[0];
+            final AtomicInteger held = heldPulls.computeIfAbsent(pull.group() + "@" + pull.topic(),
                 g -> new AtomicInteger());
             held.incrementAndGet();
             answer.whenComplete((value, error) -> held.decrementAndGet());
