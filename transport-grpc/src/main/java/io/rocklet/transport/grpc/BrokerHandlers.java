@@ -1,0 +1,76 @@
+package io.rocklet.transport.grpc;
+
+import io.grpc.ServerServiceDefinition;
+import io.rocklet.api.spi.BrokerService;
+import io.rocklet.transport.grpc.proto.BrokerGrpc;
+
+import static io.rocklet.transport.grpc.CommonCodec.EMPTY;
+
+/**
+ * Serves a {@link BrokerService} as the gRPC service {@code rocklet.v1.Broker}: one line per rpc, plus the
+ * streaming {@link WatchGroupHandler}, whose open watches end when the binding closes.
+ */
+final class BrokerHandlers
+{
+    private final ServerServiceDefinition definition;
+    private final WatchGroupHandler watches;
+
+    BrokerHandlers(final BrokerService broker, final String address)
+    {
+        this.watches = new WatchGroupHandler(broker, address);
+        this.definition = new ServiceBinder(BrokerGrpc.getServiceDescriptor())
+            .unary(BrokerGrpc.getIdentityMethod(),
+                request -> broker.identity(), CommonCodec::brokerIdentity)
+            .unary(BrokerGrpc.getSendMethod(),
+                request -> broker.send(MessageCodec.sendRequest(request)), MessageCodec::sendResult)
+            .unary(BrokerGrpc.getSendBatchMethod(),
+                request -> broker.sendBatch(MessageCodec.sendBatchRequest(request)), MessageCodec::sendBatchResult)
+            .unary(BrokerGrpc.getPullMethod(),
+                request -> broker.pull(MessageCodec.pullRequest(request)), MessageCodec::pullResult)
+            .unary(BrokerGrpc.getHeartbeatMethod(),
+                request -> broker.heartbeat(GroupCodec.heartbeat(request)), done -> EMPTY)
+            .unary(BrokerGrpc.getUnregisterClientMethod(),
+                request -> broker.unregisterClient(request.getClientId(), request.getGroup()), done -> EMPTY)
+            .unary(BrokerGrpc.getGroupMembersMethod(),
+                request -> broker.groupMembers(request.getGroup()), GroupCodec::groupMembers)
+            .bind(BrokerGrpc.getWatchGroupMethod(), watches)
+            .unary(BrokerGrpc.getCommitOffsetsMethod(),
+                request -> broker.commitOffsets(GroupCodec.commitOffsets(request)), done -> EMPTY)
+            .unary(BrokerGrpc.getQueryOffsetMethod(),
+                request -> broker.queryOffset(request.getGroup(), request.getTopic(), request.getQueueId()),
+                GroupCodec::offset)
+            .unary(BrokerGrpc.getQueueOffsetsMethod(),
+                request -> broker.queueOffsets(request.getTopic(), request.getQueueId()), GroupCodec::queueOffsets)
+            .unary(BrokerGrpc.getSearchOffsetMethod(),
+                request -> broker.searchOffset(request.getTopic(), request.getQueueId(), request.getTimestampMs()),
+                GroupCodec::offset)
+            .unary(BrokerGrpc.getLockQueuesMethod(),
+                request -> broker.lockQueues(GroupCodec.lockRequest(request)), GroupCodec::queueRefs)
+            .unary(BrokerGrpc.getUnlockQueuesMethod(),
+                request -> broker.unlockQueues(GroupCodec.lockRequest(request)), done -> EMPTY)
+            .unary(BrokerGrpc.getSendBackMethod(),
+                request -> broker.sendBack(MessageCodec.sendBackRequest(request)), done -> EMPTY)
+            .unary(BrokerGrpc.getCreateOrUpdateTopicMethod(),
+                request -> broker.createOrUpdateTopic(CommonCodec.topicConfig(request)), done -> EMPTY)
+            .unary(BrokerGrpc.getDeleteTopicMethod(),
+                request -> broker.deleteTopic(request.getTopic()), done -> EMPTY)
+            .unary(BrokerGrpc.getTopicsMethod(),
+                request -> broker.topics(), GroupCodec::topics)
+            .unary(BrokerGrpc.getResetOffsetsMethod(),
+                request -> broker.resetOffsets(GroupCodec.resetOffsets(request)), GroupCodec::offsetMap)
+            .build();
+    }
+
+    ServerServiceDefinition definition()
+    {
+        return definition;
+    }
+
+    /**
+     * Ends the open group watches (the broker stops being served here); their clients watch again elsewhere or later.
+     */
+    void closeWatches()
+    {
+        watches.closeAll();
+    }
+}

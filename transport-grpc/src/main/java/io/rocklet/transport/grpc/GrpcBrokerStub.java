@@ -1,0 +1,190 @@
+package io.rocklet.transport.grpc;
+
+import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.api.TopicConfig;
+import io.rocklet.api.spi.BrokerService;
+import io.rocklet.api.spi.RouterService;
+import io.rocklet.api.spi.Subscription;
+import io.rocklet.transport.grpc.proto.BrokerGrpc;
+import io.rocklet.transport.grpc.proto.BrokerProto;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+import static io.rocklet.transport.grpc.CommonCodec.text;
+
+/**
+ * A broker reached over gRPC: each method is one unary call on the address's shared {@link PeerChannel} with the
+ * transport's call timeout as deadline (a pull's deadline adds its long-poll timeout), and
+ * {@link #watchGroup} a {@link GroupWatch} stream that renews itself. Thread-safe.
+ */
+final class GrpcBrokerStub implements BrokerService
+{
+    private final PeerChannel peer;
+    private final long timeoutMs;
+    private final Duration backoffMin;
+    private final Duration backoffMax;
+
+    GrpcBrokerStub(final PeerChannel peer, final GrpcTransportConfig config)
+    {
+        this.peer = peer;
+        this.timeoutMs = config.callTimeout().toMillis();
+        this.backoffMin = config.reconnectBackoffMin();
+        this.backoffMax = config.reconnectBackoffMax();
+    }
+
+    @Override
+    public CompletableFuture<RouterService.BrokerIdentity> identity()
+    {
+        return peer.unary(BrokerGrpc.getIdentityMethod(), BrokerProto.IdentityRequest::getDefaultInstance,
+            CommonCodec::brokerIdentity, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<SendResult> send(final SendRequest request)
+    {
+        return peer.unary(BrokerGrpc.getSendMethod(), () -> MessageCodec.sendRequest(request),
+            MessageCodec::sendResult, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<List<SendResult>> sendBatch(final SendBatchRequest request)
+    {
+        return peer.unary(BrokerGrpc.getSendBatchMethod(), () -> MessageCodec.sendBatchRequest(request),
+            MessageCodec::sendBatchResult, timeoutMs);
+    }
+
+    /**
+     * The deadline covers the long-poll timeout plus the call timeout, so a held pull is answered before it.
+     */
+    @Override
+    public CompletableFuture<PullResult> pull(final PullRequest request)
+    {
+        final long longPollMs = request == null ? 0 : Math.max(0, request.longPollTimeoutMs());
+        return peer.unary(BrokerGrpc.getPullMethod(), () -> MessageCodec.pullRequest(request),
+            MessageCodec::pullResult, timeoutMs + longPollMs);
+    }
+
+    @Override
+    public CompletableFuture<Void> heartbeat(final ClientHeartbeat heartbeat)
+    {
+        return peer.unary(BrokerGrpc.getHeartbeatMethod(), () -> GroupCodec.heartbeat(heartbeat), done -> null,
+            timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<Void> unregisterClient(final String clientId, final String group)
+    {
+        return peer.unary(BrokerGrpc.getUnregisterClientMethod(), () -> BrokerProto.UnregisterClientRequest
+            .newBuilder().setClientId(text(clientId)).setGroup(text(group)).build(), done -> null, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<List<String>> groupMembers(final String group)
+    {
+        return peer.unary(BrokerGrpc.getGroupMembersMethod(), () -> BrokerProto.GroupMembersRequest.newBuilder()
+            .setGroup(text(group)).build(), GroupCodec::groupMembers, timeoutMs);
+    }
+
+    /**
+     * Returns at once; the watch is set up (and renewed after failures) in the background, see {@link GroupWatch}.
+     */
+    @Override
+    public Subscription watchGroup(final String group, final String clientId, final Consumer<GroupEvent> listener)
+    {
+        if (listener == null)
+        {
+            throw new InvalidArgumentException("illegal group watch: group=" + group +
+                ", listener=null");
+        }
+        return new GroupWatch(peer, group, clientId, listener, backoffMin, backoffMax).start();
+    }
+
+    @Override
+    public CompletableFuture<Void> commitOffsets(final CommitOffsetsRequest request)
+    {
+        return peer.unary(BrokerGrpc.getCommitOffsetsMethod(), () -> GroupCodec.commitOffsets(request),
+            done -> null, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<Long> queryOffset(final String group, final String topic, final int queueId)
+    {
+        return peer.unary(BrokerGrpc.getQueryOffsetMethod(), () -> BrokerProto.QueryOffsetRequest.newBuilder()
+            .setGroup(text(group)).setTopic(text(topic)).setQueueId(queueId).build(),
+            BrokerProto.OffsetResult::getOffset, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<QueueOffsets> queueOffsets(final String topic, final int queueId)
+    {
+        return peer.unary(BrokerGrpc.getQueueOffsetsMethod(), () -> BrokerProto.QueueOffsetsRequest.newBuilder()
+            .setTopic(text(topic)).setQueueId(queueId).build(), GroupCodec::queueOffsets, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<Long> searchOffset(final String topic, final int queueId, final long timestampMs)
+    {
+        return peer.unary(BrokerGrpc.getSearchOffsetMethod(), () -> BrokerProto.SearchOffsetRequest.newBuilder()
+            .setTopic(text(topic)).setQueueId(queueId).setTimestampMs(timestampMs).build(),
+            BrokerProto.OffsetResult::getOffset, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<List<QueueRef>> lockQueues(final LockRequest request)
+    {
+        return peer.unary(BrokerGrpc.getLockQueuesMethod(), () -> GroupCodec.lockRequest(request),
+            GroupCodec::queueRefs, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<Void> unlockQueues(final LockRequest request)
+    {
+        return peer.unary(BrokerGrpc.getUnlockQueuesMethod(), () -> GroupCodec.lockRequest(request), done -> null,
+            timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendBack(final SendBackRequest request)
+    {
+        return peer.unary(BrokerGrpc.getSendBackMethod(), () -> MessageCodec.sendBackRequest(request),
+            done -> null, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<Void> createOrUpdateTopic(final TopicConfig topic)
+    {
+        return peer.unary(BrokerGrpc.getCreateOrUpdateTopicMethod(), () -> CommonCodec.topicConfig(topic),
+            done -> null, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteTopic(final String topic)
+    {
+        return peer.unary(BrokerGrpc.getDeleteTopicMethod(), () -> BrokerProto.DeleteTopicRequest.newBuilder()
+            .setTopic(text(topic)).build(), done -> null, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<List<TopicConfig>> topics()
+    {
+        return peer.unary(BrokerGrpc.getTopicsMethod(), BrokerProto.TopicsRequest::getDefaultInstance,
+            GroupCodec::topics, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<Map<Integer, Long>> resetOffsets(final ResetOffsetsRequest request)
+    {
+        return peer.unary(BrokerGrpc.getResetOffsetsMethod(), () -> GroupCodec.resetOffsets(request),
+            GroupCodec::offsetMap, timeoutMs);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "GrpcBrokerStub{" + peer.address() + '}';
+    }
+}

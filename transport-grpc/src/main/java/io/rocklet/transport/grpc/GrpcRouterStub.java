@@ -1,0 +1,57 @@
+package io.rocklet.transport.grpc;
+
+import io.rocklet.api.spi.RouterService;
+import io.rocklet.transport.grpc.proto.RouterGrpc;
+import io.rocklet.transport.grpc.proto.RouterProto;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A router reached over gRPC: each method is one unary call on the address's shared {@link PeerChannel}, with the
+ * transport's call timeout as deadline. Thread-safe.
+ */
+final class GrpcRouterStub implements RouterService
+{
+    private final PeerChannel peer;
+    private final long timeoutMs;
+
+    GrpcRouterStub(final PeerChannel peer, final long timeoutMs)
+    {
+        this.peer = peer;
+        this.timeoutMs = timeoutMs;
+    }
+
+    @Override
+    public CompletableFuture<RegistrationResult> registerBroker(final BrokerRegistration registration)
+    {
+        return peer.unary(RouterGrpc.getRegisterBrokerMethod(), () -> RouterCodec.registration(registration),
+            RouterCodec::registrationResult, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<Void> unregisterBroker(final BrokerIdentity broker)
+    {
+        return peer.unary(RouterGrpc.getUnregisterBrokerMethod(), () -> CommonCodec.brokerIdentity(broker),
+            done -> null, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<TopicRoute> queryRoute(final String topic)
+    {
+        return peer.unary(RouterGrpc.getQueryRouteMethod(), () -> RouterCodec.queryRoute(topic),
+            RouterCodec::topicRoute, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<ClusterInfo> clusterInfo()
+    {
+        return peer.unary(RouterGrpc.getClusterInfoMethod(), RouterProto.ClusterInfoRequest::getDefaultInstance,
+            RouterCodec::clusterInfo, timeoutMs);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "GrpcRouterStub{" + peer.address() + '}';
+    }
+}

@@ -1,0 +1,211 @@
+package io.rocklet.transport.grpc;
+
+import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.api.Limits;
+
+import java.time.Duration;
+
+/**
+ * Settings of a {@link GrpcTransport}, validated once by {@link Builder#build()}. Either {@link Builder#tls(TlsConfig)}
+ * or {@link Builder#plaintext()} must be chosen: there is no silent plaintext default.
+ *
+ * @param tls                    TLS settings, or null when plaintext.
+ * @param plaintext              true when plaintext was chosen explicitly.
+ * @param callTimeout            deadline of every unary call (a pull's deadline adds its long-poll timeout); default 3 s.
+ * @param maxInFlightRequests    most unanswered calls to one peer address; beyond it a call fails at once with a
+ *                               retriable BUSY (never queued); default 1024. Group watches do not count.
+ * @param maxInboundMessageBytes largest message received, client and server side; default 4 MiB (the default largest
+ *                               body, {@link Limits#DEFAULT_MAX_BODY_BYTES}) plus 1 MiB for headers and fields.
+ * @param maxCallsPerConnection  most concurrent calls a server accepts on one connection (HTTP/2 streams); default 2048.
+ * @param ioThreads              Netty event-loop threads shared by the transport's servers and channels; default 1.
+ * @param executorThreads        threads that run service handlers and answer callbacks; default 4 (a SYNC-flush send
+ *                               holds one while it waits for the disk).
+ * @param keepAliveTime          idle time after which a client pings its server to detect a dead peer; default 30 s.
+ * @param keepAliveTimeout       how long a ping may stay unanswered before the connection is dropped; default 10 s.
+ * @param reconnectBackoffMin    first wait before reconnecting a failed connection or re-establishing a group watch;
+ *                               default 100 ms; it doubles per failure.
+ * @param reconnectBackoffMax    longest wait between reconnection attempts; default 5 s.
+ * @param shutdownTimeout        how long closing a server waits for calls in progress before cutting them; default 1 s.
+ */
+public record GrpcTransportConfig(
+    TlsConfig tls,
+    boolean plaintext,
+    Duration callTimeout,
+    int maxInFlightRequests,
+    int maxInboundMessageBytes,
+    int maxCallsPerConnection,
+    int ioThreads,
+    int executorThreads,
+    Duration keepAliveTime,
+    Duration keepAliveTimeout,
+    Duration reconnectBackoffMin,
+    Duration reconnectBackoffMax,
+    Duration shutdownTimeout)
+{
+    /** Default {@link #maxInboundMessageBytes()}: the largest body plus 1 MiB of headroom. */
+    public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = Limits.DEFAULT_MAX_BODY_BYTES + 1024 * 1024;
+
+    /**
+     * @return a builder with the defaults; choose {@link Builder#tls(TlsConfig)} or {@link Builder#plaintext()}.
+     */
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    /**
+     * Collects settings; {@link #build()} validates them.
+     */
+    public static final class Builder
+    {
+        private TlsConfig tls;
+        private boolean plaintext;
+        private Duration callTimeout = Duration.ofSeconds(3);
+        private int maxInFlightRequests = 1024;
+        private int maxInboundMessageBytes = DEFAULT_MAX_INBOUND_MESSAGE_BYTES;
+        private int maxCallsPerConnection = 2048;
+        private int ioThreads = 1;
+        private int executorThreads = 4;
+        private Duration keepAliveTime = Duration.ofSeconds(30);
+        private Duration keepAliveTimeout = Duration.ofSeconds(10);
+        private Duration reconnectBackoffMin = Duration.ofMillis(100);
+        private Duration reconnectBackoffMax = Duration.ofSeconds(5);
+        private Duration shutdownTimeout = Duration.ofSeconds(1);
+
+        private Builder()
+        {
+        }
+
+        /**
+         * @param tls certificates for serving and for verifying peers; see {@link TlsConfig}.
+         */
+        public Builder tls(final TlsConfig tls)
+        {
+            this.tls = tls;
+            return this;
+        }
+
+        /**
+         * Chooses unencrypted, unauthenticated connections (tests, a trusted network). Never the default.
+         */
+        public Builder plaintext()
+        {
+            this.plaintext = true;
+            return this;
+        }
+
+        public Builder callTimeout(final Duration timeout)
+        {
+            this.callTimeout = timeout;
+            return this;
+        }
+
+        public Builder maxInFlightRequests(final int requests)
+        {
+            this.maxInFlightRequests = requests;
+            return this;
+        }
+
+        public Builder maxInboundMessageBytes(final int bytes)
+        {
+            this.maxInboundMessageBytes = bytes;
+            return this;
+        }
+
+        public Builder maxCallsPerConnection(final int calls)
+        {
+            this.maxCallsPerConnection = calls;
+            return this;
+        }
+
+        public Builder ioThreads(final int threads)
+        {
+            this.ioThreads = threads;
+            return this;
+        }
+
+        public Builder executorThreads(final int threads)
+        {
+            this.executorThreads = threads;
+            return this;
+        }
+
+        public Builder keepAlive(final Duration time, final Duration timeout)
+        {
+            this.keepAliveTime = time;
+            this.keepAliveTimeout = timeout;
+            return this;
+        }
+
+        public Builder reconnectBackoff(final Duration min, final Duration max)
+        {
+            this.reconnectBackoffMin = min;
+            this.reconnectBackoffMax = max;
+            return this;
+        }
+
+        public Builder shutdownTimeout(final Duration timeout)
+        {
+            this.shutdownTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * @throws InvalidArgumentException naming the setting that is missing or out of range.
+         */
+        public GrpcTransportConfig build()
+        {
+            if (tls == null && !plaintext)
+            {
+                throw new InvalidArgumentException("grpc transport config: TLS settings missing: set tls(TlsConfig) " +
+                    "with trustCertificates(caCertificates) and, to serve, keyCertChain(certificateChain, privateKey); " +
+                    "or choose plaintext() explicitly");
+            }
+            if (tls != null && plaintext)
+            {
+                throw new InvalidArgumentException("grpc transport config: both tls(...) and plaintext() chosen; " +
+                    "choose one");
+            }
+            positive(callTimeout, "callTimeout");
+            positive(keepAliveTime, "keepAliveTime");
+            positive(keepAliveTimeout, "keepAliveTimeout");
+            positive(reconnectBackoffMin, "reconnectBackoffMin");
+            positive(reconnectBackoffMax, "reconnectBackoffMax");
+            if (shutdownTimeout == null || shutdownTimeout.isNegative())
+            {
+                throw new InvalidArgumentException("grpc transport config: shutdownTimeout=" + shutdownTimeout +
+                    ", must be >= 0");
+            }
+            if (reconnectBackoffMax.compareTo(reconnectBackoffMin) < 0)
+            {
+                throw new InvalidArgumentException("grpc transport config: reconnectBackoffMax=" + reconnectBackoffMax +
+                    " < reconnectBackoffMin=" + reconnectBackoffMin);
+            }
+            atLeast(maxInFlightRequests, 1, "maxInFlightRequests");
+            atLeast(maxInboundMessageBytes, 1024, "maxInboundMessageBytes");
+            atLeast(maxCallsPerConnection, 1, "maxCallsPerConnection");
+            atLeast(ioThreads, 1, "ioThreads");
+            atLeast(executorThreads, 1, "executorThreads");
+            return new GrpcTransportConfig(tls, plaintext, callTimeout, maxInFlightRequests, maxInboundMessageBytes,
+                maxCallsPerConnection, ioThreads, executorThreads, keepAliveTime, keepAliveTimeout, reconnectBackoffMin,
+                reconnectBackoffMax, shutdownTimeout);
+        }
+
+        private static void positive(final Duration value, final String name)
+        {
+            if (value == null || value.isZero() || value.isNegative())
+            {
+                throw new InvalidArgumentException("grpc transport config: " + name + "=" + value + ", must be > 0");
+            }
+        }
+
+        private static void atLeast(final int value, final int min, final String name)
+        {
+            if (value < min)
+            {
+                throw new InvalidArgumentException("grpc transport config: " + name + "=" + value + ", must be >= " +
+                    min);
+            }
+        }
+    }
+}

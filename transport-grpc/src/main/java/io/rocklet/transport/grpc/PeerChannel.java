@@ -1,0 +1,207 @@
+package io.rocklet.transport.grpc;
+
+import com.google.protobuf.MessageLite;
+import io.grpc.CallOptions;
+import io.grpc.ChannelCredentials;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.rocklet.api.ClosedException;
+import io.rocklet.api.ErrorCode;
+import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.api.RockletException;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The connection to one peer address, shared by every stub of that address: a gRPC channel (reconnecting with
+ * {@link ReconnectBackoff}) and a bound on unanswered calls. A unary call beyond {@code maxInFlightRequests} fails at
+ * once with a retriable BUSY, so nothing queues without bound. Calls carry a deadline and fail fast while the peer is
+ * unreachable (BROKER_UNAVAILABLE, retriable); failures arrive as {@link RockletException}s (see
+ * {@link StatusErrors}). Answers are decoded and futures completed on the transport's executor. Thread-safe.
+ */
+final class PeerChannel implements AutoCloseable
+{
+    private final GrpcAddress address;
+    private final String addressText;
+    private final ManagedChannel channel;
+    private final Semaphore inFlight;
+    private final int maxInFlight;
+    private final ScheduledExecutorService timers;
+    private volatile boolean closed;
+
+    PeerChannel(final GrpcAddress address, final GrpcTransportConfig config, final TransportThreads threads,
+        final ChannelCredentials credentials)
+    {
+        this.address = address;
+        this.addressText = address.toString();
+        this.maxInFlight = config.maxInFlightRequests();
+        this.inFlight = new Semaphore(maxInFlight);
+        this.timers = threads.timers();
+        this.channel = NettyChannelBuilder.forAddress(address.host(), address.port(), credentials)
+            .eventLoopGroup(threads.eventLoops())
+            .channelType(NioSocketChannel.class)
+            .executor(threads.executor())
+            .maxInboundMessageSize(config.maxInboundMessageBytes())
+            .keepAliveTime(config.keepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
+            .keepAliveTimeout(config.keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
+            .keepAliveWithoutCalls(true)
+            .disableRetry() // Rocklet's clients retry themselves (on another broker); no copies kept for retries
+            .userAgent("rocklet")
+            .build();
+        new ReconnectBackoff(channel, addressText, timers, config.reconnectBackoffMin(),
+            config.reconnectBackoffMax()).start();
+    }
+
+    String address()
+    {
+        return addressText;
+    }
+
+    ScheduledExecutorService timers()
+    {
+        return timers;
+    }
+
+    boolean closed()
+    {
+        return closed;
+    }
+
+    /**
+     * Makes one unary call.
+     *
+     * @param request   builds the request (a failure to encode fails the future with INVALID_ARGUMENT).
+     * @param decode    turns the answer into the SPI's value.
+     * @param timeoutMs the call's deadline, from now.
+     */
+    <P extends MessageLite, R extends MessageLite, A> CompletableFuture<A> unary(final MethodDescriptor<P, R> method,
+        final Supplier<P> request, final Function<R, A> decode, final long timeoutMs)
+    {
+        final String name = method.getFullMethodName();
+        if (closed)
+        {
+            return CompletableFuture.failedFuture(new ClosedException("grpc transport closed: address=" +
+                addressText + ", method=" + name));
+        }
+        final P message;
+        try
+        {
+            message = request.get();
+        }
+        catch (final RockletException e)
+        {
+            return CompletableFuture.failedFuture(e);
+        }
+        catch (final RuntimeException e)
+        {
+            return CompletableFuture.failedFuture(new InvalidArgumentException("cannot encode request: method=" +
+                name + ", address=" + addressText + ", error=" + e));
+        }
+        if (!inFlight.tryAcquire())
+        {
+            return CompletableFuture.failedFuture(new RockletException(ErrorCode.BUSY, "too many requests in " +
+                "flight to peer: address=" + addressText + ", maxInFlightRequests=" + maxInFlight + ", method=" +
+                name));
+        }
+        final CompletableFuture<A> result = new CompletableFuture<>();
+        final ClientCall<P, R> call = channel.newCall(Marshallers.forClient(method),
+            CallOptions.DEFAULT.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS));
+        call.start(new UnaryListener<>(name, decode, result), new Metadata());
+        try
+        {
+            call.request(2); // a second message would be a protocol error; asking for it lets gRPC detect one
+            call.sendMessage(message);
+            call.halfClose();
+        }
+        catch (final RuntimeException e)
+        {
+            call.cancel("sending the request failed", e); // the listener's onClose completes the future
+        }
+        return result;
+    }
+
+    /**
+     * @return a new call without deadline and outside the in-flight bound (a long-lived stream).
+     */
+    <P extends MessageLite, R extends MessageLite> ClientCall<P, R> newStream(final MethodDescriptor<P, R> method)
+    {
+        return channel.newCall(Marshallers.forClient(method), CallOptions.DEFAULT);
+    }
+
+    /**
+     * Cuts the connection; calls in flight fail with BROKER_UNAVAILABLE. Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        closed = true;
+        channel.shutdownNow();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "PeerChannel{" + address + ", inFlight=" + (maxInFlight - inFlight.availablePermits()) + '}';
+    }
+
+    /** Collects one answer and completes the call's future when the call closes. */
+    private final class UnaryListener<R, A> extends ClientCall.Listener<R>
+    {
+        private final String method;
+        private final Function<R, A> decode;
+        private final CompletableFuture<A> result;
+        private R answer;
+
+        UnaryListener(final String method, final Function<R, A> decode, final CompletableFuture<A> result)
+        {
+            this.method = method;
+            this.decode = decode;
+            this.result = result;
+        }
+
+        @Override
+        public void onMessage(final R message)
+        {
+            answer = message;
+        }
+
+        @Override
+        public void onClose(final Status status, final Metadata trailers)
+        {
+            inFlight.release();
+            if (!status.isOk())
+            {
+                result.completeExceptionally(StatusErrors.toRockletException(status, trailers, addressText, method));
+                return;
+            }
+            if (answer == null)
+            {
+                result.completeExceptionally(new RockletException(ErrorCode.INTERNAL_ERROR, "peer closed the call " +
+                    "without an answer: address=" + addressText + ", method=" + method));
+                return;
+            }
+            final A value;
+            try
+            {
+                value = decode.apply(answer);
+            }
+            catch (final RuntimeException e)
+            {
+                result.completeExceptionally(new RockletException(ErrorCode.INTERNAL_ERROR, "malformed answer: " +
+                    "address=" + addressText + ", method=" + method + ", error=" + e.getMessage(), e));
+                return;
+            }
+            result.complete(value);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.rocklet.transport.grpc;
+
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.rocklet.api.ErrorCode;
+import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.api.RockletException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One listening gRPC server (Netty) and the services bound to it: a router, a broker, or both. Services are bound
+ * and unbound while it runs; closing it unbinds them (ending their open watches) and stops the server, giving calls
+ * in progress {@link GrpcTransportConfig#shutdownTimeout()} to finish. Thread-safe.
+ */
+final class ServerEndpoint
+{
+    private static final Logger LOG = LoggerFactory.getLogger(ServerEndpoint.class);
+    /** Servers accept client pings this often (a client pinging more often would be cut off as abusive). */
+    private static final Duration MIN_PING_INTERVAL = Duration.ofSeconds(10);
+    private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+
+    private final Server server;
+    private final ServiceRegistry registry;
+    private final GrpcAddress address;
+    private final Duration shutdownTimeout;
+    private final Map<ServerServiceDefinition, Runnable> unbinders = new ConcurrentHashMap<>();
+
+    private ServerEndpoint(final Server server, final ServiceRegistry registry, final GrpcAddress address,
+        final Duration shutdownTimeout)
+    {
+        this.server = server;
+        this.registry = registry;
+        this.address = address;
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    /**
+     * Binds and starts a server.
+     *
+     * @throws RockletException IO_ERROR when the address cannot be bound.
+     */
+    static ServerEndpoint start(final GrpcAddress requested, final GrpcTransportConfig config,
+        final TransportThreads threads, final ServerCredentials credentials)
+    {
+        final ServiceRegistry registry = new ServiceRegistry();
+        final long permitPingMs = Math.min(config.keepAliveTime().toMillis(), MIN_PING_INTERVAL.toMillis());
+        final Server server = NettyServerBuilder
+            .forAddress(new InetSocketAddress(requested.host(), requested.port()), credentials)
+            .channelType(NioServerSocketChannel.class)
+            .bossEventLoopGroup(threads.eventLoops())
+            .workerEventLoopGroup(threads.eventLoops())
+            .executor(threads.executor())
+            .fallbackHandlerRegistry(registry)
+            .maxInboundMessageSize(config.maxInboundMessageBytes())
+            .maxConcurrentCallsPerConnection(config.maxCallsPerConnection())
+            .keepAliveTime(config.keepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
+            .keepAliveTimeout(config.keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
+            .permitKeepAliveTime(permitPingMs, TimeUnit.MILLISECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .handshakeTimeout(HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+            .build();
+        try
+        {
+            server.start();
+        }
+        catch (final IOException e)
+        {
+            server.shutdownNow();
+            throw new RockletException(ErrorCode.IO_ERROR, "cannot listen: address=" + requested + ", error=" + e, e);
+        }
+        final List<? extends SocketAddress> sockets = server.getListenSockets();
+        final int port = sockets.get(0) instanceof InetSocketAddress bound ? bound.getPort() : requested.port();
+        final GrpcAddress address = requested.withPort(port);
+        registry.address(address.toString());
+        LOG.info("grpc server listening: address={}, tls={}", address, !config.plaintext());
+        return new ServerEndpoint(server, registry, address, config.shutdownTimeout());
+    }
+
+    GrpcAddress address()
+    {
+        return address;
+    }
+
+    /**
+     * Serves {@code service} here until the returned binding closes.
+     *
+     * @param onUnbind runs after the service stops being served (ends its open streams).
+     * @throws InvalidArgumentException when a service of that kind is served here already.
+     */
+    GrpcBinding bind(final String kind, final ServerServiceDefinition service, final Runnable onUnbind)
+    {
+        if (!registry.add(service))
+        {
+            throw new InvalidArgumentException("address already served: kind=" + kind + ", address=" + address);
+        }
+        final Runnable unbind = () ->
+        {
+            if (unbinders.remove(service) != null)
+            {
+                registry.remove(service);
+                onUnbind.run();
+                LOG.info("grpc service unbound: kind={}, address={}", kind, address);
+            }
+        };
+        unbinders.put(service, unbind);
+        LOG.info("grpc service bound: kind={}, address={}", kind, address);
+        return new GrpcBinding(address, unbind);
+    }
+
+    /**
+     * Unbinds every service and stops the server. Idempotent.
+     */
+    void close()
+    {
+        List.copyOf(unbinders.values()).forEach(Runnable::run);
+        if (server.isShutdown())
+        {
+            return;
+        }
+        server.shutdown();
+        try
+        {
+            if (!server.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS))
+            {
+                server.shutdownNow();
+                server.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            server.shutdownNow();
+        }
+        LOG.info("grpc server stopped: address={}", address);
+    }
+}

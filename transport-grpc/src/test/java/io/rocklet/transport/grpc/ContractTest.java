@@ -1,0 +1,76 @@
+package io.rocklet.transport.grpc;
+
+import io.grpc.MethodDescriptor;
+import io.grpc.ServiceDescriptor;
+import io.rocklet.api.spi.BrokerService;
+import io.rocklet.api.spi.RouterService;
+import io.rocklet.transport.grpc.proto.BrokerGrpc;
+import io.rocklet.transport.grpc.proto.RouterGrpc;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * The protobuf services carry the SPI one rpc per method (same name, capitalized), so that a method added to the
+ * SPI without its rpc, or an rpc without its method, fails here; and the servers bind every rpc.
+ */
+@Timeout(30)
+class ContractTest
+{
+    @Test
+    void shouldHaveOneRpcPerRouterServiceMethod()
+    {
+        assertEquals(rpcNamesOf(RouterService.class), rpcNames(RouterGrpc.getServiceDescriptor()));
+    }
+
+    @Test
+    void shouldHaveOneRpcPerBrokerServiceMethod()
+    {
+        assertEquals(rpcNamesOf(BrokerService.class), rpcNames(BrokerGrpc.getServiceDescriptor()));
+    }
+
+    @Test
+    void shouldBindEveryRpcWhenServing()
+    {
+        assertNotNull(RouterHandlers.definition(FakeRouter.create()));
+        assertNotNull(new BrokerHandlers(FakeBroker.create().build(), "grpc://127.0.0.1:1").definition());
+    }
+
+    private static Set<String> rpcNamesOf(final Class<?> spi)
+    {
+        return Arrays.stream(spi.getDeclaredMethods())
+            .filter(method -> Modifier.isAbstract(method.getModifiers()))
+            .map(Method::getName)
+            .map(name -> Character.toUpperCase(name.charAt(0)) + name.substring(1))
+            .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static Set<String> rpcNames(final ServiceDescriptor service)
+    {
+        return service.getMethods().stream()
+            .map(MethodDescriptor::getBareMethodName)
+            .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** A router that is never called. */
+    private static final class FakeRouter
+    {
+        static RouterService create()
+        {
+            return (RouterService) java.lang.reflect.Proxy.newProxyInstance(RouterService.class.getClassLoader(),
+                new Class<?>[] {RouterService.class}, (proxy, method, args) ->
+                {
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        }
+    }
+}
