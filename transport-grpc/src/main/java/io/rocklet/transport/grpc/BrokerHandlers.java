@@ -58,6 +58,18 @@ final class BrokerHandlers
                 request -> broker.topics(), GroupCodec::topics)
             .unary(BrokerGrpc.getResetOffsetsMethod(),
                 request -> broker.resetOffsets(GroupCodec.resetOffsets(request)), GroupCodec::offsetMap)
+            .unary(BrokerGrpc.getStatusMethod(),
+                request -> broker.status(), AdminCodec::brokerStatus)
+            .unary(BrokerGrpc.getTopicOffsetsMethod(),
+                request -> broker.topicOffsets(request.getTopic()), AdminCodec::topicOffsets)
+            .unary(BrokerGrpc.getConsumerGroupsMethod(),
+                request -> broker.consumerGroups(), AdminCodec::groupStates)
+            .unary(BrokerGrpc.getConsumerProgressMethod(),
+                request -> broker.consumerProgress(request.getGroup()), AdminCodec::queueConsumeStates)
+            .unary(BrokerGrpc.getMessageByIdMethod(),
+                request -> broker.messageById(request.getMessageId()), AdminCodec::storedMessages)
+            .unary(BrokerGrpc.getMessagesByKeyMethod(),
+                request -> broker.messagesByKey(AdminCodec.keyQuery(request)), AdminCodec::storedMessages)
             .build();
     }
 

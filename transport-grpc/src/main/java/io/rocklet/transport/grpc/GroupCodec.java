@@ -180,7 +180,7 @@ final class GroupCodec
         return map(topics.getTopicsList(), CommonCodec::topicConfig);
     }
 
-    private static BrokerProto.ConsumerRegistration registration(final ConsumerRegistration registration)
+    static BrokerProto.ConsumerRegistration registration(final ConsumerRegistration registration)
     {
         final BrokerProto.ConsumerRegistration.Builder builder = BrokerProto.ConsumerRegistration.newBuilder()
             .setGroup(text(registration.group()))
@@ -202,7 +202,7 @@ final class GroupCodec
         return builder.build();
     }
 
-    private static ConsumerRegistration registration(final BrokerProto.ConsumerRegistration registration)
+    static ConsumerRegistration registration(final BrokerProto.ConsumerRegistration registration)
     {
         final MessageModel model = switch (registration.getMessageModel())
         {

@@ -1,6 +1,7 @@
 package io.rocklet.transport.grpc;
 
 import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.api.MessageView;
 import io.rocklet.api.TopicConfig;
 import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.RouterService;
@@ -180,6 +181,48 @@ final class GrpcBrokerStub implements BrokerService
     {
         return peer.unary(BrokerGrpc.getResetOffsetsMethod(), () -> GroupCodec.resetOffsets(request),
             GroupCodec::offsetMap, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<BrokerStatus> status()
+    {
+        return peer.unary(BrokerGrpc.getStatusMethod(), BrokerProto.StatusRequest::getDefaultInstance,
+            AdminCodec::brokerStatus, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<Map<Integer, QueueOffsets>> topicOffsets(final String topic)
+    {
+        return peer.unary(BrokerGrpc.getTopicOffsetsMethod(), () -> BrokerProto.TopicOffsetsRequest.newBuilder()
+            .setTopic(text(topic)).build(), AdminCodec::topicOffsets, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<List<GroupState>> consumerGroups()
+    {
+        return peer.unary(BrokerGrpc.getConsumerGroupsMethod(), BrokerProto.ConsumerGroupsRequest::getDefaultInstance,
+            AdminCodec::groupStates, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<List<QueueConsumeState>> consumerProgress(final String group)
+    {
+        return peer.unary(BrokerGrpc.getConsumerProgressMethod(), () -> BrokerProto.ConsumerProgressRequest
+            .newBuilder().setGroup(text(group)).build(), AdminCodec::queueConsumeStates, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<List<MessageView>> messageById(final String messageId)
+    {
+        return peer.unary(BrokerGrpc.getMessageByIdMethod(), () -> BrokerProto.MessageByIdRequest.newBuilder()
+            .setMessageId(text(messageId)).build(), AdminCodec::storedMessages, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<List<MessageView>> messagesByKey(final KeyQuery query)
+    {
+        return peer.unary(BrokerGrpc.getMessagesByKeyMethod(), () -> AdminCodec.keyQuery(query),
+            AdminCodec::storedMessages, timeoutMs);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.rocklet.api.spi.RouterService;
 import io.rocklet.transport.grpc.proto.RouterGrpc;
 import io.rocklet.transport.grpc.proto.RouterProto;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -47,6 +48,13 @@ final class GrpcRouterStub implements RouterService
     {
         return peer.unary(RouterGrpc.getClusterInfoMethod(), RouterProto.ClusterInfoRequest::getDefaultInstance,
             RouterCodec::clusterInfo, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<List<RegisteredBroker>> registeredBrokers()
+    {
+        return peer.unary(RouterGrpc.getRegisteredBrokersMethod(),
+            RouterProto.RegisteredBrokersRequest::getDefaultInstance, AdminCodec::registeredBrokers, timeoutMs);
     }
 
     @Override

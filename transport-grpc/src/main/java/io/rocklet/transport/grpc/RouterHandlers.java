@@ -26,6 +26,8 @@ final class RouterHandlers
                 request -> router.queryRoute(request.getTopic()), RouterCodec::topicRoute)
             .unary(RouterGrpc.getClusterInfoMethod(),
                 request -> router.clusterInfo(), RouterCodec::clusterInfo)
+            .unary(RouterGrpc.getRegisteredBrokersMethod(),
+                request -> router.registeredBrokers(), AdminCodec::registeredBrokers)
             .build();
     }
 }

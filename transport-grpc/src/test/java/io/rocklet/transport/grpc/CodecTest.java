@@ -9,14 +9,19 @@ import io.rocklet.api.Message;
 import io.rocklet.api.MessageModel;
 import io.rocklet.api.MessageView;
 import io.rocklet.api.TopicConfig;
+import io.rocklet.api.spi.BrokerService.BrokerStatus;
 import io.rocklet.api.spi.BrokerService.ClientHeartbeat;
 import io.rocklet.api.spi.BrokerService.CommitOffsetsRequest;
 import io.rocklet.api.spi.BrokerService.ConsumerRegistration;
 import io.rocklet.api.spi.BrokerService.GroupEvent;
+import io.rocklet.api.spi.BrokerService.GroupState;
+import io.rocklet.api.spi.BrokerService.KeyQuery;
 import io.rocklet.api.spi.BrokerService.LockRequest;
+import io.rocklet.api.spi.BrokerService.MemberState;
 import io.rocklet.api.spi.BrokerService.PullRequest;
 import io.rocklet.api.spi.BrokerService.PullResult;
 import io.rocklet.api.spi.BrokerService.PullStatus;
+import io.rocklet.api.spi.BrokerService.QueueConsumeState;
 import io.rocklet.api.spi.BrokerService.QueueOffset;
 import io.rocklet.api.spi.BrokerService.QueueOffsets;
 import io.rocklet.api.spi.BrokerService.QueueRef;
@@ -30,6 +35,7 @@ import io.rocklet.api.spi.RouterService.BrokerRegistration;
 import io.rocklet.api.spi.RouterService.BrokerRoute;
 import io.rocklet.api.spi.RouterService.ClusterInfo;
 import io.rocklet.api.spi.RouterService.QueueRoute;
+import io.rocklet.api.spi.RouterService.RegisteredBroker;
 import io.rocklet.api.spi.RouterService.RegistrationResult;
 import io.rocklet.api.spi.RouterService.TopicRoute;
 import io.rocklet.transport.grpc.proto.BrokerProto;
@@ -169,6 +175,38 @@ class CodecTest
             BrokerProto.GroupMembersResult.parser(), GroupCodec::groupMembers));
         assertEquals(List.of(TOPIC), roundTrip(GroupCodec.topics(List.of(TOPIC)), BrokerProto.TopicConfigs.parser(),
             GroupCodec::topics));
+    }
+
+    @Test
+    void shouldCarryEveryAdminRecordFieldForField()
+    {
+        final BrokerStatus status = new BrokerStatus(BROKER, 1_700_000_000_000L, 12, 3, 5, 4096, true, 0.42);
+        assertEquals(status, roundTrip(AdminCodec.brokerStatus(status), BrokerProto.BrokerStatus.parser(),
+            AdminCodec::brokerStatus));
+        final Map<Integer, QueueOffsets> offsets = Map.of(0, new QueueOffsets(0, 10), 3, new QueueOffsets(5, 7));
+        assertEquals(offsets, roundTrip(AdminCodec.topicOffsets(offsets), BrokerProto.TopicOffsetsResult.parser(),
+            AdminCodec::topicOffsets));
+        final ConsumerRegistration registration = new ConsumerRegistration("g", MessageModel.CLUSTERING,
+            ConsumeFrom.timestamp(123), Map.of("orders", "paid"));
+        final List<GroupState> groups = List.of(new GroupState("g", List.of(new MemberState("c1", registration, 250)),
+            List.of("orders", "%RETRY%g")), new GroupState("idle", List.of(), List.of()));
+        assertEquals(groups, roundTrip(AdminCodec.groupStates(groups), BrokerProto.GroupStates.parser(),
+            AdminCodec::groupStates));
+        final List<QueueConsumeState> progress = List.of(new QueueConsumeState("orders", 1, 2, 30, 25),
+            new QueueConsumeState("orders", 2, 0, 0, -1));
+        assertEquals(progress, roundTrip(AdminCodec.queueConsumeStates(progress),
+            BrokerProto.QueueConsumeStates.parser(), AdminCodec::queueConsumeStates));
+        final KeyQuery query = new KeyQuery("orders", "k1", 100, 200, 16);
+        assertEquals(query, roundTrip(AdminCodec.keyQuery(query), BrokerProto.KeyQuery.parser(),
+            AdminCodec::keyQuery));
+        final MessageView stored = new StoredView();
+        assertSameView(stored, roundTrip(AdminCodec.storedMessages(List.of(stored)),
+            BrokerProto.StoredMessages.parser(), AdminCodec::storedMessages).get(0));
+        final List<RegisteredBroker> brokers = List.of(new RegisteredBroker(BROKER, 1_700_000_000_000L, 9, 4));
+        assertEquals(brokers, roundTrip(AdminCodec.registeredBrokers(brokers),
+            RouterProto.RegisteredBrokersResult.parser(), AdminCodec::registeredBrokers));
+        assertThrows(InvalidArgumentException.class, () -> AdminCodec.brokerStatus(BrokerProto.BrokerStatus
+            .getDefaultInstance()), "identity is required");
     }
 
     @Test

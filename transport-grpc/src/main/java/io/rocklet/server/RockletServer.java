@@ -1,0 +1,149 @@
+package io.rocklet.server;
+
+import io.rocklet.broker.Broker;
+import io.rocklet.broker.BrokerConfig;
+import io.rocklet.router.Router;
+import io.rocklet.router.RouterConfig;
+import io.rocklet.server.ServerSettings.Role;
+import io.rocklet.server.ServerSettings.TlsFiles;
+import io.rocklet.store.StoreConfig;
+import io.rocklet.transport.grpc.GrpcBinding;
+import io.rocklet.transport.grpc.GrpcTransport;
+import io.rocklet.transport.grpc.GrpcTransportConfig;
+import io.rocklet.transport.grpc.TlsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A standalone router or broker served over gRPC, as {@link ServerMain} runs it: the transport, its listening
+ * endpoint (port 0 binds a free port, {@link #address()} names it) and the router or broker on it. A broker keeps its
+ * store under {@code <data>/store} and its topics, offsets and delay state under {@code <data>/broker}.
+ * {@link #close()} stops serving, closes the router or broker (a broker flushes and writes its checkpoint) and
+ * then the transport. Thread-safe.
+ */
+public final class RockletServer implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(RockletServer.class);
+
+    private final ServerSettings settings;
+    private final GrpcTransport transport;
+    private final AutoCloseable service;
+    private final String address;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private RockletServer(final ServerSettings settings, final GrpcTransport transport, final AutoCloseable service,
+        final String address)
+    {
+        this.settings = settings;
+        this.transport = transport;
+        this.service = service;
+        this.address = address;
+    }
+
+    /**
+     * Starts the server the settings describe.
+     *
+     * @throws io.rocklet.api.RockletException when the port cannot be bound, the TLS files cannot be read or the
+     *                                         broker's data directory cannot be opened (e.g. another broker holds it).
+     */
+    public static RockletServer start(final ServerSettings settings)
+    {
+        final GrpcTransport transport = GrpcTransport.create(transportConfig(settings.tls()));
+        try
+        {
+            final GrpcBinding endpoint = transport.listen(settings.address());
+            final String address = endpoint.address();
+            final AutoCloseable service = settings.role() == Role.ROUTER ?
+                Router.start(RouterConfig.builder(address).brokerExpiry(settings.brokerExpiry()).build(), transport) :
+                Broker.start(brokerConfig(settings, address), transport);
+            LOG.info("{} serving: address={}, tls={}", settings.roleName(),
+                address, describe(settings.tls()));
+            return new RockletServer(settings, transport, service, address);
+        }
+        catch (final RuntimeException e)
+        {
+            transport.close();
+            throw e;
+        }
+    }
+
+    /**
+     * @return the address the server is reached at, with the port it bound.
+     */
+    public String address()
+    {
+        return address;
+    }
+
+    public ServerSettings settings()
+    {
+        return settings;
+    }
+
+    @Override
+    public void close()
+    {
+        if (!closed.compareAndSet(false, true))
+        {
+            return;
+        }
+        try
+        {
+            service.close();
+        }
+        catch (final Exception e)
+        {
+            LOG.error("closing the {} failed: address={}", settings.role(), address, e);
+        }
+        finally
+        {
+            transport.close();
+        }
+        LOG.info("{} stopped: address={}", settings.roleName(), address);
+    }
+
+    private static BrokerConfig brokerConfig(final ServerSettings settings, final String address)
+    {
+        return BrokerConfig.builder()
+            .clusterName(settings.clusterName())
+            .brokerName(settings.brokerName())
+            .brokerId(settings.brokerId())
+            .address(address)
+            .routers(settings.routers())
+            .storeConfig(StoreConfig.builder(settings.dataDirectory().resolve("store"))
+                .flushMode(settings.flushMode())
+                .build())
+            .dataDirectory(settings.dataDirectory().resolve("broker"))
+            .autoCreateTopicEnable(settings.autoCreateTopics())
+            .build();
+    }
+
+    static GrpcTransportConfig transportConfig(final TlsFiles tls)
+    {
+        final GrpcTransportConfig.Builder builder = GrpcTransportConfig.builder();
+        if (tls.plaintext())
+        {
+            return builder.plaintext().build();
+        }
+        final TlsConfig.Builder tlsBuilder = TlsConfig.builder()
+            .keyCertChain(tls.certificateChain(), tls.privateKey())
+            .requireClientAuth(tls.requireClientAuth());
+        if (tls.trustedCa() != null)
+        {
+            tlsBuilder.trustCertificates(tls.trustedCa());
+        }
+        return builder.tls(tlsBuilder.build()).build();
+    }
+
+    private static String describe(final TlsFiles tls)
+    {
+        if (tls.plaintext())
+        {
+            return "off (plaintext)";
+        }
+        return "on, certificate=" + tls.certificateChain() + (tls.trustedCa() == null ? "" : ", ca=" + tls.trustedCa()) +
+            (tls.requireClientAuth() ? ", client certificates required" : "");
+    }
+}

@@ -1,0 +1,344 @@
+package io.rocklet.server;
+
+import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.server.ServerSettings.Role;
+import io.rocklet.server.ServerSettings.TlsFiles;
+import io.rocklet.store.FlushMode;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Reads a standalone server's settings from its command line, and from a config file when {@code --config FILE}
+ * names one (Java properties whose keys are the option names without the dashes, e.g. {@code port=9876},
+ * {@code role=broker}); options on the command line win over the file.
+ *
+ * <pre>
+ * router --port 9876 [--host H] [--broker-expiry 120s] TLS
+ * broker --name N --id 0 --routers host:port,host:port --data DIR [--flush sync|async] [--cluster C]
+ *        [--port 10911] [--host H] [--auto-create-topics true|false] TLS
+ * TLS:   --tls-cert chain.pem --tls-key key.pem [--tls-ca ca.pem] [--tls-client-auth]  |  --plaintext
+ * </pre>
+ * Every mistake is an {@link InvalidArgumentException} naming the option and the value.
+ */
+public final class ServerOptions
+{
+    /** The usage text, for a server's {@code --help} and its errors. */
+    public static final String USAGE = """
+        usage: rocklet-server router --port 9876 [--host 127.0.0.1] [--broker-expiry 120s] TLS
+               rocklet-server broker --name broker-a --id 0 --routers host:port[,host:port] --data DIR
+                                     [--flush sync|async] [--cluster DefaultCluster] [--port 10911]
+                                     [--host 127.0.0.1] [--auto-create-topics true|false] TLS
+               rocklet-server --config FILE [options]     (a properties file: role=broker, port=..., ...)
+        TLS:   --tls-cert chain.pem --tls-key key.pem [--tls-ca ca.pem] [--tls-client-auth]
+               (--tls-ca: the CA peers' certificates are checked against; --tls-client-auth: accept only clients
+               with a certificate that CA signed, and present ours to peers)
+               or --plaintext (no encryption; only on a trusted network)""";
+
+    static final int DEFAULT_ROUTER_PORT = 9876;
+    static final int DEFAULT_BROKER_PORT = 10911;
+    private static final Set<String> COMMON = Set.of("role", "port", "host", "tls-cert", "tls-key", "tls-ca",
+        "tls-client-auth", "plaintext", "config");
+    private static final Set<String> BROKER = Set.of("name", "id", "cluster", "routers", "data", "flush",
+        "auto-create-topics");
+    private static final Set<String> ROUTER = Set.of("broker-expiry");
+    private static final Set<String> FLAGS = Set.of("plaintext", "tls-client-auth");
+
+    private ServerOptions()
+    {
+    }
+
+    /**
+     * @return the settings the arguments (and the config file they name) describe.
+     * @throws InvalidArgumentException naming what is wrong.
+     */
+    public static ServerSettings parse(final String... args)
+    {
+        final Map<String, String> options = readCommandLine(args);
+        final String config = options.get("config");
+        if (config != null)
+        {
+            final Map<String, String> merged = readFile(Path.of(config));
+            merged.putAll(options);
+            return settings(merged);
+        }
+        return settings(options);
+    }
+
+    private static Map<String, String> readCommandLine(final String[] args)
+    {
+        final Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++)
+        {
+            final String arg = args[i];
+            if (!arg.startsWith("--"))
+            {
+                if (i == 0)
+                {
+                    options.put("role", arg);
+                    continue;
+                }
+                throw new InvalidArgumentException("unexpected argument '" + arg + "' (options start with --)");
+            }
+            final String name = arg.substring(2);
+            final int equals = name.indexOf('=');
+            if (equals > 0)
+            {
+                options.put(name.substring(0, equals), name.substring(equals + 1));
+            }
+            else if (FLAGS.contains(name))
+            {
+                options.put(name, "true");
+            }
+            else if (i + 1 < args.length && !args[i + 1].startsWith("--"))
+            {
+                options.put(name, args[++i]);
+            }
+            else
+            {
+                throw new InvalidArgumentException("option --" + name + " needs a value");
+            }
+        }
+        return options;
+    }
+
+    private static Map<String, String> readFile(final Path file)
+    {
+        final Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8))
+        {
+            properties.load(reader);
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot read the config file: file=" + file, e);
+        }
+        final Map<String, String> options = new LinkedHashMap<>();
+        properties.stringPropertyNames().forEach(key -> options.put(key.trim(), properties.getProperty(key).trim()));
+        return options;
+    }
+
+    private static ServerSettings settings(final Map<String, String> options)
+    {
+        final String roleName = options.get("role");
+        if (roleName == null)
+        {
+            throw new InvalidArgumentException("say which server to run: 'router' or 'broker' (or role= in --config)");
+        }
+        final Role role = switch (roleName.toLowerCase(Locale.ROOT))
+        {
+            case "router" -> Role.ROUTER;
+            case "broker" -> Role.BROKER;
+            default -> throw new InvalidArgumentException("unknown server role '" + roleName +
+                "': expected router or broker");
+        };
+        checkKnown(options, role);
+        final String host = options.getOrDefault("host", "127.0.0.1");
+        final int port = integer(options, "port", role == Role.ROUTER ? DEFAULT_ROUTER_PORT : DEFAULT_BROKER_PORT,
+            0, 65535);
+        final TlsFiles tls = tls(options);
+        if (role == Role.ROUTER)
+        {
+            return new ServerSettings(role, host, port, tls, null, 0, null, List.of(), null, null, false,
+                duration(options, "broker-expiry", Duration.ofSeconds(120)));
+        }
+        return new ServerSettings(role, host, port, tls, required(options, "name"),
+            integer(options, "id", 0, 0, Integer.MAX_VALUE), options.getOrDefault("cluster", "DefaultCluster"),
+            routers(required(options, "routers")), Path.of(required(options, "data")), flush(options),
+            bool(options, "auto-create-topics", true), null);
+    }
+
+    private static void checkKnown(final Map<String, String> options, final Role role)
+    {
+        for (final String name : options.keySet())
+        {
+            final boolean known = COMMON.contains(name) ||
+                (role == Role.BROKER ? BROKER.contains(name) : ROUTER.contains(name));
+            if (!known)
+            {
+                throw new InvalidArgumentException("unknown option for a " + role.name().toLowerCase(Locale.ROOT) +
+                    ": --" + name);
+            }
+        }
+    }
+
+    private static TlsFiles tls(final Map<String, String> options)
+    {
+        final boolean plaintext = bool(options, "plaintext", false);
+        final String cert = options.get("tls-cert");
+        final String key = options.get("tls-key");
+        final String ca = options.get("tls-ca");
+        final boolean clientAuth = bool(options, "tls-client-auth", false);
+        if (plaintext)
+        {
+            if (cert != null || key != null || ca != null || clientAuth)
+            {
+                throw new InvalidArgumentException("--plaintext and --tls-* options exclude each other");
+            }
+            return TlsFiles.none();
+        }
+        if (cert == null || key == null)
+        {
+            throw new InvalidArgumentException("TLS needs --tls-cert and --tls-key (missing: " +
+                (cert == null ? "--tls-cert" : "--tls-key") + "); or choose --plaintext explicitly");
+        }
+        if (clientAuth && ca == null)
+        {
+            throw new InvalidArgumentException("--tls-client-auth needs --tls-ca, the CA client certificates are " +
+                "checked against");
+        }
+        return new TlsFiles(false, existing(cert, "tls-cert"), existing(key, "tls-key"),
+            ca == null ? null : existing(ca, "tls-ca"), clientAuth);
+    }
+
+    private static Path existing(final String file, final String option)
+    {
+        final Path path = Path.of(file);
+        if (!Files.isReadable(path))
+        {
+            throw new InvalidArgumentException("--" + option + " names no readable file: " + file);
+        }
+        return path;
+    }
+
+    private static List<String> routers(final String list)
+    {
+        final List<String> routers = new ArrayList<>();
+        for (final String part : list.split(","))
+        {
+            final String router = part.trim();
+            final int colon = router.lastIndexOf(':');
+            if (colon <= 0 || colon == router.length() - 1)
+            {
+                throw new InvalidArgumentException("--routers wants host:port[,host:port], got '" + router + "'");
+            }
+            try
+            {
+                final int port = Integer.parseInt(router.substring(colon + 1));
+                if (port < 1 || port > 65535)
+                {
+                    throw new NumberFormatException("out of range");
+                }
+            }
+            catch (final NumberFormatException e)
+            {
+                throw new InvalidArgumentException("--routers: illegal port in '" + router + "'");
+            }
+            routers.add("grpc://" + router);
+        }
+        return routers;
+    }
+
+    private static FlushMode flush(final Map<String, String> options)
+    {
+        final String value = options.getOrDefault("flush", "async");
+        return switch (value.toLowerCase(Locale.ROOT))
+        {
+            case "sync" -> FlushMode.SYNC;
+            case "async" -> FlushMode.ASYNC;
+            default -> throw new InvalidArgumentException("--flush wants sync or async, got '" + value + "'");
+        };
+    }
+
+    private static String required(final Map<String, String> options, final String name)
+    {
+        final String value = options.get(name);
+        if (value == null || value.isBlank())
+        {
+            throw new InvalidArgumentException("a broker needs --" + name);
+        }
+        return value;
+    }
+
+    private static int integer(final Map<String, String> options, final String name, final int defaultValue,
+        final int min, final int max)
+    {
+        final String value = options.get(name);
+        if (value == null)
+        {
+            return defaultValue;
+        }
+        try
+        {
+            final int parsed = Integer.parseInt(value.trim());
+            if (parsed >= min && parsed <= max)
+            {
+                return parsed;
+            }
+        }
+        catch (final NumberFormatException e)
+        {
+            // reported below
+        }
+        throw new InvalidArgumentException("--" + name + " wants a number from " + min + " to " + max + ", got '" +
+            value + "'");
+    }
+
+    private static boolean bool(final Map<String, String> options, final String name, final boolean defaultValue)
+    {
+        final String value = options.get(name);
+        if (value == null)
+        {
+            return defaultValue;
+        }
+        return switch (value.toLowerCase(Locale.ROOT))
+        {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidArgumentException("--" + name + " wants true or false, got '" + value + "'");
+        };
+    }
+
+    private static Duration duration(final Map<String, String> options, final String name,
+        final Duration defaultValue)
+    {
+        final String value = options.get(name);
+        if (value == null)
+        {
+            return defaultValue;
+        }
+        final String text = value.trim().toLowerCase(Locale.ROOT);
+        try
+        {
+            if (text.endsWith("ms"))
+            {
+                return positive(Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2))), name, value);
+            }
+            if (text.endsWith("s"))
+            {
+                return positive(Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1))), name, value);
+            }
+            if (text.endsWith("m"))
+            {
+                return positive(Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1))), name, value);
+            }
+        }
+        catch (final NumberFormatException e)
+        {
+            // reported below
+        }
+        throw new InvalidArgumentException("--" + name + " wants a duration such as 500ms, 30s or 2m, got '" +
+            value + "'");
+    }
+
+    private static Duration positive(final Duration duration, final String name, final String value)
+    {
+        if (duration.isZero() || duration.isNegative())
+        {
+            throw new InvalidArgumentException("--" + name + " must be positive, got '" + value + "'");
+        }
+        return duration;
+    }
+}

@@ -1,0 +1,82 @@
+package io.rocklet.server;
+
+import io.rocklet.store.FlushMode;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What a standalone server runs, read from its command line and optional config file by {@link ServerOptions}.
+ *
+ * @param role           router or broker.
+ * @param host           the interface to bind, and the host in the address the broker registers (default
+ *                       {@code 127.0.0.1}).
+ * @param port           the port to bind; 0 picks a free one (default 9876 for a router, 10911 for a broker).
+ * @param tls            how connections are secured.
+ * @param brokerName     broker: its replica set's name.
+ * @param brokerId       broker: 0 for the master.
+ * @param clusterName    broker: its cluster (default {@code DefaultCluster}).
+ * @param routers        broker: the routers it registers with, as {@code host:port}.
+ * @param dataDirectory  broker: where its store and files live.
+ * @param flushMode      broker: SYNC or ASYNC (default ASYNC).
+ * @param autoCreateTopics broker: create a topic on its first send (default true).
+ * @param brokerExpiry   router: a broker silent this long is evicted (default 120 s).
+ */
+public record ServerSettings(Role role, String host, int port, TlsFiles tls, String brokerName, long brokerId,
+    String clusterName, List<String> routers, Path dataDirectory, FlushMode flushMode, boolean autoCreateTopics,
+    Duration brokerExpiry)
+{
+    /** Which server to run. */
+    public enum Role
+    {
+        ROUTER,
+        BROKER
+    }
+
+    /**
+     * TLS material as PEM files, or plaintext.
+     *
+     * @param plaintext       no TLS (chosen explicitly with {@code --plaintext}).
+     * @param certificateChain the server's certificate chain (and the client's, for outgoing calls to peers that ask
+     *                        for one).
+     * @param privateKey      its private key (PKCS#8).
+     * @param trustedCa       the CA certificates that peers' certificates are checked against (default: the JDK's
+     *                        trusted roots).
+     * @param requireClientAuth the server accepts only clients with a certificate signed by {@code trustedCa}
+     *                        (mutual TLS).
+     */
+    public record TlsFiles(boolean plaintext, Path certificateChain, Path privateKey, Path trustedCa,
+        boolean requireClientAuth)
+    {
+        /**
+         * @return plaintext connections.
+         */
+        public static TlsFiles none()
+        {
+            return new TlsFiles(true, null, null, null, false);
+        }
+    }
+
+    public ServerSettings
+    {
+        routers = routers == null ? List.of() : List.copyOf(routers);
+    }
+
+    /**
+     * @return {@code router} or {@code broker}.
+     */
+    public String roleName()
+    {
+        return role.name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * @return the address the server is reached at, e.g. {@code grpc://127.0.0.1:9876}.
+     */
+    public String address()
+    {
+        return "grpc://" + host + ':' + port;
+    }
+}

@@ -1,0 +1,121 @@
+package io.rocklet.server;
+
+import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.server.ServerSettings.Role;
+import io.rocklet.store.FlushMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(10)
+class ServerOptionsTest
+{
+    @Test
+    void shouldReadARouterWhenGivenItsPortAndPlaintext()
+    {
+        final ServerSettings settings = ServerOptions.parse("router", "--port", "0", "--plaintext",
+            "--broker-expiry", "30s");
+
+        assertEquals(Role.ROUTER, settings.role());
+        assertEquals(0, settings.port());
+        assertEquals("127.0.0.1", settings.host());
+        assertTrue(settings.tls().plaintext());
+        assertEquals(Duration.ofSeconds(30), settings.brokerExpiry());
+    }
+
+    @Test
+    void shouldReadABrokerWithDefaultsWhenOnlyTheRequiredOptionsAreGiven(@TempDir final Path dir)
+    {
+        final ServerSettings settings = ServerOptions.parse("broker", "--name", "broker-a", "--routers",
+            "127.0.0.1:9876,localhost:9877", "--data", dir.toString(), "--plaintext");
+
+        assertEquals(Role.BROKER, settings.role());
+        assertEquals("broker-a", settings.brokerName());
+        assertEquals(0, settings.brokerId());
+        assertEquals("DefaultCluster", settings.clusterName());
+        assertEquals(List.of("grpc://127.0.0.1:9876", "grpc://localhost:9877"), settings.routers());
+        assertEquals(ServerOptions.DEFAULT_BROKER_PORT, settings.port());
+        assertEquals(FlushMode.ASYNC, settings.flushMode());
+        assertTrue(settings.autoCreateTopics());
+        assertEquals("grpc://127.0.0.1:10911", settings.address());
+    }
+
+    @Test
+    void shouldLetTheCommandLineOverrideTheConfigFileWhenBothSetAnOption(@TempDir final Path dir) throws Exception
+    {
+        final Path file = dir.resolve("broker.properties");
+        Files.writeString(file, """
+            role=broker
+            name=broker-b
+            routers=127.0.0.1:9876
+            data=%s
+            flush=sync
+            port=10999
+            plaintext=true
+            """.formatted(dir.resolve("data").toString().replace("\\", "\\\\")));
+
+        final ServerSettings settings = ServerOptions.parse("--config", file.toString(), "--port", "0",
+            "--auto-create-topics=false");
+
+        assertEquals("broker-b", settings.brokerName());
+        assertEquals(FlushMode.SYNC, settings.flushMode());
+        assertEquals(0, settings.port());
+        assertFalse(settings.autoCreateTopics());
+    }
+
+    @Test
+    void shouldTakeTlsFilesWhenTheyExist(@TempDir final Path dir) throws Exception
+    {
+        final Path cert = Files.writeString(dir.resolve("chain.pem"), "x");
+        final Path key = Files.writeString(dir.resolve("key.pem"), "x");
+
+        final ServerSettings settings = ServerOptions.parse("router", "--tls-cert", cert.toString(), "--tls-key",
+            key.toString());
+
+        assertFalse(settings.tls().plaintext());
+        assertEquals(cert, settings.tls().certificateChain());
+        assertNull(settings.tls().trustedCa());
+    }
+
+    @Test
+    void shouldNameTheProblemWhenTheArgumentsAreWrong(@TempDir final Path dir)
+    {
+        assertError("say which server to run", "--port", "1");
+        assertError("unknown server role 'namesrv'", "namesrv");
+        assertError("unknown option for a router: --name", "router", "--name", "x", "--plaintext");
+        assertError("TLS needs --tls-cert and --tls-key", "router");
+        assertError("--plaintext and --tls-* options exclude each other", "router", "--plaintext", "--tls-ca", "x");
+        assertError("--tls-cert names no readable file", "router", "--tls-cert", dir.resolve("none").toString(),
+            "--tls-key", "k");
+        assertError("--port wants a number from 0 to 65535, got '70000'", "router", "--port", "70000",
+            "--plaintext");
+        assertError("a broker needs --name", "broker", "--routers", "h:1", "--data", "d", "--plaintext");
+        assertError("--routers wants host:port", "broker", "--name", "b", "--routers", "h", "--data", "d",
+            "--plaintext");
+        assertError("--flush wants sync or async, got 'always'", "broker", "--name", "b", "--routers", "h:1",
+            "--data", "d", "--flush", "always", "--plaintext");
+        assertError("option --port needs a value", "router", "--port");
+        assertError("--tls-client-auth needs --tls-ca", "router", "--tls-cert", "c", "--tls-key", "k",
+            "--tls-client-auth");
+        assertError("--broker-expiry wants a duration", "router", "--broker-expiry", "soon", "--plaintext");
+    }
+
+    private static void assertError(final String expected, final String... args)
+    {
+        final InvalidArgumentException error = assertThrows(InvalidArgumentException.class,
+            () -> ServerOptions.parse(args));
+        assertTrue(error.getMessage().contains(expected), () -> "expected '" + expected + "' in: " +
+            error.getMessage());
+    }
+}
