@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -33,6 +34,8 @@ final class JarProcess implements AutoCloseable
     private final Process process;
     private final Path log;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    /** Every line of standard output, for failure messages. */
+    private final List<String> transcript = Collections.synchronizedList(new ArrayList<>());
 
     private JarProcess(final String name, final Process process, final Path log)
     {
@@ -103,7 +106,7 @@ final class JarProcess implements AutoCloseable
             {
                 lines.add(END_OF_OUTPUT);
                 fail(name + ": no line '" + prefix + "...' " + (line == null ? "within " + timeout :
-                    "before its output ended") + "; log:\n" + log());
+                    "before its output ended") + "; output:\n" + String.join("\n", transcript) + "\nlog:\n" + log());
             }
             if (line.startsWith(prefix))
             {
@@ -113,13 +116,14 @@ final class JarProcess implements AutoCloseable
     }
 
     /**
-     * Sends SIGTERM ({@link Process#destroy()}) and waits for the JVM to exit.
+     * Sends SIGTERM and waits for the JVM to exit; what it prints while it stops is still read
+     * ({@link Process#destroy()} would close the pipes at once).
      *
      * @return its exit status.
      */
     int terminate(final Duration timeout) throws InterruptedException
     {
-        process.destroy();
+        process.toHandle().destroy();
         return awaitExit(timeout);
     }
 
@@ -182,6 +186,7 @@ final class JarProcess implements AutoCloseable
             while ((line = reader.readLine()) != null)
             {
                 lines.add(line);
+                transcript.add(line);
             }
         }
         catch (final IOException e)
