@@ -77,7 +77,7 @@ final class OrderDesk implements AutoCloseable
             .storeConfig(storeConfig(dataDirectory))
             .dataDirectory(dataDirectory == null ? null : dataDirectory.resolve("broker"))
             .build(), transport);
-        // on the broker itself: returns once the routers have heard of the topic, so clients find its route at once
+        // on the broker itself: returns once the router has the topic (a second at most), so clients find its route
         broker.createOrUpdateTopic(TopicConfig.of(TOPIC, 4)).join();
 
         this.client = RockletClients.create(ClientConfig.builder().routers(address).build(), transport);
