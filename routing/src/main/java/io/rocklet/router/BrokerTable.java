@@ -43,12 +43,23 @@ final class BrokerTable
         final BrokerIdentity broker = registration.broker();
         final ReplicaSet set = replicaSets.computeIfAbsent(broker.brokerName(), name -> new ReplicaSet());
         set.clusterName = broker.clusterName();
-        final Map<String, TopicConfig> topics = new HashMap<>();
-        for (final TopicConfig topic : registration.topics())
+        final Member held = set.members.get(broker.brokerId());
+        if (held != null && held.address.equals(broker.address()) && registration.dataVersion() < held.dataVersion)
         {
-            topics.put(topic.name(), topic);
+            // an older registration overtaken by a newer one (a network transport may run two calls of one
+            // broker at once): data versions only grow, so keep the newer topics; the broker is alive all the same
+            set.members.put(broker.brokerId(), new Member(held.address, held.topics, nowMs, held.dataVersion));
         }
-        set.members.put(broker.brokerId(), new Member(broker.address(), topics, nowMs, registration.dataVersion()));
+        else
+        {
+            final Map<String, TopicConfig> topics = new HashMap<>();
+            for (final TopicConfig topic : registration.topics())
+            {
+                topics.put(topic.name(), topic);
+            }
+            set.members.put(broker.brokerId(), new Member(broker.address(), topics, nowMs,
+                registration.dataVersion()));
+        }
         if (broker.brokerId() == 0)
         {
             return "";

@@ -99,6 +99,20 @@ class RouterTest
     }
 
     @Test
+    void shouldKeepTheNewerTopicsWhenAnOlderRegistrationArrivesLate()
+    {
+        router.registerBroker(new BrokerRegistration(A0, List.of(TopicConfig.of("orders", 4)), 8)).join();
+
+        // sent before the topic was created, run after (two calls of one broker at once over a network)
+        router.registerBroker(new BrokerRegistration(A0, List.of(), 7)).join();
+
+        assertEquals(List.of("broker-a"), router.queryRoute("orders").join().queues().stream()
+            .map(QueueRoute::brokerName).toList());
+        router.registerBroker(new BrokerRegistration(A0, List.of(), 9)).join();
+        assertEquals(ErrorCode.TOPIC_NOT_FOUND, errorCode(router.queryRoute("orders")));
+    }
+
+    @Test
     void shouldKeepTopicWhileAnotherBrokerStillHasIt()
     {
         register(A0, TopicConfig.of("orders", 4));

@@ -114,6 +114,7 @@ public final class RockletServer implements AutoCloseable
             .routers(settings.routers())
             .storeConfig(StoreConfig.builder(settings.dataDirectory().resolve("store"))
                 .flushMode(settings.flushMode())
+                .segmentSizeBytes(settings.segmentSizeBytes())
                 .build())
             .dataDirectory(settings.dataDirectory().resolve("broker"))
             .autoCreateTopicEnable(settings.autoCreateTopics())

@@ -4,6 +4,7 @@ import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.server.ServerSettings.Role;
 import io.rocklet.server.ServerSettings.TlsFiles;
 import io.rocklet.store.FlushMode;
+import io.rocklet.store.StoreConfig;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -28,7 +29,7 @@ import java.util.Set;
  * <pre>
  * router --port 9876 [--host H] [--broker-expiry 120s] TLS
  * broker --name N --id 0 --routers host:port,host:port --data DIR [--flush sync|async] [--cluster C]
- *        [--port 10911] [--host H] [--auto-create-topics true|false] TLS
+ *        [--port 10911] [--host H] [--auto-create-topics true|false] [--segment-size 1g] TLS
  * TLS:   --tls-cert chain.pem --tls-key key.pem [--tls-ca ca.pem] [--tls-client-auth]  |  --plaintext
  * </pre>
  * Every mistake is an {@link InvalidArgumentException} naming the option and the value.
@@ -40,7 +41,8 @@ public final class ServerOptions
         usage: rocklet-server router --port 9876 [--host 127.0.0.1] [--broker-expiry 120s] TLS
                rocklet-server broker --name broker-a --id 0 --routers host:port[,host:port] --data DIR
                                      [--flush sync|async] [--cluster DefaultCluster] [--port 10911]
-                                     [--host 127.0.0.1] [--auto-create-topics true|false] TLS
+                                     [--host 127.0.0.1] [--auto-create-topics true|false]
+                                     [--segment-size 1g] TLS     (commit-log file size: 8m to 1g)
                rocklet-server --config FILE [options]     (a properties file: role=broker, port=..., ...)
         TLS:   --tls-cert chain.pem --tls-key key.pem [--tls-ca ca.pem] [--tls-client-auth]
                (--tls-ca: the CA peers' certificates are checked against; --tls-client-auth: accept only clients
@@ -52,8 +54,10 @@ public final class ServerOptions
     private static final Set<String> COMMON = Set.of("role", "port", "host", "tls-cert", "tls-key", "tls-ca",
         "tls-client-auth", "plaintext", "config");
     private static final Set<String> BROKER = Set.of("name", "id", "cluster", "routers", "data", "flush",
-        "auto-create-topics");
+        "auto-create-topics", "segment-size");
     private static final Set<String> ROUTER = Set.of("broker-expiry");
+    /** A segment holds the largest record: a 4 MiB body, its properties and header. */
+    private static final int MIN_SEGMENT_BYTES = 8 << 20;
     private static final Set<String> FLAGS = Set.of("plaintext", "tls-client-auth");
 
     private ServerOptions()
@@ -151,13 +155,13 @@ public final class ServerOptions
         final TlsFiles tls = tls(options);
         if (role == Role.ROUTER)
         {
-            return new ServerSettings(role, host, port, tls, null, 0, null, List.of(), null, null, false,
+            return new ServerSettings(role, host, port, tls, null, 0, null, List.of(), null, null, false, 0,
                 duration(options, "broker-expiry", Duration.ofSeconds(120)));
         }
         return new ServerSettings(role, host, port, tls, required(options, "name"),
             integer(options, "id", 0, 0, Integer.MAX_VALUE), options.getOrDefault("cluster", "DefaultCluster"),
             routers(required(options, "routers")), Path.of(required(options, "data")), flush(options),
-            bool(options, "auto-create-topics", true), null);
+            bool(options, "auto-create-topics", true), segmentSize(options), null);
     }
 
     private static void checkKnown(final Map<String, String> options, final Role role)
@@ -250,6 +254,33 @@ public final class ServerOptions
             case "async" -> FlushMode.ASYNC;
             default -> throw new InvalidArgumentException("--flush wants sync or async, got '" + value + "'");
         };
+    }
+
+    private static int segmentSize(final Map<String, String> options)
+    {
+        final String value = options.get("segment-size");
+        if (value == null)
+        {
+            return StoreConfig.MAX_SEGMENT_BYTES;
+        }
+        final String text = value.trim().toLowerCase(Locale.ROOT);
+        final int unit = text.isEmpty() ? -1 : "kmg".indexOf(text.charAt(text.length() - 1));
+        try
+        {
+            final long number = Long.parseLong(unit < 0 ? text : text.substring(0, text.length() - 1));
+            final long bytes = unit < 0 ? number : number << (10 * (unit + 1));
+            if (number > 0 && number < (1L << 32) && bytes >= MIN_SEGMENT_BYTES &&
+                bytes <= StoreConfig.MAX_SEGMENT_BYTES && bytes % 4096 == 0)
+            {
+                return (int)bytes;
+            }
+        }
+        catch (final NumberFormatException e)
+        {
+            // reported below
+        }
+        throw new InvalidArgumentException("--segment-size wants a size from 8m to 1g, a multiple of 4k (e.g. 64m), " +
+            "got '" + value + "'");
     }
 
     private static String required(final Map<String, String> options, final String name)

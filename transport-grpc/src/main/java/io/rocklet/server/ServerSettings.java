@@ -22,11 +22,12 @@ import java.util.Locale;
  * @param dataDirectory  broker: where its store and files live.
  * @param flushMode      broker: SYNC or ASYNC (default ASYNC).
  * @param autoCreateTopics broker: create a topic on its first send (default true).
+ * @param segmentSizeBytes broker: the size of a commit-log file (default 1 GiB, the largest).
  * @param brokerExpiry   router: a broker silent this long is evicted (default 120 s).
  */
 public record ServerSettings(Role role, String host, int port, TlsFiles tls, String brokerName, long brokerId,
     String clusterName, List<String> routers, Path dataDirectory, FlushMode flushMode, boolean autoCreateTopics,
-    Duration brokerExpiry)
+    int segmentSizeBytes, Duration brokerExpiry)
 {
     /** Which server to run. */
     public enum Role

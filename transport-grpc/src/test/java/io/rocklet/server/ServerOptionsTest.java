@@ -48,6 +48,7 @@ class ServerOptionsTest
         assertEquals(ServerOptions.DEFAULT_BROKER_PORT, settings.port());
         assertEquals(FlushMode.ASYNC, settings.flushMode());
         assertTrue(settings.autoCreateTopics());
+        assertEquals(1 << 30, settings.segmentSizeBytes());
         assertEquals("grpc://127.0.0.1:10911", settings.address());
     }
 
@@ -109,6 +110,25 @@ class ServerOptionsTest
         assertError("--tls-client-auth needs --tls-ca", "router", "--tls-cert", "c", "--tls-key", "k",
             "--tls-client-auth");
         assertError("--broker-expiry wants a duration", "router", "--broker-expiry", "soon", "--plaintext");
+        assertError("--segment-size wants a size from 8m to 1g", "broker", "--name", "b", "--routers", "h:1",
+            "--data", "d", "--segment-size", "2g", "--plaintext");
+        assertError("--segment-size wants a size", "broker", "--name", "b", "--routers", "h:1", "--data", "d",
+            "--segment-size", "9001k", "--plaintext");
+    }
+
+    @Test
+    void shouldReadSegmentSizesWhenGivenWithAUnit(@TempDir final Path dir)
+    {
+        assertEquals(8 << 20, segmentSize(dir, "8M"));
+        assertEquals(12 << 20, segmentSize(dir, "12288k"));
+        assertEquals(1 << 30, segmentSize(dir, "1g"));
+        assertEquals(16 << 20, segmentSize(dir, "16777216"));
+    }
+
+    private static int segmentSize(final Path dir, final String value)
+    {
+        return ServerOptions.parse("broker", "--name", "b", "--routers", "h:1", "--data", dir.toString(),
+            "--segment-size", value, "--plaintext").segmentSizeBytes();
     }
 
     private static void assertError(final String expected, final String... args)

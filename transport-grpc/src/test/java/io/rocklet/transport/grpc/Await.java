@@ -10,13 +10,14 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Waits for a condition with a generous deadline, checking it every few milliseconds; the deadline only
  * bounds a failing test, a passing one returns as soon as the condition holds.
  */
-final class Await
+public final class Await
 {
     private Await()
     {
     }
 
-    static void until(final Duration timeout, final BooleanSupplier condition, final Supplier<String> description)
+    public static void until(final Duration timeout, final BooleanSupplier condition,
+        final Supplier<String> description)
     {
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean())
@@ -29,7 +30,7 @@ final class Await
         }
     }
 
-    static void until(final BooleanSupplier condition, final Supplier<String> description)
+    public static void until(final BooleanSupplier condition, final Supplier<String> description)
     {
         until(Duration.ofSeconds(30), condition, description);
     }
@@ -39,7 +40,8 @@ final class Await
      * threshold), which only an observation over some time can show. A correct system passes whatever the
      * duration; a broken one fails when the duration is long enough for it to misbehave.
      */
-    static void holds(final Duration duration, final BooleanSupplier condition, final Supplier<String> description)
+    public static void holds(final Duration duration, final BooleanSupplier condition,
+        final Supplier<String> description)
     {
         final long end = System.nanoTime() + duration.toNanos();
         do
