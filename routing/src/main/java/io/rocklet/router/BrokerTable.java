@@ -31,7 +31,16 @@ import java.util.TreeSet;
  */
 final class BrokerTable
 {
+    /** How long a departed broker's late registrations are ignored: longer than any call's deadline. */
+    static final long DEPARTURE_MEMORY_MS = 10_000;
     private final Map<String, ReplicaSet> replicaSets = new HashMap<>();
+    /** Brokers that unregistered, by address: the data version they held and when they left. */
+    private final Map<String, Departure> departed = new HashMap<>();
+
+    /** A broker that unregistered: a registration it sent before (a version up to this one) is stale. */
+    private record Departure(long dataVersion, long atMs)
+    {
+    }
 
     /**
      * Adds or refreshes a broker.
@@ -41,6 +50,15 @@ final class BrokerTable
     synchronized String register(final BrokerRegistration registration, final long nowMs)
     {
         final BrokerIdentity broker = registration.broker();
+        final Departure departure = departed.get(broker.address());
+        if (departure != null)
+        {
+            if (registration.dataVersion() <= departure.dataVersion && nowMs - departure.atMs <= DEPARTURE_MEMORY_MS)
+            {
+                return ""; // sent before the broker unregistered and overtaken by that (a network transport)
+            }
+            departed.remove(broker.address()); // a new life of the broker (data versions grow across restarts)
+        }
         final ReplicaSet set = replicaSets.computeIfAbsent(broker.brokerName(), name -> new ReplicaSet());
         set.clusterName = broker.clusterName();
         final Member held = set.members.get(broker.brokerId());
@@ -69,9 +87,11 @@ final class BrokerTable
     }
 
     /**
+     * Removes a broker that is leaving; a registration it sent earlier that arrives later is ignored.
+     *
      * @return true when the broker was registered (at the address given) and is now removed.
      */
-    synchronized boolean unregister(final BrokerIdentity broker)
+    synchronized boolean unregister(final BrokerIdentity broker, final long nowMs)
     {
         final ReplicaSet set = replicaSets.get(broker.brokerName());
         if (set == null)
@@ -83,6 +103,7 @@ final class BrokerTable
         {
             return false;
         }
+        departed.put(broker.address(), new Departure(member.dataVersion, nowMs));
         remove(broker.brokerName(), set, broker.brokerId());
         return true;
     }
@@ -103,6 +124,7 @@ final class BrokerTable
      */
     synchronized List<BrokerIdentity> expire(final long nowMs, final long expiryMs)
     {
+        departed.values().removeIf(departure -> nowMs - departure.atMs > DEPARTURE_MEMORY_MS);
         final List<BrokerIdentity> expired = new ArrayList<>();
         for (final Map.Entry<String, ReplicaSet> entry : new ArrayList<>(replicaSets.entrySet()))
         {

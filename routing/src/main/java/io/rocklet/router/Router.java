@@ -152,7 +152,7 @@ public final class Router implements RouterService, AutoCloseable
             return CompletableFuture.failedFuture(new InvalidArgumentException("illegal broker identity: router=" +
                 config.address() + ", broker=" + broker));
         }
-        if (table.unregister(broker))
+        if (table.unregister(broker, config.clock().time()))
         {
             LOG.info("broker unregistered: router={}, cluster={}, brokerName={}, brokerId={}, address={}",
                 config.address(), broker.clusterName(), broker.brokerName(), broker.brokerId(), broker.address());

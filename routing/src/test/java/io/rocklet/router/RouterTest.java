@@ -113,6 +113,20 @@ class RouterTest
     }
 
     @Test
+    void shouldIgnoreARegistrationSentBeforeTheBrokerLeftWhenItArrivesAfterTheUnregistration()
+    {
+        router.registerBroker(new BrokerRegistration(A0, List.of(TopicConfig.of("orders", 4)), 8)).join();
+        router.unregisterBroker(A0).join();
+
+        router.registerBroker(new BrokerRegistration(A0, List.of(TopicConfig.of("orders", 4)), 8)).join();
+        assertEquals(ErrorCode.TOPIC_NOT_FOUND, errorCode(router.queryRoute("orders")), "a late, stale registration");
+
+        router.registerBroker(new BrokerRegistration(A0, List.of(TopicConfig.of("orders", 4)), 20)).join();
+        assertEquals(List.of("broker-a"), router.queryRoute("orders").join().queues().stream()
+            .map(QueueRoute::brokerName).toList(), "the broker restarted: a newer version registers again");
+    }
+
+    @Test
     void shouldKeepTopicWhileAnotherBrokerStillHasIt()
     {
         register(A0, TopicConfig.of("orders", 4));
