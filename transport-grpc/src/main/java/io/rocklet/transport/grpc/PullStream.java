@@ -46,8 +46,6 @@ final class PullStream implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(PullStream.class);
     private static final String METHOD = BrokerGrpc.getSubscribeMethod().getFullMethodName();
-    /** Most credits one stream grants. */
-    static final int MAX_CREDITS = 1 << 20;
 
     private final PeerChannel peer;
     private final PullStreams.Key key;
@@ -198,7 +196,8 @@ final class PullStream implements AutoCloseable
         {
             return closed();
         }
-        final int credits = (int) Math.min(MAX_CREDITS, (long) prefetchBatches * Math.max(1, request.maxCount()));
+        final int credits = (int) Math.min(StreamCredits.MAX_CREDITS,
+            (long) prefetchBatches * Math.max(1, request.maxCount()));
         final BrokerProto.SubscribeRequest start;
         try
         {
@@ -246,8 +245,8 @@ final class PullStream implements AutoCloseable
         {
             taken = head;
         }
-        expectedOffset = nextOffset(taken, expectedOffset);
-        final int cost = cost(taken);
+        expectedOffset = StreamCredits.nextOffset(taken, expectedOffset);
+        final int cost = StreamCredits.cost(taken);
         bufferedCredits -= cost;
         if (call != null)
         {
@@ -288,7 +287,7 @@ final class PullStream implements AutoCloseable
             minOffset = result.minOffset();
             maxOffset = result.maxOffset();
             buffered.addLast(result);
-            bufferedCredits += cost(result);
+            bufferedCredits += StreamCredits.cost(result);
             served = waiter;
             waiter = null;
             if (served == null)
@@ -466,23 +465,6 @@ final class PullStream implements AutoCloseable
     {
         return new ClosedException("grpc transport closed: address=" + peer.address() + ", method=" +
             METHOD);
-    }
-
-    /**
-     * @return where the pull after {@code result} starts, as the consumers compute it.
-     */
-    static long nextOffset(final PullResult result, final long offset)
-    {
-        return result.status() == PullStatus.OFFSET_TOO_OLD || result.status() == PullStatus.OFFSET_OVERFLOW ?
-            result.nextOffset() : Math.max(result.nextOffset(), offset);
-    }
-
-    /**
-     * @return the credits a streamed result costs: one per message, at least one.
-     */
-    static int cost(final PullResult result)
-    {
-        return Math.max(1, result.messages().size());
     }
 
     @Override

@@ -35,8 +35,9 @@ import java.util.concurrent.TimeUnit;
  * never receives more than it granted. NO_NEW_MESSAGES (a long poll that expired) is not streamed: the queue is
  * pulled again at once.
  *
- * <p>The call ends (OK) when the client half-closes it, when the client cancels it, with the Rocklet status of a failed pull or a bad request, or with
- * BROKER_UNAVAILABLE when the broker stops being served here ({@link #closeAll()}). Threads: requests arrive on
+ * <p>The call ends with OK when the client half-closes it (it is done with the stream), when the client cancels it,
+ * with the Rocklet status of a failed pull or a bad request, or with BROKER_UNAVAILABLE when the broker stops being
+ * served here ({@link #closeAll()}). Threads: requests arrive on
  * the transport's executor; a held pull is answered on a broker thread, which sends that result and hands the next
  * pull to the executor; pulls answered at once are handled in a loop on the thread that made them. Each session
  * serializes its state and its call on its own monitor.
@@ -197,7 +198,7 @@ final class SubscribeHandler implements ServerCallHandler<byte[], BrokerProto.Pu
                         return invalid("illegal subscribe request: expected credits > 0 after the start, got " +
                             request.getKindCase());
                     }
-                    credit = Math.min(Integer.MAX_VALUE, credit + request.getCredit().getCredits());
+                    credit = Math.min(StreamCredits.MAX_CREDITS, credit + request.getCredit().getCredits());
                 }
             }
             if (first)
@@ -308,16 +309,14 @@ final class SubscribeHandler implements ServerCallHandler<byte[], BrokerProto.Pu
                     end(StatusErrors.toStatus(error, METHOD));
                     return Next.STOP;
                 }
-                final long next = result.status() == PullStatus.OFFSET_TOO_OLD ||
-                    result.status() == PullStatus.OFFSET_OVERFLOW ? result.nextOffset() :
-                    Math.max(result.nextOffset(), request.offset());
+                final long next = StreamCredits.nextOffset(result, request.offset());
                 final boolean moved = next != request.offset() || result.status() != PullStatus.NO_NEW_MESSAGES;
                 offset = next;
                 if (!moved)
                 {
                     return held ? Next.PULL : Next.PULL_LATER;
                 }
-                credit -= Math.max(1, result.messages().size());
+                credit -= StreamCredits.cost(result);
                 return send(result) ? Next.PULL : Next.STOP;
             }
         }
@@ -351,7 +350,8 @@ final class SubscribeHandler implements ServerCallHandler<byte[], BrokerProto.Pu
                 ended = true;
                 try
                 {
-                    call.close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
+                    call.close(status.getStatus(),
+                        status.getTrailers() == null ? new Metadata() : status.getTrailers());
                 }
                 catch (final RuntimeException e)
                 {

@@ -32,9 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Bad input on the wire, sent with a raw channel and hand-built bytes: malformed and truncated frames, requests
- * missing a required field, bad pull streams, oversize messages, unknown methods and services not served. Each gets a gRPC status
- * with a clear description (and the Rocklet code in the trailers where there is one), and the server answers the
- * next good call.
+ * missing a required field, bad pull streams, oversize messages, unknown methods and services not served. Each gets a
+ * gRPC status with a clear description (and the Rocklet code in the trailers where there is one), and the server
+ * answers the next good call.
  */
 @Timeout(60)
 class BadFrameTest

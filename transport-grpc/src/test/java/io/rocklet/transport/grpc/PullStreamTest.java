@@ -82,7 +82,8 @@ class PullStreamTest
             () -> "the broker streamed past the credits: pulled " + queue.pulledMessages());
 
         assertEquals(offsets(4, 8), offsetsOf(stub.pull(pull(4, BATCH, 5_000)).join()));
-        Await.until(() -> queue.pulledMessages() == 4 * BATCH, () -> "no more after a grant: " + queue.pulledMessages());
+        Await.until(() -> queue.pulledMessages() == 4 * BATCH,
+            () -> "no more after a grant: " + queue.pulledMessages());
         Await.holds(Duration.ofMillis(100), () -> stream.bufferedCredits() <= 2 * BATCH, () -> stream.toString());
     }
 

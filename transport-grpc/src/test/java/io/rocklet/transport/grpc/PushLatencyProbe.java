@@ -126,8 +126,8 @@ final class PushLatencyProbe
             return String.format("%s: %d msgs at %d/s send->listener p50=%.2f ms p90=%.2f ms p99=%.2f ms max=%.2f ms;"
                     + " burst of %d (%d sends failed) drained in %d ms; calls Pull=%d Subscribe=%d",
                 streaming ? "streaming" : "unary    ", messages, rate, ms(latencies, 0.50), ms(latencies, 0.90),
-                ms(latencies, 0.99), ms(latencies, 1.0), burst, failed.get(), burstMs, cluster.served.callsStarted("Pull"),
-                cluster.served.callsStarted("Subscribe"));
+                ms(latencies, 0.99), ms(latencies, 1.0), burst, failed.get(), burstMs,
+                cluster.served.callsStarted("Pull"), cluster.served.callsStarted("Subscribe"));
         }
     }
 
