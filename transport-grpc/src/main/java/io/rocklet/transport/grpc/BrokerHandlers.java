@@ -8,16 +8,18 @@ import static io.rocklet.transport.grpc.CommonCodec.EMPTY;
 
 /**
  * Serves a {@link BrokerService} as the gRPC service {@code rocklet.v1.Broker}: one line per rpc, plus the
- * streaming {@link WatchGroupHandler}, whose open watches end when the binding closes.
+ * streaming {@link WatchGroupHandler} and {@link SubscribeHandler}, whose open streams end when the binding closes.
  */
 final class BrokerHandlers
 {
     private final ServerServiceDefinition definition;
     private final WatchGroupHandler watches;
+    private final SubscribeHandler subscriptions;
 
-    BrokerHandlers(final BrokerService broker, final String address)
+    BrokerHandlers(final BrokerService broker, final String address, final TransportThreads threads)
     {
         this.watches = new WatchGroupHandler(broker, address);
+        this.subscriptions = new SubscribeHandler(broker, address, threads);
         this.definition = new ServiceBinder(BrokerGrpc.getServiceDescriptor())
             .unary(BrokerGrpc.getIdentityMethod(),
                 request -> broker.identity(), CommonCodec::brokerIdentity)
@@ -27,6 +29,7 @@ final class BrokerHandlers
                 request -> broker.sendBatch(MessageCodec.sendBatchRequest(request)), MessageCodec::sendBatchResult)
             .unary(BrokerGrpc.getPullMethod(),
                 request -> broker.pull(MessageCodec.pullRequest(request)), MessageCodec::pullResult)
+            .bind(BrokerGrpc.getSubscribeMethod(), subscriptions)
             .unary(BrokerGrpc.getHeartbeatMethod(),
                 request -> broker.heartbeat(GroupCodec.heartbeat(request)), done -> EMPTY)
             .unary(BrokerGrpc.getUnregisterClientMethod(),
@@ -79,10 +82,12 @@ final class BrokerHandlers
     }
 
     /**
-     * Ends the open group watches (the broker stops being served here); their clients watch again elsewhere or later.
+     * Ends the open group watches and pull streams (the broker stops being served here); their clients watch and
+     * pull again elsewhere or later.
      */
-    void closeWatches()
+    void closeStreams()
     {
         watches.closeAll();
+        subscriptions.closeAll();
     }
 }

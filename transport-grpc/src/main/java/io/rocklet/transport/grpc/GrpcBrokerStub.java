@@ -19,8 +19,9 @@ import static io.rocklet.transport.grpc.CommonCodec.text;
 
 /**
  * A broker reached over gRPC: each method is one unary call on the address's shared {@link PeerChannel} with the
- * transport's call timeout as deadline (a pull's deadline adds its long-poll timeout), and
- * {@link #watchGroup} a {@link GroupWatch} stream that renews itself. Thread-safe.
+ * transport's call timeout as deadline (a pull's deadline adds its long-poll timeout), except {@link #watchGroup}, a
+ * {@link GroupWatch} stream that renews itself, and, with {@link GrpcTransportConfig#streamingPull()}, long-poll
+ * pulls, served from per-queue broker streams ({@link PullStreams}). Thread-safe.
  */
 final class GrpcBrokerStub implements BrokerService
 {
@@ -28,10 +29,12 @@ final class GrpcBrokerStub implements BrokerService
     private final long timeoutMs;
     private final Duration backoffMin;
     private final Duration backoffMax;
+    private final PullStreams streams;
 
     GrpcBrokerStub(final PeerChannel peer, final GrpcTransportConfig config)
     {
         this.peer = peer;
+        this.streams = config.streamingPull() ? new PullStreams(peer, config) : null;
         this.timeoutMs = config.callTimeout().toMillis();
         this.backoffMin = config.reconnectBackoffMin();
         this.backoffMax = config.reconnectBackoffMax();
@@ -59,11 +62,17 @@ final class GrpcBrokerStub implements BrokerService
     }
 
     /**
-     * The deadline covers the long-poll timeout plus the call timeout, so a held pull is answered before it.
+     * With streaming on, a pull with a long-poll timeout is served from its queue's stream (see {@link PullStream});
+     * otherwise it is one unary call whose deadline covers the long-poll timeout plus the call timeout, so a held
+     * pull is answered before it.
      */
     @Override
     public CompletableFuture<PullResult> pull(final PullRequest request)
     {
+        if (streams != null && request != null && request.longPollTimeoutMs() > 0)
+        {
+            return streams.pull(request);
+        }
         final long longPollMs = request == null ? 0 : Math.max(0, request.longPollTimeoutMs());
         return peer.unary(BrokerGrpc.getPullMethod(), () -> MessageCodec.pullRequest(request),
             MessageCodec::pullResult, timeoutMs + longPollMs);
@@ -223,6 +232,14 @@ final class GrpcBrokerStub implements BrokerService
     {
         return peer.unary(BrokerGrpc.getMessagesByKeyMethod(), () -> AdminCodec.keyQuery(query),
             AdminCodec::storedMessages, timeoutMs);
+    }
+
+    /**
+     * @return this stub's pull streams, or null when streaming is off.
+     */
+    PullStreams streams()
+    {
+        return streams;
     }
 
     @Override

@@ -48,6 +48,7 @@ public final class GrpcTransport implements Transport
 
     private final GrpcTransportConfig config;
     private final TransportThreads threads;
+    private final CallCounts callCounts = new CallCounts();
     private final ChannelCredentials channelCredentials;
     private final ConcurrentHashMap<GrpcAddress, PeerChannel> peers = new ConcurrentHashMap<>();
     private final Map<GrpcAddress, ServerEndpoint> endpoints = new HashMap<>();
@@ -80,6 +81,24 @@ public final class GrpcTransport implements Transport
     public GrpcTransportConfig config()
     {
         return config;
+    }
+
+    /**
+     * @param rpc an rpc's bare name, e.g. {@code Pull} or {@code Subscribe}.
+     * @return how many calls of it this transport's servers started (diagnostics, tests).
+     */
+    long callsStarted(final String rpc)
+    {
+        return callCounts.started(rpc);
+    }
+
+    /**
+     * @param rpc an rpc's bare name, e.g. {@code Subscribe}.
+     * @return how many calls of it this transport's servers are serving now.
+     */
+    long callsOpen(final String rpc)
+    {
+        return callCounts.open(rpc);
     }
 
     @Override
@@ -128,8 +147,8 @@ public final class GrpcTransport implements Transport
         }
         return bind(address, "broker", endpoint ->
         {
-            final BrokerHandlers handlers = new BrokerHandlers(service, endpoint.address().toString());
-            return endpoint.bind("broker", handlers.definition(), handlers::closeWatches);
+            final BrokerHandlers handlers = new BrokerHandlers(service, endpoint.address().toString(), threads);
+            return endpoint.bind("broker", handlers.definition(), handlers::closeStreams);
         });
     }
 
@@ -216,7 +235,7 @@ public final class GrpcTransport implements Transport
         {
             serverCredentials = Credentials.server(config, requested.toString());
         }
-        final ServerEndpoint endpoint = ServerEndpoint.start(requested, config, threads, serverCredentials);
+        final ServerEndpoint endpoint = ServerEndpoint.start(requested, config, threads, serverCredentials, callCounts);
         endpoints.put(endpoint.address(), endpoint);
         return endpoint;
     }

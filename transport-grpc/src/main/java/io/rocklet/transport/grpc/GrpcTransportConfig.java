@@ -26,6 +26,13 @@ import java.time.Duration;
  *                               default 100 ms; it doubles per failure.
  * @param reconnectBackoffMax    longest wait between reconnection attempts; default 5 s.
  * @param shutdownTimeout        how long closing a server waits for calls in progress before cutting them; default 1 s.
+ * @param streamingPull          true (default): a pull with a long-poll timeout is served from a broker stream
+ *                               ({@code Subscribe}) that pushes messages as they arrive, with flow-control credits;
+ *                               false: every pull is one unary {@code Pull} call. Pulls without long poll are unary.
+ * @param streamPrefetchBatches  how many pull batches (the opening pull's {@code maxCount}) a stream may deliver
+ *                               ahead of the consumer's pulls: its credits, and the bound of its client buffer;
+ *                               default 4.
+ * @param streamIdleTimeout      a stream no pull has used for this long is closed (its buffer dropped); default 30 s.
  */
 public record GrpcTransportConfig(
     TlsConfig tls,
@@ -40,7 +47,10 @@ public record GrpcTransportConfig(
     Duration keepAliveTimeout,
     Duration reconnectBackoffMin,
     Duration reconnectBackoffMax,
-    Duration shutdownTimeout)
+    Duration shutdownTimeout,
+    boolean streamingPull,
+    int streamPrefetchBatches,
+    Duration streamIdleTimeout)
 {
     /** Default {@link #maxInboundMessageBytes()}: the largest body plus 1 MiB of headroom. */
     public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = Limits.DEFAULT_MAX_BODY_BYTES + 1024 * 1024;
@@ -71,6 +81,9 @@ public record GrpcTransportConfig(
         private Duration reconnectBackoffMin = Duration.ofMillis(100);
         private Duration reconnectBackoffMax = Duration.ofSeconds(5);
         private Duration shutdownTimeout = Duration.ofSeconds(1);
+        private boolean streamingPull = true;
+        private int streamPrefetchBatches = 4;
+        private Duration streamIdleTimeout = Duration.ofSeconds(30);
 
         private Builder()
         {
@@ -151,6 +164,30 @@ public record GrpcTransportConfig(
         }
 
         /**
+         * @param streaming true to serve long-poll pulls from broker streams (the default), false for unary pulls.
+         */
+        public Builder streamingPull(final boolean streaming)
+        {
+            this.streamingPull = streaming;
+            return this;
+        }
+
+        /**
+         * @param batches pull batches a stream may deliver ahead of the consumer's pulls (its credits).
+         */
+        public Builder streamPrefetchBatches(final int batches)
+        {
+            this.streamPrefetchBatches = batches;
+            return this;
+        }
+
+        public Builder streamIdleTimeout(final Duration timeout)
+        {
+            this.streamIdleTimeout = timeout;
+            return this;
+        }
+
+        /**
          * @throws InvalidArgumentException naming the setting that is missing or out of range.
          */
         public GrpcTransportConfig build()
@@ -171,6 +208,7 @@ public record GrpcTransportConfig(
             positive(keepAliveTimeout, "keepAliveTimeout");
             positive(reconnectBackoffMin, "reconnectBackoffMin");
             positive(reconnectBackoffMax, "reconnectBackoffMax");
+            positive(streamIdleTimeout, "streamIdleTimeout");
             if (shutdownTimeout == null || shutdownTimeout.isNegative())
             {
                 throw new InvalidArgumentException("grpc transport config: shutdownTimeout=" + shutdownTimeout +
@@ -186,9 +224,10 @@ public record GrpcTransportConfig(
             atLeast(maxCallsPerConnection, 1, "maxCallsPerConnection");
             atLeast(ioThreads, 1, "ioThreads");
             atLeast(executorThreads, 1, "executorThreads");
+            atLeast(streamPrefetchBatches, 1, "streamPrefetchBatches");
             return new GrpcTransportConfig(tls, plaintext, callTimeout, maxInFlightRequests, maxInboundMessageBytes,
                 maxCallsPerConnection, ioThreads, executorThreads, keepAliveTime, keepAliveTimeout, reconnectBackoffMin,
-                reconnectBackoffMax, shutdownTimeout);
+                reconnectBackoffMax, shutdownTimeout, streamingPull, streamPrefetchBatches, streamIdleTimeout);
         }
 
         private static void positive(final Duration value, final String name)

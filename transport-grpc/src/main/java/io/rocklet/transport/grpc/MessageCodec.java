@@ -113,6 +113,26 @@ final class MessageCodec
             request.getMaxCount(), request.getTagExpression(), request.getLongPollTimeoutMs());
     }
 
+    /**
+     * @return the first message of a {@code Subscribe} call: pull as {@code request} would, with {@code credits}.
+     */
+    static BrokerProto.SubscribeRequest subscribeStart(final PullRequest request, final int credits)
+    {
+        return BrokerProto.SubscribeRequest.newBuilder()
+            .setStart(BrokerProto.SubscribeStart.newBuilder().setPull(pullRequest(request)).setCredits(credits))
+            .build();
+    }
+
+    /**
+     * @return a {@code Subscribe} message granting {@code credits} more.
+     */
+    static BrokerProto.SubscribeRequest subscribeCredit(final int credits)
+    {
+        return BrokerProto.SubscribeRequest.newBuilder()
+            .setCredit(BrokerProto.SubscribeCredit.newBuilder().setCredits(credits))
+            .build();
+    }
+
     static BrokerProto.PullResult pullResult(final PullResult result)
     {
         return BrokerProto.PullResult.newBuilder()

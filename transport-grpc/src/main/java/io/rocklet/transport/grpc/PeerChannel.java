@@ -14,8 +14,12 @@ import io.rocklet.api.ClosedException;
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.RockletException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -27,16 +31,19 @@ import java.util.function.Supplier;
  * {@link ReconnectBackoff}) and a bound on unanswered calls. A unary call beyond {@code maxInFlightRequests} fails at
  * once with a retriable BUSY, so nothing queues without bound. Calls carry a deadline and fail fast while the peer is
  * unreachable (BROKER_UNAVAILABLE, retriable); failures arrive as {@link RockletException}s (see
- * {@link StatusErrors}). Answers are decoded and futures completed on the transport's executor. Thread-safe.
+ * {@link StatusErrors}). Answers are decoded and futures completed on the transport's executor. Long-lived streams
+ * that must end with the channel are {@linkplain #track tracked} and closed first by {@link #close()}. Thread-safe.
  */
 final class PeerChannel implements AutoCloseable
 {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerChannel.class);
     private final GrpcAddress address;
     private final String addressText;
     private final ManagedChannel channel;
     private final Semaphore inFlight;
     private final int maxInFlight;
     private final ScheduledExecutorService timers;
+    private final Set<AutoCloseable> streams = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     PeerChannel(final GrpcAddress address, final GrpcTransportConfig config, final TransportThreads threads,
@@ -139,13 +146,44 @@ final class PeerChannel implements AutoCloseable
     }
 
     /**
-     * Cuts the connection; calls in flight fail with BROKER_UNAVAILABLE. Idempotent.
+     * Closes {@code stream} when this channel closes (or at once when it is closed already), until {@link #untrack}.
+     */
+    void track(final AutoCloseable stream)
+    {
+        streams.add(stream);
+        if (closed)
+        {
+            closeStream(stream);
+        }
+    }
+
+    void untrack(final AutoCloseable stream)
+    {
+        streams.remove(stream);
+    }
+
+    /**
+     * Closes the tracked streams, then cuts the connection; calls in flight fail with BROKER_UNAVAILABLE. Idempotent.
      */
     @Override
     public void close()
     {
         closed = true;
+        streams.forEach(PeerChannel::closeStream);
         channel.shutdownNow();
+    }
+
+    private static void closeStream(final AutoCloseable stream)
+    {
+        try
+        {
+            stream.close();
+        }
+        catch (final Exception e)
+        {
+            LOG.warn("closing a stream failed: stream={}, error={}", stream,
+                e.toString(), e);
+        }
     }
 
     @Override

@@ -53,7 +53,7 @@ final class ServerEndpoint
      * @throws RockletException IO_ERROR when the address cannot be bound.
      */
     static ServerEndpoint start(final GrpcAddress requested, final GrpcTransportConfig config,
-        final TransportThreads threads, final ServerCredentials credentials)
+        final TransportThreads threads, final ServerCredentials credentials, final CallCounts counts)
     {
         final ServiceRegistry registry = new ServiceRegistry();
         final long permitPingMs = Math.min(config.keepAliveTime().toMillis(), MIN_PING_INTERVAL.toMillis());
@@ -64,6 +64,7 @@ final class ServerEndpoint
             .workerEventLoopGroup(threads.eventLoops())
             .executor(threads.executor())
             .fallbackHandlerRegistry(registry)
+            .intercept(counts)
             .maxInboundMessageSize(config.maxInboundMessageBytes())
             .maxConcurrentCallsPerConnection(config.maxCallsPerConnection())
             .keepAliveTime(config.keepAliveTime().toMillis(), TimeUnit.MILLISECONDS)

@@ -32,9 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Bad input on the wire, sent with a raw channel and hand-built bytes: malformed and truncated frames, requests
- * missing a required field, oversize messages, unknown methods and services not served. Each gets a gRPC status
- * with a clear description (and the Rocklet code in the trailers where there is one), and the server answers the
- * next good call.
+ * missing a required field, bad pull streams, oversize messages, unknown methods and services not served. Each gets a
+ * gRPC status with a clear description (and the Rocklet code in the trailers where there is one), and the server
+ * answers the next good call.
  */
 @Timeout(60)
 class BadFrameTest
@@ -121,6 +121,31 @@ class BadFrameTest
         final StatusRuntimeException error = assertThrows(StatusRuntimeException.class, events::hasNext);
         assertRejected(error, Status.Code.INVALID_ARGUMENT, ErrorCode.INVALID_ARGUMENT);
         assertTrue(error.getStatus().getDescription().contains("WatchGroup"), error.getStatus().getDescription());
+        assertStillServing();
+    }
+
+    @Test
+    void shouldAnswerABadSubscribeWithInvalidArgument()
+    {
+        final BrokerProto.PullRequest pull = BrokerProto.PullRequest.newBuilder().setGroup("g").setTopic("t")
+            .setMaxCount(32).setLongPollTimeoutMs(1_000).build();
+        final byte[][] bad = {
+            {0x0F},
+            MessageCodec.subscribeCredit(8).toByteArray(),
+            BrokerProto.SubscribeRequest.newBuilder().setStart(BrokerProto.SubscribeStart.newBuilder().setPull(pull)
+                .setCredits(0)).build().toByteArray(),
+            BrokerProto.SubscribeRequest.newBuilder().setStart(BrokerProto.SubscribeStart.newBuilder()
+                .setPull(pull.toBuilder().setLongPollTimeoutMs(0)).setCredits(8)).build().toByteArray(),
+        };
+        for (final byte[] frame : bad)
+        {
+            final Iterator<byte[]> results = ClientCalls.blockingServerStreamingCall(raw,
+                rawMethod("rocklet.v1.Broker/Subscribe", MethodDescriptor.MethodType.SERVER_STREAMING),
+                CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), frame);
+            final StatusRuntimeException error = assertThrows(StatusRuntimeException.class, results::hasNext);
+            assertRejected(error, Status.Code.INVALID_ARGUMENT, ErrorCode.INVALID_ARGUMENT);
+            assertTrue(error.getStatus().getDescription().contains("Subscribe"), error.getStatus().getDescription());
+        }
         assertStillServing();
     }
 

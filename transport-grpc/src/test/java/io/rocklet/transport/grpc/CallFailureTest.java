@@ -161,7 +161,7 @@ class CallFailureTest
     }
 
     @Test
-    void shouldGiveAPullADeadlineThatCoversItsLongPoll()
+    void shouldGiveAPullADeadlineThatCoversItsLongPollWhenStreamingIsOff()
     {
         final CompletableFuture<Deadline> seen = new CompletableFuture<>();
         final BrokerService broker = FakeBroker.create().on("pull", args ->
@@ -171,7 +171,7 @@ class CallFailureTest
         }).build();
         try (GrpcTransport server = GrpcTransport.create(TestTls.plaintext().build());
             GrpcTransport client = GrpcTransport.create(TestTls.plaintext().callTimeout(Duration.ofSeconds(2))
-                .build()))
+                .streamingPull(false).build()))
         {
             final String address = server.serve("grpc://127.0.0.1:0", broker).address();
             final PullResult result = client.broker(address).pull(new PullRequest("g", "t", 0, 0, 32, "*",

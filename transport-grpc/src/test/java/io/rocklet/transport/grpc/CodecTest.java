@@ -133,6 +133,20 @@ class CodecTest
     }
 
     @Test
+    void shouldCarryTheSubscribeStartAndCredits()
+    {
+        final PullRequest request = new PullRequest("g", "orders", 1, 10, 32, "paid", 15_000);
+        final BrokerProto.SubscribeRequest start = roundTrip(MessageCodec.subscribeStart(request, 128),
+            BrokerProto.SubscribeRequest.parser(), message -> message);
+        assertEquals(request, MessageCodec.pullRequest(start.getStart().getPull()));
+        assertEquals(128, start.getStart().getCredits());
+        final BrokerProto.SubscribeRequest credit = roundTrip(MessageCodec.subscribeCredit(32),
+            BrokerProto.SubscribeRequest.parser(), message -> message);
+        assertEquals(BrokerProto.SubscribeRequest.KindCase.CREDIT, credit.getKindCase());
+        assertEquals(32, credit.getCredit().getCredits());
+    }
+
+    @Test
     void shouldCarryEveryGroupAndOffsetRecordFieldForField()
     {
         final ClientHeartbeat heartbeat = new ClientHeartbeat("client-1", List.of(

@@ -20,12 +20,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
- * The protobuf services carry the SPI one rpc per method (same name, capitalized), so that a method added to the
- * SPI without its rpc, or an rpc without its method, fails here; and the servers bind every rpc.
+ * The protobuf services carry the SPI one rpc per method (same name, capitalized), plus the transport's own rpcs
+ * (listed here), so that a method added to the SPI without its rpc, or an rpc without its method, fails here; and the
+ * servers bind every rpc.
  */
 @Timeout(30)
 class ContractTest
 {
+    /** Rpcs of the transport itself: {@code Subscribe} serves {@code pull} as a stream. */
+    private static final Set<String> BROKER_TRANSPORT_RPCS = Set.of("Subscribe");
+
     @Test
     void shouldHaveOneRpcPerRouterServiceMethod()
     {
@@ -33,16 +37,22 @@ class ContractTest
     }
 
     @Test
-    void shouldHaveOneRpcPerBrokerServiceMethod()
+    void shouldHaveOneRpcPerBrokerServiceMethodBesidesTheTransportsOwn()
     {
-        assertEquals(rpcNamesOf(BrokerService.class), rpcNames(BrokerGrpc.getServiceDescriptor()));
+        final Set<String> expected = rpcNamesOf(BrokerService.class);
+        expected.addAll(BROKER_TRANSPORT_RPCS);
+        assertEquals(expected, rpcNames(BrokerGrpc.getServiceDescriptor()));
     }
 
     @Test
     void shouldBindEveryRpcWhenServing()
     {
         assertNotNull(RouterHandlers.definition(FakeRouter.create()));
-        assertNotNull(new BrokerHandlers(FakeBroker.create().build(), "grpc://127.0.0.1:1").definition());
+        try (TransportThreads threads = new TransportThreads(1, 1))
+        {
+            assertNotNull(new BrokerHandlers(FakeBroker.create().build(), "grpc://127.0.0.1:1", threads)
+                .definition());
+        }
     }
 
     private static Set<String> rpcNamesOf(final Class<?> spi)

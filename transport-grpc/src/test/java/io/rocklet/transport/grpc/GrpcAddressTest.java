@@ -52,7 +52,14 @@ class GrpcAddressTest
             .contains("reconnectBackoffMax"));
         assertTrue(assertThrows(InvalidArgumentException.class, () -> GrpcTransportConfig.builder().plaintext()
             .executorThreads(0).build()).getMessage().contains("executorThreads"));
+        assertTrue(assertThrows(InvalidArgumentException.class, () -> GrpcTransportConfig.builder().plaintext()
+            .streamPrefetchBatches(0).build()).getMessage().contains("streamPrefetchBatches=0"));
+        assertTrue(assertThrows(InvalidArgumentException.class, () -> GrpcTransportConfig.builder().plaintext()
+            .streamIdleTimeout(Duration.ZERO).build()).getMessage().contains("streamIdleTimeout"));
         final GrpcTransportConfig defaults = GrpcTransportConfig.builder().plaintext().build();
+        assertTrue(defaults.streamingPull());
+        assertEquals(4, defaults.streamPrefetchBatches());
+        assertEquals(Duration.ofSeconds(30), defaults.streamIdleTimeout());
         assertEquals(Duration.ofSeconds(3), defaults.callTimeout());
         assertEquals(4 * 1024 * 1024 + 1024 * 1024, defaults.maxInboundMessageBytes());
     }

@@ -3,6 +3,7 @@ package io.rocklet.transport.grpc;
 import io.rocklet.api.spi.Binding;
 import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.BrokerService.PullRequest;
+import io.rocklet.api.spi.BrokerService.PullResult;
 import io.rocklet.api.spi.RouterService;
 import io.rocklet.api.spi.Subscription;
 import io.rocklet.api.spi.Transport;
@@ -18,13 +19,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The server side of a test cluster: a {@link GrpcTransport} whose served brokers are watched, so that a test can
- * wait for what happens on the broker (a group watch in place, a pull held) instead of guessing with sleeps.
+ * wait for what happens on the broker (a group watch in place, a pull held, messages pulled, calls served) instead of
+ * guessing with sleeps.
  */
 final class ObservedServing implements Transport
 {
     final GrpcTransport grpc;
     private final Map<String, AtomicInteger> watches = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> heldPulls = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> pulledMessages = new ConcurrentHashMap<>();
 
     ObservedServing(final GrpcTransport grpc)
     {
@@ -45,6 +48,31 @@ final class ObservedServing implements Transport
     int heldPulls(final String group, final String topic)
     {
         return heldPulls.computeIfAbsent(group + "@" + topic, g -> new AtomicInteger()).get();
+    }
+
+    /**
+     * @return the messages of the topic the served brokers answered the group's pulls with, unary or streamed.
+     */
+    int pulledMessages(final String group, final String topic)
+    {
+        return pulledMessages.computeIfAbsent(group + "@" + topic, g -> new AtomicInteger()).get();
+    }
+
+    /**
+     * @param rpc an rpc's bare name ({@code Pull}, {@code Subscribe}).
+     * @return the calls of it the served brokers and routers started.
+     */
+    long callsStarted(final String rpc)
+    {
+        return grpc.callsStarted(rpc);
+    }
+
+    /**
+     * @return the calls of the rpc being served now.
+     */
+    long callsOpen(final String rpc)
+    {
+        return grpc.callsOpen(rpc);
     }
 
     GrpcBinding listen(final String address)
@@ -109,13 +137,26 @@ final class ObservedServing implements Transport
                 subscription.close();
             };
         }
-        if (method.getName().equals("pull") && result instanceof CompletableFuture<?> answer && !answer.isDone())
+        if (method.getName().equals("pull") && result instanceof CompletableFuture<?> answer)
         {
             final PullRequest pull = (PullRequest) args[0];
-            final AtomicInteger held = heldPulls.computeIfAbsent(pull.group() + "@" + pull.topic(),
-                g -> new AtomicInteger());
-            held.incrementAndGet();
-            answer.whenComplete((value, error) -> held.decrementAndGet());
+            final String key = pull.group() + "@" + pull.topic();
+            final AtomicInteger pulled = pulledMessages.computeIfAbsent(key, g -> new AtomicInteger());
+            if (!answer.isDone())
+            {
+                final AtomicInteger held = heldPulls.computeIfAbsent(key, g -> new AtomicInteger());
+                held.incrementAndGet();
+                answer.whenComplete((value, error) -> held.decrementAndGet());
+            }
+            // counted before the answer is passed on, so the count never lags what a client received
+            return answer.thenApply(value ->
+            {
+                if (value instanceof PullResult found)
+                {
+                    pulled.addAndGet(found.messages().size());
+                }
+                return value;
+            });
         }
         return result;
     }

@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A broker whose process dies (its server stops, its port refuses connections) and comes back on the same port:
  * calls fail fast with a retriable BROKER_UNAVAILABLE meanwhile, and clients - stubs, producers, a push consumer
- * and its group watch - carry on once it is back, with nothing to restart on their side.
+ * (its pull streams end and are opened again) and its group watch - carry on once it is back, with nothing to restart
+ * on their side.
  */
 @Timeout(90)
 class PeerRestartTest
@@ -54,6 +55,7 @@ class PeerRestartTest
 
             final String address = cluster.brokerAddress();
             final BrokerService stub = cluster.clientTransport.broker(address);
+            final long streams = cluster.served.callsStarted("Subscribe");
             cluster.stopBroker();
             for (int i = 0; i < 3; i++)
             {
@@ -69,6 +71,8 @@ class PeerRestartTest
                 () -> "the stub did not reconnect");
             Await.until(() -> sends(producer, "after"), () -> "sends did not resume");
             Await.until(() -> received.contains("after"), () -> "the consumer did not resume: " + received);
+            assertTrue(cluster.served.callsStarted("Subscribe") > streams, "the pull streams were opened again");
+            assertEquals(0, cluster.served.callsStarted("Pull"), "pulls streamed throughout, none unary");
             consumer.close();
         }
     }
