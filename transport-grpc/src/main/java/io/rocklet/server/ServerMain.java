@@ -3,6 +3,8 @@ package io.rocklet.server;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.RockletException;
 import io.rocklet.store.internal.file.JvmFlags;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -10,23 +12,23 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The standalone server's entry point: {@code java -jar rocklet-server.jar router|broker [options]} (see
- * {@link ServerOptions#USAGE}). Prints {@code READY <role> <address>} on standard output once serving, runs until
- * SIGTERM or SIGINT, then shuts down gracefully (the broker flushes and writes its checkpoint) and exits 0. Bad
- * options print the problem and the usage and exit 2; a failure to start prints it and exits 1.
+ * {@link ServerOptions#USAGE}). Prints {@code READY <role> <address>} on standard output once serving (logs go to
+ * standard error), runs until SIGTERM or SIGINT, then shuts down gracefully (the broker unregisters from its routers,
+ * flushes and writes its checkpoint) and exits 0. Bad options print the problem and the usage and exit 2; a failure
+ * to start prints it and exits 1. Any other way the JVM stops (SIGHUP, {@code System.exit}) closes the server too,
+ * from a shutdown hook.
  */
 public final class ServerMain
 {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerMain.class);
+
     private ServerMain()
     {
     }
 
     public static void main(final String[] args)
     {
-        final int status = run(args, System.out, System.err);
-        if (status != 0)
-        {
-            System.exit(status);
-        }
+        System.exit(run(args, System.out, System.err));
     }
 
     /**
@@ -70,15 +72,34 @@ public final class ServerMain
                 e.getMessage());
             return 1;
         }
+        final CountDownLatch stopRequested = new CountDownLatch(1);
         final CountDownLatch stopped = new CountDownLatch(1);
+        final boolean signalsHandled = StopSignals.install(signal ->
+        {
+            LOG.info("stopping: signal=SIG{}, role={}, address={}", signal, settings.roleName(), server.address());
+            stopRequested.countDown();
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
-            server.close();
-            stopped.countDown();
+            stopRequested.countDown();      // the JVM stops for another reason: close here, before it halts
+            awaitUninterruptibly(stopped);
         }, "rocklet-server-shutdown"));
+        if (!signalsHandled)
+        {
+            LOG.warn("SIGTERM and SIGINT left to the JVM: the server closes from a shutdown hook and the JVM exits " +
+                "with status 128 + the signal number");
+        }
         out.println("READY " + settings.roleName() + " " + server.address());
         out.flush();
-        awaitUninterruptibly(stopped);
+        awaitUninterruptibly(stopRequested);
+        try
+        {
+            server.close();
+        }
+        finally
+        {
+            stopped.countDown();
+        }
         return 0;
     }
 

@@ -23,10 +23,12 @@ import java.util.Locale;
  * @param flushMode      broker: SYNC or ASYNC (default ASYNC).
  * @param autoCreateTopics broker: create a topic on its first send (default true).
  * @param brokerExpiry   router: a broker silent this long is evicted (default 120 s).
+ * @param delayLevels    broker: the back-off of each delay level, level 1 first; empty for the default (RocketMQ's
+ *                       18 levels).
  */
 public record ServerSettings(Role role, String host, int port, TlsFiles tls, String brokerName, long brokerId,
     String clusterName, List<String> routers, Path dataDirectory, FlushMode flushMode, boolean autoCreateTopics,
-    Duration brokerExpiry)
+    Duration brokerExpiry, List<Duration> delayLevels)
 {
     /** Which server to run. */
     public enum Role
@@ -62,6 +64,7 @@ public record ServerSettings(Role role, String host, int port, TlsFiles tls, Str
     public ServerSettings
     {
         routers = routers == null ? List.of() : List.copyOf(routers);
+        delayLevels = delayLevels == null ? List.of() : List.copyOf(delayLevels);
     }
 
     /**
