@@ -3,6 +3,7 @@ package io.rocklet.cluster;
 import io.rocklet.api.ClientConfig;
 import io.rocklet.api.RockletClient;
 import io.rocklet.client.RockletClients;
+import io.rocklet.client.internal.DefaultRockletClient;
 import io.rocklet.testkit.MessageAccounting;
 import io.rocklet.transport.grpc.GrpcTransport;
 import io.rocklet.transport.grpc.GrpcTransportConfig;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,16 +26,19 @@ import java.util.concurrent.locks.LockSupport;
  * Test code, not a tool.
  *
  * <pre>
- * ClientMain producer|consumer --name N --routers host:port,host:port --topic T --journal FILE [options]
+ * ClientMain producer|consumer --name N --routers host:port,host:port --topic T --journal FILE
+ *            [--route-refresh-ms 30000] [options]
  * producer: [--count N (0: until STOP)] [--rate per-second (0: as fast as sends return)] [--keys K (sharding keys,
  *           for ordered sends)] [--tags A,B,C (round robin)] [--timeline FILE (one line per send)]
  * consumer: --group G [--model clustering|broadcasting] [--orderly] [--tags "A || B"] [--fail-every N (fail the
  *           first delivery of every Nth message of a stream)] [--offsets DIR (broadcasting)] [--commit-ms 5000]
+ *           [--long-poll-ms 15000]
  * </pre>
  *
  * Every send (OK / FAILED / UNKNOWN) and every receipt is booked in a {@link MessageAccounting} journal; a message
  * body is {@code <stream> <sequence>}. Standard output carries the lines the tests wait for: {@code READY <role>
- * <name>} once started, {@code PROGRESS key=value...} whenever the counts change (checked every 50 ms), and
+ * <name>} once started, {@code PROGRESS key=value...} whenever the counts change (checked every 50 ms; with
+ * {@code router=<port>}, the router the client asks first), and
  * {@code DONE key=value...} after the producer sent {@code --count} messages, or after {@code STOP} on standard
  * input (or its end: the test JVM went away), once everything is closed; then the JVM exits 0. A failure to start
  * prints {@code FAILED <error>} and exits 1.
@@ -92,6 +97,7 @@ public final class ClientMain
             routers.add("grpc://" + router.trim());
         }
         final RockletClient client = RockletClients.create(ClientConfig.builder().routers(routers)
+            .routeRefreshInterval(Duration.ofMillis(number(options, "route-refresh-ms", 30_000)))
             .instanceName(name).build(), transport);
         final MessageAccounting accounting = MessageAccounting.journal(Path.of(required(options, "journal")));
         final Role role;
@@ -114,16 +120,19 @@ public final class ClientMain
         }
         System.out.println("READY " + kind + " " + name);
         System.out.flush();
-        final Thread reporter = new Thread(() -> report(role, accounting), "progress-reporter");
+        final CompletableFuture<Void> stop = CompletableFuture.anyOf(finished, stopCommand()).thenRun(() -> { });
+        final Thread reporter = new Thread(() -> report(client, role, accounting, stop), "progress-reporter");
         reporter.setDaemon(true);
         reporter.start();
-        CompletableFuture.anyOf(finished, stopCommand()).join();
+        stop.join();
+        joinQuietly(reporter);
         role.stop();
+        final String counts = role.counts() + " router=" + routerPort(client);
         accounting.close();
         client.close();
         transport.close();
-        System.out.println("PROGRESS " + role.counts());
-        System.out.println("DONE " + role.counts());
+        System.out.println("PROGRESS " + counts);
+        System.out.println("DONE " + counts);
         System.out.flush();
         return 0;
     }
@@ -131,12 +140,13 @@ public final class ClientMain
     /**
      * Prints the counts whenever they change, and flushes the journal.
      */
-    private static void report(final Role role, final MessageAccounting accounting)
+    private static void report(final RockletClient client, final Role role, final MessageAccounting accounting,
+        final CompletableFuture<Void> stop)
     {
         String last = "";
-        while (true)
+        while (!stop.isDone())
         {
-            final String counts = role.counts();
+            final String counts = role.counts() + " router=" + routerPort(client);
             if (!counts.equals(last))
             {
                 System.out.println("PROGRESS " + counts);
@@ -145,6 +155,27 @@ public final class ClientMain
             }
             accounting.flush();
             LockSupport.parkNanos(PROGRESS_NS);
+        }
+    }
+
+    /**
+     * @return the port of the router the client asks first now (it changes when that router fails).
+     */
+    private static String routerPort(final RockletClient client)
+    {
+        final String router = ((DefaultRockletClient) client).context().routers().preferredRouter();
+        return router.substring(router.lastIndexOf(':') + 1);
+    }
+
+    private static void joinQuietly(final Thread thread)
+    {
+        try
+        {
+            thread.join();
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 

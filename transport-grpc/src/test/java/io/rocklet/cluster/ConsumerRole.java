@@ -55,6 +55,7 @@ final class ConsumerRole implements ClientMain.Role
             .consumeFrom(ConsumeFrom.FIRST)
             .consumeThreads(2)
             .persistOffsetInterval(Duration.ofMillis(ClientMain.number(options, "commit-ms", 5000)))
+            .longPollTimeout(Duration.ofMillis(ClientMain.number(options, "long-poll-ms", 15_000)))
             .listener(this::consume);
         if (options.containsKey("orderly"))
         {

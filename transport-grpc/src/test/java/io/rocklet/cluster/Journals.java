@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Predicate;
@@ -61,6 +62,27 @@ final class Journals
         final AccountingReport report = accounting.report();
         print(title, report);
         return report;
+    }
+
+    /**
+     * Waits until the journals (consumers flush theirs every 50 ms) show every acknowledged send received.
+     */
+    static void awaitNoLoss(final Collection<Path> journals, final Duration timeout)
+    {
+        Await.until(timeout, () -> lost(journals) == 0, () -> "acknowledged messages not received yet: " +
+            MessageAccounting.load(journals).report());
+    }
+
+    private static long lost(final Collection<Path> journals)
+    {
+        try
+        {
+            return MessageAccounting.load(journals).report().lost();
+        }
+        catch (final IllegalArgumentException e)
+        {
+            return -1; // a line being written: read again
+        }
     }
 
     /**
