@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -68,6 +69,8 @@ class BrokerLossTest
             final List<Path> journals = List.of(p1.journal(), p2.journal(), consumer.journal());
             Journals.awaitNoLoss(journals, WAIT);
             final Map<String, Long> received = consumer.stop();
+            // the consumer committed its offsets on close, on the restarted broker-a too
+            final long lag = cluster.admin().progress("g-bl").lag(TOPIC);
 
             final AccountingReport report = Journals.report("broker loss", journals);
             final Failover failover = Failover.measure(Files.readAllLines(timeline), killedAtMs,
@@ -80,6 +83,7 @@ class BrokerLossTest
             assertTrue(sent2.getOrDefault("broker-a", 0L) > 0, () -> "bl-p2 sent to the restarted broker-a: " +
                 sent2);
             assertTrue(received.get("received") > receivedAfterKill, () -> "consumed after the restart: " + received);
+            assertEquals(0, lag, () -> "committed offsets of g-bl: " + cluster.admin().progress("g-bl"));
             final long inFlight = failover.recentOnBrokerA() + failover.failedAroundKill() + 1;
             assertTrue(report.duplicated() <= inFlight, () -> "duplicates beyond what was in flight at the kill " +
                 "(" + inFlight + "): " + report + "; " + failover);

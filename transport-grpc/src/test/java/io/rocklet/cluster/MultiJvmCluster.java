@@ -142,9 +142,13 @@ final class MultiJvmCluster implements AutoCloseable
         return track(ClientProcess.consumer(name, routers(), topic, group, directory, options));
     }
 
-    Path directory()
+    /**
+     * Kills the client JVMs still running (those of a failed test).
+     */
+    void killClients()
     {
-        return directory;
+        clients.forEach(ClientProcess::close);
+        clients.clear();
     }
 
     /**
@@ -154,8 +158,7 @@ final class MultiJvmCluster implements AutoCloseable
     @Override
     public void close()
     {
-        clients.forEach(ClientProcess::close);
-        clients.clear();
+        killClients();
         if (adminClient != null)
         {
             adminClient.close();
@@ -166,13 +169,9 @@ final class MultiJvmCluster implements AutoCloseable
         servers.addAll(routers);
         try
         {
-            for (final ServerProcess server : servers)
-            {
-                if (server.alive())
-                {
-                    server.stop();
-                }
-            }
+            final List<ServerProcess> running = servers.stream().filter(ServerProcess::alive).toList();
+            running.forEach(ServerProcess::terminate);
+            running.forEach(ServerProcess::awaitStopped);
         }
         finally
         {

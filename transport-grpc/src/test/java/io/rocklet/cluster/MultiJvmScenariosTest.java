@@ -2,6 +2,7 @@ package io.rocklet.cluster;
 
 import io.rocklet.testkit.AccountingReport;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,6 +39,12 @@ class MultiJvmScenariosTest
     {
         // retries go through delay levels 3 and up: 1 s each instead of 10 s, 30 s, ...
         cluster = MultiJvmCluster.start(directory, "--delay-levels", "1s,1s,1s,1s,1s,1s");
+    }
+
+    @AfterEach
+    void killClients()
+    {
+        cluster.killClients();
     }
 
     @AfterAll

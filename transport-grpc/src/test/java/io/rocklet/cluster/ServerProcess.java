@@ -120,7 +120,23 @@ final class ServerProcess implements AutoCloseable
      */
     void stop()
     {
+        terminate();
+        awaitStopped();
+    }
+
+    /**
+     * Sends SIGTERM without waiting (to stop several servers at once; then {@link #awaitStopped()}).
+     */
+    void terminate()
+    {
         process.terminate();
+    }
+
+    /**
+     * Waits for the exit after {@link #terminate()} and checks that it was graceful (exit code 0).
+     */
+    void awaitStopped()
+    {
         final int exit = process.awaitExit(STOP_TIMEOUT);
         assertEquals(0, exit, name + ": exit code after SIGTERM" + process.describe());
     }
