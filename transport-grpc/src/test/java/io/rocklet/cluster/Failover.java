@@ -12,22 +12,31 @@ import java.util.List;
  * @param slowestSendMs      the longest send (retries included) started within 1 s before and 10 s after the kill.
  * @param failedAroundKill   sends booked FAILED or UNKNOWN.
  * @param okAfterKill        acknowledged sends started after the kill.
- * @param recentOnBrokerA    sends acknowledged by broker-a in the window before the kill whose consumption may not
- *                           have been durably committed.
+ * @param inFlightAtKill     sends in flight while broker-a died (started before it was gone, answered after the
+ *                           kill began): each may have been stored on broker-a and, its answer lost, again on
+ *                           broker-b.
+ * @param recentOnBrokerA    sends acknowledged by broker-a within the window before the kill in which a consumer's
+ *                           committed offsets may not have reached its disk.
+ * @param onBrokerA          sends acknowledged by broker-a before the kill.
  */
 record Failover(long firstOkAfterKillMs, long longestGapMs, long slowestSendMs, long failedAroundKill,
-    long okAfterKill, long recentOnBrokerA)
+    long okAfterKill, long inFlightAtKill, long recentOnBrokerA, long onBrokerA)
 {
     /**
-     * @param uncommittedWindowMs how far before the kill a consumed message may be consumed again.
+     * @param killedAtMs          when the kill began (SIGKILL sent).
+     * @param goneAtMs            when the process was seen gone.
+     * @param uncommittedWindowMs how long before the kill a committed offset may not have been written to disk.
      */
-    static Failover measure(final List<String> timeline, final long killedAtMs, final long uncommittedWindowMs)
+    static Failover measure(final List<String> timeline, final long killedAtMs, final long goneAtMs,
+        final long uncommittedWindowMs)
     {
         long firstOk = Long.MAX_VALUE;
         long slowest = 0;
         long failed = 0;
         long okAfter = 0;
+        long inFlight = 0;
         long recent = 0;
+        long onA = 0;
         final List<Long> okEnds = new ArrayList<>();
         for (final String line : timeline)
         {
@@ -52,9 +61,14 @@ record Failover(long firstOkAfterKillMs, long longestGapMs, long slowestSendMs, 
             {
                 okEnds.add(end);
             }
-            if (ok && fields[4].equals("broker-a") && end <= killedAtMs && end >= killedAtMs - uncommittedWindowMs)
+            if (start <= goneAtMs && end >= killedAtMs)
             {
-                recent++;
+                inFlight++;
+            }
+            if (ok && fields[4].equals("broker-a") && end <= goneAtMs)
+            {
+                onA++;
+                recent += end >= killedAtMs - uncommittedWindowMs ? 1 : 0;
             }
         }
         okEnds.sort(null);
@@ -64,7 +78,7 @@ record Failover(long firstOkAfterKillMs, long longestGapMs, long slowestSendMs, 
             longestGap = Math.max(longestGap, okEnds.get(i) - okEnds.get(i - 1));
         }
         return new Failover(firstOk == Long.MAX_VALUE ? Long.MAX_VALUE : firstOk - killedAtMs, longestGap, slowest,
-            failed, okAfter, recent);
+            failed, okAfter, inFlight, recent, onA);
     }
 
     @Override
@@ -73,6 +87,7 @@ record Failover(long firstOkAfterKillMs, long longestGapMs, long slowestSendMs, 
         return "kill -> first acknowledged send started after it: " + firstOkAfterKillMs + " ms, longest time " +
             "without an acknowledged send: " + longestGapMs + " ms, slowest send around the kill: " + slowestSendMs +
             " ms, sends failed or unknown: " + failedAroundKill + ", acknowledged after the kill: " + okAfterKill +
-            ", acknowledged by broker-a in the " + "uncommitted window before the kill: " + recentOnBrokerA;
+            ", in flight at the kill: " + inFlightAtKill + ", acknowledged by broker-a before the kill: " + onBrokerA +
+            ", of which in the window of offsets maybe not on its disk: " + recentOnBrokerA;
     }
 }

@@ -12,6 +12,7 @@ import io.rocklet.transport.grpc.GrpcTransportConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,8 +153,8 @@ final class MultiJvmCluster implements AutoCloseable
     }
 
     /**
-     * Stops the servers with SIGTERM (each must exit 0), after killing any client still running; kills whatever
-     * does not stop. Idempotent.
+     * Stops the brokers, then the routers, with SIGTERM (each must exit 0), after killing any client still running;
+     * kills whatever does not stop. Idempotent.
      */
     @Override
     public void close()
@@ -169,14 +170,20 @@ final class MultiJvmCluster implements AutoCloseable
         servers.addAll(routers);
         try
         {
-            final List<ServerProcess> running = servers.stream().filter(ServerProcess::alive).toList();
-            running.forEach(ServerProcess::terminate);
-            running.forEach(ServerProcess::awaitStopped);
+            stopAll(brokers.values()); // first, so that they unregister from the routers
+            stopAll(routers);
         }
         finally
         {
             servers.forEach(ServerProcess::close);
         }
+    }
+
+    private static void stopAll(final Collection<ServerProcess> servers)
+    {
+        final List<ServerProcess> running = servers.stream().filter(ServerProcess::alive).toList();
+        running.forEach(ServerProcess::terminate);
+        running.forEach(ServerProcess::awaitStopped);
     }
 
     private ClientProcess track(final ClientProcess client)
