@@ -32,9 +32,9 @@ class BrokerLossTest
     private static final long FAILOVER_BOUND_MS = 10_000;
     /**
      * How long before the kill a group's commit may not have reached broker-a's disk: the broker writes offsets every
-     * 5 s, the consumer commits every 200 ms; plus 1 s of slack.
+     * 5 s, the consumer commits every 200 ms; plus slack for a busy machine.
      */
-    private static final long UNCOMMITTED_WINDOW_MS = 6_500;
+    private static final long UNCOMMITTED_WINDOW_MS = 8_000;
 
     @TempDir
     Path directory;
@@ -53,7 +53,7 @@ class BrokerLossTest
                 timeline.toString());
             List.of(live, durable1, p1).forEach(ClientProcess::awaitReady);
             // longer than the uncommitted window, so that a restart from the first offset would show as duplicates
-            p1.awaitProgress(counts -> counts.getOrDefault("broker-a", 0L) >= 500, WAIT, "500 sends to broker-a");
+            p1.awaitProgress(counts -> counts.getOrDefault("broker-a", 0L) >= 600, WAIT, "600 sends to broker-a");
 
             final ServerProcess brokerA = cluster.broker("broker-a");
             final long killedAtMs = System.currentTimeMillis();
@@ -96,17 +96,23 @@ class BrokerLossTest
                 () -> "consumed after the restart: " + liveCounts + " / " + durableCounts);
             assertEquals(0, cluster.admin().progress("g-live").lag(TOPIC), "g-live committed everything");
             assertEquals(0, cluster.admin().progress("g-durable").lag(TOPIC), "g-durable committed everything");
-            // g-live's member kept its offsets through the outage: only a send in flight at the kill (stored on
-            // broker-a, its answer lost, stored again on broker-b) can come twice
-            final long sendsInFlight = failover.inFlightAtKill() + failover.failedAroundKill();
-            assertTrue(liveReport.duplicated() <= sendsInFlight, () -> "g-live: duplicates beyond the sends in " +
-                "flight at the kill (" + sendsInFlight + "): " + liveReport + "; " + failover);
-            // g-durable restarted from broker-a's recovered offsets: also what it consumed there in the window
-            assertTrue(failover.recentOnBrokerA() < failover.onBrokerA(), failover::toString);
-            final long uncommitted = sendsInFlight + failover.recentOnBrokerA();
-            assertTrue(durableReport.duplicated() <= uncommitted, () -> "g-durable: duplicates beyond what was in " +
-                "flight or not durably committed at the kill (" + uncommitted + "): " + durableReport + "; " +
-                failover);
+            assertDuplicatesWithinBounds(failover, liveReport, durableReport);
         }
+    }
+
+    private static void assertDuplicatesWithinBounds(final Failover failover, final AccountingReport liveReport,
+        final AccountingReport durableReport)
+    {
+        // g-live's member kept its offsets through the outage: only a send in flight at the kill (stored on
+        // broker-a, its answer lost, stored again on broker-b) can come twice
+        final long sendsInFlight = failover.inFlightAtKill() + failover.failedAroundKill();
+        assertTrue(liveReport.duplicated() <= sendsInFlight, () -> "g-live: duplicates beyond the sends in " +
+            "flight at the kill (" + sendsInFlight + "): " + liveReport + "; " + failover);
+        // g-durable restarted from broker-a's recovered offsets: also what broker-a held in the window before the
+        // kill (not all it held: a restart from the first offset would exceed this)
+        assertTrue(failover.recentOnBrokerA() < failover.onBrokerA(), failover::toString);
+        final long uncommitted = sendsInFlight + failover.recentOnBrokerA();
+        assertTrue(durableReport.duplicated() <= uncommitted, () -> "g-durable: duplicates beyond what was in " +
+            "flight or not durably committed at the kill (" + uncommitted + "): " + durableReport + "; " + failover);
     }
 }

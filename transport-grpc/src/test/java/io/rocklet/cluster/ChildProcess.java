@@ -99,11 +99,6 @@ final class ChildProcess implements AutoCloseable
         return name;
     }
 
-    long pid()
-    {
-        return process.pid();
-    }
-
     boolean alive()
     {
         return process.isAlive();

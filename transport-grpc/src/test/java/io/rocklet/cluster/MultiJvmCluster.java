@@ -110,7 +110,7 @@ final class MultiJvmCluster implements AutoCloseable
             if (router.alive())
             {
                 Await.until(WAIT, () -> routedByBoth(router, topic), () -> router.name() + " has no route to " +
-                    topic + " on both brokers");
+                    topic + " on both brokers" + serverLogs());
             }
         }
     }
@@ -123,7 +123,7 @@ final class MultiJvmCluster implements AutoCloseable
         for (final ServerProcess router : which)
         {
             Await.until(WAIT, () -> knowsBrokers(router), () -> router.name() + " does not list every broker: " +
-                brokerAddresses(router));
+                brokerAddresses(router) + serverLogs());
         }
     }
 
@@ -190,6 +190,14 @@ final class MultiJvmCluster implements AutoCloseable
     {
         clients.add(client);
         return client;
+    }
+
+    private String serverLogs()
+    {
+        final StringBuilder logs = new StringBuilder();
+        routers.forEach(router -> logs.append(router.describe()));
+        brokers.values().forEach(broker -> logs.append(broker.describe()));
+        return logs.toString();
     }
 
     private boolean knowsBrokers(final ServerProcess router)
