@@ -37,11 +37,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * Every send (OK / FAILED / UNKNOWN) and every receipt is booked in a {@link MessageAccounting} journal; a message
  * body is {@code <stream> <sequence>}. Standard output carries the lines the tests wait for: {@code READY <role>
- * <name>} once started, {@code PROGRESS key=value...} whenever the counts change (checked every 50 ms; with
- * {@code router=<port>}, the router the client asks first), and
- * {@code DONE key=value...} after the producer sent {@code --count} messages, or after {@code STOP} on standard
- * input (or its end: the test JVM went away), once everything is closed; then the JVM exits 0. A failure to start
- * prints {@code FAILED <error>} and exits 1.
+ * <name>} once started; {@code PROGRESS key=value...} whenever the counts change (checked every 50 ms; with
+ * {@code router=<port>}, the router the client asks first); {@code DONE key=value...} after the producer sent
+ * {@code --count} messages, or after {@code STOP} on standard input (or its end: the test JVM went away), once
+ * everything is closed; then the JVM exits 0. A failure to start prints {@code FAILED <error>} and exits 1.
  */
 public final class ClientMain
 {
