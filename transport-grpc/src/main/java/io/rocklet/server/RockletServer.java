@@ -106,7 +106,7 @@ public final class RockletServer implements AutoCloseable
 
     private static BrokerConfig brokerConfig(final ServerSettings settings, final String address)
     {
-        return BrokerConfig.builder()
+        final BrokerConfig.Builder builder = BrokerConfig.builder()
             .clusterName(settings.clusterName())
             .brokerName(settings.brokerName())
             .brokerId(settings.brokerId())
@@ -117,8 +117,12 @@ public final class RockletServer implements AutoCloseable
                 .segmentSizeBytes(settings.segmentSizeBytes())
                 .build())
             .dataDirectory(settings.dataDirectory().resolve("broker"))
-            .autoCreateTopicEnable(settings.autoCreateTopics())
-            .build();
+            .autoCreateTopicEnable(settings.autoCreateTopics());
+        if (!settings.delayLevels().isEmpty())
+        {
+            builder.delayLevels(settings.delayLevels());
+        }
+        return builder.build();
     }
 
     static GrpcTransportConfig transportConfig(final TlsFiles tls)

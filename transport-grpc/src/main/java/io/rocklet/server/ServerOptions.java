@@ -1,6 +1,7 @@
 package io.rocklet.server;
 
 import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.broker.BrokerConfig;
 import io.rocklet.server.ServerSettings.Role;
 import io.rocklet.server.ServerSettings.TlsFiles;
 import io.rocklet.store.FlushMode;
@@ -29,7 +30,8 @@ import java.util.Set;
  * <pre>
  * router --port 9876 [--host H] [--broker-expiry 120s] TLS
  * broker --name N --id 0 --routers host:port,host:port --data DIR [--flush sync|async] [--cluster C]
- *        [--port 10911] [--host H] [--auto-create-topics true|false] [--segment-size 1g] TLS
+ *        [--port 10911] [--host H] [--auto-create-topics true|false] [--segment-size 1g]
+ *        [--delay-levels 1s,5s,...] TLS
  * TLS:   --tls-cert chain.pem --tls-key key.pem [--tls-ca ca.pem] [--tls-client-auth]  |  --plaintext
  * </pre>
  * Every mistake is an {@link InvalidArgumentException} naming the option and the value.
@@ -42,7 +44,10 @@ public final class ServerOptions
                rocklet-server broker --name broker-a --id 0 --routers host:port[,host:port] --data DIR
                                      [--flush sync|async] [--cluster DefaultCluster] [--port 10911]
                                      [--host 127.0.0.1] [--auto-create-topics true|false]
-                                     [--segment-size 1g] TLS     (commit-log file size: 8m to 1g)
+                                     [--segment-size 1g] (commit-log file size: 8m to 1g)
+                                     [--delay-levels 1s,5s,10s,...] TLS
+               (--delay-levels: the back-off of each delay level, level 1 first; retries use level 3 and up;
+               default RocketMQ's 18 levels, 1s 5s 10s 30s 1m ... 2h)
                rocklet-server --config FILE [options]     (a properties file: role=broker, port=..., ...)
         TLS:   --tls-cert chain.pem --tls-key key.pem [--tls-ca ca.pem] [--tls-client-auth]
                (--tls-ca: the CA peers' certificates are checked against; --tls-client-auth: accept only clients
@@ -54,7 +59,7 @@ public final class ServerOptions
     private static final Set<String> COMMON = Set.of("role", "port", "host", "tls-cert", "tls-key", "tls-ca",
         "tls-client-auth", "plaintext", "config");
     private static final Set<String> BROKER = Set.of("name", "id", "cluster", "routers", "data", "flush",
-        "auto-create-topics", "segment-size");
+        "auto-create-topics", "segment-size", "delay-levels");
     private static final Set<String> ROUTER = Set.of("broker-expiry");
     /** A segment holds the largest record: a 4 MiB body, its properties and header. */
     private static final int MIN_SEGMENT_BYTES = 8 << 20;
@@ -156,12 +161,12 @@ public final class ServerOptions
         if (role == Role.ROUTER)
         {
             return new ServerSettings(role, host, port, tls, null, 0, null, List.of(), null, null, false, 0,
-                duration(options, "broker-expiry", Duration.ofSeconds(120)));
+                duration(options, "broker-expiry", Duration.ofSeconds(120)), List.of());
         }
         return new ServerSettings(role, host, port, tls, required(options, "name"),
             integer(options, "id", 0, 0, Integer.MAX_VALUE), options.getOrDefault("cluster", "DefaultCluster"),
             routers(required(options, "routers")), Path.of(required(options, "data")), flush(options),
-            bool(options, "auto-create-topics", true), segmentSize(options), null);
+            bool(options, "auto-create-topics", true), segmentSize(options), null, delayLevels(options));
     }
 
     private static void checkKnown(final Map<String, String> options, final Role role)
@@ -336,10 +341,34 @@ public final class ServerOptions
         final Duration defaultValue)
     {
         final String value = options.get(name);
+        return value == null ? defaultValue : duration(name, value);
+    }
+
+    /**
+     * @return the delay levels of {@code --delay-levels}, or empty for the broker's default.
+     */
+    private static List<Duration> delayLevels(final Map<String, String> options)
+    {
+        final String value = options.get("delay-levels");
         if (value == null)
         {
-            return defaultValue;
+            return List.of();
         }
+        final List<Duration> levels = new ArrayList<>();
+        for (final String level : value.split(","))
+        {
+            levels.add(duration("delay-levels", level));
+        }
+        if (levels.size() > BrokerConfig.MAX_DELAY_LEVELS)
+        {
+            throw new InvalidArgumentException("--delay-levels takes at most " + BrokerConfig.MAX_DELAY_LEVELS +
+                " levels, got " + levels.size());
+        }
+        return levels;
+    }
+
+    private static Duration duration(final String name, final String value)
+    {
         final String text = value.trim().toLowerCase(Locale.ROOT);
         try
         {
@@ -354,6 +383,10 @@ public final class ServerOptions
             if (text.endsWith("m"))
             {
                 return positive(Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1))), name, value);
+            }
+            if (text.endsWith("h"))
+            {
+                return positive(Duration.ofHours(Long.parseLong(text.substring(0, text.length() - 1))), name, value);
             }
         }
         catch (final NumberFormatException e)

@@ -24,10 +24,12 @@ import java.util.Locale;
  * @param autoCreateTopics broker: create a topic on its first send (default true).
  * @param segmentSizeBytes broker: the size of a commit-log file (default 1 GiB, the largest).
  * @param brokerExpiry   router: a broker silent this long is evicted (default 120 s).
+ * @param delayLevels    broker: the back-off of each delay level, level 1 first; empty for the default (RocketMQ's
+ *                       18 levels).
  */
 public record ServerSettings(Role role, String host, int port, TlsFiles tls, String brokerName, long brokerId,
     String clusterName, List<String> routers, Path dataDirectory, FlushMode flushMode, boolean autoCreateTopics,
-    int segmentSizeBytes, Duration brokerExpiry)
+    int segmentSizeBytes, Duration brokerExpiry, List<Duration> delayLevels)
 {
     /** Which server to run. */
     public enum Role
@@ -63,6 +65,7 @@ public record ServerSettings(Role role, String host, int port, TlsFiles tls, Str
     public ServerSettings
     {
         routers = routers == null ? List.of() : List.copyOf(routers);
+        delayLevels = delayLevels == null ? List.of() : List.copyOf(delayLevels);
     }
 
     /**

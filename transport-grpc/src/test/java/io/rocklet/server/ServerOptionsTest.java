@@ -53,6 +53,18 @@ class ServerOptionsTest
     }
 
     @Test
+    void shouldReadDelayLevelsWhenGivenAsAListOfDurations(@TempDir final Path dir)
+    {
+        final ServerSettings settings = ServerOptions.parse("broker", "--name", "b", "--routers", "h:1", "--data",
+            dir.toString(), "--plaintext", "--delay-levels", "500ms, 1s,2m,1h");
+
+        assertEquals(List.of(Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMinutes(2),
+            Duration.ofHours(1)), settings.delayLevels());
+        assertEquals(List.of(), ServerOptions.parse("broker", "--name", "b", "--routers", "h:1", "--data",
+            dir.toString(), "--plaintext").delayLevels(), "empty: the broker's default levels");
+    }
+
+    @Test
     void shouldLetTheCommandLineOverrideTheConfigFileWhenBothSetAnOption(@TempDir final Path dir) throws Exception
     {
         final Path file = dir.resolve("broker.properties");
@@ -114,6 +126,11 @@ class ServerOptionsTest
             "--data", "d", "--segment-size", "2g", "--plaintext");
         assertError("--segment-size wants a size", "broker", "--name", "b", "--routers", "h:1", "--data", "d",
             "--segment-size", "9001k", "--plaintext");
+        assertError("--delay-levels wants a duration such as 500ms, 30s or 2m, got 'x'", "broker", "--name", "b",
+            "--routers", "h:1", "--data", "d", "--delay-levels", "1s,x", "--plaintext");
+        assertError("--delay-levels must be positive, got '0s'", "broker", "--name", "b", "--routers", "h:1",
+            "--data", "d", "--delay-levels", "0s", "--plaintext");
+        assertError("unknown option for a router: --delay-levels", "router", "--delay-levels", "1s", "--plaintext");
     }
 
     @Test
