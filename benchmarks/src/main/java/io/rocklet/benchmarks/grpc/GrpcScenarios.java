@@ -3,11 +3,14 @@ package io.rocklet.benchmarks.grpc;
 import io.rocklet.benchmarks.scenario.Attempts;
 import io.rocklet.benchmarks.scenario.CatchUpScenario;
 import io.rocklet.benchmarks.scenario.EndToEndScenario;
+import io.rocklet.benchmarks.scenario.LoadSettings;
 import io.rocklet.benchmarks.scenario.SendScenario;
 import io.rocklet.benchmarks.store.BenchDirectory;
 import io.rocklet.benchmarks.store.Results;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -21,6 +24,8 @@ import java.util.Locale;
  */
 public final class GrpcScenarios
 {
+    private static final int WARMUP_BACKLOG_PER_SECOND = 10_000;
+
     private final GrpcSettings settings;
     private final Results results;
 
@@ -54,12 +59,40 @@ public final class GrpcScenarios
                 server.routerAddress(), server.brokerAddress(), data, server.log());
             results.note("flush mode: %s for every figure (the broker's store: StoreConfig defaults otherwise); " +
                 "plaintext gRPC on 127.0.0.1", settings.flush().toUpperCase(Locale.ROOT));
-            return run(new GrpcTarget(server, settings.flush(), results));
+            warmUp(server);
+            return run(new GrpcTarget(server, settings.flush(), "bench", results));
         }
         finally
         {
             BenchDirectory.delete(data);
         }
+    }
+
+    /**
+     * Runs the send and catch-up paths for {@link GrpcSettings#warmupSeconds()} (on topics of their own, figures
+     * discarded), so that both JVMs have compiled the gRPC, protobuf and client code before the first figure: the
+     * first figures would otherwise run partly interpreted.
+     */
+    private void warmUp(final ServerProcess server) throws InterruptedException
+    {
+        final int seconds = settings.warmupSeconds();
+        if (seconds == 0)
+        {
+            return;
+        }
+        final long start = System.nanoTime();
+        final LoadSettings load = settings.load();
+        final LoadSettings warm = new LoadSettings(seconds * 1000L / 3, 1, load.asyncOutstanding(), load.batchSize(),
+            load.batchThreads(), load.e2eRate(), 0, 1, load.e2ePacing(), WARMUP_BACKLOG_PER_SECOND * seconds);
+        final Results discarded = new Results(new PrintStream(OutputStream.nullOutputStream()));
+        final GrpcTarget target = new GrpcTarget(server, settings.flush(), "warmup", discarded);
+        final SendScenario send = new SendScenario(target, warm, discarded);
+        send.sync(4);
+        send.async();
+        new CatchUpScenario(target, warm, discarded).run();
+        results.note("JIT warm-up: sync sends from 4 threads and async sends for %d s each, then a catch-up of %d " +
+            "messages, on topics warmup-*: %.1f s (figures discarded)", seconds / 3, warm.catchUpMessages(),
+            (System.nanoTime() - start) / 1e9);
     }
 
     private boolean run(final GrpcTarget target)

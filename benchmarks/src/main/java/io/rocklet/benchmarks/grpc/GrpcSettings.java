@@ -24,6 +24,8 @@ import java.util.Set;
  * --server-jvm "OPTS"     heap and GC options of the server JVM (default "-Xms1g -Xmx1g -XX:+UseParallelGC
  *                         -XX:+AlwaysPreTouch")
  * --server-log FILE       where the server JVM's output goes (default DIR/grpc-server.log)
+ * --warmup-s N            seconds of sends and a catch-up before the first figure, on topics of their own, so
+ *                         that the JIT has compiled the paths measured (default 12; 3 with --quick; 0: none)
  * </pre>
  * and the load options of {@link LoadSettings} with the defaults of this suite: 2 s + 3 s per send figure, at
  * most 512 sendAsync futures outstanding (the client transport answers BUSY beyond 1,024 calls in flight to one
@@ -36,10 +38,11 @@ import java.util.Set;
  * @param flush         the broker's flush mode ({@code async} or {@code sync}).
  * @param serverJvm     the server JVM's heap and GC options.
  * @param serverLog     the server JVM's log file.
+ * @param warmupSeconds JIT warm-up before the figures.
  * @param load          the send, end-to-end and catch-up settings.
  */
 public record GrpcSettings(Path baseDirectory, Set<String> groups, boolean quick, String flush, List<String> serverJvm,
-    Path serverLog, LoadSettings load)
+    Path serverLog, int warmupSeconds, LoadSettings load)
 {
     /** Every group, in the order they run. */
     public static final List<String> ALL_GROUPS = List.of("send", "e2e", "catchup");
@@ -68,6 +71,7 @@ public record GrpcSettings(Path baseDirectory, Set<String> groups, boolean quick
         String flush = "async";
         List<String> serverJvm = List.of("-Xms1g", "-Xmx1g", "-XX:+UseParallelGC", "-XX:+AlwaysPreTouch");
         Path serverLog = null;
+        int warmupSeconds = 12;
         final LoadSettings.Builder load = LoadSettings.builder().asyncOutstanding(DEFAULT_ASYNC_OUTSTANDING)
             .e2eRate(DEFAULT_E2E_RATE).e2ePacing(LoadSettings.Pacing.PARK);
         for (int i = 0; i < args.length; i++)
@@ -76,6 +80,7 @@ public record GrpcSettings(Path baseDirectory, Set<String> groups, boolean quick
             if (option.equals("--quick"))
             {
                 quick = true;
+                warmupSeconds = 3;
                 load.quick();
                 continue;
             }
@@ -88,18 +93,20 @@ public record GrpcSettings(Path baseDirectory, Set<String> groups, boolean quick
                 case "--server-jvm" -> serverJvm = Arrays.stream(value.trim().split("\\s+"))
                     .filter(part -> !part.isEmpty()).toList();
                 case "--server-log" -> serverLog = Path.of(value);
+                case "--warmup-s" -> warmupSeconds = Options.intAtLeast(option, value, 0);
                 default ->
                 {
                     if (!load.option(option, value))
                     {
                         throw new IllegalArgumentException("unknown option: option=" + option + ", known=--dir, " +
-                            "--only, --quick, --flush, --server-jvm, --server-log, " + LoadSettings.OPTIONS);
+                            "--only, --quick, --flush, --server-jvm, --server-log, --warmup-s, " +
+                            LoadSettings.OPTIONS);
                     }
                 }
             }
         }
         return new GrpcSettings(base, groups, quick, flush, serverJvm,
-            serverLog != null ? serverLog : base.resolve("grpc-server.log"), load.build());
+            serverLog != null ? serverLog : base.resolve("grpc-server.log"), warmupSeconds, load.build());
     }
 
     /**

@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The broker server JVM ({@link ServerProcess}) as the client scenarios' target, reached over gRPC (plaintext, on
  * 127.0.0.1). Every session is a new client on a new {@link GrpcTransport} (the product's defaults: 1 I/O thread,
- * 4 executor threads, one HTTP/2 connection per peer) and a new topic {@code bench-<n>} of 4 queues, created with
+ * 4 executor threads, one HTTP/2 connection per peer) and a new topic {@code <prefix>-<n>} of 4 queues, created with
  * {@code Admin.createTopic} and routable before the session is handed out. Closing a session closes the client and
  * its transport (the topic stays on the broker) and notes the CPU time the server JVM and this JVM used meanwhile.
  * Used by the main thread only.
@@ -30,13 +30,21 @@ final class GrpcTarget implements BenchTarget
 
     private final ServerProcess server;
     private final String flush;
+    private final String topicPrefix;
     private final Results results;
     private int topics;
 
-    GrpcTarget(final ServerProcess server, final String flush, final Results results)
+    /**
+     * @param server      the server JVM.
+     * @param flush       its flush mode, for the notes.
+     * @param topicPrefix names the topics this target creates (targets on one server need different prefixes).
+     * @param results     where the sessions' CPU notes go.
+     */
+    GrpcTarget(final ServerProcess server, final String flush, final String topicPrefix, final Results results)
     {
         this.server = server;
         this.flush = flush;
+        this.topicPrefix = topicPrefix;
         this.results = results;
     }
 
@@ -49,7 +57,7 @@ final class GrpcTarget implements BenchTarget
     @Override
     public BenchSession open(final String figure)
     {
-        final String topic = "bench-" + ++topics;
+        final String topic = topicPrefix + "-" + ++topics;
         final GrpcTransport transport = GrpcTransport.create(GrpcTransportConfig.builder().plaintext().build());
         final RockletClient client;
         try

@@ -30,7 +30,7 @@ class GrpcScenariosTest
         final GrpcSettings settings = GrpcSettings.parse(new String[] {"--dir", dir.toString(), "--server-jvm",
             "-Xmx256m -XX:+UseSerialGC", "--send-warmup-ms", "100", "--send-measure-ms", "300",
             "--async-outstanding", "64", "--batch-threads", "2", "--e2e-rate", "300", "--e2e-warmup-s", "0",
-            "--e2e-seconds", "1", "--catchup-messages", "400"});
+            "--e2e-seconds", "1", "--catchup-messages", "400", "--warmup-s", "1"});
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final Results results = new Results(new PrintStream(out, true, StandardCharsets.UTF_8));
 

@@ -21,6 +21,7 @@ class GrpcSettingsTest
         assertEquals(512, settings.load().asyncOutstanding());
         assertEquals(1_000_000, settings.load().catchUpMessages());
         assertEquals(Path.of("/data/grpc-server.log"), settings.serverLog());
+        assertEquals(12, settings.warmupSeconds());
     }
 
     @Test
@@ -40,6 +41,7 @@ class GrpcSettingsTest
 
         assertEquals(List.of("-Xmx2g", "-XX:+UseSerialGC"), settings.serverJvm());
         assertEquals(7, settings.load().e2eSeconds());
+        assertEquals(3, settings.warmupSeconds());
         assertEquals(200_000, settings.load().catchUpMessages());
         assertEquals("sync", settings.flush());
         assertEquals(List.of("e2e"), List.copyOf(settings.groups()));
