@@ -24,7 +24,7 @@ import java.util.Locale;
  */
 public final class GrpcScenarios
 {
-    private static final int WARMUP_BACKLOG_PER_SECOND = 10_000;
+    private static final int WARMUP_BACKLOG_PER_SECOND = 5_000;
 
     private final GrpcSettings settings;
     private final Results results;
@@ -59,8 +59,10 @@ public final class GrpcScenarios
                 server.routerAddress(), server.brokerAddress(), data, server.log());
             results.note("flush mode: %s for every figure (the broker's store: StoreConfig defaults otherwise); " +
                 "plaintext gRPC on 127.0.0.1", settings.flush().toUpperCase(Locale.ROOT));
-            warmUp(server);
-            return run(new GrpcTarget(server, settings.flush(), "bench", results));
+            final Attempts attempts = new Attempts(results);
+            attempts.attempt("grpc.warmup", () -> warmUp(server));
+            run(new GrpcTarget(server, settings.flush(), "bench", results), attempts);
+            return attempts.finish();
         }
         finally
         {
@@ -95,9 +97,8 @@ public final class GrpcScenarios
             (System.nanoTime() - start) / 1e9);
     }
 
-    private boolean run(final GrpcTarget target)
+    private void run(final GrpcTarget target, final Attempts attempts)
     {
-        final Attempts attempts = new Attempts(results);
         final SendScenario send = new SendScenario(target, settings.load(), results);
         if (settings.runs("send"))
         {
@@ -116,6 +117,5 @@ public final class GrpcScenarios
             final CatchUpScenario catchUp = new CatchUpScenario(target, settings.load(), results);
             attempts.attempt(catchUp.name(), catchUp::run);
         }
-        return attempts.finish();
     }
 }
