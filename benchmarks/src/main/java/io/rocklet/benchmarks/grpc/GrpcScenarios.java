@@ -85,7 +85,8 @@ public final class GrpcScenarios
         final long start = System.nanoTime();
         final LoadSettings load = settings.load();
         final LoadSettings warm = new LoadSettings(seconds * 1000L / 3, 1, load.asyncOutstanding(), load.batchSize(),
-            load.batchThreads(), load.e2eRate(), 0, 1, load.e2ePacing(), WARMUP_BACKLOG_PER_SECOND * seconds);
+            load.batchThreads(), load.e2eRate(), 0, 1, load.e2ePacing(), load.e2eSend(),
+            WARMUP_BACKLOG_PER_SECOND * seconds);
         final Results discarded = new Results(new PrintStream(OutputStream.nullOutputStream()));
         final GrpcTarget target = new GrpcTarget(server, settings.flush(), "warmup", discarded);
         final SendScenario send = new SendScenario(target, warm, discarded);

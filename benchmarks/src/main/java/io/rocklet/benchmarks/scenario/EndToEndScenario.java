@@ -10,13 +10,16 @@ import io.rocklet.benchmarks.store.Results;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * End-to-end latency at a fixed rate: one thread sends 128-byte messages with {@link Producer#send} on a
- * fixed schedule ({@link LoadSettings#e2eRate()} msgs/s), each stamped with the <em>intended</em> send time
- * ({@code start + n / rate}, {@code System.nanoTime}); a push consumer (the product's defaults: 4 listener
+ * End-to-end latency at a fixed rate: one thread sends 128-byte messages with {@link Producer#send} (or
+ * {@link Producer#sendAsync} with at most {@link LoadSettings#asyncOutstanding()} in flight, see
+ * {@link LoadSettings#e2eSend()}) on a fixed schedule ({@link LoadSettings#e2eRate()} msgs/s), each stamped with
+ * the <em>intended</em> send time ({@code start + n / rate}, {@code System.nanoTime}); a push consumer (the product's defaults: 4 listener
  * threads, batches of 1, started at LAST before the first send) takes {@code System.nanoTime} when its
  * listener is called and records the difference. Measuring from the intended time, not from when the send
  * happened, keeps a sender that falls behind (a GC pause, a slow send) from hiding the delay it caused
@@ -81,14 +84,16 @@ public final class EndToEndScenario
                 }).build());
             session.checkAssignment(consumer);
             final Producer producer = session.newProducer("bench-e2e");
-            results.note("%s: %d msgs/s for %d s after a %d s warm-up, Producer.send from one thread paced by %s; " +
+            results.note("%s: %d msgs/s for %d s after a %d s warm-up, %s from one thread paced by %s; " +
                     "push consumer with the defaults (4 listener threads, batch 1), assignment %d queues; %s", name,
-                rate, settings.e2eSeconds(), settings.e2eWarmupSeconds(), settings.e2ePacing(),
-                consumer.assignment().size(), session.describe());
+                rate, settings.e2eSeconds(), settings.e2eWarmupSeconds(), settings.e2eSend() ==
+                    LoadSettings.SendMode.SYNC ? "Producer.send" : "Producer.sendAsync (at most " +
+                    settings.asyncOutstanding() + " in flight)", settings.e2ePacing(), consumer.assignment().size(),
+                session.describe());
 
             final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             final long cpuStart = threads.getCurrentThreadCpuTime();
-            final Schedule schedule = send(producer, session.topic(), rate, warmup, total, settings.e2ePacing());
+            final Schedule schedule = send(producer, session.topic(), warmup, total);
             final long senderCpuNs = threads.getCurrentThreadCpuTime() - cpuStart;
             final long drainStart = System.nanoTime();
             if (!received.awaitDistinct(total, DRAIN_TIMEOUT_NS) || !latencies.awaitCount(measured, DRAIN_TIMEOUT_NS) ||
@@ -126,9 +131,11 @@ public final class EndToEndScenario
      * Sends {@code total} messages, message {@code n} due at {@code start + n * 1e9 / rate}, stamped with that time
      * and with the time of the call to send; how late the sends were is counted from message {@code warmup} on.
      */
-    private static Schedule send(final Producer producer, final String topic, final int rate, final long warmup,
-        final long total, final LoadSettings.Pacing pacing)
+    private Schedule send(final Producer producer, final String topic, final long warmup, final long total)
     {
+        final int rate = settings.e2eRate();
+        final LoadSettings.Pacing pacing = settings.e2ePacing();
+        final Sends sends = new Sends(producer, settings);
         final long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
         long maxLagNs = 0;
         long lateSends = 0;
@@ -157,9 +164,62 @@ public final class EndToEndScenario
                     lateSends++;
                 }
             }
-            producer.send(Message.of(topic, Bodies.body(sequence, intended, now)));
+            sends.send(Message.of(topic, Bodies.body(sequence, intended, now)));
         }
+        sends.awaitAll();
         return new Schedule(System.nanoTime() - start, maxLagNs, lateSends);
+    }
+
+    /** The sender's sends, sync or async with a bounded window; async failures are counted and fail the figure. */
+    private static final class Sends
+    {
+        private final Producer producer;
+        private final boolean async;
+        private final int window;
+        private final Semaphore permits;
+        private final AtomicLong failed = new AtomicLong();
+
+        Sends(final Producer producer, final LoadSettings settings)
+        {
+            this.producer = producer;
+            this.async = settings.e2eSend() == LoadSettings.SendMode.ASYNC;
+            this.window = settings.asyncOutstanding();
+            this.permits = new Semaphore(window);
+        }
+
+        void send(final Message message)
+        {
+            if (!async)
+            {
+                producer.send(message);
+                return;
+            }
+            permits.acquireUninterruptibly();
+            producer.sendAsync(message).whenComplete((receipt, error) ->
+            {
+                if (error != null)
+                {
+                    failed.incrementAndGet();
+                }
+                permits.release();
+            });
+        }
+
+        /**
+         * @throws IllegalStateException when an async send failed.
+         */
+        void awaitAll()
+        {
+            if (async)
+            {
+                permits.acquireUninterruptibly(window);
+                permits.release(window);
+            }
+            if (failed.get() > 0)
+            {
+                throw new IllegalStateException("end-to-end sends failed: failed=" + failed.get());
+            }
+        }
     }
 
     private static double micros(final long nanos)

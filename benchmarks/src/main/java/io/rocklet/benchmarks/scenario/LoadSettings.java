@@ -18,6 +18,8 @@ import java.util.Locale;
  * --e2e-seconds N         seconds measured
  * --e2e-pacing MODE       spin (the sender busy-waits for each send time) or park (it sleeps until the next
  *                         send time, then sends every message that is due)
+ * --e2e-send MODE         sync (the sender calls Producer.send: each send waits for the previous one's answer) or
+ *                         async (Producer.sendAsync, at most --async-outstanding in flight)
  * --catchup-messages N    backlog read by the catch-up consumer
  * </pre>
  *
@@ -30,6 +32,7 @@ import java.util.Locale;
  * @param e2eWarmupSeconds end-to-end warm-up.
  * @param e2eSeconds       end-to-end measurement.
  * @param e2ePacing        how the sender waits for each send time.
+ * @param e2eSend          how the sender sends.
  * @param catchUpMessages  catch-up backlog.
  */
 public record LoadSettings(
@@ -42,11 +45,12 @@ public record LoadSettings(
     int e2eWarmupSeconds,
     int e2eSeconds,
     Pacing e2ePacing,
+    SendMode e2eSend,
     int catchUpMessages)
 {
     /** The options {@link Builder#option} knows. */
     public static final String OPTIONS = "--send-warmup-ms, --send-measure-ms, --async-outstanding, --batch-size, " +
-        "--batch-threads, --e2e-rate, --e2e-warmup-s, --e2e-seconds, --e2e-pacing, --catchup-messages";
+        "--batch-threads, --e2e-rate, --e2e-warmup-s, --e2e-seconds, --e2e-pacing, --e2e-send, --catchup-messages";
 
     /** How the end-to-end sender waits for the intended send time of its next message. */
     public enum Pacing
@@ -55,6 +59,15 @@ public record LoadSettings(
         SPIN,
         /** Parks until the next send time, then sends every message due; wake-up lateness shows in the latency. */
         PARK
+    }
+
+    /** How the end-to-end sender sends. */
+    public enum SendMode
+    {
+        /** {@code Producer.send}: the next send waits for this one's answer, so a slow answer delays the schedule. */
+        SYNC,
+        /** {@code Producer.sendAsync} with a bounded window: sends leave on schedule whatever the answers do. */
+        ASYNC
     }
 
     /**
@@ -67,8 +80,8 @@ public record LoadSettings(
 
     /**
      * Collects values; {@link #build()} checks them. Defaults: 2 s + 3 s per send figure, 4,096 async sends
-     * outstanding, batches of 32 from 4 threads, 100,000 msgs/s end to end for 20 s after 5 s, SPIN pacing, a
-     * backlog of 1,000,000.
+     * outstanding, batches of 32 from 4 threads, 100,000 msgs/s end to end for 20 s after 5 s, SPIN pacing, SYNC
+     * sends, a backlog of 1,000,000.
      */
     public static final class Builder
     {
@@ -81,6 +94,7 @@ public record LoadSettings(
         private int e2eWarmupSeconds = 5;
         private int e2eSeconds = 20;
         private Pacing e2ePacing = Pacing.SPIN;
+        private SendMode e2eSend = SendMode.SYNC;
         private int catchUpMessages = 1_000_000;
 
         private Builder()
@@ -102,6 +116,12 @@ public record LoadSettings(
         public Builder e2ePacing(final Pacing pacing)
         {
             this.e2ePacing = pacing;
+            return this;
+        }
+
+        public Builder e2eSend(final SendMode mode)
+        {
+            this.e2eSend = mode;
             return this;
         }
 
@@ -138,6 +158,7 @@ public record LoadSettings(
                 case "--e2e-warmup-s" -> e2eWarmupSeconds = Options.intAtLeast(option, value, 0);
                 case "--e2e-seconds" -> e2eSeconds = Options.intAtLeast(option, value, 1);
                 case "--e2e-pacing" -> e2ePacing = Pacing.valueOf(value.toUpperCase(Locale.ROOT));
+                case "--e2e-send" -> e2eSend = SendMode.valueOf(value.toUpperCase(Locale.ROOT));
                 case "--catchup-messages" -> catchUpMessages = Options.intAtLeast(option, value, 1);
                 default ->
                 {
@@ -158,7 +179,7 @@ public record LoadSettings(
                     (e2eWarmupSeconds + e2eSeconds));
             }
             return new LoadSettings(sendWarmupMs, sendMeasureMs, asyncOutstanding, batchSize, batchThreads, e2eRate,
-                e2eWarmupSeconds, e2eSeconds, e2ePacing, catchUpMessages);
+                e2eWarmupSeconds, e2eSeconds, e2ePacing, e2eSend, catchUpMessages);
         }
     }
 }

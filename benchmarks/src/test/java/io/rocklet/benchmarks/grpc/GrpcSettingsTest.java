@@ -1,5 +1,6 @@
 package io.rocklet.benchmarks.grpc;
 
+import io.rocklet.benchmarks.scenario.LoadSettings;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ class GrpcSettingsTest
         assertEquals("async", settings.flush());
         assertEquals(5_000, settings.load().e2eRate());
         assertEquals(512, settings.load().asyncOutstanding());
+        assertEquals(LoadSettings.SendMode.ASYNC, settings.load().e2eSend());
         assertEquals(1_000_000, settings.load().catchUpMessages());
         assertEquals(Path.of("/data/grpc-server.log"), settings.serverLog());
         assertEquals(12, settings.warmupSeconds());

@@ -26,6 +26,7 @@ class LocalSettingsTest
         assertEquals(LoadSettings.Pacing.SPIN, settings.load().e2ePacing());
         assertEquals(1_000_000, settings.load().catchUpMessages());
         assertEquals(4_096, settings.load().asyncOutstanding());
+        assertEquals(LoadSettings.SendMode.SYNC, settings.load().e2eSend());
     }
 
     @Test
