@@ -5,7 +5,7 @@
 #   benchmarks/run.sh store [--quick]   the storage engine: scenarios + JMH, about 2-3 minutes
 #   benchmarks/run.sh local [--quick]   the embedded broker (router + broker + clients in one JVM), about 2 minutes
 #   benchmarks/run.sh grpc [--quick]    a broker server JVM (router + broker) and a client JVM over gRPC on loopback,
-#                                       about 2 minutes
+#                                       about 1.5 minutes
 #
 # A suite is a function named suite_<name> below.
 #
