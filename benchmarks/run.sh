@@ -4,13 +4,16 @@
 #
 #   benchmarks/run.sh store [--quick]   the storage engine: scenarios + JMH, about 2-3 minutes
 #   benchmarks/run.sh local [--quick]   the embedded broker (router + broker + clients in one JVM), about 2 minutes
+#   benchmarks/run.sh grpc [--quick]    a broker server JVM (router + broker) and a client JVM over gRPC on loopback,
+#                                       about 1.5 minutes
 #
-# A suite is a function named suite_<name> below; add `grpc`, ... the same way.
+# A suite is a function named suite_<name> below.
 #
 # Environment:
 #   ROCKLET_BENCH_DIR          where data files go (default /tmp); a real disk, not tmpfs
 #   ROCKLET_BENCH_JAVA_OPTS    heap/GC options of the scenario JVM (default: -Xms2g -Xmx2g -XX:+UseParallelGC)
 #   ROCKLET_BENCH_SKIP_BUILD=1 use the jar already in benchmarks/target
+#   ROCKLET_BENCH_FLUSH        grpc suite: the broker's flush mode, async (default) or sync
 #
 # Full logs (JMH report, store logs) go to benchmarks/target/bench-results/<suite>-<time>/.
 set -euo pipefail
@@ -18,7 +21,7 @@ set -euo pipefail
 BENCH_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_HOME")
 JAR="$BENCH_HOME/target/rocklet-benchmarks.jar"
-SUITES="store local"
+SUITES="store local grpc"
 
 usage()
 {
@@ -117,6 +120,26 @@ suite_local()
     # the throughput and latency figures run on a pre-touched heap, as a latency-sensitive service would
     JAVA_OPTS="$JAVA_OPTS -XX:+AlwaysPreTouch" run_java "$LOG_DIR/local-scenarios.log" \
         io.rocklet.benchmarks.local.LocalScenarios "${scenario_args[@]}" || status=1
+    return $status
+}
+
+# The standalone servers over gRPC: the scenario JVM (the only client) starts the server JVM (a router and a broker,
+# io.rocklet.benchmarks.grpc.BenchServer) as a child with the same heap settings, and stops it at the end.
+suite_grpc()
+{
+    local scenario_args=(--dir "$DATA_DIR" --server-log "$LOG_DIR/grpc-server.log") status=0
+    if [[ $QUICK == 1 ]]; then
+        scenario_args+=(--quick)
+    fi
+    build api,core-store,routing,transport-local,transport-grpc,benchmarks
+    local log_time="-Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"
+    # both JVMs run on a pre-touched heap, as latency-sensitive services would
+    JAVA_OPTS="$JAVA_OPTS -XX:+AlwaysPreTouch"
+    header grpc
+    echo "# flush mode: ${ROCKLET_BENCH_FLUSH:-async} for every figure (the broker server's store; StoreConfig defaults otherwise)"
+    echo "# server jvm: $JAVA_OPTS $log_time (+ the Chronicle flags), log $LOG_DIR/grpc-server.log"
+    JAVA_OPTS="$JAVA_OPTS $log_time" run_java "$LOG_DIR/grpc-scenarios.log" io.rocklet.benchmarks.grpc.GrpcScenarios \
+        "${scenario_args[@]}" --flush "${ROCKLET_BENCH_FLUSH:-async}" --server-jvm "$JAVA_OPTS $log_time" || status=1
     return $status
 }
 

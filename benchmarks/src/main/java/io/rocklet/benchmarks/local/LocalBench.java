@@ -3,16 +3,16 @@ package io.rocklet.benchmarks.local;
 import io.rocklet.api.ConsumeFrom;
 import io.rocklet.api.ConsumeResult;
 import io.rocklet.api.MessageListener;
-import io.rocklet.api.MessageView;
-import io.rocklet.api.PushConsumer;
 import io.rocklet.api.PushConsumerConfig;
 import io.rocklet.api.ReceivedMessage;
+import io.rocklet.benchmarks.scenario.BenchSession;
+import io.rocklet.benchmarks.scenario.Bodies;
+import io.rocklet.benchmarks.scenario.ReceivedSet;
 import io.rocklet.embedded.EmbeddedRocklet;
 import io.rocklet.store.StoreConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -21,61 +21,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * What the {@code local} scenarios share: the topic, the 128-byte bodies (a sequence number and two
- * {@code System.nanoTime} stamps in the first 24 bytes, the rest fixed filler), a listener that checks
- * every message off, and small probes (backlog dispatched, /proc/self/status).
+ * What the {@code local} figures share: the topic and its creation (waiting for the route), a listener that
+ * checks every message off, the store settings for the notes, and /proc/self/status. The bodies are
+ * {@link Bodies}.
  */
 final class LocalBench
 {
     /** The topic every scenario uses, created with {@link #QUEUES} queues before use. */
     static final String TOPIC = "bench";
-    static final int QUEUES = 4;
-    static final int BODY_BYTES = 128;
+    static final int QUEUES = BenchSession.QUEUES;
 
-    private static final byte[] FILLER = filler();
     private static final long ROUTE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
     private LocalBench()
     {
-    }
-
-    /**
-     * @return a new 128-byte body carrying {@code sequence} and {@code stampNs} (and no second stamp).
-     */
-    static byte[] body(final long sequence, final long stampNs)
-    {
-        return body(sequence, stampNs, 0);
-    }
-
-    /**
-     * @return a new 128-byte body carrying {@code sequence}, {@code stampNs} and {@code secondStampNs}.
-     */
-    static byte[] body(final long sequence, final long stampNs, final long secondStampNs)
-    {
-        final byte[] body = FILLER.clone();
-        final ByteBuffer buffer = ByteBuffer.wrap(body);
-        buffer.putLong(0, sequence);
-        buffer.putLong(8, stampNs);
-        buffer.putLong(16, secondStampNs);
-        return body;
-    }
-
-    static long sequence(final MessageView message)
-    {
-        final ByteBuffer body = message.body();
-        return body.getLong(body.position());
-    }
-
-    static long stampNs(final MessageView message)
-    {
-        final ByteBuffer body = message.body();
-        return body.getLong(body.position() + 8);
-    }
-
-    static long secondStampNs(final MessageView message)
-    {
-        final ByteBuffer body = message.body();
-        return body.getLong(body.position() + 16);
     }
 
     /**
@@ -87,7 +46,7 @@ final class LocalBench
         {
             for (final ReceivedMessage message : messages)
             {
-                received.markFirst(sequence(message));
+                received.markFirst(Bodies.sequence(message));
             }
             return ConsumeResult.SUCCESS;
         };
@@ -99,19 +58,6 @@ final class LocalBench
     static PushConsumerConfig consumer(final String group, final ConsumeFrom from, final MessageListener listener)
     {
         return PushConsumerConfig.builder(group).subscribe(TOPIC, "*").consumeFrom(from).listener(listener).build();
-    }
-
-    /**
-     * @throws IllegalStateException unless {@code consumer} holds every queue of {@link #TOPIC}.
-     */
-    static void checkAssignment(final PushConsumer consumer)
-    {
-        final long queues = consumer.assignment().stream().filter(queue -> queue.topic().equals(TOPIC)).count();
-        if (queues != QUEUES)
-        {
-            throw new IllegalStateException("the consumer does not hold every queue of the topic: topic=" + TOPIC +
-                ", queues=" + QUEUES + ", assignment=" + consumer.assignment());
-        }
     }
 
     /**
@@ -162,35 +108,6 @@ final class LocalBench
     }
 
     /**
-     * Waits until the broker's queues of {@link #TOPIC} hold {@code messages} in all (the dispatcher caught up).
-     *
-     * @return nanoseconds waited.
-     */
-    static long awaitDispatched(final EmbeddedRocklet rocklet, final long messages, final long timeoutNs)
-        throws InterruptedException
-    {
-        final long start = System.nanoTime();
-        while (true)
-        {
-            long total = 0;
-            for (int queue = 0; queue < QUEUES; queue++)
-            {
-                total += rocklet.broker().queueOffsets(TOPIC, queue).join().maxOffset();
-            }
-            if (total >= messages)
-            {
-                return System.nanoTime() - start;
-            }
-            if (System.nanoTime() - start > timeoutNs)
-            {
-                throw new IllegalStateException("backlog not dispatched: expected=" + messages + ", dispatched=" +
-                    total + ", waitedMs=" + TimeUnit.NANOSECONDS.toMillis(timeoutNs));
-            }
-            Thread.sleep(1);
-        }
-    }
-
-    /**
      * @return the fields of /proc/self/status whose names start with one of {@code prefixes}, in kB, by name.
      */
     static Map<String, Long> procStatus(final String... prefixes)
@@ -221,15 +138,5 @@ final class LocalBench
             throw new UncheckedIOException("cannot read /proc/self/status", e);
         }
         return values;
-    }
-
-    private static byte[] filler()
-    {
-        final byte[] filler = new byte[BODY_BYTES];
-        for (int i = 0; i < filler.length; i++)
-        {
-            filler[i] = (byte) ('a' + i % 26);
-        }
-        return filler;
     }
 }

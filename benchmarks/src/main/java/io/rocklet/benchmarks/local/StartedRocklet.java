@@ -4,6 +4,8 @@ import io.rocklet.api.ConsumeFrom;
 import io.rocklet.api.Message;
 import io.rocklet.api.Producer;
 import io.rocklet.api.PushConsumer;
+import io.rocklet.benchmarks.scenario.Bodies;
+import io.rocklet.benchmarks.scenario.ReceivedSet;
 import io.rocklet.embedded.EmbeddedRocklet;
 
 import java.util.Locale;
@@ -91,7 +93,7 @@ record StartedRocklet(EmbeddedRocklet rocklet, Producer producer, PushConsumer c
         final long start = System.nanoTime();
         for (long sequence = first; sequence < first + messages; sequence++)
         {
-            producer.send(Message.of(LocalBench.TOPIC, LocalBench.body(sequence, System.nanoTime())));
+            producer.send(Message.of(LocalBench.TOPIC, Bodies.body(sequence, System.nanoTime())));
         }
         if (!received.awaitDistinct(first + messages, TimeUnit.SECONDS.toNanos(10)))
         {

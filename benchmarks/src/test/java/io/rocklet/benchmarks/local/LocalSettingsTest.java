@@ -1,5 +1,6 @@
 package io.rocklet.benchmarks.local;
 
+import io.rocklet.benchmarks.scenario.LoadSettings;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -20,11 +21,12 @@ class LocalSettingsTest
 
         assertEquals(List.copyOf(LocalSettings.ALL_GROUPS), List.copyOf(settings.groups()));
         assertFalse(settings.quick());
-        assertEquals(100_000, settings.e2eRate());
-        assertEquals(20, settings.e2eSeconds());
-        assertEquals(LocalSettings.Pacing.SPIN, settings.e2ePacing());
-        assertEquals(1_000_000, settings.catchUpMessages());
-        assertEquals(4_096, settings.asyncOutstanding());
+        assertEquals(100_000, settings.load().e2eRate());
+        assertEquals(20, settings.load().e2eSeconds());
+        assertEquals(LoadSettings.Pacing.SPIN, settings.load().e2ePacing());
+        assertEquals(1_000_000, settings.load().catchUpMessages());
+        assertEquals(4_096, settings.load().asyncOutstanding());
+        assertEquals(LoadSettings.SendMode.SYNC, settings.load().e2eSend());
     }
 
     @Test
@@ -34,13 +36,13 @@ class LocalSettingsTest
             "e2e,lifecycle", "--e2e-pacing", "park", "--dir", "/data"});
 
         assertTrue(settings.quick());
-        assertEquals(5, settings.e2eSeconds());
-        assertEquals(1, settings.e2eWarmupSeconds());
-        assertEquals(200_000, settings.catchUpMessages());
+        assertEquals(5, settings.load().e2eSeconds());
+        assertEquals(1, settings.load().e2eWarmupSeconds());
+        assertEquals(200_000, settings.load().catchUpMessages());
         assertEquals(Set.of("e2e", "lifecycle"), settings.groups());
         assertTrue(settings.runs("e2e"));
         assertFalse(settings.runs("send"));
-        assertEquals(LocalSettings.Pacing.PARK, settings.e2ePacing());
+        assertEquals(LoadSettings.Pacing.PARK, settings.load().e2ePacing());
         assertEquals(Path.of("/data"), settings.baseDirectory());
     }
 

@@ -59,7 +59,18 @@ public final class Futures
         }
         if (source.isDone())
         {
-            source.whenComplete((value, error) -> result.completeExceptionally(unwrap(error)));
+            // failed already, or answered since the first check (on another thread): no timer needed either
+            source.whenComplete((value, error) ->
+            {
+                if (error == null)
+                {
+                    result.complete(value);
+                }
+                else
+                {
+                    result.completeExceptionally(unwrap(error));
+                }
+            });
             return result;
         }
         source.copy().orTimeout(timeoutNs, TimeUnit.NANOSECONDS).whenComplete((value, error) ->

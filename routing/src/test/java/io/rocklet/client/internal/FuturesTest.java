@@ -45,6 +45,26 @@ class FuturesTest
     }
 
     @Test
+    void shouldPassAnswerWhenCallAnswersWhileTheDeadlineIsSet() throws Exception
+    {
+        // the answer arrives on another thread between within's first look at the future and its second: within
+        // completed its result with completeExceptionally(null), which threw inside whenComplete, and a blocking
+        // send waited forever (seen over gRPC under load)
+        final CompletableFuture<String> answeredAfterFirstLook = new CompletableFuture<>()
+        {
+            @Override
+            public boolean isDone()
+            {
+                final boolean done = super.isDone();
+                complete("ok");
+                return done;
+            }
+        };
+
+        assertEquals("ok", Futures.within(answeredAfterFirstLook, 1_000_000_000L, () -> "x").get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
     void shouldTurnThrowOrNullIntoFailedFutureWhenCalling()
     {
         final CompletableFuture<Object> thrown = Futures.call(() ->

@@ -1,4 +1,4 @@
-package io.rocklet.benchmarks.local;
+package io.rocklet.benchmarks.scenario;
 
 import io.rocklet.api.ConsumeFrom;
 import io.rocklet.api.ConsumeResult;
@@ -8,53 +8,66 @@ import io.rocklet.api.PushConsumer;
 import io.rocklet.api.PushConsumerConfig;
 import io.rocklet.api.ReceivedMessage;
 import io.rocklet.benchmarks.store.Results;
-import io.rocklet.embedded.EmbeddedRocklet;
 
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Catch-up consumption: a backlog of {@link LocalSettings#catchUpMessages()} 128-byte messages (sent with
- * {@code sendAsync}, 4 queues, ASYNC flush, dispatched before the consumer starts), then a new push consumer
+ * Catch-up consumption: a backlog of {@link LoadSettings#catchUpMessages()} 128-byte messages (sent with
+ * {@code sendAsync}, at most {@link LoadSettings#asyncOutstanding()} in flight, 4 queues, dispatched before the
+ * consumer starts), then a new push consumer
  * group with the product's defaults (4 listener threads, listener batches of 1, pulls of 32) starting at
  * FIRST. The figure is the backlog divided by the time from just before {@code newPushConsumer} to the
  * listener call that completed the set (every message checked off once by its sequence number). Then a
  * second group reads the same backlog with listener batches of up to 32 ({@code .batch32}), to show what
  * the per-call cost is. The page cache is warm: the backlog was just written.
  */
-final class CatchUpScenario
+public final class CatchUpScenario
 {
-    static final String NAME = "local.consume.catchup";
     private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(120);
 
-    private final LocalSettings settings;
+    private final BenchTarget target;
+    private final LoadSettings settings;
     private final Results results;
+    private final String name;
 
-    CatchUpScenario(final LocalSettings settings, final Results results)
+    public CatchUpScenario(final BenchTarget target, final LoadSettings settings, final Results results)
     {
+        this.target = target;
         this.settings = settings;
         this.results = results;
+        this.name = target.name() + ".consume.catchup";
     }
 
-    void run() throws InterruptedException
+    /**
+     * @return the headline figure's name, {@code <target>.consume.catchup}.
+     */
+    public String name()
+    {
+        return name;
+    }
+
+    /**
+     * {@code <target>.consume.catchup}, {@code .batch32}, and their {@code .first_message_ms}.
+     */
+    public void run() throws InterruptedException
     {
         final int backlog = settings.catchUpMessages();
-        try (EmbeddedRocklet rocklet = EmbeddedRocklet.ephemeral())
+        try (BenchSession session = target.open(name))
         {
-            LocalBench.createTopic(rocklet);
-            final Producer producer = rocklet.newProducer("bench-catchup");
+            final Producer producer = session.newProducer("bench-catchup");
             final long writeStart = System.nanoTime();
-            fill(producer, backlog);
+            fill(producer, session.topic(), backlog, settings.asyncOutstanding());
             final long writeNs = System.nanoTime() - writeStart;
-            final long dispatchNs = LocalBench.awaitDispatched(rocklet, backlog, TIMEOUT_NS);
+            final long dispatchNs = session.awaitDispatched(backlog, TIMEOUT_NS);
             results.note("%s: backlog of %d messages (%d B bodies, %d queues) sent in %.2f s (%.0f msgs/s), " +
                     "dispatched %.0f ms later; consumers: defaults but FIRST (and consumeBatchSize 32 for " +
-                    ".batch32); %s", NAME, backlog, LocalBench.BODY_BYTES, LocalBench.QUEUES, writeNs / 1e9,
-                backlog * 1e9 / writeNs, dispatchNs / 1e6, LocalBench.storeSettings(rocklet));
+                    ".batch32); %s", name, backlog, Bodies.BYTES, BenchSession.QUEUES, writeNs / 1e9,
+                backlog * 1e9 / writeNs, dispatchNs / 1e6, session.describe());
 
-            consume(rocklet, NAME, "bench-catchup", 1, backlog);
-            consume(rocklet, NAME + ".batch32", "bench-catchup-b32", 32, backlog);
+            consume(session, name, "bench-catchup", 1, backlog);
+            consume(session, name + ".batch32", "bench-catchup-b32", 32, backlog);
         }
     }
 
@@ -62,15 +75,15 @@ final class CatchUpScenario
      * Times a new push consumer group reading the whole backlog from FIRST; reports {@code name} (msgs/s) and
      * {@code name.first_message_ms}.
      */
-    private void consume(final EmbeddedRocklet rocklet, final String name, final String group, final int batch,
+    private void consume(final BenchSession session, final String name, final String group, final int batch,
         final int backlog) throws InterruptedException
     {
         final ReceivedSet received = new ReceivedSet(backlog);
         final AtomicLong firstNs = new AtomicLong();
         final AtomicLong lastNs = new AtomicLong();
         final AtomicLong calls = new AtomicLong();
-        final PushConsumerConfig config = PushConsumerConfig.builder(group).subscribe(LocalBench.TOPIC, "*")
-            .consumeFrom(ConsumeFrom.FIRST).consumeBatchSize(batch).listener(messages ->
+        final PushConsumerConfig config = session.consumer(group).consumeFrom(ConsumeFrom.FIRST).consumeBatchSize(batch)
+            .listener(messages ->
             {
                 calls.incrementAndGet();
                 if (firstNs.get() == 0)
@@ -79,7 +92,7 @@ final class CatchUpScenario
                 }
                 for (final ReceivedMessage message : messages)
                 {
-                    if (received.mark(LocalBench.sequence(message)) == backlog)
+                    if (received.mark(Bodies.sequence(message)) == backlog)
                     {
                         lastNs.set(System.nanoTime());
                     }
@@ -87,13 +100,13 @@ final class CatchUpScenario
                 return ConsumeResult.SUCCESS;
             }).build();
         final long start = System.nanoTime();
-        final PushConsumer consumer = rocklet.newPushConsumer(config);
+        final PushConsumer consumer = session.client().newPushConsumer(config);
         final long startedNs = System.nanoTime() - start;
         try
         {
             if (!received.awaitDistinct(backlog, TIMEOUT_NS))
             {
-                LocalBench.checkAssignment(consumer);
+                session.checkAssignment(consumer);
                 throw new IllegalStateException("backlog not consumed: group=" + group + ", expected=" + backlog +
                     ", received=" + received.distinct() + ", waitedS=" + TimeUnit.NANOSECONDS.toSeconds(TIMEOUT_NS));
             }
@@ -115,14 +128,14 @@ final class CatchUpScenario
         }
     }
 
-    private static void fill(final Producer producer, final int messages)
+    private static void fill(final Producer producer, final String topic, final int messages, final int window)
     {
-        final Semaphore permits = new Semaphore(4_096);
+        final Semaphore permits = new Semaphore(window);
         final AtomicLong failed = new AtomicLong();
         for (int sequence = 0; sequence < messages; sequence++)
         {
             permits.acquireUninterruptibly();
-            producer.sendAsync(Message.of(LocalBench.TOPIC, LocalBench.body(sequence, 0))).whenComplete((r, e) ->
+            producer.sendAsync(Message.of(topic, Bodies.body(sequence, 0))).whenComplete((r, e) ->
             {
                 if (e != null)
                 {
@@ -131,7 +144,7 @@ final class CatchUpScenario
                 permits.release();
             });
         }
-        permits.acquireUninterruptibly(4_096);
+        permits.acquireUninterruptibly(window);
         if (failed.get() > 0)
         {
             throw new IllegalStateException("backlog sends failed: failed=" + failed.get() + ", of=" + messages);

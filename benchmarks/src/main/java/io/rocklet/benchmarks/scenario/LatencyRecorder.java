@@ -1,4 +1,4 @@
-package io.rocklet.benchmarks.local;
+package io.rocklet.benchmarks.scenario;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,4 +1,4 @@
-package io.rocklet.benchmarks.local;
+package io.rocklet.benchmarks.scenario;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * the listener threads, with the count of distinct and duplicate deliveries; lets a scenario check that
  * every message arrived exactly once and wait until all did.
  */
-final class ReceivedSet
+public final class ReceivedSet
 {
     private final AtomicLongArray bits;
     private final long capacity;
@@ -16,7 +16,7 @@ final class ReceivedSet
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong unexpected = new AtomicLong();
 
-    ReceivedSet(final long capacity)
+    public ReceivedSet(final long capacity)
     {
         this.capacity = capacity;
         this.bits = new AtomicLongArray((int) ((capacity + 63) >>> 6));
@@ -27,7 +27,7 @@ final class ReceivedSet
      *
      * @return true the first time it is marked; false for a duplicate or a number out of range.
      */
-    boolean markFirst(final long sequence)
+    public boolean markFirst(final long sequence)
     {
         return mark(sequence) > 0;
     }
@@ -38,7 +38,7 @@ final class ReceivedSet
      * @return the count of distinct messages including this one when it is the first delivery of
      *     {@code sequence} (exactly one call sees each count); 0 for a duplicate or a number out of range.
      */
-    long mark(final long sequence)
+    public long mark(final long sequence)
     {
         if (sequence < 0 || sequence >= capacity)
         {
@@ -61,12 +61,12 @@ final class ReceivedSet
         return 0;
     }
 
-    long distinct()
+    public long distinct()
     {
         return distinct.get();
     }
 
-    long duplicates()
+    public long duplicates()
     {
         return duplicates.get();
     }
@@ -74,7 +74,7 @@ final class ReceivedSet
     /**
      * @return deliveries whose sequence number was out of range (not a message of this run).
      */
-    long unexpected()
+    public long unexpected()
     {
         return unexpected.get();
     }
@@ -84,7 +84,7 @@ final class ReceivedSet
      *
      * @return true when they all arrived.
      */
-    boolean awaitDistinct(final long expected, final long timeoutNs) throws InterruptedException
+    public boolean awaitDistinct(final long expected, final long timeoutNs) throws InterruptedException
     {
         final long deadline = System.nanoTime() + timeoutNs;
         while (distinct.get() < expected)

@@ -1,4 +1,4 @@
-package io.rocklet.benchmarks.local;
+package io.rocklet.benchmarks.scenario;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,36 @@
+package io.rocklet.benchmarks.local;
+
+import io.rocklet.benchmarks.scenario.BenchSession;
+import io.rocklet.benchmarks.scenario.BenchTarget;
+import io.rocklet.embedded.EmbeddedRocklet;
+
+/**
+ * The embedded broker as the client scenarios' target: every session is a fresh
+ * {@code EmbeddedRocklet.ephemeral()} (router, broker and client in this JVM, ASYNC flush) with the topic
+ * {@link LocalBench#TOPIC} created and routable; closing the session closes the instance.
+ */
+final class LocalTarget implements BenchTarget
+{
+    @Override
+    public String name()
+    {
+        return "local";
+    }
+
+    @Override
+    public BenchSession open(final String figure)
+    {
+        final EmbeddedRocklet rocklet = EmbeddedRocklet.ephemeral();
+        try
+        {
+            LocalBench.createTopic(rocklet);
+            return new BenchSession(rocklet.client(), LocalBench.TOPIC, LocalBench.storeSettings(rocklet),
+                rocklet::close);
+        }
+        catch (final RuntimeException e)
+        {
+            rocklet.close();
+            throw e;
+        }
+    }
+}
