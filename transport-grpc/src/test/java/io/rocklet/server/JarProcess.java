@@ -21,12 +21,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * An executable jar run in a child JVM as an operator runs it, {@code java -jar <jar> args...}: standard output is
  * read line by line (for the {@code READY} line), standard error (the log) goes to a file. {@link #close()} kills
- * the JVM if it still runs. Not a test.
+ * the JVM if it still runs. Not a test; shared with other modules' tests through this module's test jar.
  */
-final class JarProcess implements AutoCloseable
+public final class JarProcess implements AutoCloseable
 {
     /** Where failsafe puts the server jar (the property), or where the build leaves it (the module directory). */
-    static final Path SERVER_JAR = Path.of(System.getProperty("rocklet.server.jar", "target/rocklet-server.jar"));
+    public static final Path SERVER_JAR = Path.of(System.getProperty("rocklet.server.jar", "target/rocklet-server.jar"));
 
     private static final String END_OF_OUTPUT = "\u0000end of output";
 
@@ -50,7 +50,7 @@ final class JarProcess implements AutoCloseable
     /**
      * Starts {@code java -jar jar args...} with a small heap; the child's standard error goes to {@code log}.
      */
-    static JarProcess start(final String name, final Path jar, final Path log, final String... args)
+    public static JarProcess start(final String name, final Path jar, final Path log, final String... args)
     {
         if (!Files.isRegularFile(jar))
         {
@@ -76,11 +76,12 @@ final class JarProcess implements AutoCloseable
      *
      * @return its exit status and everything it printed (standard output, then standard error).
      */
-    static Finished run(final Path jar, final Path log, final String... args) throws InterruptedException
+    public static Finished run(final Path jar, final Path log, final Duration timeout, final String... args)
+        throws InterruptedException
     {
         try (JarProcess process = start("run", jar, log, args))
         {
-            final int status = process.awaitExit(Duration.ofSeconds(30));
+            final int status = process.awaitExit(timeout);
             return new Finished(status, String.join("\n", process.outputToEnd()) + "\n" + process.log());
         }
     }
@@ -88,7 +89,7 @@ final class JarProcess implements AutoCloseable
     /**
      * @return the address of the {@code READY <role> <address>} line.
      */
-    String awaitReady(final Duration timeout) throws InterruptedException
+    public String awaitReady(final Duration timeout) throws InterruptedException
     {
         return awaitLine("READY ", timeout).split(" ")[2];
     }
@@ -96,7 +97,7 @@ final class JarProcess implements AutoCloseable
     /**
      * @return the first line of standard output starting with {@code prefix} (lines before it are skipped).
      */
-    String awaitLine(final String prefix, final Duration timeout) throws InterruptedException
+    public String awaitLine(final String prefix, final Duration timeout) throws InterruptedException
     {
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (true)
@@ -121,13 +122,13 @@ final class JarProcess implements AutoCloseable
      *
      * @return its exit status.
      */
-    int terminate(final Duration timeout) throws InterruptedException
+    public int terminate(final Duration timeout) throws InterruptedException
     {
         process.toHandle().destroy();
         return awaitExit(timeout);
     }
 
-    int awaitExit(final Duration timeout) throws InterruptedException
+    public int awaitExit(final Duration timeout) throws InterruptedException
     {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
         {
@@ -139,7 +140,7 @@ final class JarProcess implements AutoCloseable
     /**
      * @return what the process wrote to standard error so far.
      */
-    String log()
+    public String log()
     {
         try
         {
@@ -151,7 +152,7 @@ final class JarProcess implements AutoCloseable
         }
     }
 
-    Optional<String> logLine(final String containing)
+    public Optional<String> logLine(final String containing)
     {
         return log().lines().filter(line -> line.contains(containing)).findFirst();
     }
@@ -205,7 +206,7 @@ final class JarProcess implements AutoCloseable
      * @param status its exit status.
      * @param output what it printed, standard output first.
      */
-    record Finished(int status, String output)
+    public record Finished(int status, String output)
     {
     }
 }

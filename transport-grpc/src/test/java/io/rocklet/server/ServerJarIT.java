@@ -151,14 +151,14 @@ class ServerJarIT
     @Test
     void shouldExitTwoNamingTheOptionWhenAnOptionIsWrong(@TempDir final Path dir) throws Exception
     {
-        final JarProcess.Finished unknown = JarProcess.run(SERVER_JAR, dir.resolve("unknown.log"),
+        final JarProcess.Finished unknown = JarProcess.run(SERVER_JAR, dir.resolve("unknown.log"), Duration.ofSeconds(30),
             "router", "--port", "0", "--plaintext", "--colour", "blue");
         assertEquals(2, unknown.status(), unknown.output());
         assertTrue(unknown.output().contains("rocklet-server: unknown option for a router: --colour"),
             unknown.output());
         assertTrue(unknown.output().contains("usage: rocklet-server"), unknown.output());
 
-        final JarProcess.Finished badValue = JarProcess.run(SERVER_JAR, dir.resolve("bad-value.log"),
+        final JarProcess.Finished badValue = JarProcess.run(SERVER_JAR, dir.resolve("bad-value.log"), Duration.ofSeconds(30),
             "broker", "--name", "b", "--routers", "127.0.0.1:9876", "--data", dir.resolve("data").toString(),
             "--flush", "sometimes", "--plaintext");
         assertEquals(2, badValue.status(), badValue.output());

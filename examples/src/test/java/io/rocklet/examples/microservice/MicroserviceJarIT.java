@@ -8,6 +8,7 @@ import io.rocklet.api.PushConsumerConfig;
 import io.rocklet.api.ReceivedMessage;
 import io.rocklet.api.RockletClient;
 import io.rocklet.client.RockletClients;
+import io.rocklet.server.JarProcess;
 import io.rocklet.transport.grpc.GrpcTransport;
 import io.rocklet.transport.grpc.GrpcTransportConfig;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import static io.rocklet.examples.microservice.JarProcess.MICROSERVICE_JAR;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,6 +33,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(180)
 class MicroserviceJarIT
 {
+    /** Where failsafe puts the microservice jar (the property), or where the build leaves it (module directory). */
+    private static final Path MICROSERVICE_JAR = Path.of(System.getProperty("rocklet.microservice.jar",
+        "target/rocklet-microservice.jar"));
+
     /** Starting a JVM on a busy two-core machine: generous, only a failing test waits this long. */
     private static final Duration START = Duration.ofSeconds(60);
 
