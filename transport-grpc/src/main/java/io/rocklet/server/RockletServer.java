@@ -6,6 +6,7 @@ import io.rocklet.router.Router;
 import io.rocklet.router.RouterConfig;
 import io.rocklet.server.ServerSettings.Role;
 import io.rocklet.server.ServerSettings.TlsFiles;
+import io.rocklet.store.FlushMode;
 import io.rocklet.store.StoreConfig;
 import io.rocklet.transport.grpc.GrpcBinding;
 import io.rocklet.transport.grpc.GrpcTransport;
@@ -50,7 +51,7 @@ public final class RockletServer implements AutoCloseable
      */
     public static RockletServer start(final ServerSettings settings)
     {
-        final GrpcTransport transport = GrpcTransport.create(transportConfig(settings.tls()));
+        final GrpcTransport transport = GrpcTransport.create(transportConfig(settings));
         try
         {
             final GrpcBinding endpoint = transport.listen(settings.address());
@@ -125,9 +126,15 @@ public final class RockletServer implements AutoCloseable
         return builder.build();
     }
 
-    static GrpcTransportConfig transportConfig(final TlsFiles tls)
+    /**
+     * The transport's settings: TLS or plaintext as chosen, and handlers run on the event loop when the service never
+     * blocks its calling thread (a router, or a broker with ASYNC flush; a SYNC-flush send waits for the disk).
+     */
+    static GrpcTransportConfig transportConfig(final ServerSettings settings)
     {
-        final GrpcTransportConfig.Builder builder = GrpcTransportConfig.builder();
+        final TlsFiles tls = settings.tls();
+        final GrpcTransportConfig.Builder builder = GrpcTransportConfig.builder()
+            .inlineServerCalls(settings.role() == Role.ROUTER || settings.flushMode() == FlushMode.ASYNC);
         if (tls.plaintext())
         {
             return builder.plaintext().build();

@@ -57,12 +57,20 @@ final class ServerEndpoint
     {
         final ServiceRegistry registry = new ServiceRegistry();
         final long permitPingMs = Math.min(config.keepAliveTime().toMillis(), MIN_PING_INTERVAL.toMillis());
-        final Server server = NettyServerBuilder
+        final NettyServerBuilder builder = NettyServerBuilder
             .forAddress(new InetSocketAddress(requested.host(), requested.port()), credentials)
             .channelType(NioServerSocketChannel.class)
             .bossEventLoopGroup(threads.eventLoops())
-            .workerEventLoopGroup(threads.eventLoops())
-            .executor(threads.executor())
+            .workerEventLoopGroup(threads.eventLoops());
+        if (config.inlineServerCalls())
+        {
+            builder.directExecutor(); // handlers run on the event loop: only for services that never block
+        }
+        else
+        {
+            builder.executor(threads.executor());
+        }
+        final Server server = builder
             .fallbackHandlerRegistry(registry)
             .intercept(counts)
             .maxInboundMessageSize(config.maxInboundMessageBytes())

@@ -52,48 +52,63 @@ class GrpcClusterTest
     {
         try (GrpcCluster cluster = GrpcCluster.mutualTls())
         {
-            final RockletClient client = cluster.newClient();
-            client.admin().createTopic(TopicConfig.of("orders", 4));
-            final Map<String, String> received = new ConcurrentHashMap<>();
-            final CountDownLatch all = new CountDownLatch(30);
-            final PushConsumer consumer = client.newPushConsumer(PushConsumerConfig.builder("billing")
-                .subscribe("orders", "*")
-                .listener(messages ->
-                {
-                    for (final ReceivedMessage message : messages)
-                    {
-                        if (received.put(message.messageId(), text(message.bodyBytes())) == null)
-                        {
-                            all.countDown();
-                        }
-                    }
-                    return ConsumeResult.SUCCESS;
-                }).build());
-            Await.until(() -> cluster.served.watches("billing") == 1, () -> "no group watch on the broker");
-
-            final Producer producer = cluster.newClient().newProducer(ProducerConfig.builder("shop").build());
-            final Set<String> sent = new HashSet<>();
-            for (int i = 0; i < 10; i++)
-            {
-                final SendReceipt receipt = producer.send(Message.builder("orders").tag("paid").key("order-" + i)
-                    .property("customer", "c" + i).body("single-" + i).build());
-                assertEquals("orders", receipt.queue().topic());
-                sent.add("single-" + i);
-            }
-            final List<Message> batch = new ArrayList<>();
-            for (int i = 0; i < 20; i++)
-            {
-                batch.add(Message.builder("orders").body("batch-" + i).build());
-                sent.add("batch-" + i);
-            }
-            final List<SendReceipt> receipts = producer.send(batch);
-            assertEquals(20, receipts.size());
-            assertEquals(1, receipts.stream().map(SendReceipt::queue).distinct().count(), "a batch goes to one queue");
-
-            assertTrue(all.await(30, TimeUnit.SECONDS), "received " + received.size() + " of 30");
-            assertEquals(sent, new HashSet<>(received.values()));
-            consumer.close();
+            deliverSingleAndBatchSends(cluster);
         }
+    }
+
+    @Test
+    void shouldDeliverSingleAndBatchSendsWhenServerHandlersRunOnTheEventLoop() throws Exception
+    {
+        try (GrpcCluster cluster = new GrpcCluster(TestTls.settings(TestTls.node(true)).inlineServerCalls(true).build(),
+            TestTls.settings(TestTls.client()).build(), null, broker -> broker))
+        {
+            deliverSingleAndBatchSends(cluster);
+        }
+    }
+
+    private static void deliverSingleAndBatchSends(final GrpcCluster cluster) throws InterruptedException
+    {
+        final RockletClient client = cluster.newClient();
+        client.admin().createTopic(TopicConfig.of("orders", 4));
+        final Map<String, String> received = new ConcurrentHashMap<>();
+        final CountDownLatch all = new CountDownLatch(30);
+        final PushConsumer consumer = client.newPushConsumer(PushConsumerConfig.builder("billing")
+            .subscribe("orders", "*")
+            .listener(messages ->
+            {
+                for (final ReceivedMessage message : messages)
+                {
+                    if (received.put(message.messageId(), text(message.bodyBytes())) == null)
+                    {
+                        all.countDown();
+                    }
+                }
+                return ConsumeResult.SUCCESS;
+            }).build());
+        Await.until(() -> cluster.served.watches("billing") == 1, () -> "no group watch on the broker");
+
+        final Producer producer = cluster.newClient().newProducer(ProducerConfig.builder("shop").build());
+        final Set<String> sent = new HashSet<>();
+        for (int i = 0; i < 10; i++)
+        {
+            final SendReceipt receipt = producer.send(Message.builder("orders").tag("paid").key("order-" + i)
+                .property("customer", "c" + i).body("single-" + i).build());
+            assertEquals("orders", receipt.queue().topic());
+            sent.add("single-" + i);
+        }
+        final List<Message> batch = new ArrayList<>();
+        for (int i = 0; i < 20; i++)
+        {
+            batch.add(Message.builder("orders").body("batch-" + i).build());
+            sent.add("batch-" + i);
+        }
+        final List<SendReceipt> receipts = producer.send(batch);
+        assertEquals(20, receipts.size());
+        assertEquals(1, receipts.stream().map(SendReceipt::queue).distinct().count(), "a batch goes to one queue");
+
+        assertTrue(all.await(30, TimeUnit.SECONDS), "received " + received.size() + " of 30");
+        assertEquals(sent, new HashSet<>(received.values()));
+        consumer.close();
     }
 
     @Test
