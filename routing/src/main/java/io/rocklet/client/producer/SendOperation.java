@@ -26,7 +26,8 @@ final class SendOperation<R>
     private final Sender.Attempt<R> attempt;
     private final long deadlineNs;
     private final CompletableFuture<R> result = new CompletableFuture<>();
-    private final Set<String> failedBrokers = new LinkedHashSet<>();
+    /** The brokers that failed this send, the latest last; allocated on the first failure (most sends have none). */
+    private Set<String> failedBrokers = Set.of();
     private int attempts;
     private RockletException lastError;
 
@@ -115,6 +116,10 @@ final class SendOperation<R>
         if (failure.retriable())
         {
             sender.faults().failed(queue.brokerName());
+            if (failedBrokers.isEmpty())
+            {
+                failedBrokers = new LinkedHashSet<>();
+            }
             failedBrokers.remove(queue.brokerName());
             failedBrokers.add(queue.brokerName());
             if (attempts < maxAttempts)
