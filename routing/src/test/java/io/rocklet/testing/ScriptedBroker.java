@@ -1,10 +1,8 @@
 package io.rocklet.testing;
 
 import io.rocklet.api.ErrorCode;
-import io.rocklet.api.MessageView;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.TopicConfig;
-import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.RouterService.BrokerIdentity;
 import io.rocklet.api.spi.RouterService.BrokerRegistration;
 import io.rocklet.api.spi.Subscription;
@@ -26,7 +24,7 @@ import java.util.function.Function;
  * A broker for client tests: holds topics, answers sends with growing offsets (or as a test scripts it),
  * and records every request it gets. Consumer-side calls are not supported.
  */
-public final class ScriptedBroker implements BrokerService
+public final class ScriptedBroker extends UnsupportedBroker
 {
     public final BrokerIdentity identity;
     public final List<SendRequest> sends = new CopyOnWriteArrayList<>();
@@ -198,75 +196,9 @@ public final class ScriptedBroker implements BrokerService
     }
 
     @Override
-    public CompletableFuture<PullResult> pull(final PullRequest request)
-    {
-        return unsupported();
-    }
-
-    @Override
-    public CompletableFuture<List<String>> groupMembers(final String group)
-    {
-        return unsupported();
-    }
-
-    @Override
     public Subscription watchGroup(final String group, final String clientId, final Consumer<GroupEvent> listener)
     {
         throw new UnsupportedOperationException("watchGroup");
-    }
-
-    @Override
-    public CompletableFuture<Void> commitOffsets(final CommitOffsetsRequest request)
-    {
-        return unsupported();
-    }
-
-    @Override
-    public CompletableFuture<Long> queryOffset(final String group, final String topic, final int queueId)
-    {
-        return unsupported();
-    }
-
-    @Override
-    public CompletableFuture<QueueOffsets> queueOffsets(final String topic, final int queueId)
-    {
-        return unsupported();
-    }
-
-    @Override
-    public CompletableFuture<Long> searchOffset(final String topic, final int queueId, final long timestampMs)
-    {
-        return unsupported();
-    }
-
-    @Override
-    public CompletableFuture<List<QueueRef>> lockQueues(final LockRequest request)
-    {
-        return unsupported();
-    }
-
-    @Override
-    public CompletableFuture<Void> unlockQueues(final LockRequest request)
-    {
-        return unsupported();
-    }
-
-    @Override
-    public CompletableFuture<Void> sendBack(final SendBackRequest request)
-    {
-        return unsupported();
-    }
-
-    @Override
-    public CompletableFuture<BrokerStatus> status()
-    {
-        return unsupported();
-    }
-
-    @Override
-    public CompletableFuture<Map<Integer, QueueOffsets>> topicOffsets(final String topic)
-    {
-        return unsupported();
     }
 
     @Override
@@ -274,24 +206,6 @@ public final class ScriptedBroker implements BrokerService
     {
         return CompletableFuture.completedFuture(new TreeSet<>(groups).stream()
             .map(group -> new GroupState(group, List.of(), List.of())).toList());
-    }
-
-    @Override
-    public CompletableFuture<List<QueueConsumeState>> consumerProgress(final String group)
-    {
-        return unsupported();
-    }
-
-    @Override
-    public CompletableFuture<List<MessageView>> messageById(final String messageId)
-    {
-        return unsupported();
-    }
-
-    @Override
-    public CompletableFuture<List<MessageView>> messagesByKey(final KeyQuery query)
-    {
-        return unsupported();
     }
 
     @Override
@@ -315,8 +229,4 @@ public final class ScriptedBroker implements BrokerService
         return new SendResult(name() + "-" + offset, name(), queueId, offset, 0);
     }
 
-    private static <T> CompletableFuture<T> unsupported()
-    {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("not scripted"));
-    }
 }

@@ -4,8 +4,7 @@ import io.rocklet.api.ErrorCode;
 import io.rocklet.api.MessageView;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.TagFilter;
-import io.rocklet.api.TopicConfig;
-import io.rocklet.api.spi.BrokerService;
+import io.rocklet.testing.UnsupportedBroker;
 import io.rocklet.api.spi.RouterService;
 import io.rocklet.api.spi.Subscription;
 
@@ -30,7 +29,7 @@ import java.util.function.Consumer;
  * locks and send-backs are kept in maps and recorded. Thread-safe (one monitor); futures and group
  * events are completed outside it.
  */
-final class FakeBroker implements BrokerService
+final class FakeBroker extends UnsupportedBroker
 {
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(task ->
     {
@@ -409,83 +408,6 @@ final class FakeBroker implements BrokerService
     public CompletableFuture<RouterService.BrokerIdentity> identity()
     {
         return CompletableFuture.completedFuture(new RouterService.BrokerIdentity("c", name, 0, "local://" + name));
-    }
-
-    @Override
-    public CompletableFuture<SendResult> send(final SendRequest request)
-    {
-        return unsupported();
-    }
-
-    @Override
-    public CompletableFuture<List<SendResult>> sendBatch(final SendBatchRequest request)
-    {
-        return unsupported();
-    }
-
-    @Override
-    public CompletableFuture<Void> createOrUpdateTopic(final TopicConfig topic)
-    {
-        return unsupported();
-    }
-
-    @Override
-    public CompletableFuture<Void> deleteTopic(final String topic)
-    {
-        return unsupported();
-    }
-
-    @Override
-    public CompletableFuture<List<TopicConfig>> topics()
-    {
-        return unsupported();
-    }
-
-    @Override
-    public CompletableFuture<Map<Integer, Long>> resetOffsets(final ResetOffsetsRequest request)
-    {
-        return unsupported();
-    }
-
-    @Override
-    public CompletableFuture<BrokerStatus> status()
-    {
-        return unsupported();
-    }
-
-    @Override
-    public CompletableFuture<Map<Integer, QueueOffsets>> topicOffsets(final String topic)
-    {
-        return unsupported();
-    }
-
-    @Override
-    public CompletableFuture<List<GroupState>> consumerGroups()
-    {
-        return unsupported();
-    }
-
-    @Override
-    public CompletableFuture<List<QueueConsumeState>> consumerProgress(final String group)
-    {
-        return unsupported();
-    }
-
-    @Override
-    public CompletableFuture<List<MessageView>> messageById(final String messageId)
-    {
-        return unsupported();
-    }
-
-    @Override
-    public CompletableFuture<List<MessageView>> messagesByKey(final KeyQuery query)
-    {
-        return unsupported();
-    }
-
-    private static <T> CompletableFuture<T> unsupported()
-    {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("fake broker"));
     }
 
     /**
