@@ -3,6 +3,7 @@ package io.rocklet.cluster;
 import io.rocklet.testkit.AccountingReport;
 import io.rocklet.testkit.MessageAccounting;
 import io.rocklet.testkit.MessageAccounting.SendOutcome;
+import io.rocklet.transport.grpc.Await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

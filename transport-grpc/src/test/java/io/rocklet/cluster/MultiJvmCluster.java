@@ -6,6 +6,7 @@ import io.rocklet.api.RockletClient;
 import io.rocklet.api.TopicConfig;
 import io.rocklet.api.spi.RouterService.BrokerRoute;
 import io.rocklet.client.RockletClients;
+import io.rocklet.transport.grpc.Await;
 import io.rocklet.transport.grpc.GrpcTransport;
 import io.rocklet.transport.grpc.GrpcTransportConfig;
 

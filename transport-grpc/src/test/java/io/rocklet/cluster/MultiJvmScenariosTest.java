@@ -1,6 +1,7 @@
 package io.rocklet.cluster;
 
 import io.rocklet.testkit.AccountingReport;
+import io.rocklet.transport.grpc.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

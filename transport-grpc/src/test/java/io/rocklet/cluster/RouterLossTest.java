@@ -1,6 +1,7 @@
 package io.rocklet.cluster;
 
 import io.rocklet.testkit.AccountingReport;
+import io.rocklet.transport.grpc.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
