@@ -26,6 +26,11 @@ public enum ErrorCode
     FLUSH_TIMEOUT(true),
     /** The JVM lacks a required setting (for example the Chronicle {@code --add-opens} flags). */
     ENVIRONMENT(false),
+    /**
+     * The store's files are damaged in a way it will not repair on its own (the repair would lose
+     * acknowledged data); the message names the file, the offset and the explicit repair option.
+     */
+    STORE_DAMAGED(false),
     /** An I/O operation failed. */
     IO_ERROR(false),
     /** The component is overloaded; back off and retry. */

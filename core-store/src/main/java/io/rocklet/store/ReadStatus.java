@@ -15,6 +15,11 @@ public enum ReadStatus
     OFFSET_TOO_OLD,
     /** The offset is beyond the queue's maximum; the next offset is the maximum. */
     OFFSET_OVERFLOW,
+    /**
+     * The message at the offset is damaged (its record fails its checks, or recovery quarantined it); it
+     * cannot be read. The next offset is the one after it.
+     */
+    DAMAGED_MESSAGE,
     /** The store has never had a message for this topic and queue. */
     NO_SUCH_QUEUE
 }

@@ -20,8 +20,10 @@ import java.time.Duration;
  * @param ephemeral                  delete the directory on close.
  * @param segmentSizeBytes           commit-log segment size (default 1 GiB; 64 KiB to 1 GiB, a multiple of 4 KiB).
  * @param consumeQueueEntriesPerFile entries per consume-queue file (default 300,000).
- * @param indexSlotsPerFile          hash slots per key-index file (default 5,000,000).
- * @param indexEntriesPerFile        entries per key-index file (default 20,000,000).
+ * @param indexSlotsPerFile          hash slots per key-index file (default a quarter of the entries).
+ * @param indexEntriesPerFile        entries per key-index file (default one per 48 bytes of a segment, 16,384 to
+ *                                   20,000,000: RocketMQ's 20 M - a 500 MB file - with 1 GiB segments, 4.4 MB with
+ *                                   8 MiB segments).
  * @param flushMode                  ASYNC (default) or SYNC (group commit).
  * @param flushInterval              ASYNC: how often the flusher looks for dirty pages (default 500 ms).
  * @param flushMinDirtyPages         ASYNC: flush only when at least this many 4 KiB pages are dirty (default 4)...
@@ -34,8 +36,9 @@ import java.time.Duration;
  * @param maxBodyBytes               largest message body (default 4 MiB).
  * @param maxPropertiesBytes         largest producer id + tag + keys + properties, encoded (default 32 KiB - 1).
  * @param fileReservedTime           delete segments whose last message is older than this (default 72 h).
- * @param diskCleanRatio             delete the oldest segments early above this disk usage (default 0.75).
- * @param diskForceCleanRatio        above this, delete early at every retention check (default 0.85).
+ * @param diskCleanRatio             above this disk usage, delete the oldest unexpired segment at each retention
+ *                                   check - only with {@code deleteUnexpiredOnDiskPressure} (default 0.75).
+ * @param diskForceCleanRatio        above this, up to ten a check - same condition (default 0.85).
  * @param diskFullRatio              refuse writes above this disk usage (default 0.90).
  * @param retentionCheckInterval     how often retention runs (default 10 s).
  * @param dispatchRingBytes          capacity of the ring between appenders and the dispatcher (default 4 MiB).
@@ -44,6 +47,17 @@ import java.time.Duration;
  *                                   appends do not stop for page allocation: up to 8 times what the writer
  *                                   wrote since the last look, at most this (default 32 MiB; 0 disables;
  *                                   ASYNC only).
+ * @param verifyLogOnOpen            verify every record of the log (CRC32C) when the store opens, so that damage
+ *                                   anywhere is found, quarantined and skipped (default true; false verifies only
+ *                                   from the checkpoint, faster for large logs).
+ * @param verifyCrcOnRead            reads check each record's CRC32C; a damaged record is an error for that record
+ *                                   (default false: reads check the record header only).
+ * @param repairDamagedLog           when the log lost records below the checkpoint and no intact record follows the
+ *                                   damage, quarantine it and cut the log there instead of refusing to open
+ *                                   (default false: refuse, naming the file and offset).
+ * @param deleteUnexpiredOnDiskPressure delete unexpired segments above the clean ratios (default false: above
+ *                                   {@code diskFullRatio} writes are refused with DISK_FULL and nothing unexpired
+ *                                   is deleted).
  * @param threadingMode              how agents run (default DEDICATED).
  * @param clock                      wall clock for store timestamps and retention.
  * @param nanoClock                  monotonic clock for timeouts.
@@ -75,6 +89,10 @@ public record StoreConfig(
     int dispatchRingBytes,
     Duration busyTimeout,
     long populateAheadBytes,
+    boolean verifyLogOnOpen,
+    boolean verifyCrcOnRead,
+    boolean repairDamagedLog,
+    boolean deleteUnexpiredOnDiskPressure,
     ThreadingMode threadingMode,
     EpochClock clock,
     NanoClock nanoClock,
@@ -136,6 +154,10 @@ public record StoreConfig(
         b.dispatchRingBytes = dispatchRingBytes;
         b.busyTimeout = busyTimeout;
         b.populateAheadBytes = populateAheadBytes;
+        b.verifyLogOnOpen = verifyLogOnOpen;
+        b.verifyCrcOnRead = verifyCrcOnRead;
+        b.repairDamagedLog = repairDamagedLog;
+        b.deleteUnexpiredOnDiskPressure = deleteUnexpiredOnDiskPressure;
         b.threadingMode = threadingMode;
         b.clock = clock;
         b.nanoClock = nanoClock;
@@ -153,8 +175,8 @@ public record StoreConfig(
         private final boolean ephemeral;
         private int segmentSizeBytes = MAX_SEGMENT_BYTES;
         private int consumeQueueEntriesPerFile = 300_000;
-        private int indexSlotsPerFile = 5_000_000;
-        private int indexEntriesPerFile = 20_000_000;
+        private int indexSlotsPerFile;
+        private int indexEntriesPerFile;
         private FlushMode flushMode = FlushMode.ASYNC;
         private Duration flushInterval = Duration.ofMillis(500);
         private int flushMinDirtyPages = 4;
@@ -173,6 +195,10 @@ public record StoreConfig(
         private int dispatchRingBytes = 4 * 1024 * 1024;
         private Duration busyTimeout = Duration.ofSeconds(1);
         private long populateAheadBytes = 32L * 1024 * 1024;
+        private boolean verifyLogOnOpen = true;
+        private boolean verifyCrcOnRead;
+        private boolean repairDamagedLog;
+        private boolean deleteUnexpiredOnDiskPressure;
         private ThreadingMode threadingMode = ThreadingMode.DEDICATED;
         private EpochClock clock = SystemEpochClock.INSTANCE;
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
@@ -314,6 +340,30 @@ public record StoreConfig(
             return this;
         }
 
+        public Builder verifyLogOnOpen(final boolean verify)
+        {
+            this.verifyLogOnOpen = verify;
+            return this;
+        }
+
+        public Builder verifyCrcOnRead(final boolean verify)
+        {
+            this.verifyCrcOnRead = verify;
+            return this;
+        }
+
+        public Builder repairDamagedLog(final boolean repair)
+        {
+            this.repairDamagedLog = repair;
+            return this;
+        }
+
+        public Builder deleteUnexpiredOnDiskPressure(final boolean delete)
+        {
+            this.deleteUnexpiredOnDiskPressure = delete;
+            return this;
+        }
+
         public Builder threadingMode(final ThreadingMode mode)
         {
             this.threadingMode = mode;
@@ -359,6 +409,10 @@ public record StoreConfig(
                 "64 KiB to 1 GiB, a multiple of 4096");
             check(consumeQueueEntriesPerFile >= 16 && consumeQueueEntriesPerFile <= 50_000_000,
                 "consumeQueueEntriesPerFile", consumeQueueEntriesPerFile, "16 to 50,000,000");
+            final int indexEntriesPerFile = this.indexEntriesPerFile != 0 ? this.indexEntriesPerFile :
+                Math.max(16_384, Math.min(20_000_000, segmentSizeBytes / 48));
+            final int indexSlotsPerFile = this.indexSlotsPerFile != 0 ? this.indexSlotsPerFile :
+                Math.max(16, indexEntriesPerFile / 4);
             check(indexSlotsPerFile >= 16 && indexEntriesPerFile >= 16 &&
                 (long)indexSlotsPerFile * 4 + (long)indexEntriesPerFile * 24 + 64 <= Integer.MAX_VALUE,
                 "indexSlotsPerFile/indexEntriesPerFile", indexSlotsPerFile + "/" + indexEntriesPerFile,
@@ -395,7 +449,8 @@ public record StoreConfig(
                 indexSlotsPerFile, indexEntriesPerFile, flushMode, flushInterval, flushMinDirtyPages,
                 flushThoroughInterval, checkpointInterval, syncFlushTimeout, fsync, preallocate, maxBodyBytes,
                 maxPropertiesBytes, fileReservedTime, diskCleanRatio, diskForceCleanRatio, diskFullRatio,
-                retentionCheckInterval, dispatchRingBytes, busyTimeout, populateAheadBytes, threadingMode, clock, nanoClock,
+                retentionCheckInterval, dispatchRingBytes, busyTimeout, populateAheadBytes, verifyLogOnOpen,
+                verifyCrcOnRead, repairDamagedLog, deleteUnexpiredOnDiskPressure, threadingMode, clock, nanoClock,
                 diskUsageProbe, arrivalListener);
         }
 

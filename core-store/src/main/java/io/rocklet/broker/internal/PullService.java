@@ -209,8 +209,14 @@ public final class PullService implements MessageArrivalListener
 
     private ReadResult read(final PullRequest request, final long offset, final TagFilter filter)
     {
-        return store.read(request.topic(), request.queueId(), offset, Math.min(request.maxCount(), MAX_PULL_COUNT),
-            MAX_PULL_BYTES, filter);
+        final ReadResult read = store.read(request.topic(), request.queueId(), offset,
+            Math.min(request.maxCount(), MAX_PULL_COUNT), MAX_PULL_BYTES, filter);
+        if (read.status() == ReadStatus.DAMAGED_MESSAGE)
+        {
+            LOG.error("message damaged in the store, consumers skip it: topic={}, queueId={}, queueOffset={}, group={}",
+                request.topic(), request.queueId(), offset, request.group());
+        }
+        return read;
     }
 
     /**
@@ -333,6 +339,9 @@ public final class PullService implements MessageArrivalListener
             case FOUND -> new PullResult(PullStatus.FOUND, read.nextOffset(), read.minOffset(), read.maxOffset(),
                 messages);
             case NO_MATCHED_MESSAGE -> new PullResult(PullStatus.NO_MATCHED_MESSAGE, read.nextOffset(),
+                read.minOffset(), read.maxOffset(), List.of());
+            // a record lost to damage (quarantined by recovery, or failing its checks): the consumer moves past it
+            case DAMAGED_MESSAGE -> new PullResult(PullStatus.NO_MATCHED_MESSAGE, read.nextOffset(),
                 read.minOffset(), read.maxOffset(), List.of());
             case NO_NEW_MESSAGES -> new PullResult(PullStatus.NO_NEW_MESSAGES, read.nextOffset(), read.minOffset(),
                 read.maxOffset(), List.of());

@@ -156,7 +156,7 @@ public final class ScheduleService
         if (read.status() != ReadStatus.FOUND)
         {
             if (read.status() == ReadStatus.OFFSET_TOO_OLD || read.status() == ReadStatus.OFFSET_OVERFLOW ||
-                read.status() == ReadStatus.NO_MATCHED_MESSAGE)
+                read.status() == ReadStatus.NO_MATCHED_MESSAGE || read.status() == ReadStatus.DAMAGED_MESSAGE)
             {
                 moveTo(index, read.nextOffset());
             }

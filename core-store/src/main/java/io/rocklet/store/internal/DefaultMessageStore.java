@@ -95,11 +95,12 @@ public final class DefaultMessageStore implements MessageStore
             config.syncFlushTimeout().toNanos(), config.fsync(), recovered.writePosition());
         this.checkpointer = new Checkpointer(directory, topics, keyIndex, flusher, dispatcher::dispatchedPosition,
             dispatcher::dispatchedStoreTimestampMs, config.fsync());
-        this.reader = new StoreReader(log, topics, keyIndex, meta.storeTag(), dispatcher::dispatchedPosition);
+        this.reader = new StoreReader(log, topics, keyIndex, meta.storeTag(), dispatcher::dispatchedPosition,
+            config.verifyCrcOnRead());
         final Retention retention = new Retention(directory, log, topics, keyIndex, health, config.diskUsageProbe(),
             () -> Math.min(dispatcher.dispatchedPosition(), flusher.flushedPosition()),
             config.fileReservedTime().toMillis(), config.diskCleanRatio(), config.diskForceCleanRatio(),
-            config.diskFullRatio());
+            config.diskFullRatio(), config.deleteUnexpiredOnDiskPressure());
         retention.checkDisk();
         retention.trimToLog();
         final Housekeeper housekeeper = new Housekeeper(config, flusher, checkpointer, retention, log,
@@ -134,7 +135,8 @@ public final class DefaultMessageStore implements MessageStore
             keyIndex = new KeyIndex(directory, config.indexSlotsPerFile(), config.indexEntriesPerFile(),
                 config.preallocate());
             final Recovery.Result recovered = new Recovery(log, topics, keyIndex, new DispatchApplier(log, keyIndex),
-                config.nanoClock()).run(cleanShutdown, checkpoint);
+                config.nanoClock(), directory, new Recovery.Options(config.verifyLogOnOpen(), config.repairDamagedLog(),
+                config.fsync())).run(cleanShutdown, checkpoint);
             if (checkpoint != null && checkpoint.position() > recovered.writePosition())
             {
                 // the log lost records the checkpoint vouches for: a crash before the next checkpoint must not trust it

@@ -13,6 +13,7 @@ import io.rocklet.store.internal.file.MappedRegion;
 import io.rocklet.store.internal.index.KeyIndex;
 import io.rocklet.store.internal.log.CommitLog;
 import io.rocklet.store.internal.log.LogSegment;
+import io.rocklet.store.internal.log.RecordChecks;
 import io.rocklet.store.internal.log.RecordDescriptor;
 import io.rocklet.store.internal.log.RecordView;
 import io.rocklet.store.internal.queue.ConsumeQueue;
@@ -45,15 +46,18 @@ public final class StoreReader
     private final KeyIndex keyIndex;
     private final int storeTag;
     private final LongSupplier dispatchedPosition;
+    private final boolean verifyCrc;
 
     public StoreReader(final CommitLog log, final TopicTable topics, final KeyIndex keyIndex, final int storeTag,
-        final LongSupplier dispatchedPosition)
+        final LongSupplier dispatchedPosition,
+        final boolean verifyCrc)
     {
         this.log = log;
         this.topics = topics;
         this.keyIndex = keyIndex;
         this.storeTag = storeTag;
         this.dispatchedPosition = dispatchedPosition;
+        this.verifyCrc = verifyCrc;
     }
 
     public ReadResult read(final String topic, final int queueId, final long offset, final int maxCount,
@@ -130,6 +134,7 @@ public final class StoreReader
      */
     private int walk(final Entries entries, final EntryVisitor visitor)
     {
+        final RecordChecks checks = new RecordChecks(verifyCrc);
         int visited = 0;
         LogSegment segment = null;
         try
@@ -150,7 +155,13 @@ public final class StoreReader
                         break;
                     }
                 }
-                final boolean more = visitor.visit(segment.buffer(), (int)(logOffset - segment.baseOffset()), visited);
+                final int index = (int)(logOffset - segment.baseOffset());
+                if (!checks.intact(segment, index, logOffset, entries.sizes[visited]))
+                {
+                    entries.damaged = true;
+                    break;
+                }
+                final boolean more = visitor.visit(segment.buffer(), index, visited);
                 visited++;
                 if (!more)
                 {
@@ -176,6 +187,10 @@ public final class StoreReader
         {
             final long next = delivered == entries.count ? entries.next : entries.queueOffsets[delivered];
             return new Outcome(ReadStatus.FOUND, next, min);
+        }
+        if (entries.damaged)
+        {
+            return new Outcome(ReadStatus.DAMAGED_MESSAGE, entries.queueOffsets[0] + 1, min);
         }
         final long currentMin = cq.minOffset();
         if (entries.count > 0 || entries.next < currentMin || (entries.next == offset && entries.scanned == 0))
@@ -254,7 +269,7 @@ public final class StoreReader
                         break scan;
                     }
                     entries.add(entries.next, buffer.getLong(index + LOG_OFFSET_OFFSET), size);
-                    bytes += size;
+                    bytes += Math.max(0, size);
                 }
             }
             finally
@@ -365,9 +380,7 @@ public final class StoreReader
                 return null;
             }
             final RecordView view = new RecordView().wrap(segment.buffer(), index);
-            if (view.magic() != RecordDescriptor.RECORD_MAGIC || view.logOffset() != logOffset ||
-                view.length() < RecordDescriptor.HEADER_LENGTH || index + view.length() > segment.usableBytes() ||
-                !view.isWellFormed())
+            if (!new RecordChecks(verifyCrc).intact(segment, index, logOffset, RecordChecks.ANY_SIZE))
             {
                 return null;
             }
@@ -434,6 +447,7 @@ public final class StoreReader
         private int scanned;
         private long next;
         private long totalBytes;
+        private boolean damaged;
 
         Entries(final int capacity)
         {

@@ -1,5 +1,9 @@
 package io.rocklet.store.crash;
 
+import io.rocklet.api.TagFilter;
+import io.rocklet.store.ReadStatus;
+import io.rocklet.store.ReadResult;
+import io.rocklet.store.DamagedRange;
 import io.rocklet.store.AppendRequest;
 import io.rocklet.store.AppendResult;
 import io.rocklet.store.MessageStore;
@@ -156,6 +160,55 @@ final class DamagedStores
         return all;
     }
 
+    /**
+     * Checks a store whose damaged records were skipped: everything else readable at its original offsets, the
+     * lost records invisible; appends more and checks again.
+     *
+     * @return everything the store holds now.
+     */
+    static List<Written> checkBridged(final MessageStore store, final List<Written> written, final List<Written> lost,
+        final Random random)
+    {
+        final List<Written> survivors = written.stream().filter(w -> !lost.contains(w)).toList();
+        checkContents(store, survivors, lost);
+        for (final Written gone : lost)
+        {
+            assertTrue(store.messageById(gone.messageId()).isEmpty(), () -> "lost record visible by id: " + gone);
+            final ReadResult read = store.read(gone.stamp().topic(), gone.stamp().queueId(), gone.queueOffset(), 1,
+                1 << 20, TagFilter.ALL);
+            assertEquals(ReadStatus.DAMAGED_MESSAGE, read.status(), () -> "lost record not an error: " + gone + ", " +
+                read);
+        }
+        final List<Written> all = new ArrayList<>(survivors);
+        all.addAll(append(store, 2, MORE_RECORDS, random));
+        checkContents(store, all, lost);
+        return all;
+    }
+
+    /** The records that share a byte with [{@code from}, {@code to}). */
+    static List<Written> overlapping(final List<Written> written, final long from, final long to)
+    {
+        return written.stream().filter(w -> w.logOffset() < to && w.end() > from).toList();
+    }
+
+    /**
+     * The report names exactly one damaged range, starting at the first lost record and covering every lost
+     * one, nothing cut from the log, and the quarantine file holds the range's bytes.
+     */
+    static void assertOneRangeSkipped(final RecoveryReport report, final List<Written> written,
+        final List<Written> lost) throws IOException
+    {
+        assertEquals(written.get(written.size() - 1).end(), report.logEndPosition(), report::toString);
+        assertEquals(0, report.droppedBytes(), report::toString);
+        assertEquals(1, report.damagedRanges().size(), report::toString);
+        final DamagedRange range = report.damagedRanges().get(0);
+        assertEquals(lost.get(0).logOffset(), range.logOffset(), report::toString);
+        assertTrue(range.logOffset() + range.bytes() >= lost.get(lost.size() - 1).end(), report::toString);
+        assertTrue(range.records() >= 1 && range.records() <= lost.size(), report::toString);
+        assertEquals(range.bytes(), Files.size(range.quarantineFile()), report::toString);
+        assertTrue(Files.exists(range.segmentFile()), report::toString);
+    }
+
     /** The store holds exactly {@code expected} (by queue, key and id), and none of {@code dropped}. */
     static void checkContents(final MessageStore store, final List<Written> expected,
         final List<Written> dropped)
@@ -178,6 +231,10 @@ final class DamagedStores
         }
         for (final Written w : expected)
         {
+            final ReadResult atOffset = store.read(w.stamp().topic(), w.stamp().queueId(), w.queueOffset(), 1, 1 << 20,
+                TagFilter.ALL);
+            assertEquals(ReadStatus.FOUND, atOffset.status(), () -> "not readable at its offset: " + w + ", " + atOffset);
+            assertEquals(w.stamp(), CrashBodies.decode(atOffset.messages().get(0).bodyBytes()), w::toString);
             final List<StoredMessage> byKey = store.messagesByKey(w.stamp().topic(), w.stamp().key(), 0,
                 Long.MAX_VALUE, 4);
             assertEquals(1, byKey.size(), () -> "lookup by key failed: " + w + ", found=" + byKey);

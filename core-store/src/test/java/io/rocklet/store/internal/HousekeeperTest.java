@@ -71,7 +71,7 @@ class HousekeeperTest
         final Checkpointer checkpointer = new Checkpointer(dir, topics, keyIndex, flusher, committed::get, () -> 0L,
             true);
         final Retention retention = new Retention(dir, log, topics, keyIndex, health, d -> 0.1, committed::get,
-            TimeUnit.HOURS.toMillis(1), 0.75, 0.85, 0.9);
+            TimeUnit.HOURS.toMillis(1), 0.75, 0.85, 0.9, false);
         final Housekeeper housekeeper = new Housekeeper(config, flusher, checkpointer, retention, log, committed::get,
             health);
         committed.set(100);

@@ -1,8 +1,10 @@
 package io.rocklet.store.internal.dispatch;
 
+import io.rocklet.store.internal.index.IndexDescriptor;
 import io.rocklet.store.internal.index.KeyIndex;
 import io.rocklet.store.internal.log.CommitLog;
 import io.rocklet.store.internal.log.LogSegment;
+import io.rocklet.store.internal.log.RecordDescriptor;
 import io.rocklet.store.internal.log.RecordView;
 import io.rocklet.store.internal.queue.QueueState;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -53,5 +55,41 @@ public final class DispatchApplier
             keyIndex.put(topic, buffer, p + 2, length, logOffset, storeTimestampMs);
             p += 2 + length;
         }
+    }
+
+    /**
+     * @return true when the intact record at {@code logOffset} has a key that {@link #indexKeys} indexes
+     *     under {@code hash}: recovery's check of key-index entries.
+     */
+    public boolean indexedUnder(final long logOffset, final int hash)
+    {
+        final LogSegment segment = log.segmentFor(logOffset);
+        if (segment == null)
+        {
+            return false;
+        }
+        final int index = (int)(logOffset - segment.baseOffset());
+        if (index + RecordDescriptor.HEADER_LENGTH > segment.usableBytes())
+        {
+            return false;
+        }
+        final UnsafeBuffer buffer = segment.buffer();
+        view.wrap(buffer, index);
+        if (view.magic() != RecordDescriptor.RECORD_MAGIC || view.logOffset() != logOffset ||
+            index + (long)view.length() > segment.usableBytes() || !view.isWellFormed())
+        {
+            return false;
+        }
+        int p = view.keysStart();
+        for (int i = 0; i < view.keyCount(); i++)
+        {
+            final int length = buffer.getShort(p) & 0xFFFF;
+            if (IndexDescriptor.hash(buffer, view.topicStart(), view.topicLength(), buffer, p + 2, length) == hash)
+            {
+                return true;
+            }
+            p += 2 + length;
+        }
+        return false;
     }
 }

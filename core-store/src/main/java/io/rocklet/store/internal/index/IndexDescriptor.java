@@ -69,4 +69,23 @@ public final class IndexDescriptor
         }
         return h;
     }
+
+    /**
+     * {@link #hash(byte[], org.agrona.DirectBuffer, int, int)} with the topic read from a buffer.
+     */
+    public static int hash(final org.agrona.DirectBuffer topicBuffer, final int topicIndex, final int topicLength,
+        final org.agrona.DirectBuffer keyBuffer, final int keyIndex, final int keyLength)
+    {
+        int h = 0x811C9DC5;
+        for (int i = 0; i < topicLength; i++)
+        {
+            h = (h ^ (topicBuffer.getByte(topicIndex + i) & 0xFF)) * 0x01000193;
+        }
+        h = (h ^ '#') * 0x01000193;
+        for (int i = 0; i < keyLength; i++)
+        {
+            h = (h ^ (keyBuffer.getByte(keyIndex + i) & 0xFF)) * 0x01000193;
+        }
+        return h;
+    }
 }

@@ -161,6 +161,58 @@ public final class IndexFile
         return found;
     }
 
+    /** Tells whether a log record is indexed under a hash: recovery checks each entry against the log. */
+    @FunctionalInterface
+    public interface EntryCheck
+    {
+        boolean matches(int hash, long logOffset);
+    }
+
+    /**
+     * Checks the file's structure and every entry: the count fits, chains only point backwards, every entry
+     * hangs in the chain of its hash's slot exactly once, and {@code check} accepts each entry's record.
+     * Recovery only.
+     *
+     * @return false when the file is damaged.
+     */
+    public boolean verify(final EntryCheck check)
+    {
+        final int count = entryCount();
+        if (count < 0 || count > entryCapacity)
+        {
+            return false;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final int entry = entriesStart + i * ENTRY_LENGTH;
+            final int previous = buffer.getInt(entry + ENTRY_PREV_OFFSET) - 1;
+            if (previous < -1 || previous >= i ||
+                !check.matches(buffer.getInt(entry + ENTRY_HASH_OFFSET), buffer.getLong(entry + ENTRY_LOG_OFFSET_OFFSET)))
+            {
+                return false;
+            }
+        }
+        long reached = 0;
+        for (int slot = HEADER_LENGTH; slot < entriesStart; slot += SLOT_LENGTH)
+        {
+            int next = buffer.getInt(slot) - 1;
+            if (next < -1 || next >= count)
+            {
+                return false;
+            }
+            while (next >= 0)
+            {
+                final int entry = entriesStart + next * ENTRY_LENGTH;
+                if (slotIndex(buffer.getInt(entry + ENTRY_HASH_OFFSET)) != slot || ++reached > count)
+                {
+                    return false;
+                }
+                next = buffer.getInt(entry + ENTRY_PREV_OFFSET) - 1;
+            }
+        }
+        return reached == count;
+    }
+
     /**
      * After a crash the persisted count may lag entries that reached the disk; count them back in so
      * that new entries do not overwrite ones that slots already point to. Recovery only.

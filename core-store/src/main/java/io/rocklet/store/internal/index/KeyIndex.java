@@ -185,6 +185,24 @@ public final class KeyIndex implements AutoCloseable
     }
 
     /**
+     * Recovery: deletes a damaged file (to be rebuilt from the log).
+     */
+    public void discard(final IndexFile file)
+    {
+        synchronized (this)
+        {
+            final IndexFile[] current = files;
+            final IndexFile[] kept = Arrays.stream(current).filter(f -> f != file).toArray(IndexFile[]::new);
+            if (kept.length != current.length)
+            {
+                LOG.warn("deleting damaged index file: file={}", file.region().path());
+                file.region().releaseAndDelete();
+                files = kept;
+            }
+        }
+    }
+
+    /**
      * Syncs every file written since the last sync. One flusher at a time.
      */
     public void sync()

@@ -35,6 +35,10 @@ package io.rocklet.store.internal.log;
  * [FILLER_MAGIC]} spanning the segment up to its trailer. The last {@link #SEGMENT_TRAILER_LENGTH}
  * bytes of every segment are a trailer: {@code [store timestamp of the last record: 8][SEAL_MAGIC: 4]
  * [unused: 4]}, written when the segment is sealed.
+ *
+ * <p>A damaged range that recovery skipped (its bytes copied to the quarantine directory first) starts
+ * with a gap header: {@code [length][GAP_MAGIC]}, followed by zeros up to the next intact record (or the
+ * end of the segment's usable bytes). Scans step over it like a record; reads of it are errors.
  */
 public final class RecordDescriptor
 {
@@ -66,6 +70,8 @@ public final class RecordDescriptor
     public static final int RECORD_MAGIC = 0x524B4C01;
     /** "RKLF": skip to the next segment. */
     public static final int FILLER_MAGIC = 0x524B4C46;
+    /** "RKLG": a quarantined, damaged range; skip {@code length} bytes. */
+    public static final int GAP_MAGIC = 0x524B4C47;
     /** "SEAL": the segment trailer was written. */
     public static final int SEAL_MAGIC = 0x5345414C;
 

@@ -141,6 +141,35 @@ public final class ConsumeQueue
     }
 
     /**
+     * Recovery's check of an entry against its record in the log.
+     *
+     * @return true when the entry for {@code queueOffset} exists and says exactly this.
+     */
+    public boolean entryEquals(final long queueOffset, final long logOffset, final int size, final long tagCode)
+    {
+        if (queueOffset >= maxOffset)
+        {
+            return false;
+        }
+        final MappedRegion file = retainFile(queueOffset);
+        if (file == null)
+        {
+            return false;
+        }
+        try
+        {
+            final UnsafeBuffer buffer = file.buffer();
+            final int index = entryIndex(queueOffset);
+            return buffer.getLong(index + LOG_OFFSET_OFFSET) == logOffset && buffer.getInt(index + SIZE_OFFSET) == size &&
+                buffer.getLong(index + TAG_CODE_OFFSET) == tagCode;
+        }
+        finally
+        {
+            file.release();
+        }
+    }
+
+    /**
      * Syncs entries written since the last call to disk. One flusher at a time.
      */
     public void sync()

@@ -11,7 +11,9 @@ package io.rocklet.store.internal.queue;
  *  12     8   tag code (hash of the tag, 0 for none)
  * </pre>
  *
- * An entry whose length is 0 was never written.
+ * An entry whose length is 0 was never written. An entry whose length is {@link #HOLE_SIZE} stands for a
+ * record that recovery found damaged and quarantined: it keeps the later entries at their offsets, and a
+ * read of it is an error for that record only. Its log offset is that of the queue's next intact record.
  */
 public final class ConsumeQueueDescriptor
 {
@@ -19,6 +21,8 @@ public final class ConsumeQueueDescriptor
     public static final int SIZE_OFFSET = 8;
     public static final int TAG_CODE_OFFSET = 12;
     public static final int ENTRY_LENGTH = 20;
+    /** Length field of an entry whose record was lost to damage. */
+    public static final int HOLE_SIZE = -1;
 
     private ConsumeQueueDescriptor()
     {

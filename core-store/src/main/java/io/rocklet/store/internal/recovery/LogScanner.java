@@ -12,7 +12,8 @@ import static io.rocklet.store.internal.log.RecordDescriptor.*;
 
 /**
  * Walks the commit log record by record, verifying each (magic, length, CRC32C, the log offset it
- * claims) and stopping at the first that fails or at clean zeros. Used by recovery only.
+ * claims), stepping over fillers and quarantined gaps, and stopping at the first record that fails or
+ * at clean zeros. Also finds where intact records resume after damage ({@link #resync}). Recovery only.
  */
 final class LogScanner
 {
@@ -27,9 +28,14 @@ final class LogScanner
      * @param endPosition where the intact records end.
      * @param records     how many intact records were passed to the handler.
      * @param problem     why the walk stopped early, or {@code ""} at clean zeros or the requested end.
+     * @param gaps        quarantined gaps (from an earlier recovery) stepped over.
      */
-    record Outcome(long endPosition, long records, String problem)
+    record Outcome(long endPosition, long records, String problem, int gaps)
     {
+        boolean atZeros()
+        {
+            return problem.isEmpty();
+        }
     }
 
     private final CRC32C crc = new CRC32C();
@@ -41,19 +47,20 @@ final class LogScanner
     {
         long position = from;
         long records = 0;
+        int gaps = 0;
         while (position < to)
         {
             final LogSegment segment = log.segmentFor(position);
             if (segment == null)
             {
-                return new Outcome(position, records, "");
+                return new Outcome(position, records, "", gaps);
             }
             final UnsafeBuffer buffer = segment.buffer();
             final int index = (int)(position - segment.baseOffset());
             final int usable = segment.usableBytes();
             if (index + MIN_FILLER_LENGTH > usable)
             {
-                return new Outcome(position, records, "no room for a record at offset " + position);
+                return new Outcome(position, records, "no room for a record at offset " + position, gaps);
             }
             final int length = buffer.getInt(index + LENGTH_OFFSET);
             final int magic = buffer.getInt(index + MAGIC_OFFSET);
@@ -61,29 +68,103 @@ final class LogScanner
             {
                 if (index + length != usable)
                 {
-                    return new Outcome(position, records, "filler of wrong length at offset " + position);
+                    return new Outcome(position, records, "filler of wrong length at offset " + position, gaps);
                 }
                 position = segment.endOffset();
                 continue;
             }
+            if (magic == GAP_MAGIC && isGap(segment, index, length))
+            {
+                gaps++;
+                position += length;
+                continue;
+            }
             if (length == 0 && magic == 0)
             {
-                return new Outcome(position, records, "");
+                return new Outcome(position, records, "", gaps);
             }
             final String problem = check(segment, index, length, magic, position);
             if (problem != null)
             {
-                return new Outcome(position, records, problem);
+                return new Outcome(position, records, problem, gaps);
             }
             handler.onRecord(view, position);
             records++;
             position += length;
         }
-        return new Outcome(position, records, "");
+        return new Outcome(position, records, "", gaps);
     }
 
     /**
-     * @return why the record at {@code index} of {@code segment} is not intact, or null when it is.
+     * Finds the first position after {@code from} where the log can be read again: an intact record that
+     * sits at the offset it claims, a filler that ends its segment, a quarantined gap, or the start of a
+     * later segment whose first record is intact. Runs of zeros are skipped eight bytes at a time (a record
+     * header's magic has no zero byte).
+     *
+     * @param limit stop looking here (exclusive).
+     * @return the position, or -1 when there is none before {@code limit}.
+     */
+    long resync(final CommitLog log, final long from, final long limit)
+    {
+        long position = from + 1;
+        while (position < limit)
+        {
+            final LogSegment segment = log.segmentFor(position);
+            if (segment == null)
+            {
+                return -1;
+            }
+            final UnsafeBuffer buffer = segment.buffer();
+            final int usable = segment.usableBytes();
+            final int end = (int)Math.min(usable, limit - segment.baseOffset());
+            for (int i = (int)(position - segment.baseOffset()); i + MIN_FILLER_LENGTH <= end; i++)
+            {
+                if ((i & 7) == 0 && i + 16 <= end && buffer.getLong(i) == 0 && buffer.getLong(i + 8) == 0)
+                {
+                    i += 7;
+                    continue;
+                }
+                if (isSyncPoint(segment, i))
+                {
+                    return segment.baseOffset() + i;
+                }
+            }
+            position = segment.endOffset();
+        }
+        return -1;
+    }
+
+    /**
+     * @return true when an intact record, a filler ending the segment or a gap starts at {@code index}.
+     */
+    boolean isSyncPoint(final LogSegment segment, final int index)
+    {
+        final UnsafeBuffer buffer = segment.buffer();
+        if (index + MIN_FILLER_LENGTH > segment.usableBytes())
+        {
+            return false;
+        }
+        final int length = buffer.getInt(index + LENGTH_OFFSET);
+        final int magic = buffer.getInt(index + MAGIC_OFFSET);
+        return switch (magic)
+        {
+            case FILLER_MAGIC -> index + length == segment.usableBytes();
+            case GAP_MAGIC -> isGap(segment, index, length);
+            case RECORD_MAGIC -> index + HEADER_LENGTH <= segment.usableBytes() &&
+                buffer.getLong(index + LOG_OFFSET_OFFSET) == segment.baseOffset() + index &&
+                check(segment, index, length, magic, segment.baseOffset() + index) == null;
+            default -> false;
+        };
+    }
+
+    private static boolean isGap(final LogSegment segment, final int index, final int length)
+    {
+        return length >= MIN_FILLER_LENGTH && index + (long)length <= segment.usableBytes();
+    }
+
+    /**
+     * @return why the record at {@code index} of {@code segment} is not intact, or null when it is
+     *     (the scanner's view then shows it).
      */
     String check(final LogSegment segment, final int index, final int length, final int magic,
         final long position)
@@ -92,7 +173,7 @@ final class LogScanner
         {
             return "bad magic at offset " + position;
         }
-        if (length < HEADER_LENGTH || index + length > segment.usableBytes())
+        if (length < HEADER_LENGTH || index + (long)length > segment.usableBytes())
         {
             return "bad record length " + length + " at offset " + position;
         }

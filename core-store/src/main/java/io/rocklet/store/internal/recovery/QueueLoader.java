@@ -185,7 +185,7 @@ final class QueueLoader
             final long mid = (low + high) >>> 1;
             final UnsafeBuffer buffer = regions[(int)((mid - first) / entriesPerFile)].buffer();
             final int index = (int)(mid % entriesPerFile) * ENTRY_LENGTH;
-            final boolean valid = buffer.getInt(index + SIZE_OFFSET) > 0 &&
+            final boolean valid = buffer.getInt(index + SIZE_OFFSET) != 0 &&
                 buffer.getLong(index + LOG_OFFSET_OFFSET) < position;
             if (valid)
             {
@@ -241,6 +241,10 @@ final class QueueLoader
         final int index = (int)(queueOffset % queue.consumeQueue().entriesPerFile()) * ENTRY_LENGTH;
         final long logOffset = entries.getLong(index + LOG_OFFSET_OFFSET);
         final int size = entries.getInt(index + SIZE_OFFSET);
+        if (size == HOLE_SIZE)
+        {
+            return true; // a record lost to damage: nothing in the log to compare with
+        }
         final LogSegment segment = log.segmentFor(logOffset);
         if (segment == null || logOffset + size > segment.endOffset())
         {

@@ -2,11 +2,14 @@ package io.rocklet.store.internal.recovery;
 
 import io.rocklet.store.RecoveryReport;
 import io.rocklet.store.internal.dispatch.DispatchApplier;
+import io.rocklet.store.DamagedRange;
+import io.rocklet.store.internal.index.IndexFile;
 import io.rocklet.store.internal.index.KeyIndex;
 import io.rocklet.store.internal.log.CommitLog;
 import io.rocklet.store.internal.log.LogSegment;
 import io.rocklet.store.internal.log.RecordView;
 import io.rocklet.store.internal.queue.ConsumeQueue;
+import io.rocklet.store.internal.queue.ConsumeQueueDescriptor;
 import io.rocklet.store.internal.queue.QueueState;
 import io.rocklet.store.internal.queue.TopicState;
 import io.rocklet.store.internal.queue.TopicTable;
@@ -14,6 +17,7 @@ import org.agrona.concurrent.NanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -23,27 +27,44 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Brings the store to a consistent state when it opens. The commit log is the truth:
+ * Brings the store to a consistent state when it opens, without ever destroying an intact record. The
+ * commit log is the truth:
  * <ol>
- *   <li>consume queues are loaded and cut at the checkpoint; missing or damaged ones are rebuilt from
- *       the log, as are missing or damaged key-index files;</li>
- *   <li>the log is scanned from the checkpoint, each record verified (CRC32C) and re-dispatched;</li>
- *   <li>the log is cut at the first torn or corrupt record, and what was dropped is logged.</li>
+ *   <li>consume queues are loaded and cut at the checkpoint;</li>
+ *   <li>the log is verified record by record (CRC32C) - all of it by default, else from the checkpoint - and
+ *       each record below the checkpoint is checked against its consume-queue entry; damaged ranges
+ *       followed by intact records are quarantined and skipped ({@link LogRepair}), a torn tail after the
+ *       checkpoint is cut, and lost data below the checkpoint refuses the open unless repair was asked for;</li>
+ *   <li>key-index files are checked entry by entry against the log; damaged or missing consume queues and
+ *       index files are rebuilt from the log; records after the checkpoint are re-dispatched.</li>
  * </ol>
+ * A record lost to damage leaves a hole entry in its consume queue, so later records keep their offsets.
  * Runs on the opening thread before any agent starts.
  */
 public final class Recovery
 {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
-    private static final int TAIL_WINDOW_BYTES = 1 << 20;
+
+    /**
+     * @param verifyWholeLog   verify every record of the log on open, not only those after the checkpoint.
+     * @param repairDamagedLog accept the loss of damaged data below the checkpoint that cannot be bridged.
+     * @param fsync            sync quarantine files.
+     */
+    public record Options(boolean verifyWholeLog, boolean repairDamagedLog, boolean fsync)
+    {
+    }
 
     private final CommitLog log;
     private final TopicTable topics;
     private final KeyIndex index;
     private final DispatchApplier applier;
     private final NanoClock nanoClock;
+    private final Options options;
+    private final LogRepair repair;
     private final LogScanner scanner = new LogScanner();
+    private final List<DamagedRange> damaged = new ArrayList<>();
     private String damageBelowCheckpoint = "";
+    private boolean gapsInLog;
 
     /**
      * @param writePosition        where the next record goes.
@@ -55,13 +76,15 @@ public final class Recovery
     }
 
     public Recovery(final CommitLog log, final TopicTable topics, final KeyIndex index, final DispatchApplier applier,
-        final NanoClock nanoClock)
+        final NanoClock nanoClock, final Path storeDirectory, final Options options)
     {
         this.log = log;
         this.topics = topics;
         this.index = index;
         this.applier = applier;
         this.nanoClock = nanoClock;
+        this.options = options;
+        this.repair = new LogRepair(log, new Quarantine(storeDirectory, options.fsync()), options.repairDamagedLog());
     }
 
     public Result run(final boolean cleanShutdown, final Checkpoint checkpoint)
@@ -71,6 +94,7 @@ public final class Recovery
         final LogSegment last = log.lastSegment();
         final long limit = last == null ? min : last.endOffset();
         long position = checkpoint == null ? min : Math.max(min, Math.min(checkpoint.position(), limit));
+        final long trustedEnd = checkpoint == null ? min : Math.max(min, checkpoint.position());
         if (checkpoint != null && checkpoint.position() > limit)
         {
             LOG.warn("checkpoint is beyond the end of the log (segments deleted by hand?): checkpoint={}, logEnd={}",
@@ -78,27 +102,28 @@ public final class Recovery
         }
 
         final Set<QueueState> damagedQueues = new QueueLoader(topics, log).load(checkpoint, position);
+        final QueueCheck queueCheck = new QueueCheck(position, damagedQueues);
+        LogRepair.Result repaired = repair.run(options.verifyWholeLog() ? min : position, trustedEnd, queueCheck);
+        record(repaired);
+        if (repaired.endPosition() < position)
+        {
+            return restartWithoutCheckpoint(cleanShutdown, position, repaired);
+        }
         final List<Long> damagedIndexFiles = loadIndex(cleanShutdown, checkpoint);
         if (!damagedQueues.isEmpty() || !damagedIndexFiles.isEmpty())
         {
-            final long reached = rebuild(min, position, damagedQueues,
-                indexRanges(damagedIndexFiles, checkpoint, position), checkpoint);
-            if (reached < position)
+            if (!options.verifyWholeLog() && position > min)
             {
-                return recoverFromLogStart(cleanShutdown, position, reached);
+                // the rebuild reads the log below the checkpoint: verify that part first
+                repaired = repair.run(min, position, (record, logOffset) -> { });
+                record(repaired);
             }
+            rebuild(min, position, damagedQueues, indexRanges(damagedIndexFiles, checkpoint, position), checkpoint);
         }
 
         final TailDispatch tail = new TailDispatch();
         final LogScanner.Outcome outcome = scanner.scan(log, position, Long.MAX_VALUE, tail);
         final long end = outcome.endPosition();
-        final long[] dropped = LogScanner.measureTail(log, end, TAIL_WINDOW_BYTES);
-        final LogSegment endSegment = log.segmentFor(end);
-        if (dropped[1] > 0 || (endSegment != null && endSegment != log.lastSegment()))
-        {
-            // measureTail counted the bytes of later segments already; their file size is not data
-            log.truncate(end);
-        }
         final Set<QueueState> rebuiltQueues = new LinkedHashSet<>(damagedQueues);
         if (!tail.lateDamaged.isEmpty())
         {
@@ -115,26 +140,36 @@ public final class Recovery
 
         final long lastStoreTimestamp = Math.max(tail.lastStoreTimestampMs,
             checkpoint == null ? 0L : checkpoint.lastStoreTimestampMs());
-        // the scan stops quietly at a zero header; data behind the zeros means the log was cut for a reason
-        final String problem = !outcome.problem().isEmpty() ? outcome.problem() :
-            dropped[1] > 0 ? "zeros followed by data at offset " + end : damageBelowCheckpoint;
-        final RecoveryReport report = new RecoveryReport(cleanShutdown, position, end, outcome.records(), dropped[1],
-            dropped[0], problem, rebuiltQueues.stream().map(QueueState::toString).toList(),
-            damagedIndexFiles, TimeUnit.NANOSECONDS.toMillis(nanoClock.nanoTime() - started));
+        final String problem = !repaired.tailProblem().isEmpty() ? repaired.tailProblem() : damageBelowCheckpoint;
+        final RecoveryReport report = new RecoveryReport(cleanShutdown, position, end,
+            repaired.records(), droppedBytes, droppedRecords, problem,
+            rebuiltQueues.stream().map(QueueState::toString).toList(), damagedIndexFiles, damaged,
+            TimeUnit.NANOSECONDS.toMillis(nanoClock.nanoTime() - started));
         logReport(report);
         return new Result(end, lastStoreTimestamp, report);
     }
 
-    /**
-     * The log does not hold intact records up to the checkpoint (a file was truncated or damaged), so
-     * nothing built from the checkpoint can be trusted: drop the consume queues and recover as after a
-     * crash without a checkpoint, cutting the log where its intact records end. Resuming at the
-     * checkpoint instead would leave a hole in the log that ends every later full scan.
-     */
-    private Result recoverFromLogStart(final boolean cleanShutdown, final long checkpointPosition, final long reached)
+    private long droppedBytes;
+    private long droppedRecords;
+
+    private void record(final LogRepair.Result repaired)
     {
-        LOG.error("log damaged below the checkpoint, recovering from the start of the log: checkpoint={}, " +
-            "intactUpTo={}", checkpointPosition, reached);
+        damaged.addAll(repaired.damaged());
+        droppedBytes += repaired.droppedBytes();
+        droppedRecords += repaired.droppedRecords();
+        gapsInLog |= !repaired.damaged().isEmpty() || repaired.knownGaps() > 0;
+    }
+
+    /**
+     * The operator asked to repair a log that lost records below the checkpoint: the log was cut where its
+     * intact records end, so nothing built from the checkpoint can be trusted. Drop the consume queues and
+     * recover as after a crash without a checkpoint.
+     */
+    private Result restartWithoutCheckpoint(final boolean cleanShutdown, final long checkpointPosition,
+        final LogRepair.Result repaired)
+    {
+        LOG.error("log damaged below the checkpoint, cut by request (repairDamagedLog): checkpoint={}, intactUpTo={}",
+            checkpointPosition, repaired.endPosition());
         for (final TopicState topic : topics.all())
         {
             for (final QueueState queue : topic.queues())
@@ -143,8 +178,8 @@ public final class Recovery
             }
         }
         index.close();
-        damageBelowCheckpoint = "log damaged at offset " + reached + ", below the checkpoint at " +
-            checkpointPosition;
+        damageBelowCheckpoint = "log damaged at offset " + repaired.endPosition() + ", below the checkpoint at " +
+            checkpointPosition + "; cut by request";
         return run(cleanShutdown, null);
     }
 
@@ -155,10 +190,21 @@ public final class Recovery
         {
             index.recountNewest();
         }
+        final long minLogOffset = log.minOffset();
+        for (final IndexFile file : index.files())
+        {
+            // entries of records that retention deleted are not checked; the file goes when all of them are
+            if (!file.verify((hash, logOffset) -> logOffset < minLogOffset || applier.indexedUnder(logOffset, hash)))
+            {
+                LOG.warn("key-index file disagrees with the log, rebuilding it: base={}", file.baseLogOffset());
+                index.discard(file);
+                damaged.add(file.baseLogOffset());
+            }
+        }
         if (checkpoint != null)
         {
             final Set<Long> present = new LinkedHashSet<>();
-            for (final var file : index.files())
+            for (final IndexFile file : index.files())
             {
                 present.add(file.baseLogOffset());
             }
@@ -210,6 +256,12 @@ public final class Recovery
         {
             scanFrom = Math.min(scanFrom, Math.max(from, range[0]));
         }
+        final Map<String, Long> firsts = new HashMap<>();
+        if (checkpoint != null)
+        {
+            checkpoint.queues().forEach(m -> firsts.put(m.topic() + ":" + m.queueId(), m.minOffset()));
+        }
+        final boolean logStartsAtZero = log.minOffset() == 0;
         final TopicCache cache = new TopicCache();
         final LogScanner.Outcome outcome = new LogScanner().scan(log, scanFrom, to, (record, logOffset) ->
         {
@@ -220,7 +272,13 @@ public final class Recovery
                 final ConsumeQueue cq = queue.consumeQueue();
                 if (started.add(queue))
                 {
-                    cq.reset(record.queueOffset());
+                    // a queue whose first records were lost to damage still starts where it started
+                    final long first = firsts.getOrDefault(queue.toString(), logStartsAtZero ? 0L : record.queueOffset());
+                    cq.reset(gapsInLog ? Math.min(first, record.queueOffset()) : record.queueOffset());
+                }
+                if (record.queueOffset() > cq.maxOffset())
+                {
+                    fillHoles(queue, record.queueOffset(), logOffset);
                 }
                 if (record.queueOffset() == cq.maxOffset())
                 {
@@ -259,21 +317,73 @@ public final class Recovery
         return false;
     }
 
+    /** Entries for the records of {@code queue} that damage took, up to {@code queueOffset}. */
+    private static void fillHoles(final QueueState queue, final long queueOffset, final long nextLogOffset)
+    {
+        final ConsumeQueue cq = queue.consumeQueue();
+        LOG.warn("consume queue entries lost to damage, kept as holes: queue={}, fromOffset={}, toOffset={}", queue,
+            cq.maxOffset(), queueOffset);
+        for (long offset = cq.maxOffset(); offset < queueOffset; offset++)
+        {
+            cq.append(offset, nextLogOffset, ConsumeQueueDescriptor.HOLE_SIZE, 0L);
+        }
+    }
+
     private static void logReport(final RecoveryReport report)
     {
         if (report.repaired() || !report.tailProblem().isEmpty())
         {
-            LOG.warn("store recovered with repairs: cleanShutdown={}, checkpoint={}, logEnd={}, recordsScanned={}, " +
-                    "droppedBytes={}, droppedRecords={}, tailProblem=\"{}\", rebuiltQueues={}, rebuiltIndexFiles={}, " +
-                    "durationMs={}", report.cleanShutdown(), report.checkpointPosition(), report.logEndPosition(),
-                report.recordsScanned(), report.droppedBytes(), report.droppedRecords(), report.tailProblem(),
-                report.rebuiltQueues(), report.rebuiltIndexFiles(), report.durationMs());
+            LOG.warn("store recovered with repairs: cleanShutdown={}, checkpoint={}, logEnd={}, recordsVerified={}, " +
+                    "damagedRanges={}, skippedBytes={}, skippedRecords={}, droppedBytes={}, droppedRecords={}, " +
+                    "tailProblem=\"{}\", rebuiltQueues={}, rebuiltIndexFiles={}, durationMs={}", report.cleanShutdown(),
+                report.checkpointPosition(), report.logEndPosition(), report.recordsScanned(),
+                report.damagedRanges().size(), report.skippedBytes(), report.skippedRecords(), report.droppedBytes(),
+                report.droppedRecords(), report.tailProblem(), report.rebuiltQueues(), report.rebuiltIndexFiles(),
+                report.durationMs());
         }
         else
         {
-            LOG.info("store recovered: cleanShutdown={}, checkpoint={}, logEnd={}, recordsScanned={}, durationMs={}",
+            LOG.info("store recovered: cleanShutdown={}, checkpoint={}, logEnd={}, recordsVerified={}, durationMs={}",
                 report.cleanShutdown(), report.checkpointPosition(), report.logEndPosition(), report.recordsScanned(),
                 report.durationMs());
+        }
+    }
+
+    /**
+     * Checks each intact record below the checkpoint against its consume-queue entry; a queue whose entry is
+     * missing or says something else is damaged and will be rebuilt.
+     */
+    private final class QueueCheck implements LogScanner.RecordHandler
+    {
+        private final long position;
+        private final Set<QueueState> damagedQueues;
+        private final TopicCache cache = new TopicCache();
+
+        QueueCheck(final long position, final Set<QueueState> damagedQueues)
+        {
+            this.position = position;
+            this.damagedQueues = damagedQueues;
+        }
+
+        @Override
+        public void onRecord(final RecordView record, final long logOffset)
+        {
+            if (logOffset >= position)
+            {
+                return;
+            }
+            final QueueState queue = cache.resolve(record).getOrCreateQueue(record.queueId());
+            final ConsumeQueue cq = queue.consumeQueue();
+            if (damagedQueues.contains(queue) || record.queueOffset() < cq.minOffset())
+            {
+                return;
+            }
+            if (!cq.entryEquals(record.queueOffset(), logOffset, record.length(), record.tagCode()))
+            {
+                LOG.warn("consume queue entry disagrees with the log, queue will be rebuilt: queue={}, queueOffset={}, " +
+                    "logOffset={}", queue, record.queueOffset(), logOffset);
+                damagedQueues.add(queue);
+            }
         }
     }
 
@@ -305,6 +415,10 @@ public final class Recovery
             final TopicState topic = cache.resolve(record);
             final QueueState queue = topic.getOrCreateQueue(record.queueId());
             lastStoreTimestampMs = record.storeTimestampMs();
+            if (!lateDamaged.contains(queue) && gapsInLog && record.queueOffset() > queue.consumeQueue().maxOffset())
+            {
+                fillHoles(queue, record.queueOffset(), logOffset);
+            }
             if (!lateDamaged.contains(queue) && record.queueOffset() == queue.consumeQueue().maxOffset())
             {
                 applier.apply(queue, record.queueOffset(), logOffset, record.length(), record.tagCode(),

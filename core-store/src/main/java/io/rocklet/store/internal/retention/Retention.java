@@ -22,10 +22,12 @@ import java.util.function.LongSupplier;
 import static io.rocklet.store.internal.queue.ConsumeQueueDescriptor.*;
 
 /**
- * Retention: deletes commit-log segments whose last message is older than the reserved time, and
- * the oldest ones early under disk pressure (one a run above the clean ratio, up to ten above the
- * force ratio); refuses writes above the full ratio; trims consume queues and the key index with the
- * log. Never deletes the active segment or data not yet dispatched and flushed. One caller at a time.
+ * Retention: deletes commit-log segments whose last message is older than the reserved time; refuses
+ * writes above the full ratio (DISK_FULL); trims consume queues and the key index with the log. Deletes
+ * unexpired segments under disk pressure (one a run above the clean ratio, up to ten above the force
+ * ratio) only when the operator opted in, and then logs each at WARN: by default, acknowledged data is kept
+ * until it expires. Never deletes the active segment or data not yet dispatched and flushed. One caller at
+ * a time.
  */
 public final class Retention
 {
@@ -43,11 +45,14 @@ public final class Retention
     private final double cleanRatio;
     private final double forceRatio;
     private final double fullRatio;
+    private final boolean deleteUnexpired;
+    private boolean pressureWarned;
 
     public Retention(final Path directory, final CommitLog log, final TopicTable topics, final KeyIndex keyIndex,
         final StoreHealth health, final DiskUsageProbe probe, final LongSupplier safePosition, final long reservedMs,
-        final double cleanRatio, final double forceRatio, final double fullRatio)
+        final double cleanRatio, final double forceRatio, final double fullRatio, final boolean deleteUnexpired)
     {
+        this.deleteUnexpired = deleteUnexpired;
         this.directory = directory;
         this.log = log;
         this.topics = topics;
@@ -81,7 +86,8 @@ public final class Retention
     public int run(final long nowMs)
     {
         final double used = checkDisk();
-        final int pressureBudget = used >= forceRatio ? FORCE_BATCH : used >= cleanRatio ? 1 : 0;
+        final int pressureBudget = !deleteUnexpired ? 0 : used >= forceRatio ? FORCE_BATCH : used >= cleanRatio ? 1 : 0;
+        warnOnPressure(used);
         int deleted = 0;
         while (true)
         {
@@ -91,7 +97,9 @@ public final class Retention
                 break;
             }
             final LogSegment oldest = segments[0];
-            final boolean expired = lastWriteMs(oldest) + reservedMs <= nowMs;
+            final long lastWriteMs = lastWriteMs(oldest);
+            final Path file = oldest.region().path();
+            final boolean expired = lastWriteMs + reservedMs <= nowMs;
             if (!expired && deleted >= pressureBudget)
             {
                 break;
@@ -101,8 +109,17 @@ public final class Retention
                 break;
             }
             deleted++;
-            LOG.info("deleted commit-log segment: base={}, reason={}, diskUsedRatio={}", oldest.baseOffset(),
-                expired ? "expired" : "disk pressure", String.format("%.3f", used));
+            if (expired)
+            {
+                LOG.info("deleted commit-log segment: base={}, reason=expired, diskUsedRatio={}", oldest.baseOffset(),
+                    String.format("%.3f", used));
+            }
+            else
+            {
+                LOG.warn("deleted unexpired commit-log segment under disk pressure (deleteUnexpiredOnDiskPressure is " +
+                    "on): base={}, file={}, lastStoreTimestampMs={}, diskUsedRatio={}", oldest.baseOffset(), file,
+                    lastWriteMs, String.format("%.3f", used));
+            }
         }
         if (deleted > 0)
         {
@@ -110,6 +127,22 @@ public final class Retention
             checkDisk();
         }
         return deleted;
+    }
+
+    /** Says once per episode that the disk fills with data that is kept because it has not expired. */
+    private void warnOnPressure(final double used)
+    {
+        if (used < cleanRatio)
+        {
+            pressureWarned = false;
+        }
+        else if (!deleteUnexpired && !pressureWarned)
+        {
+            pressureWarned = true;
+            LOG.warn("disk filling with unexpired data, which is kept (writes are refused above the full ratio): " +
+                "dir={}, diskUsedRatio={}, fullRatio={}, retentionMs={}", directory, String.format("%.3f", used),
+                fullRatio, reservedMs);
+        }
     }
 
     /**

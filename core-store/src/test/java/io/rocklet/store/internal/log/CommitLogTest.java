@@ -342,7 +342,7 @@ class CommitLogTest
 
             assertFalse(report.cleanShutdown(), report.toString());
             assertEquals(results.get(5).logOffset(), report.checkpointPosition(), report.toString());
-            assertEquals(3, report.recordsScanned(), "records 5..7 re-dispatched: " + report);
+            assertEquals(8, report.recordsScanned(), "records 0..7 verified: " + report);
             assertEquals(torn.logOffset(), report.logEndPosition(), report.toString());
             assertTrue(report.droppedBytes() >= 40 && report.droppedBytes() <= torn.recordBytes(),
                 "the torn record's bytes: " + report);
@@ -382,7 +382,10 @@ class CommitLogTest
         {
             raf.setLength(results.get(5).logOffset() + 40);
         }
-        try (MessageStore store = MessageStores.open(TestStores.small(dir).build()))
+        final io.rocklet.api.StorageException refused = assertThrows(io.rocklet.api.StorageException.class,
+            () -> MessageStores.open(TestStores.small(dir).build()).close());
+        assertEquals(io.rocklet.api.ErrorCode.STORE_DAMAGED, refused.errorCode(), refused.toString());
+        try (MessageStore store = MessageStores.open(TestStores.small(dir).repairDamagedLog(true).build()))
         {
             store.append(AppendRequest.of(Message.of("orders", "after the repair".getBytes()), 0));
             TestStores.drain(store);

@@ -47,6 +47,7 @@ class RetentionTest
 
     private final CachedEpochClock clock = new CachedEpochClock();
     private volatile double diskUsed = 0.5;
+    private boolean deleteUnexpired;
     private MessageStore store;
     private final List<AppendResult> appended = new ArrayList<>();
 
@@ -60,7 +61,8 @@ class RetentionTest
     private io.rocklet.store.StoreConfig config()
     {
         return small(dir).clock(clock).diskUsageProbe(directory -> diskUsed).fileReservedTime(Duration.ofHours(1))
-            .retentionCheckInterval(Duration.ofMillis(CHECK_INTERVAL_MS)).indexEntriesPerFile(16).build();
+            .retentionCheckInterval(Duration.ofMillis(CHECK_INTERVAL_MS)).indexEntriesPerFile(16)
+            .deleteUnexpiredOnDiskPressure(deleteUnexpired).build();
     }
 
     @AfterEach
@@ -201,8 +203,30 @@ class RetentionTest
     }
 
     @Test
-    void shouldDeleteOneYoungSegmentPerPassWhenAboveTheCleanRatio()
+    void shouldKeepEveryUnexpiredSegmentAndRefuseWritesWhenTheDiskFillsByDefault()
     {
+        appendMessages(12 * PER_SEGMENT + 1);
+        final int segments = store.stats().segmentCount();
+        for (final double used : new double[] {0.80, 0.86, 0.95})
+        {
+            diskUsed = used;
+            runRetention();
+            assertEquals(segments, store.stats().segmentCount(), "nothing unexpired deleted at usedRatio=" + used);
+        }
+        assertEquals(ErrorCode.DISK_FULL, assertThrows(StorageException.class, this::append).errorCode());
+        assertEquals(0, store.minOffset("orders", 0));
+        assertEquals(appended.size(), readAll(store, "orders", 0, 0).size(), "every acknowledged message kept");
+
+        clock.advance(2 * HOUR);
+        runRetention();
+
+        assertEquals(1, store.stats().segmentCount(), "expired data still goes under pressure");
+    }
+
+    @Test
+    void shouldDeleteOneYoungSegmentPerPassWhenAboveTheCleanRatioAndOptedIn()
+    {
+        reopenDeletingUnexpired();
         appendMessages(3 * PER_SEGMENT + 1);
         diskUsed = 0.80;
 
@@ -218,8 +242,9 @@ class RetentionTest
     }
 
     @Test
-    void shouldDeleteUpToTenSegmentsPerPassWhenAboveTheForceRatio()
+    void shouldDeleteUpToTenSegmentsPerPassWhenAboveTheForceRatioAndOptedIn()
     {
+        reopenDeletingUnexpired();
         appendMessages(12 * PER_SEGMENT + 1);
         assertEquals(13, store.stats().segmentCount());
         diskUsed = 0.86;
@@ -264,6 +289,13 @@ class RetentionTest
         final StorageException e = assertThrows(StorageException.class, this::append);
 
         assertEquals(ErrorCode.DISK_FULL, e.errorCode());
+    }
+
+    private void reopenDeletingUnexpired()
+    {
+        store.close();
+        deleteUnexpired = true;
+        store = MessageStores.open(config());
     }
 
     private void runRetention()
