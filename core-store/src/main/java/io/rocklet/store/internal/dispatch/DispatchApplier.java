@@ -58,10 +58,10 @@ public final class DispatchApplier
     }
 
     /**
-     * @return true when the intact record at {@code logOffset} has a key that {@link #indexKeys} indexes
-     *     under {@code hash}: recovery's check of key-index entries.
+     * @return true when the intact record at {@code logOffset}, stored at {@code storeTimestampMs}, has a key that
+     *     {@link #indexKeys} indexes under {@code hash}: recovery's check of key-index entries.
      */
-    public boolean indexedUnder(final long logOffset, final int hash)
+    public boolean indexedUnder(final long logOffset, final int hash, final long storeTimestampMs)
     {
         final LogSegment segment = log.segmentFor(logOffset);
         if (segment == null)
@@ -76,7 +76,8 @@ public final class DispatchApplier
         final UnsafeBuffer buffer = segment.buffer();
         view.wrap(buffer, index);
         if (view.magic() != RecordDescriptor.RECORD_MAGIC || view.logOffset() != logOffset ||
-            index + (long)view.length() > segment.usableBytes() || !view.isWellFormed())
+            index + (long)view.length() > segment.usableBytes() || !view.isWellFormed() ||
+            view.storeTimestampMs() != storeTimestampMs)
         {
             return false;
         }

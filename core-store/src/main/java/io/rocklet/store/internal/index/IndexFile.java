@@ -165,7 +165,7 @@ public final class IndexFile
     @FunctionalInterface
     public interface EntryCheck
     {
-        boolean matches(int hash, long logOffset);
+        boolean matches(int hash, long logOffset, long storeTimestampMs);
     }
 
     /**
@@ -187,7 +187,8 @@ public final class IndexFile
             final int entry = entriesStart + i * ENTRY_LENGTH;
             final int previous = buffer.getInt(entry + ENTRY_PREV_OFFSET) - 1;
             if (previous < -1 || previous >= i ||
-                !check.matches(buffer.getInt(entry + ENTRY_HASH_OFFSET), buffer.getLong(entry + ENTRY_LOG_OFFSET_OFFSET)))
+                !check.matches(buffer.getInt(entry + ENTRY_HASH_OFFSET), buffer.getLong(entry + ENTRY_LOG_OFFSET_OFFSET),
+                    buffer.getLong(entry + ENTRY_TIMESTAMP_OFFSET)))
             {
                 return false;
             }

@@ -68,10 +68,13 @@ public final class KeyIndex implements AutoCloseable
             // files are created at full size: a shorter one was cut and has lost entries (or its header)
             final boolean truncated = fileSize(path) < fileBytes;
             final MappedRegion region = MappedRegion.map(path, (int)fileBytes, false);
-            final IndexFile file = truncated ? null : IndexFile.open(base, region, slotCount, entryCapacity);
+            // a file on disk always has its header: a zero one was damaged, not new
+            final boolean headerLost = region.buffer().getInt(IndexDescriptor.MAGIC_OFFSET) == 0;
+            final IndexFile file = truncated || headerLost ? null :
+                IndexFile.open(base, region, slotCount, entryCapacity);
             if (file == null)
             {
-                LOG.warn("deleting damaged index file: file={}, truncated={}", path, truncated);
+                LOG.warn("deleting damaged index file: file={}, truncated={}, headerLost={}", path, truncated, headerLost);
                 region.releaseAndDelete();
                 damaged.add(base);
             }

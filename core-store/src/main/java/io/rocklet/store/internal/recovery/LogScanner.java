@@ -76,7 +76,8 @@ final class LogScanner
             if (magic == GAP_MAGIC && isGap(segment, index, length))
             {
                 gaps++;
-                position += length;
+                // a gap reaching the trailer ends the segment, as a filler does
+                position = index + length == usable ? segment.endOffset() : position + length;
                 continue;
             }
             if (length == 0 && magic == 0)

@@ -41,6 +41,7 @@ final class QueueLoader
     private final CommitLog log;
     private final RecordView view = new RecordView();
     private final LogScanner scanner = new LogScanner();
+    private final Map<QueueState, Long> knownNext = new HashMap<>();
 
     QueueLoader(final TopicTable topics, final CommitLog log)
     {
@@ -82,11 +83,13 @@ final class QueueLoader
                 }
             }
         }
+        knownNext.putAll(onDisk);
         if (checkpoint != null)
         {
             for (final Checkpoint.QueueMark mark : checkpoint.queues())
             {
                 final QueueState queue = topics.getOrCreate(mark.topic()).getOrCreateQueue(mark.queueId());
+                knownNext.merge(queue, mark.nextOffset(), Math::max);
                 // compare what was on disk, not what is left after the cut at the checkpoint position: the
                 // marks are taken while the dispatcher runs, so they may count entries at or past the position
                 final long found = onDisk.getOrDefault(queue, queue.consumeQueue().maxOffset());
@@ -109,6 +112,15 @@ final class QueueLoader
             }
         }
         return damaged;
+    }
+
+    /**
+     * @return per queue, the next offset its files or the checkpoint knew of before the cut: a queue whose
+     *     last records were lost to damage still reserves their offsets.
+     */
+    Map<QueueState, Long> knownNext()
+    {
+        return knownNext;
     }
 
     private boolean loadQueue(final QueueState queue, final long position, final Map<QueueState, Long> onDisk,

@@ -101,7 +101,8 @@ public final class Recovery
                 checkpoint.position(), limit);
         }
 
-        final Set<QueueState> damagedQueues = new QueueLoader(topics, log).load(checkpoint, position);
+        final QueueLoader loader = new QueueLoader(topics, log);
+        final Set<QueueState> damagedQueues = loader.load(checkpoint, position);
         final QueueCheck queueCheck = new QueueCheck(position, damagedQueues);
         LogRepair.Result repaired = repair.run(options.verifyWholeLog() ? min : position, trustedEnd, queueCheck);
         record(repaired);
@@ -129,6 +130,21 @@ public final class Recovery
         {
             rebuild(log.minOffset(), end, tail.lateDamaged, List.of(), checkpoint);
             rebuiltQueues.addAll(tail.lateDamaged);
+        }
+        if (gapsInLog)
+        {
+            // the last records of a queue lost to damage keep their offsets: new messages never reuse them
+            // (at most as many as the damaged bytes could have held: a damaged queue file may claim anything)
+            final long mostLost = damaged.stream().mapToLong(DamagedRange::bytes).sum() /
+                io.rocklet.store.internal.log.RecordDescriptor.HEADER_LENGTH + 1;
+            loader.knownNext().forEach((queue, next) ->
+            {
+                final long max = queue.consumeQueue().maxOffset();
+                if (max < next && next - max <= mostLost)
+                {
+                    fillHoles(queue, next, end);
+                }
+            });
         }
         for (final TopicState topic : topics.all())
         {
@@ -194,7 +210,9 @@ public final class Recovery
         for (final IndexFile file : index.files())
         {
             // entries of records that retention deleted are not checked; the file goes when all of them are
-            if (!file.verify((hash, logOffset) -> logOffset < minLogOffset || applier.indexedUnder(logOffset, hash)))
+            // (a recovery without a checkpoint re-indexes into the newest file, so entries may sit below its base)
+            if (!file.verify((hash, logOffset, timestamp) -> logOffset >= 0 &&
+                (logOffset < minLogOffset || applier.indexedUnder(logOffset, hash, timestamp))))
             {
                 LOG.warn("key-index file disagrees with the log, rebuilding it: base={}", file.baseLogOffset());
                 index.discard(file);
