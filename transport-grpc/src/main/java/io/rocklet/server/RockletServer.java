@@ -113,9 +113,9 @@ public final class RockletServer implements AutoCloseable
             .brokerId(settings.brokerId())
             .address(address)
             .routers(settings.routers())
-            .storeConfig(StoreConfig.builder(settings.dataDirectory().resolve("store"))
+            .storeConfig(settings.storeOptions().applyTo(StoreConfig.builder(settings.dataDirectory().resolve("store"))
                 .flushMode(settings.flushMode())
-                .segmentSizeBytes(settings.segmentSizeBytes())
+                .segmentSizeBytes(settings.segmentSizeBytes()))
                 .build())
             .dataDirectory(settings.dataDirectory().resolve("broker"))
             .autoCreateTopicEnable(settings.autoCreateTopics());

@@ -45,9 +45,11 @@ public final class ServerOptions
                                      [--flush sync|async] [--cluster DefaultCluster] [--port 10911]
                                      [--host 127.0.0.1] [--auto-create-topics true|false]
                                      [--segment-size 1g] (commit-log file size: 8m to 1g)
-                                     [--delay-levels 1s,5s,10s,...] TLS
+                                     [--delay-levels 1s,5s,10s,...] [store options] TLS
                (--delay-levels: the back-off of each delay level, level 1 first; retries use level 3 and up;
                default RocketMQ's 18 levels, 1s 5s 10s 30s 1m ... 2h)
+        """ + StoreOptions.USAGE + """
+
                rocklet-server --config FILE [options]     (a properties file: role=broker, port=..., ...)
         TLS:   --tls-cert chain.pem --tls-key key.pem [--tls-ca ca.pem] [--tls-client-auth]
                (--tls-ca: the CA peers' certificates are checked against; --tls-client-auth: accept only clients
@@ -60,10 +62,12 @@ public final class ServerOptions
         "tls-client-auth", "plaintext", "config");
     private static final Set<String> BROKER = Set.of("name", "id", "cluster", "routers", "data", "flush",
         "auto-create-topics", "segment-size", "delay-levels");
+    private static final Set<String> BROKER_STORE = StoreOptions.NAMES;
     private static final Set<String> ROUTER = Set.of("broker-expiry");
     /** A segment holds the largest record: a 4 MiB body, its properties and header. */
     private static final int MIN_SEGMENT_BYTES = 8 << 20;
-    private static final Set<String> FLAGS = Set.of("plaintext", "tls-client-auth");
+    private static final Set<String> FLAGS = Set.of("plaintext", "tls-client-auth",
+        "delete-unexpired-on-disk-pressure", "repair-damaged-log", "verify-reads");
 
     private ServerOptions()
     {
@@ -161,12 +165,13 @@ public final class ServerOptions
         if (role == Role.ROUTER)
         {
             return new ServerSettings(role, host, port, tls, null, 0, null, List.of(), null, null, false, 0,
-                duration(options, "broker-expiry", Duration.ofSeconds(120)), List.of());
+                duration(options, "broker-expiry", Duration.ofSeconds(120)), List.of(), StoreOptions.defaults());
         }
         return new ServerSettings(role, host, port, tls, required(options, "name"),
             integer(options, "id", 0, 0, Integer.MAX_VALUE), options.getOrDefault("cluster", "DefaultCluster"),
             routers(required(options, "routers")), Path.of(required(options, "data")), flush(options),
-            bool(options, "auto-create-topics", true), segmentSize(options), null, delayLevels(options));
+            bool(options, "auto-create-topics", true), segmentSize(options), null, delayLevels(options),
+            StoreOptions.parse(options));
     }
 
     private static void checkKnown(final Map<String, String> options, final Role role)
@@ -174,7 +179,7 @@ public final class ServerOptions
         for (final String name : options.keySet())
         {
             final boolean known = COMMON.contains(name) ||
-                (role == Role.BROKER ? BROKER.contains(name) : ROUTER.contains(name));
+                (role == Role.BROKER ? BROKER.contains(name) || BROKER_STORE.contains(name) : ROUTER.contains(name));
             if (!known)
             {
                 throw new InvalidArgumentException("unknown option for a " + role.name().toLowerCase(Locale.ROOT) +
@@ -298,7 +303,7 @@ public final class ServerOptions
         return value;
     }
 
-    private static int integer(final Map<String, String> options, final String name, final int defaultValue,
+    static int integer(final Map<String, String> options, final String name, final int defaultValue,
         final int min, final int max)
     {
         final String value = options.get(name);
@@ -322,7 +327,7 @@ public final class ServerOptions
             value + "'");
     }
 
-    private static boolean bool(final Map<String, String> options, final String name, final boolean defaultValue)
+    static boolean bool(final Map<String, String> options, final String name, final boolean defaultValue)
     {
         final String value = options.get(name);
         if (value == null)
@@ -337,7 +342,7 @@ public final class ServerOptions
         };
     }
 
-    private static Duration duration(final Map<String, String> options, final String name,
+    static Duration duration(final Map<String, String> options, final String name,
         final Duration defaultValue)
     {
         final String value = options.get(name);

@@ -26,10 +26,11 @@ import java.util.Locale;
  * @param brokerExpiry   router: a broker silent this long is evicted (default 120 s).
  * @param delayLevels    broker: the back-off of each delay level, level 1 first; empty for the default (RocketMQ's
  *                       18 levels).
+ * @param storeOptions   broker: retention, disk pressure, key-index size and damage handling.
  */
 public record ServerSettings(Role role, String host, int port, TlsFiles tls, String brokerName, long brokerId,
     String clusterName, List<String> routers, Path dataDirectory, FlushMode flushMode, boolean autoCreateTopics,
-    int segmentSizeBytes, Duration brokerExpiry, List<Duration> delayLevels)
+    int segmentSizeBytes, Duration brokerExpiry, List<Duration> delayLevels, StoreOptions storeOptions)
 {
     /** Which server to run. */
     public enum Role

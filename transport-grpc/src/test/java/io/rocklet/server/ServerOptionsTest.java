@@ -142,6 +142,66 @@ class ServerOptionsTest
         assertEquals(16 << 20, segmentSize(dir, "16777216"));
     }
 
+    @Test
+    void shouldKeepSafeStoreDefaultsWhenNoStoreOptionIsGiven(@TempDir final Path dir)
+    {
+        final io.rocklet.store.StoreConfig config = storeConfig(dir);
+
+        assertEquals(Duration.ofHours(72), config.fileReservedTime());
+        assertEquals(0.90, config.diskFullRatio());
+        assertFalse(config.deleteUnexpiredOnDiskPressure(), "nothing unexpired is deleted by default");
+        assertFalse(config.repairDamagedLog(), "damage that loses data refuses the start by default");
+        assertTrue(config.verifyLogOnOpen());
+        assertFalse(config.verifyCrcOnRead());
+        assertEquals(20_000_000, config.indexEntriesPerFile(), "RocketMQ's size with 1 GiB segments");
+        assertEquals(8 * 1024 * 1024 / 48, storeConfig(dir, "--segment-size", "8m").indexEntriesPerFile(),
+            "small segments, small key-index files");
+    }
+
+    @Test
+    void shouldApplyStoreOptionsWhenGiven(@TempDir final Path dir)
+    {
+        final io.rocklet.store.StoreConfig config = storeConfig(dir, "--retention", "2h", "--disk-clean-ratio", "0.5",
+            "--disk-force-clean-ratio", "0.6", "--disk-full-ratio", "0.95", "--delete-unexpired-on-disk-pressure",
+            "--index-entries", "100000", "--repair-damaged-log", "--verify-log-on-open", "false", "--verify-reads");
+
+        assertEquals(Duration.ofHours(2), config.fileReservedTime());
+        assertEquals(0.5, config.diskCleanRatio());
+        assertEquals(0.6, config.diskForceCleanRatio());
+        assertEquals(0.95, config.diskFullRatio());
+        assertTrue(config.deleteUnexpiredOnDiskPressure());
+        assertEquals(100_000, config.indexEntriesPerFile());
+        assertEquals(25_000, config.indexSlotsPerFile());
+        assertTrue(config.repairDamagedLog());
+        assertFalse(config.verifyLogOnOpen());
+        assertTrue(config.verifyCrcOnRead());
+    }
+
+    @Test
+    void shouldNameTheStoreOptionWhenItsValueIsWrong(@TempDir final Path dir)
+    {
+        final String data = dir.toString();
+        assertError("--disk-full-ratio wants a ratio", "broker", "--name", "b", "--routers", "h:1", "--data", data,
+            "--plaintext", "--disk-full-ratio", "1.5");
+        assertError("--disk-clean-ratio <= --disk-force-clean-ratio", "broker", "--name", "b", "--routers", "h:1",
+            "--data", data, "--plaintext", "--disk-clean-ratio", "0.9", "--disk-force-clean-ratio", "0.8");
+        assertError("--index-entries wants a number", "broker", "--name", "b", "--routers", "h:1", "--data", data,
+            "--plaintext", "--index-entries", "8");
+        assertError("--retention wants a duration", "broker", "--name", "b", "--routers", "h:1", "--data", data,
+            "--plaintext", "--retention", "forever");
+        assertError("unknown option for a router: --retention", "router", "--plaintext", "--retention", "1h");
+    }
+
+    private static io.rocklet.store.StoreConfig storeConfig(final Path dir, final String... extra)
+    {
+        final List<String> args = new java.util.ArrayList<>(List.of("broker", "--name", "b", "--routers", "h:1",
+            "--data", dir.toString(), "--plaintext"));
+        args.addAll(List.of(extra));
+        final ServerSettings settings = ServerOptions.parse(args.toArray(String[]::new));
+        return settings.storeOptions().applyTo(io.rocklet.store.StoreConfig.builder(dir)
+            .segmentSizeBytes(settings.segmentSizeBytes())).build();
+    }
+
     private static int segmentSize(final Path dir, final String value)
     {
         return ServerOptions.parse("broker", "--name", "b", "--routers", "h:1", "--data", dir.toString(),
