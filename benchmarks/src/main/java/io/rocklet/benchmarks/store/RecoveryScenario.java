@@ -17,10 +17,16 @@ import java.util.concurrent.TimeUnit;
  * present, no {@code checkpoint} file), so that opening scans and CRC-checks the whole log and rebuilds
  * the consume queues. Times {@link MessageStores#open} and reports seconds per GiB of log scanned. The
  * log was just written, so the page cache is warm: this measures the scan, not the disk.
+ *
+ * <p>Then {@code store.recovery.damaged.s_per_gib}: the recovered store is closed cleanly, 32 random bytes are
+ * written in the middle of the log, and the open is timed again: it verifies the whole log, quarantines the
+ * damaged record and re-synchronises on the next intact one (goal: at most 2 s/GiB).
  */
 final class RecoveryScenario
 {
     private static final String NAME = "store.recovery.s_per_gib";
+    private static final String DAMAGED_NAME = "store.recovery.damaged.s_per_gib";
+    private static final int DAMAGE_BYTES = 32;
     private static final int BODY_BYTES = 128;
     private static final double GIB = 1024.0 * 1024.0 * 1024.0;
     private static final long CATCH_UP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(120);
@@ -63,10 +69,49 @@ final class RecoveryScenario
                     "rebuiltQueues=%d", NAME, scanned / GIB, report.recordsScanned(), openNs / 1e9,
                     report.durationMs(), report.rebuiltQueues().size());
             }
+            damageAndRecover(config, directory);
         }
         finally
         {
             BenchDirectory.delete(directory);
+        }
+    }
+
+    private void damageAndRecover(final StoreConfig config, final Path directory)
+    {
+        final long middle;
+        try (MessageStore store = MessageStores.open(config))
+        {
+            middle = store.stats().writePosition() / 2;
+        }
+        final long segmentBase = middle - middle % config.segmentSizeBytes();
+        final Path segment = directory.resolve("commitlog").resolve(String.format("%020d", segmentBase));
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(segment.toFile(), "rw"))
+        {
+            final byte[] garbage = new byte[DAMAGE_BYTES];
+            new java.util.Random(middle).nextBytes(garbage);
+            file.seek(middle - segmentBase);
+            file.write(garbage);
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot damage the log: file=" + segment, e);
+        }
+        final long start = System.nanoTime();
+        try (MessageStore store = MessageStores.open(config))
+        {
+            final long openNs = System.nanoTime() - start;
+            final RecoveryReport report = store.recoveryReport();
+            final long verified = report.logEndPosition() - store.stats().minLogOffset();
+            if (report.damagedRanges().size() != 1 || report.droppedBytes() > 0 || verified < (long)GIB)
+            {
+                throw new IllegalStateException("recovery did not bridge the damage in a whole-log scan: report=" +
+                    report);
+            }
+            results.report(DAMAGED_NAME, openNs / 1e9 / (verified / GIB), "s/GiB");
+            results.note("%s: clean shutdown, %d random bytes at logOffset=%d; verifiedGiB=%.3f records=%d " +
+                "openSeconds=%.3f skipped=%s", DAMAGED_NAME, DAMAGE_BYTES, middle, verified / GIB,
+                report.recordsScanned(), openNs / 1e9, report.damagedRanges());
         }
     }
 

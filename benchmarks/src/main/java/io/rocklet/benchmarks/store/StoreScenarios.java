@@ -105,6 +105,8 @@ public final class StoreScenarios
         results.note("  store.read.128b.catchup: backlog written ASYNC, read from the page cache");
         results.note("  store.recovery.s_per_gib: written ASYNC, closed, crash simulated, recovered from a warm " +
             "page cache");
+        results.note("  store.recovery.damaged.s_per_gib: the same log closed cleanly, 32 random bytes in its middle, " +
+            "reopened: whole-log verification, quarantine and re-synchronisation (goal <= 2)");
     }
 
     private void reportChronicleRatio()
