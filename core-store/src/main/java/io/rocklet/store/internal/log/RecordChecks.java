@@ -49,7 +49,11 @@ public final class RecordChecks
         return !verifyCrc || crcMatches(segment, index, length);
     }
 
-    private boolean crcMatches(final LogSegment segment, final int index, final int length)
+    /**
+     * @return true when the CRC32C stored in the record at {@code index} (of {@code length} bytes, which fit the
+     *     segment) matches its bytes.
+     */
+    public boolean crcMatches(final LogSegment segment, final int index, final int length)
     {
         if (crc == null)
         {

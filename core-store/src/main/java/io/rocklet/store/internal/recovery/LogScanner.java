@@ -2,11 +2,10 @@ package io.rocklet.store.internal.recovery;
 
 import io.rocklet.store.internal.log.CommitLog;
 import io.rocklet.store.internal.log.LogSegment;
+import io.rocklet.store.internal.log.RecordChecks;
 import io.rocklet.store.internal.log.RecordView;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteBuffer;
-import java.util.zip.CRC32C;
 
 import static io.rocklet.store.internal.log.RecordDescriptor.*;
 
@@ -38,10 +37,8 @@ final class LogScanner
         }
     }
 
-    private final CRC32C crc = new CRC32C();
+    private final RecordChecks checks = new RecordChecks(true);
     private final RecordView view = new RecordView();
-    private LogSegment aliasSegment;
-    private ByteBuffer alias;
 
     Outcome scan(final CommitLog log, final long from, final long to, final RecordHandler handler)
     {
@@ -178,11 +175,7 @@ final class LogScanner
         {
             return "bad record length " + length + " at offset " + position;
         }
-        final ByteBuffer crcView = alias(segment);
-        crc.reset();
-        crcView.limit(index + length).position(index + CRC_START);
-        crc.update(crcView);
-        if ((int)crc.getValue() != segment.buffer().getInt(index + CRC_OFFSET))
+        if (!checks.crcMatches(segment, index, length))
         {
             return "CRC mismatch at offset " + position;
         }
@@ -192,16 +185,6 @@ final class LogScanner
             return "inconsistent record header at offset " + position;
         }
         return null;
-    }
-
-    private ByteBuffer alias(final LogSegment segment)
-    {
-        if (segment != aliasSegment)
-        {
-            alias = segment.region().newAlias();
-            aliasSegment = segment;
-        }
-        return alias;
     }
 
     /**
