@@ -25,7 +25,8 @@ import java.util.Map;
  * @param longPollTimeout           how long the broker holds a pull that finds nothing (default 15 s).
  * @param rebalanceInterval         periodic rebalance, besides the one on every membership change (default 20 s).
  * @param persistOffsetInterval     how often offsets go to the broker (or, broadcasting, to disk) (default 5 s).
- * @param offsetStoreDirectory      BROADCASTING: where offsets are kept (default ~/.rocklet/offsets).
+ * @param offsetStoreDirectory      BROADCASTING: where offsets are kept, in {@code <instanceName>/<group>.offsets}
+ *                                  per client instance (default ~/.rocklet/offsets).
  */
 public record PushConsumerConfig(
     String group,

@@ -94,7 +94,8 @@ public final class PullConsumerImpl implements PullConsumer
         this.brokers = new BrokerCalls(context, timers);
         this.offsets = config.messageModel() == MessageModel.CLUSTERING ?
             new RemoteOffsetStore(brokers, config.group()) :
-            new LocalOffsetStore(config.offsetStoreDirectory(), config.group());
+            new LocalOffsetStore(config.offsetStoreDirectory(), context.config().instanceName(),
+                config.group());
         this.buffers = new FetchBuffers(context, timers, config.group(),
             new StartOffsets(brokers, offsets, config.consumeFrom(), config.autoCommit()), config.pullBatchSize(),
             config.pullThresholdForQueue(), this::onBrokerFailed);

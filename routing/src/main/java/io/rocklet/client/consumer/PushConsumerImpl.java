@@ -94,7 +94,8 @@ public final class PushConsumerImpl implements PushConsumer
         }
         final BrokerCalls brokers = new BrokerCalls(context, timers);
         this.offsets = clustering ? new RemoteOffsetStore(brokers, config.group()) :
-            new LocalOffsetStore(config.offsetStoreDirectory(), config.group());
+            new LocalOffsetStore(config.offsetStoreDirectory(), context.config().instanceName(),
+                config.group());
         this.pool = new ConsumePool(config.group(), config.consumeThreads());
         final boolean orderly = config.consumeMode() == ConsumeMode.ORDERLY;
         this.locks = clustering ? new QueueLockRenewer(context, brokers, timers, config.group(), this::heldQueues) :

@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The {@link ClientContext} of one client: its id ({@code <host>@<instanceName>#<n>}, unique per instance in
- * a JVM), a {@link RouterClient} (random router, failover), a route cache, broker stubs by address, the
+ * The {@link ClientContext} of one client: its id ({@code <host>@<instanceName>#<n>}, the process id standing in
+ * for the default instance name; unique per instance in a JVM), a {@link RouterClient} (random router, failover), a route cache, broker stubs by address, the
  * heartbeats, and one daemon scheduler thread {@code rocklet-client-<id>} that refreshes routes every
  * route refresh interval and heartbeats every known broker every heartbeat interval.
  *
@@ -75,7 +75,9 @@ public final class DefaultClientContext implements ClientContext, AutoCloseable
         }
         this.config = config;
         this.transport = transport;
-        this.clientId = hostName() + "@" + config.instanceName() + "#" + INSTANCES.incrementAndGet();
+        final String instance = ClientConfig.DEFAULT_INSTANCE_NAME.equals(config.instanceName()) ?
+            Long.toString(ProcessHandle.current().pid()) : config.instanceName();
+        this.clientId = hostName() + "@" + instance + "#" + INSTANCES.incrementAndGet();
         final int first = firstRouter >= 0 ? firstRouter :
             ThreadLocalRandom.current().nextInt(config.routerAddresses().size());
         this.routers = new RouterClient(config.routerAddresses(), transport, config.requestTimeout(), first);
