@@ -1,6 +1,5 @@
 package io.rocklet.it;
 
-import io.rocklet.api.ClientConfig;
 import io.rocklet.api.ConsumeResult;
 import io.rocklet.api.Message;
 import io.rocklet.api.MessageModel;
@@ -10,7 +9,6 @@ import io.rocklet.api.PullConsumerConfig;
 import io.rocklet.api.PushConsumer;
 import io.rocklet.api.PushConsumerConfig;
 import io.rocklet.api.RockletClient;
-import io.rocklet.client.RockletClients;
 import io.rocklet.embedded.EmbeddedRocklet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -104,12 +102,10 @@ class BroadcastingConsumeTest
     @Test
     void shouldKeepEachInstancesOffsetsApartWhenInstancesShareTheOffsetDirectory()
     {
-        try (EmbeddedRocklet rocklet = EmbeddedRocklet.ephemeral();
-             RockletClient nodeA = instance(rocklet, "node-a");
-             RockletClient nodeB = instance(rocklet, "node-b");
-             RockletClient nodeBAgain = instance(rocklet, "node-b");
-             RockletClient nodeAAgain = instance(rocklet, "node-a"))
+        try (EmbeddedRocklet rocklet = EmbeddedRocklet.ephemeral())
         {
+            final RockletClient nodeA = rocklet.newClient("node-a");
+            final RockletClient nodeB = rocklet.newClient("node-b");
             rocklet.createTopic(TOPIC, 4);
             final Producer producer = rocklet.newProducer("pg");
             final Path shared = offsets.resolve("shared");
@@ -126,25 +122,19 @@ class BroadcastingConsumeTest
             Await.until(() -> receivedA.keySet().containsAll(missed), () -> "a received " + receivedA.size());
             a.close(); // a's offsets, past the 10, are written last
             final Map<String, Integer> restartedB = new ConcurrentHashMap<>();
-            final PushConsumer bAgain = start(nodeBAgain, shared, restartedB);
+            final PushConsumer bAgain = start(rocklet.newClient("node-b"), shared, restartedB);
             Await.until(() -> restartedB.keySet().containsAll(missed), () -> "b got " + restartedB.size() + " of " +
                 missed.size() + " it missed");
             bAgain.close();
             assertEquals(missed, restartedB.keySet(), "b continues where it stopped");
 
             final Map<String, Integer> restartedA = new ConcurrentHashMap<>();
-            final PushConsumer aAgain = start(nodeAAgain, shared, restartedA);
+            final PushConsumer aAgain = start(rocklet.newClient("node-a"), shared, restartedA);
             final Set<String> last = send(producer, 30, 5);
             Await.until(() -> restartedA.keySet().containsAll(last), () -> "a received " + restartedA.size());
             aAgain.close();
             assertEquals(last, restartedA.keySet(), "a's offsets were not touched by b's");
         }
-    }
-
-    private static RockletClient instance(final EmbeddedRocklet rocklet, final String instanceName)
-    {
-        return RockletClients.create(ClientConfig.builder().routers(rocklet.clientConfig().routerAddresses())
-            .instanceName(instanceName).build(), rocklet.transport());
     }
 
     @Test
