@@ -46,6 +46,7 @@ public final class DefaultClientContext implements ClientContext, AutoCloseable
 
     private final String clientId;
     private final ClientConfig config;
+    private final NanoClock clock;
     private final Transport transport;
     private final ScheduledThreadPoolExecutor scheduler;
     private final RouterClient routers;
@@ -63,7 +64,7 @@ public final class DefaultClientContext implements ClientContext, AutoCloseable
     }
 
     /**
-     * @param clock       monotonic clock for route ages.
+     * @param clock       monotonic clock for route ages and the consumers' timeouts.
      * @param firstRouter index of the router asked first, or -1 for a random one.
      */
     DefaultClientContext(final ClientConfig config, final Transport transport, final NanoClock clock,
@@ -74,6 +75,7 @@ public final class DefaultClientContext implements ClientContext, AutoCloseable
             throw new InvalidArgumentException("cannot create client: config=" + config + ", transport=" + transport);
         }
         this.config = config;
+        this.clock = clock;
         this.transport = transport;
         final String instance = ClientConfig.DEFAULT_INSTANCE_NAME.equals(config.instanceName()) ?
             Long.toString(ProcessHandle.current().pid()) : config.instanceName();
@@ -105,6 +107,12 @@ public final class DefaultClientContext implements ClientContext, AutoCloseable
     public String clientId()
     {
         return clientId;
+    }
+
+    @Override
+    public NanoClock nanoClock()
+    {
+        return clock;
     }
 
     @Override
