@@ -8,6 +8,7 @@ import io.rocklet.api.PushConsumerConfig;
 import io.rocklet.api.SystemTopics;
 import io.rocklet.api.spi.BrokerService.ConsumerRegistration;
 import io.rocklet.client.internal.ClientContext;
+import org.agrona.concurrent.SystemEpochClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,7 +124,7 @@ public final class PushConsumerImpl implements PushConsumer
             locks.start();
         }
         start(brokers, topics, new ConsumerRegistration(config.group(), config.messageModel(), config.consumeFrom(),
-            expressions));
+            expressions, SystemEpochClock.INSTANCE.time()));
     }
 
     @Override
