@@ -11,11 +11,18 @@ import java.util.List;
  * @param requestTimeout       deadline of a single request to a router or broker (default 3 s).
  * @param routeRefreshInterval how often cached topic routes are refreshed (default 30 s, and at once after a failure).
  * @param heartbeatInterval    how often the client heartbeats every broker (default 30 s, and at once on changes).
- * @param instanceName         part of the client id, to tell processes apart (default: the process id).
+ * @param instanceName         names this client instance (default {@value #DEFAULT_INSTANCE_NAME}): part of the client
+ *                             id (with {@value #DEFAULT_INSTANCE_NAME}, the process id stands in for it there, so
+ *                             processes stay apart), and the name under which broadcasting consumers keep their
+ *                             offsets locally, so it must be the same across restarts of one instance and different
+ *                             for instances of one group that share an offset directory (as in RocketMQ).
  */
 public record ClientConfig(List<String> routerAddresses, Duration requestTimeout, Duration routeRefreshInterval,
     Duration heartbeatInterval, String instanceName)
 {
+    /** The instance name when the application sets none (RocketMQ's default too). */
+    public static final String DEFAULT_INSTANCE_NAME = "DEFAULT";
+
     public static Builder builder()
     {
         return new Builder();
@@ -30,7 +37,7 @@ public record ClientConfig(List<String> routerAddresses, Duration requestTimeout
         private Duration requestTimeout = Duration.ofSeconds(3);
         private Duration routeRefreshInterval = Duration.ofSeconds(30);
         private Duration heartbeatInterval = Duration.ofSeconds(30);
-        private String instanceName = Long.toString(ProcessHandle.current().pid());
+        private String instanceName = DEFAULT_INSTANCE_NAME;
 
         private Builder()
         {

@@ -27,6 +27,10 @@ public record ProducerConfig(String group, Duration sendTimeout, int retries, in
         {
             throw new InvalidArgumentException("cannot send: group=" + group + ", message=null");
         }
+        if (message.body().length == 0)
+        {
+            throw new InvalidArgumentException("message body is empty: topic=" + message.topic() + ", group=" + group);
+        }
         if (message.body().length > maxBodyBytes)
         {
             throw new InvalidArgumentException(ErrorCode.MESSAGE_TOO_LARGE, "message body too large: topic=" +

@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param pullBatchSize         most messages fetched from a queue at once (default 32).
  * @param pullThresholdForQueue most messages buffered per queue ahead of {@code poll} (default 1000).
  * @param rebalanceInterval     periodic rebalance of subscribed topics (default 20 s, and on membership changes).
- * @param offsetStoreDirectory  BROADCASTING: where offsets are kept (default ~/.rocklet/offsets).
+ * @param offsetStoreDirectory  BROADCASTING: where offsets are kept, in {@code <instanceName>/<group>.offsets}
+ *                                  per client instance (default ~/.rocklet/offsets).
  */
 public record PullConsumerConfig(
     String group,

@@ -22,10 +22,14 @@ import java.util.Map;
  * @param pullThresholdBytesForQueue stop pulling a queue with this many body bytes waiting (default 100 MiB).
  * @param maxReconsumeTimes         deliveries of a failing message before the dead-letter topic (default 16).
  * @param suspendTime               ORDERLY: pause before retrying a failed message in place (default 1 s).
+ * @param consumeTimeout            CONCURRENT: a listener call running longer than this gives its messages up: they
+ *                                  are sent back for retry as failures and their queue goes on (default 15 min, as
+ *                                  RocketMQ's; the call's thread stays busy until the listener returns).
  * @param longPollTimeout           how long the broker holds a pull that finds nothing (default 15 s).
  * @param rebalanceInterval         periodic rebalance, besides the one on every membership change (default 20 s).
  * @param persistOffsetInterval     how often offsets go to the broker (or, broadcasting, to disk) (default 5 s).
- * @param offsetStoreDirectory      BROADCASTING: where offsets are kept (default ~/.rocklet/offsets).
+ * @param offsetStoreDirectory      BROADCASTING: where offsets are kept, in {@code <instanceName>/<group>.offsets}
+ *                                  per client instance (default ~/.rocklet/offsets).
  */
 public record PushConsumerConfig(
     String group,
@@ -41,6 +45,7 @@ public record PushConsumerConfig(
     long pullThresholdBytesForQueue,
     int maxReconsumeTimes,
     Duration suspendTime,
+    Duration consumeTimeout,
     Duration longPollTimeout,
     Duration rebalanceInterval,
     Duration persistOffsetInterval,
@@ -69,6 +74,7 @@ public record PushConsumerConfig(
         private long pullThresholdBytesForQueue = 100L * 1024 * 1024;
         private int maxReconsumeTimes = 16;
         private Duration suspendTime = Duration.ofSeconds(1);
+        private Duration consumeTimeout = Duration.ofMinutes(15);
         private Duration longPollTimeout = Duration.ofSeconds(15);
         private Duration rebalanceInterval = Duration.ofSeconds(20);
         private Duration persistOffsetInterval = Duration.ofSeconds(5);
@@ -157,6 +163,12 @@ public record PushConsumerConfig(
             return this;
         }
 
+        public Builder consumeTimeout(final Duration timeout)
+        {
+            this.consumeTimeout = timeout;
+            return this;
+        }
+
         public Builder longPollTimeout(final Duration timeout)
         {
             this.longPollTimeout = timeout;
@@ -200,6 +212,7 @@ public record PushConsumerConfig(
             Checks.range(pullThresholdBytesForQueue, 1, Long.MAX_VALUE, what + "pullThresholdBytesForQueue");
             Checks.range(maxReconsumeTimes, 0, 10_000, what + "maxReconsumeTimes");
             Checks.positive(suspendTime, what + "suspendTime");
+            Checks.positive(consumeTimeout, what + "consumeTimeout");
             Checks.positive(longPollTimeout, what + "longPollTimeout");
             Checks.positive(rebalanceInterval, what + "rebalanceInterval");
             Checks.positive(persistOffsetInterval, what + "persistOffsetInterval");
@@ -207,7 +220,7 @@ public record PushConsumerConfig(
                 Path.of(System.getProperty("user.home"), ".rocklet", "offsets");
             return new PushConsumerConfig(group, Map.copyOf(subscriptions), listener, consumeMode, messageModel,
                 consumeFrom, consumeThreads, consumeBatchSize, pullBatchSize, pullThresholdForQueue,
-                pullThresholdBytesForQueue, maxReconsumeTimes, suspendTime, longPollTimeout, rebalanceInterval,
+                pullThresholdBytesForQueue, maxReconsumeTimes, suspendTime, consumeTimeout, longPollTimeout, rebalanceInterval,
                 persistOffsetInterval, offsets);
         }
     }

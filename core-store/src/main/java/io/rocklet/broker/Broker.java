@@ -1,6 +1,7 @@
 package io.rocklet.broker;
 
 import io.rocklet.api.ClosedException;
+import io.rocklet.api.ConsumeFrom;
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.MessageModel;
@@ -20,6 +21,7 @@ import io.rocklet.broker.internal.DelayLevels;
 import io.rocklet.broker.internal.GroupQueries;
 import io.rocklet.broker.internal.MessageQueries;
 import io.rocklet.broker.internal.OffsetTable;
+import io.rocklet.broker.internal.SubscriptionTable;
 import io.rocklet.broker.internal.PullService;
 import io.rocklet.broker.internal.QueueLocks;
 import io.rocklet.broker.internal.Replies;
@@ -78,6 +80,7 @@ public final class Broker implements BrokerService, AutoCloseable
     private final MessageStore store;
     private final TopicConfigStore topics;
     private final OffsetTable offsets;
+    private final SubscriptionTable subscriptions;
     private final QueueLocks locks;
     private final ConsumerGroups groups;
     private final PullService pulls;
@@ -117,6 +120,7 @@ public final class Broker implements BrokerService, AutoCloseable
         final DelayLevels delayLevels = new DelayLevels(config.delayLevels());
         this.topics = TopicConfigStore.load(dataDirectory, fsync, config.clock().time());
         this.offsets = OffsetTable.load(dataDirectory, fsync);
+        this.subscriptions = SubscriptionTable.load(dataDirectory, fsync);
         this.schedule = ScheduleService.load(store, delayLevels, config.clock(), dataDirectory, fsync);
         this.locks = new QueueLocks(config.queueLockExpiry().toNanos());
         this.groups = new ConsumerGroups(config.clientExpiry().toNanos(), locks);
@@ -133,7 +137,7 @@ public final class Broker implements BrokerService, AutoCloseable
         relay.target = pulls;
         final BrokerAgent agent = new BrokerAgent(config.brokerName(),
             config.storeConfig().threadingMode() == ThreadingMode.INVOKER ? store : null, pulls, schedule, offsets,
-            groups, locks, registrar, config.nanoClock(), config.offsetPersistInterval().toNanos());
+            subscriptions, groups, locks, registrar, config.nanoClock(), config.offsetPersistInterval().toNanos());
         final ErrorHandler errors = e -> LOG.error("broker agent failed: broker={}, error={}",
             config.brokerName(), e.toString(), e);
         if (config.threadingMode() == ThreadingMode.INVOKER)
@@ -301,6 +305,7 @@ public final class Broker implements BrokerService, AutoCloseable
                 {
                     retries.ensureRetryTopic(registration.group()); // before the watchers hear of the member
                 }
+                subscriptions.record(registration, config.clock().time());
             }
             groups.heartbeat(heartbeat, config.nanoClock().nanoTime());
         });
@@ -350,8 +355,20 @@ public final class Broker implements BrokerService, AutoCloseable
     @Override
     public CompletableFuture<Long> queryOffset(final String group, final String topic, final int queueId)
     {
-        return Replies.supply("queryOffset", () -> offsets.query(RequestChecks.group(checkOpen(group)), topic,
-            queueId));
+        return Replies.call("queryOffset", () ->
+        {
+            final long committed = offsets.query(RequestChecks.group(checkOpen(group)), topic, queueId);
+            if (committed >= 0 || subscriptions.firstSubscribedMs(group, topic) < 0 ||
+                groups.anyMemberStartsAt(group, ConsumeFrom.Position.TIMESTAMP))
+            {
+                return CompletableFuture.completedFuture(committed);
+            }
+            return store.whenReadable().thenApply(readable ->
+            {
+                final long now = offsets.query(group, topic, queueId);
+                return now >= 0 ? now : subscriptions.startOfNewQueue(store, group, topic, queueId);
+            });
+        });
     }
 
     /**
@@ -529,6 +546,7 @@ public final class Broker implements BrokerService, AutoCloseable
         }
         pulls.answerAll();
         persist("consumer offsets", offsets::persist);
+        persist("subscriptions", subscriptions::persist);
         persist("delay offsets", schedule::persist);
         store.close();
         LOG.info("broker closed: broker={}, address={}", config.brokerName(), identity.address());

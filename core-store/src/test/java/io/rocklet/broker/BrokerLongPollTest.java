@@ -126,29 +126,43 @@ class BrokerLongPollTest
     }
 
     @Test
-    void shouldKeepWaitingWhenArrivalsDoNotMatchTheFilter()
+    void shouldAnswerAtOnceWithNoMatchedMessageWhenArrivalsDoNotMatchTheFilter()
     {
         final Broker broker = fixture.start();
         await(broker.createOrUpdateTopic(TopicConfig.of("orders", 1)));
         final CompletableFuture<PullResult> held =
             broker.pull(new PullRequest("g", "orders", 0, 0, 32, "A", 30_000));
-        final CompletableFuture<PullResult> unmatched =
-            broker.pull(new PullRequest("g", "orders", 0, 0, 32, "C", 30_000));
 
         fixture.send(Message.builder("orders").tag("B").body("b").build(), 0, 0);
         fixture.drain();
-        assertFalse(held.isDone(), "B does not match A");
+
+        final PullResult skipped = await(held);
+        assertEquals(PullStatus.NO_MATCHED_MESSAGE, skipped.status(), "answered on arrival, not at the deadline");
+        assertEquals(1, skipped.nextOffset(), "past the message filtered out");
+        final CompletableFuture<PullResult> next =
+            broker.pull(new PullRequest("g", "orders", 0, skipped.nextOffset(), 32, "A", 30_000));
+        assertFalse(next.isDone(), "nothing after the skipped message: the next pull waits");
         fixture.send(Message.builder("orders").tag("A").body("a").build(), 0, 0);
         fixture.drain();
-
-        final PullResult result = await(held);
+        final PullResult result = await(next);
         assertEquals(List.of("a"), result.messages().stream().map(BrokerFixture::text).toList());
         assertEquals(2, result.nextOffset());
-        fixture.advance(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void shouldNotHoldAPullThatSkippedOnlyFilteredOutMessages()
+    {
+        final Broker broker = fixture.start();
+        fixture.send(Message.builder("orders").tag("B").body("b1").build(), 0, 0);
+        fixture.send(Message.builder("orders").tag("B").body("b2").build(), 0, 0);
         fixture.drain();
-        final PullResult timedOut = await(unmatched);
-        assertEquals(PullStatus.NO_MATCHED_MESSAGE, timedOut.status());
-        assertEquals(2, timedOut.nextOffset(), "the skipped messages need not be read again");
+
+        final CompletableFuture<PullResult> pulled =
+            broker.pull(new PullRequest("g", "orders", 0, 0, 32, "A", 30_000));
+
+        assertTrue(pulled.isDone(), "answered at once (RocketMQ's NO_MATCHED_MSG), not held for the long poll");
+        assertEquals(PullStatus.NO_MATCHED_MESSAGE, await(pulled).status());
+        assertEquals(2, await(pulled).nextOffset());
     }
 
     @Test

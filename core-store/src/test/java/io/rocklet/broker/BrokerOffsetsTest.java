@@ -2,8 +2,11 @@ package io.rocklet.broker;
 
 import io.rocklet.api.ConsumeFrom;
 import io.rocklet.api.ErrorCode;
+import io.rocklet.api.MessageModel;
 import io.rocklet.api.TopicConfig;
+import io.rocklet.api.spi.BrokerService.ClientHeartbeat;
 import io.rocklet.api.spi.BrokerService.CommitOffsetsRequest;
+import io.rocklet.api.spi.BrokerService.ConsumerRegistration;
 import io.rocklet.api.spi.BrokerService.GroupEvent;
 import io.rocklet.api.spi.BrokerService.QueueOffset;
 import io.rocklet.api.spi.BrokerService.QueueOffsets;
@@ -158,6 +161,58 @@ class BrokerOffsetsTest
         await(broker.deleteTopic("orders"));
 
         assertEquals(-1L, await(broker.queryOffset("group-a", "orders", 0)));
+    }
+
+    @Test
+    void shouldStartAQueueAtItsFirstMessageWhenItHeldNothingWhenTheGroupFirstSubscribed()
+    {
+        await(broker.createOrUpdateTopic(TopicConfig.of("old", 1)));
+        fixture.send("old", 0, "stored before the group subscribed");
+        fixture.advance(Duration.ofMillis(10));
+        final long subscribedMs = fixture.clock.time();
+        fixture.advance(Duration.ofMillis(10));
+        // the broker hears of the group only after the first send created "fresh" (the README's first snippet)
+        fixture.send("fresh", 0, "created by the first send");
+        fixture.send("fresh", 1, "created by the first send");
+        fixture.advance(Duration.ofMillis(10));
+        heartbeat("group-a", ConsumeFrom.LAST, subscribedMs);
+
+        final CompletableFuture<Long> fresh = broker.queryOffset("group-a", "fresh", 0);
+        assertFalse(fresh.isDone(), "answered once the acknowledged sends are readable");
+        fixture.drain();
+        assertEquals(0L, await(fresh), "a queue that did not exist when the group subscribed: from its start");
+        assertEquals(-1L, await(broker.queryOffset("group-a", "old", 0)), "a queue that existed: consumeFrom decides");
+        assertEquals(-1L, await(broker.queryOffset("group-a", "fresh", 2)), "nothing stored yet");
+        assertEquals(-1L, await(broker.queryOffset("group-b", "fresh", 0)), "a group the broker never heard of");
+        commit("group-a", "fresh", 1, 1);
+        assertEquals(1L, await(broker.queryOffset("group-a", "fresh", 1)), "a committed offset comes first");
+
+        heartbeat("group-a", ConsumeFrom.LAST, subscribedMs + 60_000); // a member that subscribed later
+        fixture.advance(Duration.ofSeconds(5));
+        fixture.drain();
+        broker = fixture.restart();
+        fixture.drain();
+        assertEquals(0L, await(broker.queryOffset("group-a", "fresh", 0)), "the first subscription is persisted");
+        assertTrue(Files.exists(dir.resolve("store/broker/subscriptions")));
+    }
+
+    @Test
+    void shouldLeaveATimestampStartToTheConsumerWhenTheQueueIsNewToTheGroup()
+    {
+        final long subscribedMs = fixture.clock.time();
+        fixture.advance(Duration.ofMillis(10));
+        fixture.send("fresh", 0, "m");
+        fixture.drain();
+
+        heartbeat("group-a", ConsumeFrom.timestamp(subscribedMs + 60_000), subscribedMs);
+
+        assertEquals(-1L, await(broker.queryOffset("group-a", "fresh", 0)));
+    }
+
+    private void heartbeat(final String group, final ConsumeFrom from, final long subscribedMs)
+    {
+        await(broker.heartbeat(new ClientHeartbeat("client-" + subscribedMs, List.of(new ConsumerRegistration(group,
+            MessageModel.CLUSTERING, from, Map.of("fresh", "*", "old", "*"), subscribedMs)), List.of())));
     }
 
     private void commit(final String group, final String topic, final int queueId, final long offset)

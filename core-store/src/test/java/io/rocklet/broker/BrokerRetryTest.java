@@ -5,6 +5,7 @@ import io.rocklet.api.ErrorCode;
 import io.rocklet.api.Message;
 import io.rocklet.api.MessageModel;
 import io.rocklet.api.MessageView;
+import io.rocklet.api.RockletException;
 import io.rocklet.api.SystemProperties;
 import io.rocklet.api.TopicConfig;
 import io.rocklet.api.spi.BrokerService.ClientHeartbeat;
@@ -106,7 +107,11 @@ class BrokerRetryTest
         fixture.advance(Duration.ofSeconds(1));
         fixture.drain();
         final MessageView retried = fixture.pullNow(RETRY, 0, 0).messages().get(0);
-        await(broker.sendBack(new SendBackRequest("group-a", retried.messageId(), "orders", 9, 1)));
+        final RockletException beyond = failure(broker.sendBack(new SendBackRequest("group-a", retried.messageId(),
+            "orders", 3, 16)));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, beyond.errorCode());
+        assertTrue(beyond.getMessage().contains("delayLevel=3, levels=2"), beyond.getMessage());
+        await(broker.sendBack(new SendBackRequest("group-a", retried.messageId(), "orders", 2, 1)));
         fixture.drain();
         final MessageView dead = fixture.pullNow(DLQ, 0, 0).messages().get(0);
 
@@ -128,7 +133,11 @@ class BrokerRetryTest
 
         final SendResult sent = fixture.send(Message.builder("orders").tag("T").keys("k").property("p", "v")
             .body("later").build(), 1, 2);
-        fixture.send(Message.builder("orders").body("capped").build(), 1, 7);
+        fixture.send(Message.builder("orders").body("second").build(), 1, 2);
+        final RockletException beyond = failure(broker.send(new SendRequest("p", "p-1",
+            Message.builder("orders").body("beyond").build(), 1, 0, 3)));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, beyond.errorCode());
+        assertTrue(beyond.getMessage().contains("topic=orders, delayLevel=3, levels=2"), beyond.getMessage());
         fixture.advance(Duration.ofMillis(4_999));
         fixture.drain();
         assertEquals(PullStatus.NO_NEW_MESSAGES, fixture.pullNow("orders", 1, 0).status());
@@ -137,7 +146,7 @@ class BrokerRetryTest
 
         final PullResult result = fixture.pullNow("orders", 1, 0);
         assertEquals(1, sent.queueId());
-        assertEquals(List.of("later", "capped"), result.messages().stream().map(BrokerFixture::text).toList());
+        assertEquals(List.of("later", "second"), result.messages().stream().map(BrokerFixture::text).toList());
         final MessageView message = result.messages().get(0);
         assertEquals("T", message.tag());
         assertEquals(List.of("k"), message.keys());

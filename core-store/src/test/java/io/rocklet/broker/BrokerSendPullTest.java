@@ -142,6 +142,23 @@ class BrokerSendPullTest
     }
 
     @Test
+    void shouldRefuseEmptyBodyWhenSentRaw()
+    {
+        final Broker broker = fixture.start();
+
+        final var single = failure(broker.send(new SendRequest("p", "p-1", Message.of("orders", new byte[0]), 0, 0, 0)));
+        final var batch = failure(broker.sendBatch(new SendBatchRequest("p", "p-1", "orders", 0,
+            List.of(Message.of("orders", new byte[1]), Message.of("orders", new byte[0])), 1L)));
+
+        for (final var refused : List.of(single, batch))
+        {
+            assertEquals(ErrorCode.INVALID_ARGUMENT, refused.errorCode());
+            assertTrue(refused.getMessage().contains("body is empty: topic=orders"), refused.getMessage());
+        }
+        assertEquals(List.of(), await(broker.topics()), "a refused send creates no topic");
+    }
+
+    @Test
     void shouldDenyWhenTopicLacksPermission()
     {
         final Broker broker = fixture.start();

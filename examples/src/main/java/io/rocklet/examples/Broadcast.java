@@ -64,7 +64,8 @@ public final class Broadcast
                 final String instance = "cache-" + i;
                 final List<String> seen = Collections.synchronizedList(new ArrayList<>());
                 received.put(instance, seen);
-                instances.add(rocklet.newClient().newPushConsumer(PushConsumerConfig.builder("price-cache")
+                // each instance has a name of its own: it keeps its offsets under it in the shared directory
+                instances.add(rocklet.newClient(instance).newPushConsumer(PushConsumerConfig.builder("price-cache")
                     .subscribe(TOPIC, "*")
                     .messageModel(MessageModel.BROADCASTING)
                     .offsetStoreDirectory(offsets)

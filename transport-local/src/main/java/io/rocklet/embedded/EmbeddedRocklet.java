@@ -115,6 +115,26 @@ public final class EmbeddedRocklet implements AutoCloseable
         return created;
     }
 
+    /**
+     * @param instanceName the client's {@link ClientConfig#instanceName()}: another application instance with a name
+     *                     of its own (broadcasting consumers keep their offsets under it; give a restarted instance
+     *                     the same name).
+     * @return a new client of its own with that instance name; closed with this instance.
+     */
+    public synchronized RockletClient newClient(final String instanceName)
+    {
+        checkOpen();
+        final RockletClient created = RockletClients.create(ClientConfig.builder()
+            .routers(clientConfig.routerAddresses())
+            .requestTimeout(clientConfig.requestTimeout())
+            .routeRefreshInterval(clientConfig.routeRefreshInterval())
+            .heartbeatInterval(clientConfig.heartbeatInterval())
+            .instanceName(instanceName)
+            .build(), transport);
+        clients.add(created);
+        return created;
+    }
+
     public Producer newProducer(final String group)
     {
         return client().newProducer(ProducerConfig.builder(group).build());

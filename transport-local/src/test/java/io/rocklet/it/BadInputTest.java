@@ -18,6 +18,11 @@ import io.rocklet.api.RockletClient;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.SystemTopics;
 import io.rocklet.api.TopicConfig;
+import io.rocklet.api.spi.BrokerService;
+import io.rocklet.api.spi.BrokerService.SendBackRequest;
+import io.rocklet.api.spi.BrokerService.SendBatchRequest;
+import io.rocklet.api.spi.BrokerService.SendRequest;
+import io.rocklet.api.spi.BrokerService.SendResult;
 import io.rocklet.embedded.EmbeddedRocklet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -105,6 +110,65 @@ class BadInputTest
             // before any I/O: with the broker gone, the check still answers MESSAGE_TOO_LARGE, not a network error
             rocklet.broker().close();
             assertCode(ErrorCode.MESSAGE_TOO_LARGE, () -> producer.send(huge), "without a broker");
+        }
+    }
+
+    @Test
+    void shouldRefuseAnEmptyBodyAtTheProducerAndAtTheBroker()
+    {
+        try (EmbeddedRocklet rocklet = EmbeddedRocklet.ephemeral())
+        {
+            final Producer producer = rocklet.newProducer("pg");
+            final Message empty = Message.builder("hollow").body(new byte[0]).build();
+            for (final Executable send : List.<Executable>of(() -> producer.send(empty),
+                () -> producer.sendOneway(empty), () -> producer.send(empty, "key"), () -> producer.send(List.of(empty))))
+            {
+                final RockletException refused = assertThrows(RockletException.class, send);
+                assertEquals(ErrorCode.INVALID_ARGUMENT, refused.errorCode(), refused.toString());
+                assertTrue(refused.getMessage().contains("empty") && refused.getMessage().contains("hollow"),
+                    refused.getMessage());
+            }
+            assertFailedWith(ErrorCode.INVALID_ARGUMENT, producer.sendAsync(empty));
+
+            final BrokerService broker = rocklet.transport().broker(rocklet.broker().address());
+            final CompletableFuture<SendResult> raw = broker.send(new SendRequest("pg", "raw", empty, 0, 0, 0));
+            final ExecutionException error = assertThrows(ExecutionException.class, () -> raw.get(10,
+                TimeUnit.SECONDS));
+            final RockletException cause = (RockletException) error.getCause();
+            assertEquals(ErrorCode.INVALID_ARGUMENT, cause.errorCode(), cause.toString());
+            assertTrue(cause.getMessage().contains("empty") && cause.getMessage().contains("hollow"),
+                cause.getMessage());
+            assertFailedWith(ErrorCode.INVALID_ARGUMENT, broker.sendBatch(new SendBatchRequest("pg", "raw", "hollow", 0,
+                List.of(empty), 0)));
+            assertRoundTrip(rocklet);
+        }
+    }
+
+    @Test
+    void shouldRefuseADelayLevelOutsideTheBrokersLevels()
+    {
+        try (EmbeddedRocklet rocklet = EmbeddedRocklet.builder()
+            .delayLevels(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2))).start())
+        {
+            final BrokerService broker = rocklet.transport().broker(rocklet.broker().address());
+            final Message message = Message.builder("later").body("x").build();
+            for (final int level : new int[] {3, 99, -1})
+            {
+                final ExecutionException error = assertThrows(ExecutionException.class, () -> broker.send(
+                    new SendRequest("pg", "raw", message, 0, 0, level)).get(10, TimeUnit.SECONDS));
+                final RockletException cause = (RockletException) error.getCause();
+                assertEquals(ErrorCode.INVALID_ARGUMENT, cause.errorCode(), cause.toString());
+                assertTrue(cause.getMessage().contains("delayLevel=" + level) &&
+                    cause.getMessage().contains("levels=2"), cause.getMessage());
+            }
+            final SendResult sent = broker.send(new SendRequest("pg", "raw", message, 0, 0, 0)).join();
+            final ExecutionException error = assertThrows(ExecutionException.class, () -> broker.sendBack(
+                new SendBackRequest("g", sent.messageId(), "later", 3, 16)).get(10, TimeUnit.SECONDS));
+            final RockletException cause = (RockletException) error.getCause();
+            assertEquals(ErrorCode.INVALID_ARGUMENT, cause.errorCode(), cause.toString());
+            assertTrue(cause.getMessage().contains("delayLevel=3") && cause.getMessage().contains("levels=2"),
+                cause.getMessage());
+            assertRoundTrip(rocklet);
         }
     }
 

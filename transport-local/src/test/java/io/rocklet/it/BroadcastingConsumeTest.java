@@ -100,6 +100,44 @@ class BroadcastingConsumeTest
     }
 
     @Test
+    void shouldKeepEachInstancesOffsetsApartWhenInstancesShareTheOffsetDirectory()
+    {
+        try (EmbeddedRocklet rocklet = EmbeddedRocklet.ephemeral())
+        {
+            final RockletClient nodeA = rocklet.newClient("node-a");
+            final RockletClient nodeB = rocklet.newClient("node-b");
+            rocklet.createTopic(TOPIC, 4);
+            final Producer producer = rocklet.newProducer("pg");
+            final Path shared = offsets.resolve("shared");
+            final Map<String, Integer> receivedA = new ConcurrentHashMap<>();
+            final Map<String, Integer> receivedB = new ConcurrentHashMap<>();
+            final PushConsumer a = start(nodeA, shared, receivedA);
+            final PushConsumer b = start(nodeB, shared, receivedB);
+            final Set<String> first = send(producer, 0, 20);
+            Await.until(() -> receivedA.keySet().containsAll(first) && receivedB.keySet().containsAll(first),
+                () -> "a received " + receivedA.size() + ", b received " + receivedB.size());
+            b.close();
+
+            final Set<String> missed = send(producer, 20, 10);
+            Await.until(() -> receivedA.keySet().containsAll(missed), () -> "a received " + receivedA.size());
+            a.close(); // a's offsets, past the 10, are written last
+            final Map<String, Integer> restartedB = new ConcurrentHashMap<>();
+            final PushConsumer bAgain = start(rocklet.newClient("node-b"), shared, restartedB);
+            Await.until(() -> restartedB.keySet().containsAll(missed), () -> "b got " + restartedB.size() + " of " +
+                missed.size() + " it missed");
+            bAgain.close();
+            assertEquals(missed, restartedB.keySet(), "b continues where it stopped");
+
+            final Map<String, Integer> restartedA = new ConcurrentHashMap<>();
+            final PushConsumer aAgain = start(rocklet.newClient("node-a"), shared, restartedA);
+            final Set<String> last = send(producer, 30, 5);
+            Await.until(() -> restartedA.keySet().containsAll(last), () -> "a received " + restartedA.size());
+            aAgain.close();
+            assertEquals(last, restartedA.keySet(), "a's offsets were not touched by b's");
+        }
+    }
+
+    @Test
     void shouldGiveEveryPullConsumerEveryQueueWhenBroadcasting()
     {
         try (EmbeddedRocklet rocklet = EmbeddedRocklet.ephemeral())

@@ -14,7 +14,9 @@ import io.rocklet.embedded.EmbeddedRocklet;
 import io.rocklet.transport.local.LocalTransport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -37,6 +39,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConsumeFromTest
 {
     private static final String TOPIC = "stock";
+
+    @TempDir
+    Path dataDirectory;
 
     @Test
     void shouldStartEachNewGroupWhereItsConsumeFromSaysWhenMessagesAreAlreadyStored()
@@ -139,14 +144,56 @@ class ConsumeFromTest
             final Map<String, Integer> received = new ConcurrentHashMap<>();
             final CompletableFuture<PushConsumer> starting = CompletableFuture.supplyAsync(() ->
                 consumer(cluster.newClient(), "g-late", ConsumeFrom.LAST, received));
-            Await.until(() -> cluster.transport.calls("queueOffsets", TOPIC) >= 2,
-                () -> "the LAST start asked for the end of both queues");
+            // the new group's start asks the broker for its offsets (the broker waits for the dispatcher to answer)
+            Await.until(() -> cluster.transport.calls("queryOffset", "g-late") >= 2,
+                () -> "the LAST start asked for its offsets");
             release.countDown();
             final PushConsumer consumer = starting.get(30, TimeUnit.SECONDS);
             final Set<String> after = send(producer, "after", 10);
             Await.until(() -> received.keySet().containsAll(after), () -> "received " + received.size());
             consumer.close();
             assertEquals(after, received.keySet(), "sent before the start: " + before.size());
+        }
+    }
+
+    /**
+     * The root README's first snippet, word for word apart from recording what the listener gets: the group
+     * subscribes (LAST, the default) to a topic that does not exist yet, and the producer's first send creates it.
+     */
+    @Test
+    void shouldDeliverTheFirstMessageWhenTheGroupSubscribedBeforeTheFirstSendCreatedTheTopic() throws Exception
+    {
+        final CompletableFuture<String> received = new CompletableFuture<>();
+        try (EmbeddedRocklet rocklet = EmbeddedRocklet.ephemeral())   // or EmbeddedRocklet.persistent(dataDir)
+        {
+            PushConsumer consumer = rocklet.newPushConsumer(PushConsumerConfig.builder("billing")
+                .subscribe("orders", "paid || refunded")
+                .listener(messages -> { received.complete(messages.get(0).keys().get(0)); return ConsumeResult.SUCCESS; })
+                .build());
+            Producer producer = rocklet.newProducer("shop");
+            producer.send(Message.builder("orders").tag("paid").key("order-42").body("{\"order\":42}").build());
+
+            assertEquals("order-42", received.get(30, TimeUnit.SECONDS), "1 of 1 delivered");
+            consumer.close();
+        }
+    }
+
+    @Test
+    void shouldStillStartAtTheEndOfQueuesThatExistedWhenANewLastGroupSubscribes() throws Exception
+    {
+        try (EmbeddedRocklet rocklet = EmbeddedRocklet.persistent(dataDirectory))
+        {
+            final Producer producer = rocklet.newProducer("pg");
+            final Set<String> before = send(producer, "before", 8); // auto-creates the topic: its queues exist now
+            final long lastSentMs = System.currentTimeMillis();
+            // stored in an earlier millisecond than the subscription (one and the same millisecond counts as after)
+            Await.until(() -> System.currentTimeMillis() > lastSentMs, () -> "the clock moves on");
+            final Map<String, Integer> received = new ConcurrentHashMap<>();
+            final PushConsumer consumer = consumer(rocklet, "g-new-last", ConsumeFrom.LAST, received);
+            final Set<String> after = send(producer, "after", 8);
+            Await.until(() -> received.keySet().containsAll(after), () -> "received " + received.size());
+            consumer.close();
+            assertEquals(after, received.keySet(), "nothing sent before the group existed: " + before.size());
         }
     }
 

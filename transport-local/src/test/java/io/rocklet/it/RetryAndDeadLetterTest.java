@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -155,6 +156,64 @@ class RetryAndDeadLetterTest
             assertEquals(SystemTopics.retryTopic("g-throw"), deliveries.get(1).queue().topic());
             assertNoDeadLetterTopic(rocklet, "g-throw");
         }
+    }
+
+    @Test
+    void shouldSendBackAndGoOnWhenAListenerCallOutlivesTheConsumeTimeout() throws Exception
+    {
+        final CountDownLatch release = new CountDownLatch(1);
+        try (EmbeddedRocklet rocklet = start())
+        {
+            rocklet.createTopic(TOPIC, 1);
+            final PushConsumer consumer = rocklet.newClient().newPushConsumer(PushConsumerConfig.builder("g-hang")
+                .subscribe(TOPIC, "*")
+                .consumeTimeout(Duration.ofMillis(300))
+                .persistOffsetInterval(Duration.ofMillis(100))
+                .listener(messages ->
+                {
+                    record(messages);
+                    if (messages.get(0).reconsumeTimes() == 0 && text(messages.get(0)).equals("hangs"))
+                    {
+                        awaitQuietly(release); // a listener stuck for good (until the test ends)
+                    }
+                    return ConsumeResult.SUCCESS;
+                }).build());
+            final Producer producer = rocklet.newProducer("pg");
+            producer.send(Message.builder(TOPIC).body("hangs").build());
+            producer.send(Message.builder(TOPIC).body("next").build());
+
+            Await.until(DEADLINE, () -> deliveries.stream().anyMatch(d -> d.body().equals("hangs") &&
+                d.reconsumeTimes() == 1), () -> "deliveries " + deliveries);
+            Await.until(DEADLINE, () -> rocklet.admin().progress("g-hang").lag(TOPIC) == 0,
+                () -> "the queue went on past the stuck message: " + rocklet.admin().progress("g-hang"));
+            final Delivery retried = deliveries.stream().filter(d -> d.reconsumeTimes() == 1).findFirst()
+                .orElseThrow();
+            assertEquals(SystemTopics.retryTopic("g-hang"), retried.queue().topic(), "sent back as a failure");
+            assertTrue(deliveries.stream().anyMatch(d -> d.body().equals("next")), "deliveries " + deliveries);
+            release.countDown();
+            consumer.close();
+        }
+        finally
+        {
+            release.countDown();
+        }
+    }
+
+    private static void awaitQuietly(final CountDownLatch latch)
+    {
+        try
+        {
+            latch.await();
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String text(final ReceivedMessage message)
+    {
+        return new String(message.bodyBytes(), StandardCharsets.UTF_8);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.rocklet.it;
 
+import io.rocklet.api.ConsumeFrom;
 import io.rocklet.api.ConsumeResult;
 import io.rocklet.api.Message;
 import io.rocklet.api.MessageQueue;
@@ -95,6 +96,68 @@ class TagFilterTest
                 assertEquals(expected.get(expression), received.get(expression), "received under " + expression);
             }
         }
+    }
+
+    @Test
+    void shouldMoveCommittedOffsetsPastFilteredOutMessagesPromptlyWhenAQueueHoldsNothingElse() throws Exception
+    {
+        try (EmbeddedRocklet rocklet = EmbeddedRocklet.ephemeral())
+        {
+            rocklet.createTopic("filtered", 1);
+            final Set<String> received = ConcurrentHashMap.newKeySet();
+            final PushConsumer push = rocklet.newClient().newPushConsumer(PushConsumerConfig.builder("g-push-a")
+                .subscribe("filtered", "A")
+                .persistOffsetInterval(Duration.ofMillis(100))
+                .listener(messages ->
+                {
+                    messages.forEach(message -> received.add(message.tag()));
+                    return ConsumeResult.SUCCESS;
+                }).build());
+            final PullConsumer pull = rocklet.newClient().newPullConsumer(PullConsumerConfig.builder("g-pull-a")
+                .autoCommitInterval(Duration.ofMillis(100)).build());
+            pull.subscribe("filtered", "A");
+            final Producer producer = rocklet.newProducer("pg");
+            for (int i = 0; i < 5; i++)
+            {
+                producer.send(Message.builder("filtered").tag("B").body("b" + i).build());
+            }
+
+            // well within the 15 s a held pull waits: the broker answers NO_MATCHED_MESSAGE at once
+            final Duration prompt = Duration.ofSeconds(8);
+            Await.until(prompt, () -> rocklet.admin().progress("g-push-a").lag("filtered") == 0 &&
+                committedTotal(rocklet, "g-push-a") == 5, () -> "push: " + rocklet.admin().progress("g-push-a"));
+            Await.until(prompt, () ->
+            {
+                assertEquals(List.of(), pull.poll(Duration.ofMillis(20)), "nothing matches A");
+                return rocklet.admin().progress("g-pull-a").lag("filtered") == 0 &&
+                    committedTotal(rocklet, "g-pull-a") == 5;
+            }, () -> "pull: " + rocklet.admin().progress("g-pull-a"));
+            push.close();
+            pull.close();
+            assertEquals(Set.of(), received, "nothing matches A");
+
+            // the group restarted with another tag does not get what it had already passed
+            final Set<String> afterRestart = ConcurrentHashMap.newKeySet();
+            final PushConsumer restarted = rocklet.newClient().newPushConsumer(PushConsumerConfig.builder("g-push-a")
+                .subscribe("filtered", "B")
+                .consumeFrom(ConsumeFrom.FIRST)
+                .listener(messages ->
+                {
+                    messages.forEach(message -> afterRestart.add(new String(message.bodyBytes())));
+                    return ConsumeResult.SUCCESS;
+                }).build());
+            producer.send(Message.builder("filtered").tag("B").body("new").build());
+            Await.until(() -> afterRestart.contains("new"), () -> "received " + afterRestart);
+            restarted.close();
+            assertEquals(Set.of("new"), afterRestart, "only what was sent after the restart");
+        }
+    }
+
+    private static long committedTotal(final EmbeddedRocklet rocklet, final String group)
+    {
+        return rocklet.admin().progress(group).queues().stream()
+            .filter(queue -> queue.queue().topic().equals("filtered"))
+            .mapToLong(queue -> Math.max(0, queue.consumerOffset())).sum();
     }
 
     private static String group(final String expression)

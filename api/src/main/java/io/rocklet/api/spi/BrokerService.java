@@ -71,7 +71,12 @@ public interface BrokerService
     CompletableFuture<Void> commitOffsets(CommitOffsetsRequest request);
 
     /**
-     * @return the group's committed offset for the queue, or -1 when it has none.
+     * Answers once every send acknowledged before the call is readable when the group has no committed offset.
+     *
+     * @return the group's committed offset for the queue; when it has none, 0 for a queue whose every message was
+     *     stored after the group first subscribed to the topic (a queue that did not exist, or held nothing, then: it
+     *     is consumed from its start, unless a member starts at a TIMESTAMP), else -1 (the consumer's
+     *     {@link ConsumeFrom} decides).
      */
     CompletableFuture<Long> queryOffset(String group, String topic, int queueId);
 
@@ -235,13 +240,24 @@ public interface BrokerService
      * @param messageModel  clustering or broadcasting.
      * @param consumeFrom   where the group starts in a queue without a committed offset.
      * @param subscriptions topic to tag expression.
+     * @param subscribedMs  when this consumer subscribed (its client's wall clock), or 0 when unknown: the broker
+     *                      keeps the earliest per group and topic (see {@link #queryOffset}).
      */
     record ConsumerRegistration(String group, MessageModel messageModel, ConsumeFrom consumeFrom,
-        Map<String, String> subscriptions)
+        Map<String, String> subscriptions, long subscribedMs)
     {
         public ConsumerRegistration
         {
             subscriptions = Map.copyOf(subscriptions);
+        }
+
+        /**
+         * A registration that does not say when the consumer subscribed.
+         */
+        public ConsumerRegistration(final String group, final MessageModel messageModel, final ConsumeFrom consumeFrom,
+            final Map<String, String> subscriptions)
+        {
+            this(group, messageModel, consumeFrom, subscriptions, 0);
         }
     }
 

@@ -22,6 +22,7 @@ public final class BrokerAgent implements Agent
     private final PullService pulls;
     private final ScheduleService schedule;
     private final OffsetTable offsets;
+    private final SubscriptionTable subscriptions;
     private final ConsumerGroups groups;
     private final QueueLocks locks;
     private final RouterRegistrar registrar;
@@ -34,7 +35,8 @@ public final class BrokerAgent implements Agent
      * @param storeToRun the store, when the agent runs its duty cycle (INVOKER store); else null.
      */
     public BrokerAgent(final String brokerName, final MessageStore storeToRun, final PullService pulls,
-        final ScheduleService schedule, final OffsetTable offsets, final ConsumerGroups groups, final QueueLocks locks,
+        final ScheduleService schedule, final OffsetTable offsets, final SubscriptionTable subscriptions,
+        final ConsumerGroups groups, final QueueLocks locks,
         final RouterRegistrar registrar, final NanoClock nanoClock, final long persistIntervalNs)
     {
         this.roleName = "rocklet-broker-" + brokerName;
@@ -42,6 +44,7 @@ public final class BrokerAgent implements Agent
         this.pulls = pulls;
         this.schedule = schedule;
         this.offsets = offsets;
+        this.subscriptions = subscriptions;
         this.groups = groups;
         this.locks = locks;
         this.registrar = registrar;
@@ -88,7 +91,7 @@ public final class BrokerAgent implements Agent
             return 0;
         }
         nextPersistNs = nowNs + persistIntervalNs;
-        return offsets.persist() + schedule.persist();
+        return offsets.persist() + subscriptions.persist() + schedule.persist();
     }
 
     private int expireClientsAndLocks()

@@ -1,5 +1,6 @@
 package io.rocklet.broker.internal;
 
+import io.rocklet.api.ConsumeFrom;
 import io.rocklet.api.spi.BrokerService.ClientHeartbeat;
 import io.rocklet.api.spi.BrokerService.ConsumerRegistration;
 import io.rocklet.api.spi.BrokerService.GroupEvent;
@@ -104,6 +105,16 @@ public final class ConsumerGroups
             locks.releaseClient(group, clientId);
             notifyMembersChanged(List.of(group));
         }
+    }
+
+    /**
+     * @return true when a live member of the group registered to start at {@code position}.
+     */
+    public synchronized boolean anyMemberStartsAt(final String group, final ConsumeFrom.Position position)
+    {
+        final TreeMap<String, ConsumerRegistration> members = groups.get(group);
+        return members != null && members.values().stream()
+            .anyMatch(registration -> registration.consumeFrom().position() == position);
     }
 
     /**

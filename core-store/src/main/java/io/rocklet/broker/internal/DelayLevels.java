@@ -1,5 +1,6 @@
 package io.rocklet.broker.internal;
 
+import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.Message;
 import io.rocklet.api.SystemProperties;
 import io.rocklet.api.SystemTopics;
@@ -29,6 +30,22 @@ public final class DelayLevels
     public int count()
     {
         return delayMs.length;
+    }
+
+    /**
+     * Checks a delay level a request asked for.
+     *
+     * @param level 0 (no delay) or 1 to {@link #count()}.
+     * @param what  what failed, for the message: {@code "<what>, delayLevel=<level>, levels=<count>"}.
+     * @throws InvalidArgumentException when the level is not one of the configured levels.
+     */
+    public void check(final int level, final String what)
+    {
+        if (level < 0 || level > delayMs.length)
+        {
+            throw new InvalidArgumentException(what + ", delayLevel=" + level + ", levels=" + delayMs.length +
+                ", allowed=0.." + delayMs.length + " (0: no delay)");
+        }
     }
 
     /**

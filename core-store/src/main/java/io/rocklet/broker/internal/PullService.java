@@ -31,7 +31,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Pulls with long polling. A pull reads its queue at once; when there is nothing new and it asked to wait, it is
+ * Pulls with long polling. A pull reads its queue at once; when it skipped messages its tag filter rejected and found
+ * none it accepts, it is answered at once with NO_MATCHED_MESSAGE and the offset past them (so that the consumer's
+ * committed offset moves past filtered-out messages promptly); when there is nothing new and it asked to wait, it is
  * held (at most {@code maxHeld} at once; beyond that the pull fails with a retriable BUSY) until the store's
  * dispatcher reports an arrival in that queue - then it is read again and answered on the dispatcher thread - or
  * until its deadline, when the broker agent answers it with whatever is there (usually nothing).
@@ -228,8 +230,9 @@ public final class PullService implements MessageArrivalListener
         {
             case NO_NEW_MESSAGES -> offset;
             case NO_SUCH_QUEUE -> offset == 0 ? 0 : -1;
-            // every message up to the end was filtered out: wait for more from there
-            case NO_MATCHED_MESSAGE -> read.nextOffset() >= read.maxOffset() ? read.nextOffset() : -1;
+            // messages were skipped by the filter: answer at once with the offset past them (RocketMQ's
+            // NO_MATCHED_MSG), so the consumer commits it and its offset never stays behind filtered-out messages
+            case NO_MATCHED_MESSAGE -> read.nextOffset() > offset ? -1 : offset;
             default -> -1;
         };
     }

@@ -58,6 +58,11 @@ public final class RetryService
         {
             throw new InvalidArgumentException("illegal send-back: request=" + request);
         }
+        if (request.delayLevel() > 0)
+        {
+            delayLevels.check(request.delayLevel(), "cannot send back, illegal delay level: group=" +
+                request.group() + ", messageId=" + request.messageId());
+        }
         final StoredMessage failed = store.messageById(request.messageId()).orElseThrow(() ->
             new InvalidArgumentException("cannot send back, message not found: messageId=" + request.messageId() +
                 ", group=" + request.group() + " (deleted by retention, or stored by another broker)"));

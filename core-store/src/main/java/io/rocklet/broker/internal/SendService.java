@@ -18,7 +18,8 @@ import java.util.List;
 
 /**
  * The producing side: checks a send (system topics refused, body size, topic present - or created on the first
- * send when enabled - and writable, queue id within the write queues, delay level) and appends it to the store,
+ * send when enabled - and writable, queue id within the write queues, body not empty, delay level
+ * one of the configured levels) and appends it to the store,
  * through the schedule topic when it carries a delay level. Runs on the caller's thread; stateless apart from the
  * structures it uses.
  */
@@ -56,16 +57,12 @@ public final class SendService
         }
         final Message message = request.message();
         checkBody(message);
-        if (request.delayLevel() < 0)
-        {
-            throw new InvalidArgumentException("illegal delay level: topic=" + message.topic() + ", delayLevel=" +
-                request.delayLevel() + ", allowed=0.." + delayLevels.count());
-        }
+        delayLevels.check(request.delayLevel(), "illegal delay level: topic=" + message.topic());
         writableTopic(message.topic(), request.queueId());
         final AppendResult stored;
         if (request.delayLevel() > 0)
         {
-            final int level = delayLevels.cap(request.delayLevel());
+            final int level = request.delayLevel();
             stored = store.append(new AppendRequest(DelayLevels.toSchedule(message, request.queueId(), level),
                 DelayLevels.scheduleQueue(level), request.bornTimestampMs(), request.producerId(), 0, 0L, 0));
         }
@@ -142,6 +139,10 @@ public final class SendService
 
     private void checkBody(final Message message)
     {
+        if (message.body().length == 0)
+        {
+            throw new InvalidArgumentException("message body is empty: topic=" + message.topic());
+        }
         if (message.body().length > maxBodyBytes)
         {
             throw new InvalidArgumentException(ErrorCode.MESSAGE_TOO_LARGE, "message body too large: topic=" +

@@ -2,12 +2,17 @@ package io.rocklet.client.consumer;
 
 import io.rocklet.api.MessageModel;
 import io.rocklet.api.PushConsumerConfig;
+import org.agrona.concurrent.NanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Concurrent consumption: the messages of a pull are split into listener calls of up to
@@ -29,7 +34,13 @@ import java.util.concurrent.CompletableFuture;
  *       topic.</li>
  * </ul>
  * The listener call stays counted as in progress until the send-backs are answered, so a queue lost in
- * rebalance commits its offset after them. Stateless apart from the messages it hands between threads.
+ * rebalance commits its offset after them.
+ *
+ * <p>Consume timeout: a call that has run for {@code consumeTimeout} (on the client's clock) is given up by
+ * {@link #expireOverdue}: its messages are handled as failed at once (sent back, so the queue's offset moves past
+ * them), and whatever the call answers when it returns at last is ignored. Its thread stays busy, and the call
+ * counted as in progress, until the listener returns. State: the calls in progress (a concurrent set), each
+ * settled once, by its end or by the timeout, whichever comes first.
  */
 final class ConcurrentConsumeService implements ConsumeService
 {
@@ -44,10 +55,36 @@ final class ConcurrentConsumeService implements ConsumeService
     private final int maxReconsumeTimes;
     private final long suspendMs;
     private final boolean broadcasting;
+    private final String group;
+    private final NanoClock clock;
+    private final long timeoutNanos;
+    private final Set<Call> calls = ConcurrentHashMap.newKeySet();
 
-    ConcurrentConsumeService(final PushConsumerConfig config, final ConsumePool pool, final ClientExecutor timers,
-        final ListenerInvoker listener, final Redelivery redelivery)
+    /** A listener call in progress. */
+    private static final class Call
     {
+        final ProcessQueue queue;
+        final List<ReceivedMessageImpl> batch;
+        final long startNanos;
+        final AtomicBoolean settled = new AtomicBoolean();
+
+        Call(final ProcessQueue queue, final List<ReceivedMessageImpl> batch, final long startNanos)
+        {
+            this.queue = queue;
+            this.batch = batch;
+            this.startNanos = startNanos;
+        }
+    }
+
+    /**
+     * @param clock measures how long listener calls run (the client's clock).
+     */
+    ConcurrentConsumeService(final PushConsumerConfig config, final ConsumePool pool, final ClientExecutor timers,
+        final ListenerInvoker listener, final Redelivery redelivery, final NanoClock clock)
+    {
+        this.group = config.group();
+        this.clock = clock;
+        this.timeoutNanos = config.consumeTimeout().toNanos();
         this.pool = pool;
         this.timers = timers;
         this.listener = listener;
@@ -103,9 +140,47 @@ final class ConcurrentConsumeService implements ConsumeService
         }
     }
 
+    @Override
+    public int expireOverdue(final long nowNanos)
+    {
+        int expired = 0;
+        for (final Call call : calls)
+        {
+            if (nowNanos - call.startNanos >= timeoutNanos && call.settled.compareAndSet(false, true))
+            {
+                calls.remove(call);
+                expired++;
+                LOG.warn("listener call timed out, sending its messages back: group={}, queue={}, firstOffset={}, " +
+                    "messages={}, consumeTimeoutMs={}", group, call.queue.queue(), call.batch.get(0).queueOffset(),
+                    call.batch.size(), TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+                for (final ReceivedMessageImpl message : call.batch)
+                {
+                    onFailed(call.queue, message);
+                }
+            }
+        }
+        return expired;
+    }
+
     private void consumeBegun(final ProcessQueue queue, final List<ReceivedMessageImpl> batch)
     {
-        if (listener.consume(batch))
+        final Call call = new Call(queue, batch, clock.nanoTime());
+        calls.add(call);
+        final boolean succeeded;
+        try
+        {
+            succeeded = listener.consume(batch);
+        }
+        finally
+        {
+            calls.remove(call);
+        }
+        if (!call.settled.compareAndSet(false, true))
+        {
+            queue.endCall(); // given up by the consume timeout: its messages were handled as failed then
+            return;
+        }
+        if (succeeded)
         {
             queue.remove(batch);
             queue.endCall();

@@ -23,17 +23,21 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Offsets of a broadcasting group, kept in one file per group in the offset directory, loaded when
- * the store is made and rewritten whole on every commit (written to {@code <name>.tmp}, forced to
- * disk, then renamed over the file, so a crash leaves the old or the new file, never a torn one).
+ * Offsets of a broadcasting consumer, kept in one file per consumer instance and group under the offset
+ * directory, loaded when the store is made and rewritten whole on every commit (written to {@code <name>.tmp},
+ * forced to disk, then renamed over the file, so a crash leaves the old or the new file, never a torn one).
+ * Every instance owns its file: the instance is named by the client's
+ * {@link io.rocklet.api.ClientConfig#instanceName()}, stable across restarts of the same configuration, so a
+ * restarted instance continues where it stopped while other instances of the group on the same host, with other
+ * names, keep their own positions.
  *
- * <p>File {@code <directory>/<url-encoded group>.offsets}, UTF-8 text:
+ * <p>File {@code <directory>/<url-encoded instance name>/<url-encoded group>.offsets}, UTF-8 text:
  * <pre>
  * # rocklet consumer offsets v1 group=&lt;group&gt;
  * &lt;topic&gt; TAB &lt;brokerName&gt; TAB &lt;queueId&gt; TAB &lt;offset&gt;     (one line per queue)
  * </pre>
- * Malformed lines are skipped with one warning. Two consumers of one group sharing a directory share
- * the file (each overwrites the other's queues): give each instance its own directory.
+ * Malformed lines are skipped with one warning. Two consumers of one group with the same instance name and
+ * directory share the file (each overwrites the other's queues): give each instance its own name.
  *
  * <p>Thread-safe: every method holds this object's monitor (commits are small and rare).
  */
@@ -48,24 +52,26 @@ final class LocalOffsetStore implements OffsetStore
     private final Map<MessageQueue, Long> offsets = new HashMap<>();
 
     /**
-     * Loads the group's file from {@code directory} (creating the directory when missing).
+     * Loads the instance's file of the group from {@code directory} (creating the directories when missing).
      *
+     * @param instanceName the consumer instance ({@link io.rocklet.api.ClientConfig#instanceName()}).
      * @throws RockletException with IO_ERROR when the directory or file cannot be read.
      */
-    LocalOffsetStore(final Path directory, final String group)
+    LocalOffsetStore(final Path directory, final String instanceName, final String group)
     {
         this.group = group;
+        final Path instanceDirectory = directory.resolve(URLEncoder.encode(instanceName, StandardCharsets.UTF_8));
         final String name = URLEncoder.encode(group, StandardCharsets.UTF_8) + ".offsets";
-        this.file = directory.resolve(name);
-        this.tempFile = directory.resolve(name + ".tmp");
+        this.file = instanceDirectory.resolve(name);
+        this.tempFile = instanceDirectory.resolve(name + ".tmp");
         try
         {
-            Files.createDirectories(directory);
+            Files.createDirectories(instanceDirectory);
         }
         catch (final IOException ex)
         {
             throw new RockletException(ErrorCode.IO_ERROR, "creating the offset directory failed: group=" + group +
-                ", directory=" + directory, ex);
+                ", instanceName=" + instanceName + ", directory=" + instanceDirectory, ex);
         }
         load();
     }

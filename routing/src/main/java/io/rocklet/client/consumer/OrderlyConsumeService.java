@@ -55,6 +55,16 @@ final class OrderlyConsumeService implements ConsumeService
         this.suspendMs = config.suspendTime().toMillis();
     }
 
+    /**
+     * Orderly calls are not given up (as in RocketMQ): skipping a message would break the queue's order, so a
+     * stuck orderly listener holds its queue back.
+     */
+    @Override
+    public int expireOverdue(final long nowNanos)
+    {
+        return 0;
+    }
+
     @Override
     public void submit(final ProcessQueue queue, final List<ReceivedMessageImpl> messages)
     {

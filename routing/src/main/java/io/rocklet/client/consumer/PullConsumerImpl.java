@@ -12,6 +12,7 @@ import io.rocklet.api.TopicNames;
 import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.BrokerService.ConsumerRegistration;
 import io.rocklet.client.internal.ClientContext;
+import org.agrona.concurrent.SystemEpochClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,7 +95,8 @@ public final class PullConsumerImpl implements PullConsumer
         this.brokers = new BrokerCalls(context, timers);
         this.offsets = config.messageModel() == MessageModel.CLUSTERING ?
             new RemoteOffsetStore(brokers, config.group()) :
-            new LocalOffsetStore(config.offsetStoreDirectory(), config.group());
+            new LocalOffsetStore(config.offsetStoreDirectory(), context.config().instanceName(),
+                config.group());
         this.buffers = new FetchBuffers(context, timers, config.group(),
             new StartOffsets(brokers, offsets, config.consumeFrom(), config.autoCommit()), config.pullBatchSize(),
             config.pullThresholdForQueue(), this::onBrokerFailed);
@@ -106,6 +108,7 @@ public final class PullConsumerImpl implements PullConsumer
     public void subscribe(final String topic, final String tagExpression)
     {
         ensureOpen();
+        final long subscribedMs = SystemEpochClock.INSTANCE.time();
         TopicNames.validate(topic);
         final String expression = tagExpression == null ? "*" : tagExpression;
         TagFilter.parse(expression);
@@ -120,7 +123,8 @@ public final class PullConsumerImpl implements PullConsumer
         }
         awaitQuietly(Futures.call(() -> context.route(topic)), "fetching the route of " + topic);
         awaitQuietly(Futures.call(() -> context.registerConsumer(new ConsumerRegistration(config.group(),
-            config.messageModel(), config.consumeFrom(), Map.copyOf(subscriptions)))), "joining the group");
+            config.messageModel(), config.consumeFrom(), Map.copyOf(subscriptions), subscribedMs))),
+            "joining the group");
         registered = true;
         final CompletableFuture<Void> rebalanced;
         final Rebalancer current = rebalancer;

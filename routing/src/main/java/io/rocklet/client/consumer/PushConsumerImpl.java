@@ -8,6 +8,7 @@ import io.rocklet.api.PushConsumerConfig;
 import io.rocklet.api.SystemTopics;
 import io.rocklet.api.spi.BrokerService.ConsumerRegistration;
 import io.rocklet.client.internal.ClientContext;
+import org.agrona.concurrent.SystemEpochClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,7 @@ import java.util.function.Consumer;
  * <p>Threads: the listener runs on up to {@code consumeThreads} threads {@code rocklet-consume-<group>-N}
  * (made on demand, ended when idle); everything else runs on the client's scheduler thread (timers:
  * rebalance every {@code rebalanceInterval}, offset commit every {@code persistOffsetInterval}, lock
- * renewal every 20 s) and in callbacks of broker futures. No thread per queue. Thread-safe.
+ * renewal every 20 s, the consume timeout check every second or {@code consumeTimeout}, whichever is shorter) and in callbacks of broker futures. No thread per queue. Thread-safe.
  */
 public final class PushConsumerImpl implements PushConsumer
 {
@@ -49,6 +50,8 @@ public final class PushConsumerImpl implements PushConsumer
     private static final Duration LISTENER_WAIT_ON_CLOSE = Duration.ofSeconds(30);
     /** How long a concurrent consumer waits for a gained queue's previous holder to let go of it. */
     private static final long HANDOVER_WAIT_MS = 3000;
+    /** How often listener calls are checked against the consume timeout (at most; more often for a short one). */
+    private static final long CONSUME_TIMEOUT_CHECK_MS = 1000;
 
     private final ClientContext context;
     private final PushConsumerConfig config;
@@ -60,6 +63,7 @@ public final class PushConsumerImpl implements PushConsumer
     private final ProcessQueueTable table;
     private final Rebalancer rebalancer;
     private final ScheduledFuture<?> persistTimer;
+    private final ScheduledFuture<?> consumeTimeoutTimer;
     private final Consumer<? super PushConsumerImpl> onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -94,7 +98,8 @@ public final class PushConsumerImpl implements PushConsumer
         }
         final BrokerCalls brokers = new BrokerCalls(context, timers);
         this.offsets = clustering ? new RemoteOffsetStore(brokers, config.group()) :
-            new LocalOffsetStore(config.offsetStoreDirectory(), config.group());
+            new LocalOffsetStore(config.offsetStoreDirectory(), context.config().instanceName(),
+                config.group());
         this.pool = new ConsumePool(config.group(), config.consumeThreads());
         final boolean orderly = config.consumeMode() == ConsumeMode.ORDERLY;
         this.locks = clustering ? new QueueLockRenewer(context, brokers, timers, config.group(), this::heldQueues) :
@@ -103,7 +108,7 @@ public final class PushConsumerImpl implements PushConsumer
         final Redelivery redelivery = new Redelivery(brokers, config.group());
         final ConsumeService consumers = orderly ?
             new OrderlyConsumeService(config, pool, timers, listener, redelivery, locks) :
-            new ConcurrentConsumeService(config, pool, timers, listener, redelivery);
+            new ConcurrentConsumeService(config, pool, timers, listener, redelivery, context.nanoClock());
         this.pulls = new PullScheduler(context, timers, config, expressions, consumers, this::onBrokerFailed);
         this.table = new ProcessQueueTable(config.group(), timers, offsets,
             new StartOffsets(brokers, offsets, config.consumeFrom(), true), pulls, locks,
@@ -112,12 +117,14 @@ public final class PushConsumerImpl implements PushConsumer
         this.rebalancer = new Rebalancer(context, brokers, timers, config.group(), config.messageModel(), () -> topics,
             config.rebalanceInterval().toMillis(), table);
         this.persistTimer = timers.every(this::persist, config.persistOffsetInterval().toMillis());
+        this.consumeTimeoutTimer = timers.every(() -> consumers.expireOverdue(context.nanoClock().nanoTime()),
+            Math.max(1, Math.min(config.consumeTimeout().toMillis(), CONSUME_TIMEOUT_CHECK_MS)));
         if (locks != null)
         {
             locks.start();
         }
         start(brokers, topics, new ConsumerRegistration(config.group(), config.messageModel(), config.consumeFrom(),
-            expressions));
+            expressions, SystemEpochClock.INSTANCE.time()));
     }
 
     @Override
@@ -146,6 +153,7 @@ public final class PushConsumerImpl implements PushConsumer
         final Duration requestTimeout = context.config().requestTimeout();
         rebalancer.close();
         ClientExecutor.cancel(persistTimer);
+        ClientExecutor.cancel(consumeTimeoutTimer);
         if (locks != null)
         {
             locks.close();

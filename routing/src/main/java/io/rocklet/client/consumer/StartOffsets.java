@@ -10,7 +10,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Decides where a consumer starts in a queue it has just gained: the group's committed offset when
- * there is one, else the configured {@link ConsumeFrom}: LAST is the queue's max offset at this moment
+ * there is one (a broker answers 0 for a queue that did not exist, or held nothing, when the group first
+ * subscribed: see {@link io.rocklet.api.spi.BrokerService#queryOffset}), else the configured {@link ConsumeFrom}: LAST is the queue's max offset at this moment
  * (a new group really starts at the end, even when the queue still holds everything from offset 0),
  * FIRST its min offset, TIMESTAMP the first message stored at or after the time. A retry topic always
  * starts at its first message, since everything in it belongs to the group.

@@ -5,6 +5,7 @@ import io.rocklet.api.MessageQueue;
 import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.RouterService.TopicRoute;
 import io.rocklet.api.spi.Transport;
+import org.agrona.concurrent.NanoClock;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +33,11 @@ public interface ClientContext
      * @return the client's timer thread; tasks must be short and must not block.
      */
     ScheduledExecutorService scheduler();
+
+    /**
+     * @return the client's monotonic clock (injected in tests), for the timeouts its consumers keep.
+     */
+    NanoClock nanoClock();
 
     /**
      * @return the topic's route from the cache, fetched from a router (random first, failing over to the

@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The {@link ClientContext} of one client: its id ({@code <host>@<instanceName>#<n>}, unique per instance in
- * a JVM), a {@link RouterClient} (random router, failover), a route cache, broker stubs by address, the
+ * The {@link ClientContext} of one client: its id ({@code <host>@<instanceName>#<n>}, the process id standing in
+ * for the default instance name; unique per instance in a JVM), a {@link RouterClient} (random router, failover), a route cache, broker stubs by address, the
  * heartbeats, and one daemon scheduler thread {@code rocklet-client-<id>} that refreshes routes every
  * route refresh interval and heartbeats every known broker every heartbeat interval.
  *
@@ -46,6 +46,7 @@ public final class DefaultClientContext implements ClientContext, AutoCloseable
 
     private final String clientId;
     private final ClientConfig config;
+    private final NanoClock clock;
     private final Transport transport;
     private final ScheduledThreadPoolExecutor scheduler;
     private final RouterClient routers;
@@ -63,7 +64,7 @@ public final class DefaultClientContext implements ClientContext, AutoCloseable
     }
 
     /**
-     * @param clock       monotonic clock for route ages.
+     * @param clock       monotonic clock for route ages and the consumers' timeouts.
      * @param firstRouter index of the router asked first, or -1 for a random one.
      */
     DefaultClientContext(final ClientConfig config, final Transport transport, final NanoClock clock,
@@ -74,8 +75,11 @@ public final class DefaultClientContext implements ClientContext, AutoCloseable
             throw new InvalidArgumentException("cannot create client: config=" + config + ", transport=" + transport);
         }
         this.config = config;
+        this.clock = clock;
         this.transport = transport;
-        this.clientId = hostName() + "@" + config.instanceName() + "#" + INSTANCES.incrementAndGet();
+        final String instance = ClientConfig.DEFAULT_INSTANCE_NAME.equals(config.instanceName()) ?
+            Long.toString(ProcessHandle.current().pid()) : config.instanceName();
+        this.clientId = hostName() + "@" + instance + "#" + INSTANCES.incrementAndGet();
         final int first = firstRouter >= 0 ? firstRouter :
             ThreadLocalRandom.current().nextInt(config.routerAddresses().size());
         this.routers = new RouterClient(config.routerAddresses(), transport, config.requestTimeout(), first);
@@ -103,6 +107,12 @@ public final class DefaultClientContext implements ClientContext, AutoCloseable
     public String clientId()
     {
         return clientId;
+    }
+
+    @Override
+    public NanoClock nanoClock()
+    {
+        return clock;
     }
 
     @Override

@@ -13,6 +13,9 @@ import io.rocklet.api.spi.RouterService.TopicRoute;
 import io.rocklet.api.spi.Transport;
 import io.rocklet.client.internal.ClientContext;
 
+import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.NanoClock;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,6 +37,8 @@ final class FakeClientContext implements ClientContext, AutoCloseable
 {
     final List<String> unregisteredGroups = new CopyOnWriteArrayList<>();
     final AtomicInteger invalidations = new AtomicInteger();
+    /** The consumers' clock: tests move it by hand. */
+    final CachedNanoClock clock = new CachedNanoClock();
 
     private final String clientId;
     private final Map<String, FakeBroker> brokers;
@@ -106,6 +111,12 @@ final class FakeClientContext implements ClientContext, AutoCloseable
     public ScheduledExecutorService scheduler()
     {
         return scheduler;
+    }
+
+    @Override
+    public NanoClock nanoClock()
+    {
+        return clock;
     }
 
     @Override

@@ -29,12 +29,12 @@ class LocalOffsetStoreTest
     @Test
     void shouldReloadCommittedOffsetsWhenReopened()
     {
-        final LocalOffsetStore store = new LocalOffsetStore(directory, "%grp|1");
+        final LocalOffsetStore store = new LocalOffsetStore(directory, "node", "%grp|1");
         assertEquals(-1L, store.read(Q0).join());
         store.commit(Map.of(Q0, 5L, Q1, 7L)).join();
         store.commit(Map.of(Q0, 9L, R0, 2L)).join();
 
-        final LocalOffsetStore reopened = new LocalOffsetStore(directory, "%grp|1");
+        final LocalOffsetStore reopened = new LocalOffsetStore(directory, "node", "%grp|1");
 
         assertEquals(9L, reopened.read(Q0).join());
         assertEquals(7L, reopened.read(Q1).join());
@@ -46,22 +46,37 @@ class LocalOffsetStoreTest
     @Test
     void shouldKeepGroupsApartWhenTheyShareADirectory()
     {
-        new LocalOffsetStore(directory, "a").commit(Map.of(Q0, 1L)).join();
-        new LocalOffsetStore(directory, "b").commit(Map.of(Q0, 2L)).join();
+        new LocalOffsetStore(directory, "node", "a").commit(Map.of(Q0, 1L)).join();
+        new LocalOffsetStore(directory, "node", "b").commit(Map.of(Q0, 2L)).join();
 
-        assertEquals(1L, new LocalOffsetStore(directory, "a").read(Q0).join());
-        assertEquals(2L, new LocalOffsetStore(directory, "b").read(Q0).join());
+        assertEquals(1L, new LocalOffsetStore(directory, "node", "a").read(Q0).join());
+        assertEquals(2L, new LocalOffsetStore(directory, "node", "b").read(Q0).join());
+    }
+
+    @Test
+    void shouldKeepInstancesApartWhenOneGroupSharesADirectory()
+    {
+        final LocalOffsetStore first = new LocalOffsetStore(directory, "node-a", "g");
+        final LocalOffsetStore second = new LocalOffsetStore(directory, "node/b", "g");
+        first.commit(Map.of(Q0, 10L)).join();
+        second.commit(Map.of(Q0, 3L)).join();
+        first.commit(Map.of(Q1, 4L)).join();
+
+        assertEquals(10L, new LocalOffsetStore(directory, "node-a", "g").read(Q0).join());
+        assertEquals(3L, new LocalOffsetStore(directory, "node/b", "g").read(Q0).join());
+        assertEquals(-1L, new LocalOffsetStore(directory, "node/b", "g").read(Q1).join());
+        assertEquals(directory, second.file().getParent().getParent(), "one subdirectory per instance");
     }
 
     @Test
     void shouldSkipTheTornLineWhenTheFileIsTruncated() throws IOException
     {
-        final LocalOffsetStore store = new LocalOffsetStore(directory, "g");
+        final LocalOffsetStore store = new LocalOffsetStore(directory, "node", "g");
         store.commit(Map.of(Q0, 123L, Q1, 456L)).join();
         final byte[] bytes = Files.readAllBytes(store.file());
         Files.write(store.file(), Arrays.copyOf(bytes, bytes.length - 6));
 
-        final LocalOffsetStore reopened = new LocalOffsetStore(directory, "g");
+        final LocalOffsetStore reopened = new LocalOffsetStore(directory, "node", "g");
 
         assertEquals(123L, reopened.read(Q0).join());
         assertEquals(-1L, reopened.read(Q1).join(), "the torn line is skipped");
@@ -70,11 +85,11 @@ class LocalOffsetStoreTest
     @Test
     void shouldSkipMalformedLinesWhenTheFileWasEditedByHand() throws IOException
     {
-        final LocalOffsetStore store = new LocalOffsetStore(directory, "g");
+        final LocalOffsetStore store = new LocalOffsetStore(directory, "node", "g");
         Files.writeString(store.file(), "# header\nT\tb1\t0\t11\nT\tb1\tx\t3\nT\tb1\t1\t-4\ngarbage\n",
             StandardCharsets.UTF_8);
 
-        final LocalOffsetStore reopened = new LocalOffsetStore(directory, "g");
+        final LocalOffsetStore reopened = new LocalOffsetStore(directory, "node", "g");
 
         assertEquals(11L, reopened.read(Q0).join());
         assertEquals(-1L, reopened.read(Q1).join());

@@ -1,5 +1,6 @@
 package io.rocklet.client.consumer;
 
+import io.rocklet.api.ClientConfig;
 import io.rocklet.api.ConsumeFrom;
 import io.rocklet.api.ConsumeMode;
 import io.rocklet.api.ConsumeResult;
@@ -89,7 +90,7 @@ class PushConsumerBroadcastingTest
         }
         Await.until(() -> bodies.size() == 10, () -> "bodies=" + bodies);
         first.close();
-        final Path file = directory.resolve(GROUP + ".offsets");
+        final Path file = directory.resolve(ClientConfig.DEFAULT_INSTANCE_NAME).resolve(GROUP + ".offsets");
         assertTrue(Files.readString(file).contains("T\tb1\t0\t5\n"), Files.readString(file));
         assertTrue(broker.commits.isEmpty(), "broadcasting commits nothing to the broker");
 

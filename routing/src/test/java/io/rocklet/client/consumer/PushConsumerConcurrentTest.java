@@ -112,6 +112,40 @@ class PushConsumerConcurrentTest extends PushConsumerTestBase
     }
 
     @Test
+    void shouldSendBackAndMoveOnWhenAListenerCallOutlivesTheConsumeTimeoutOnTheConsumersClock() throws Exception
+    {
+        final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch blocked = new CountDownLatch(1);
+        start(context, config(messages ->
+        {
+            if (messages.get(0).queueOffset() == 0)
+            {
+                blocked.countDown();
+                await(release);
+            }
+            received.addAll(messages);
+            return ConsumeResult.SUCCESS;
+        }).consumeTimeout(Duration.ofMinutes(15)).build());
+        final String stuckId = broker.append("T", 0, "", "stuck").messageId();
+        broker.append("T", 0, "", "next");
+        assertTrue(blocked.await(10, TimeUnit.SECONDS));
+        Await.until(() -> bodies().contains("next"), () -> "received=" + bodies());
+
+        context.clock.advance(Duration.ofMinutes(15).toNanos() - 1);
+        Await.pause(1100); // the timeout is checked every second
+        assertEquals(List.of(), broker.sendBacks, "not yet timed out");
+        assertEquals(0, broker.committed(GROUP, "T", 0));
+        context.clock.advance(1);
+        Await.until(() -> broker.committed(GROUP, "T", 0) == 2, () -> "committed=" + broker.committed(GROUP, "T", 0));
+        assertEquals(List.of(new SendBackRequest(GROUP, stuckId, "T", 0, 16)), broker.sendBacks);
+
+        release.countDown(); // the stuck call returns at last: its message was given up, nothing more happens
+        Await.pause(300);
+        assertEquals(1, broker.sendBacks.size());
+        assertEquals(2, broker.committed(GROUP, "T", 0));
+    }
+
+    @Test
     void shouldConsumeAgainLocallyWhenSendingBackFails()
     {
         broker.failSendBacks = 1;

@@ -401,6 +401,17 @@ class DefaultClientContextTest
         assertFalse(second.isClosed());
     }
 
+    @Test
+    void shouldKeepTheDefaultInstanceNameStableAndPutTheProcessIdInTheClientIdWhenNoNameIsSet()
+    {
+        final ClientConfig defaults = ClientConfig.builder().routers("test://r1").build();
+        final DefaultClientContext context = context(ClientConfig.builder().routers("test://r1", "test://r2")
+            .requestTimeout(Duration.ofSeconds(2)).routeRefreshInterval(REFRESH).heartbeatInterval(Duration.ofHours(1)));
+
+        assertEquals(ClientConfig.DEFAULT_INSTANCE_NAME, defaults.instanceName(), "the same in every run");
+        assertTrue(context.clientId().contains("@" + ProcessHandle.current().pid() + "#"), context.clientId());
+    }
+
     private ClientConfig.Builder config()
     {
         return ClientConfig.builder().routers("test://r1", "test://r2").instanceName("test")

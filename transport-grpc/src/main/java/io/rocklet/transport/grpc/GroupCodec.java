@@ -184,7 +184,8 @@ final class GroupCodec
     {
         final BrokerProto.ConsumerRegistration.Builder builder = BrokerProto.ConsumerRegistration.newBuilder()
             .setGroup(text(registration.group()))
-            .putAllSubscriptions(registration.subscriptions());
+            .putAllSubscriptions(registration.subscriptions())
+            .setSubscribedMs(registration.subscribedMs());
         if (registration.messageModel() != null)
         {
             builder.setMessageModel(switch (registration.messageModel())
@@ -214,7 +215,7 @@ final class GroupCodec
             "ConsumerRegistration.consumeFrom");
         return new ConsumerRegistration(registration.getGroup(), model,
             new ConsumeFrom(position(from.getPosition(), "ConsumeFrom.position"), from.getTimestampMs()),
-            registration.getSubscriptionsMap());
+            registration.getSubscriptionsMap(), registration.getSubscribedMs());
     }
 
     private static BrokerProto.QueueRef queueRef(final QueueRef queue)

@@ -152,7 +152,7 @@ class CodecTest
         final ClientHeartbeat heartbeat = new ClientHeartbeat("client-1", List.of(
             new ConsumerRegistration("g1", MessageModel.CLUSTERING, ConsumeFrom.LAST, Map.of("orders", "*")),
             new ConsumerRegistration("g2", MessageModel.BROADCASTING, ConsumeFrom.timestamp(123),
-                Map.of("a", "x || y", "b", "*"))), List.of("pg1", "pg2"));
+                Map.of("a", "x || y", "b", "*"), 1_700_000_000_123L)), List.of("pg1", "pg2"));
         assertEquals(heartbeat, roundTrip(GroupCodec.heartbeat(heartbeat), BrokerProto.ClientHeartbeat.parser(),
             GroupCodec::heartbeat));
         for (final GroupEvent event : List.of(new GroupEvent("g", GroupEvent.Kind.MEMBERS_CHANGED),
