@@ -30,7 +30,6 @@ import io.rocklet.broker.internal.ScheduleService;
 import io.rocklet.broker.internal.SendService;
 import io.rocklet.broker.internal.TopicConfigStore;
 import io.rocklet.store.MessageArrivalListener;
-import io.rocklet.store.MessageIds;
 import io.rocklet.store.MessageStore;
 import io.rocklet.store.MessageStores;
 import io.rocklet.store.StoreConfig;
@@ -122,7 +121,7 @@ public final class Broker implements BrokerService, AutoCloseable
         this.groups = new ConsumerGroups(config.clientExpiry().toNanos(), locks);
         this.pulls = new PullService(store, topics, config.nanoClock(), config.longPollMaxHeld());
         this.sends = new SendService(store, topics, delayLevels, config.brokerName(), config.maxBodyBytes(),
-            config.autoCreateTopicEnable(), config.autoCreateTopicQueues());
+            config.autoCreateTopicEnable(), config.autoCreateTopicQueues(), config.clock());
         this.retries = new RetryService(store, topics, delayLevels);
         this.admin = new AdminService(store, topics, offsets, groups, config.brokerName());
         this.groupQueries = new GroupQueries(store, topics, offsets, groups, config.nanoClock(), config.brokerName());
@@ -487,7 +486,7 @@ public final class Broker implements BrokerService, AutoCloseable
     {
         return Replies.call("messageById", () ->
         {
-            MessageIds.storeTag(checkOpen(messageId)); // fails now on a malformed id
+            MessageQueries.checkId(checkOpen(messageId)); // fails now on a malformed id
             return store.whenReadable().thenApply(readable -> messageQueries.messageById(messageId));
         });
     }

@@ -73,10 +73,20 @@ public interface MessageStore extends AutoCloseable
     List<StoredMessage> messagesByKey(String topic, String key, long beginMs, long endMs, int maxCount);
 
     /**
-     * @return the message with this id, or empty when it is not (or no longer) in this store.
+     * @param messageId an offset id ({@link MessageIds}) or a unique id ({@link io.rocklet.api.UniqueMessageIds}).
+     * @return the message with this id (for a unique id: its oldest stored copy), or empty when it is not (or no
+     *     longer) in this store.
      * @throws io.rocklet.api.InvalidArgumentException when the id is malformed.
      */
     Optional<StoredMessage> messageById(String messageId);
+
+    /**
+     * @param messageId an offset id ({@link MessageIds}) or a unique id ({@link io.rocklet.api.UniqueMessageIds}).
+     * @return for an offset id, the record it names; for a unique id, every stored copy of the message (as sent,
+     *     retried, dead-lettered), oldest first, found through the key index; empty when this store has none.
+     * @throws io.rocklet.api.InvalidArgumentException when the id is malformed.
+     */
+    List<StoredMessage> messagesById(String messageId);
 
     /**
      * @return the topics the store has messages for.

@@ -229,6 +229,13 @@ public final class DefaultMessageStore implements MessageStore
     }
 
     @Override
+    public List<StoredMessage> messagesById(final String messageId)
+    {
+        health.checkOpen();
+        return reader.messagesById(messageId);
+    }
+
+    @Override
     public List<String> topics()
     {
         final List<String> names = new ArrayList<>();

@@ -3,13 +3,14 @@ package io.rocklet.store.internal.dispatch;
 import io.rocklet.store.internal.index.KeyIndex;
 import io.rocklet.store.internal.log.CommitLog;
 import io.rocklet.store.internal.log.LogSegment;
+import io.rocklet.store.internal.log.RecordDescriptor;
 import io.rocklet.store.internal.log.RecordView;
 import io.rocklet.store.internal.queue.QueueState;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Applies one stored record to the structures built from the log: its consume-queue entry and its
- * key-index entries. Shared by the dispatcher and by recovery, so a rebuilt queue is byte for byte
+ * key-index entries (one per key, and one for its unique id when it carries one). Shared by the dispatcher and by recovery, so a rebuilt queue is byte for byte
  * what dispatching would have written. Owned by one thread at a time.
  */
 public final class DispatchApplier
@@ -28,14 +29,11 @@ public final class DispatchApplier
         final long tagCode, final long storeTimestampMs, final int keyCount)
     {
         queue.consumeQueue().append(queueOffset, logOffset, size, tagCode);
-        if (keyCount > 0)
-        {
-            indexKeys(queue.topic().nameBytes(), logOffset, storeTimestampMs, keyCount);
-        }
+        indexKeys(queue.topic().nameBytes(), logOffset, storeTimestampMs, keyCount);
     }
 
     /**
-     * Adds the key-index entries of the record at {@code logOffset}.
+     * Adds the key-index entries of the record at {@code logOffset}: its keys and its unique id. Allocation-free.
      */
     public void indexKeys(final byte[] topic, final long logOffset, final long storeTimestampMs, final int keyCount)
     {
@@ -52,6 +50,12 @@ public final class DispatchApplier
             final int length = buffer.getShort(p) & 0xFFFF;
             keyIndex.put(topic, buffer, p + 2, length, logOffset, storeTimestampMs);
             p += 2 + length;
+        }
+        final int uniqueId = view.propertyValueIndex(RecordDescriptor.UNIQUE_ID_PROPERTY);
+        if (uniqueId >= 0)
+        {
+            keyIndex.put(KeyIndex.UNIQUE_ID_TOPIC, buffer, uniqueId + 2, buffer.getShort(uniqueId) & 0xFFFF, logOffset,
+                storeTimestampMs);
         }
     }
 }

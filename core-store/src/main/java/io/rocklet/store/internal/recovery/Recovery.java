@@ -227,7 +227,7 @@ public final class Recovery
                     cq.append(record.queueOffset(), logOffset, record.length(), record.tagCode());
                 }
             }
-            if (record.keyCount() > 0 && inRanges(indexRanges, logOffset))
+            if (inRanges(indexRanges, logOffset))
             {
                 applier.indexKeys(topic.nameBytes(), logOffset, record.storeTimestampMs(), record.keyCount());
             }
@@ -316,10 +316,7 @@ public final class Recovery
                 LOG.warn("record does not follow its consume queue, queue will be rebuilt: queue={}, queueOffset={}, " +
                     "expected={}, logOffset={}", queue, record.queueOffset(), queue.consumeQueue().maxOffset(), logOffset);
             }
-            if (record.keyCount() > 0)
-            {
-                applier.indexKeys(topic.nameBytes(), logOffset, record.storeTimestampMs(), record.keyCount());
-            }
+            applier.indexKeys(topic.nameBytes(), logOffset, record.storeTimestampMs(), record.keyCount());
         }
     }
 }
