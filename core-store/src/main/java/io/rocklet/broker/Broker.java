@@ -415,12 +415,13 @@ public final class Broker implements BrokerService, AutoCloseable
     }
 
     /**
-     * Answers once the routers know the change (or did not answer within a second).
+     * Answers once the store has reset the topic's queues and the routers know the change (or did not answer within
+     * a second).
      */
     @Override
     public CompletableFuture<Void> deleteTopic(final String topic)
     {
-        return Replies.run("deleteTopic", () -> admin.deleteTopic(checkOpen(topic)))
+        return Replies.call("deleteTopic", () -> admin.deleteTopic(checkOpen(topic)))
             .thenCompose(done -> registeredWithRouters());
     }
 

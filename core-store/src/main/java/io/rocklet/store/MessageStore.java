@@ -89,6 +89,19 @@ public interface MessageStore extends AutoCloseable
     List<StoredMessage> messagesById(String messageId);
 
     /**
+     * Deletes a topic's messages from view: its consume queues are deleted and restart empty at offset 0, and records
+     * of the topic stored before the call are found no more - by read, key or id, also after a restart (a watermark,
+     * the log position at the call, is persisted with the topic table). The records themselves stay in the log until
+     * retention deletes their segments. Appends to the topic after the call start a new topic.
+     *
+     * @return completes once the consume queues are reset (on the dispatcher's thread); at once for a topic the store
+     *     never held.
+     * @throws io.rocklet.api.InvalidArgumentException for an illegal topic name.
+     * @throws io.rocklet.api.StorageException         when fenced or the watermark cannot be written.
+     */
+    CompletableFuture<Void> deleteTopic(String topic);
+
+    /**
      * @return the topics the store has messages for.
      */
     List<String> topics();

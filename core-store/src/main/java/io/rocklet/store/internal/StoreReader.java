@@ -404,9 +404,13 @@ public final class StoreReader
             {
                 return null;
             }
+            final TopicState topic = topics.get(view.topic());
+            if (topic != null && topic.isDeleted(logOffset))
+            {
+                return null; // stored before its topic was deleted
+            }
             final byte[] record = new byte[view.length()];
             segment.buffer().getBytes(index, record);
-            final TopicState topic = topics.get(view.topic());
             return new StoredMessage(record, topic != null ? topic.name() : view.topic(), storeTag);
         }
         finally

@@ -214,6 +214,10 @@ public final class Recovery
         final LogScanner.Outcome outcome = new LogScanner().scan(log, scanFrom, to, (record, logOffset) ->
         {
             final TopicState topic = cache.resolve(record);
+            if (topic.isDeleted(logOffset))
+            {
+                return; // stored before its topic was deleted
+            }
             final QueueState queue = topic.queue(record.queueId());
             if (queue != null && queues.contains(queue))
             {
@@ -303,8 +307,12 @@ public final class Recovery
         public void onRecord(final RecordView record, final long logOffset)
         {
             final TopicState topic = cache.resolve(record);
-            final QueueState queue = topic.getOrCreateQueue(record.queueId());
             lastStoreTimestampMs = record.storeTimestampMs();
+            if (topic.isDeleted(logOffset))
+            {
+                return; // stored before its topic was deleted
+            }
+            final QueueState queue = topic.getOrCreateQueue(record.queueId());
             if (!lateDamaged.contains(queue) && record.queueOffset() == queue.consumeQueue().maxOffset())
             {
                 applier.apply(queue, record.queueOffset(), logOffset, record.length(), record.tagCode(),
