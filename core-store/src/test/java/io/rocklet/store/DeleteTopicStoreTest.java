@@ -14,9 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 import static io.rocklet.store.TestStores.*;
 import static org.junit.jupiter.api.Assertions.*;
@@ -89,11 +91,61 @@ class DeleteTopicStoreTest
     }
 
     @Test
+    void shouldHideOldRecordsWhenTheStoreStoppedBeforeTheDispatcherResetTheQueues(@TempDir final Path copy)
+        throws IOException
+    {
+        final List<String> oldIds;
+        try (MessageStore store = open())
+        {
+            oldIds = appendOld(store);
+            drain(store);
+        }
+        try (MessageStore store = open()) // the checkpoint vouches for the old queue entries
+        {
+            assertFalse(store.deleteTopic("orders").isDone());
+            store.append(AppendRequest.of(keyed("new", UniqueMessageIds.next(START_MS)), 0));
+            copyTree(dir, copy); // what a crash now leaves: the watermark written, the queues not reset
+        }
+        try (MessageStore store = MessageStores.open(small(copy).clock(clock).build()))
+        {
+            assertFalse(store.recoveryReport().cleanShutdown());
+            assertTrue(store.recoveryReport().checkpointPosition() > 0, store.recoveryReport().toString());
+            assertEquals(List.of("new"), readAll(store, "orders", 0, 0).stream().map(TestStores::text).toList());
+            assertEquals(0, store.maxOffset("orders", 1));
+            assertEquals(List.of("new"), store.messagesByKey("orders", "k", 0, Long.MAX_VALUE, 10).stream()
+                .map(TestStores::text).toList());
+            for (final String id : oldIds)
+            {
+                assertEquals(List.of(), store.messagesById(id), "id=" + id);
+            }
+        }
+    }
+
+    @Test
     void shouldCompleteAtOnceWhenTheStoreNeverHeldTheTopic()
     {
         try (MessageStore store = open())
         {
             assertTrue(store.deleteTopic("never").isDone());
+        }
+    }
+
+    private static void copyTree(final Path from, final Path to) throws IOException
+    {
+        try (Stream<Path> paths = Files.walk(from))
+        {
+            for (final Path path : paths.toList())
+            {
+                final Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path))
+                {
+                    Files.createDirectories(target);
+                }
+                else
+                {
+                    Files.copy(path, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 package io.rocklet.store.internal.queue;
 
+import io.rocklet.store.internal.file.MappedRegion;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,6 +95,40 @@ public final class TopicState
             queue.consumeQueue().reset(0);
         }
         pendingReset.complete(null);
+    }
+
+    /**
+     * Recovery: empties the queues that still begin with a record stored before the topic was deleted (the store
+     * stopped between the delete and the dispatcher's reset); the records after the delete are dispatched again.
+     */
+    public void resetQueuesHoldingDeleted()
+    {
+        for (final QueueState queue : queues())
+        {
+            final ConsumeQueue cq = queue.consumeQueue();
+            if (cq.maxOffset() > cq.minOffset() && isDeleted(firstLogOffset(cq)))
+            {
+                cq.reset(0);
+            }
+        }
+    }
+
+    private static long firstLogOffset(final ConsumeQueue cq)
+    {
+        final long first = cq.minOffset();
+        final MappedRegion file = cq.retainFile(first);
+        if (file == null)
+        {
+            return Long.MIN_VALUE;
+        }
+        try
+        {
+            return file.buffer().getLong(cq.entryIndex(first) + ConsumeQueueDescriptor.LOG_OFFSET_OFFSET);
+        }
+        finally
+        {
+            file.release();
+        }
     }
 
     /**

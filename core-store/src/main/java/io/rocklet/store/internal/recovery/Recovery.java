@@ -78,6 +78,7 @@ public final class Recovery
         }
 
         final Set<QueueState> damagedQueues = new QueueLoader(topics, log).load(checkpoint, position);
+        topics.all().forEach(TopicState::resetQueuesHoldingDeleted); // a delete the dispatcher had not applied
         final List<Long> damagedIndexFiles = loadIndex(cleanShutdown, checkpoint);
         if (!damagedQueues.isEmpty() || !damagedIndexFiles.isEmpty())
         {
