@@ -104,6 +104,10 @@ public interface BrokerService
 
     CompletableFuture<Void> createOrUpdateTopic(TopicConfig topic);
 
+    /**
+     * Removes the topic and its messages from view (its queues restart empty at offset 0; earlier records are found
+     * by no pull, key or id lookup); answers once the queues are reset.
+     */
     CompletableFuture<Void> deleteTopic(String topic);
 
     /**
