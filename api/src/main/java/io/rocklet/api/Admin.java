@@ -49,7 +49,9 @@ public interface Admin
     void updateTopic(TopicConfig topic);
 
     /**
-     * Deletes a topic from every broker that has it.
+     * Deletes a topic from every broker that has it, with its messages as far as anyone can see: a topic created
+     * again under the name starts empty at offset 0, and no earlier message of it is found by pull, key or id (the
+     * records leave the log with retention).
      *
      * @throws RockletException with {@link ErrorCode#TOPIC_NOT_FOUND} when no broker has it.
      */
@@ -122,8 +124,11 @@ public interface Admin
     // ---- messages
 
     /**
-     * @return the message with this id, with every property, from whichever broker stores it; empty when none
-     *     does (never stored, or deleted by retention).
+     * @param messageId a unique id ({@link MessageView#messageId()}, {@link UniqueMessageIds}) or an offset id
+     *                  ({@link MessageView#offsetMessageId()}).
+     * @return the message with this id, with every property, from whichever broker stores it - for a unique id the
+     *     oldest stored copy (the one sent, not its retry or dead-letter copies); empty when none does (never stored,
+     *     deleted by retention, or its topic deleted).
      */
     Optional<MessageDetail> messageById(String messageId);
 
@@ -131,7 +136,7 @@ public interface Admin
      * Finds every message whose send was acknowledged before the call.
      *
      * @return messages of {@code topic} carrying {@code key}, stored within [{@code beginTimestampMs},
-     *     {@code endTimestampMs}], oldest first; the newest {@code maxCount} (1 to 1024) when more match.
+     *     {@code endTimestampMs}], oldest first (by store time, then log position); the newest {@code maxCount} (1 to 1024) when more match.
      * @throws RockletException with {@link ErrorCode#TOPIC_NOT_FOUND} when no broker has the topic.
      */
     List<MessageDetail> messagesByKey(String topic, String key, long beginTimestampMs, long endTimestampMs,
@@ -151,7 +156,8 @@ public interface Admin
      * properties and body; a queue of that topic is chosen by the message's original id). The dead letter stays in
      * the dead-letter topic: the log is append-only.
      *
-     * @param messageId the dead letter's id (as {@link #deadLetters} lists it).
+     * @param messageId the dead letter's id as {@link #deadLetters} lists it (the message's unique id: its latest
+     *                  dead letter is re-sent, keeping the id), or the dead letter's offset id.
      * @throws RockletException with {@link ErrorCode#MESSAGE_NOT_FOUND} when no broker stores it,
      *                          {@link ErrorCode#GROUP_NOT_FOUND}, or {@link ErrorCode#TOPIC_NOT_FOUND} when the
      *                          original topic no longer exists.

@@ -10,9 +10,17 @@ import java.util.Map;
 public interface MessageView
 {
     /**
-     * @return the message id; it encodes the message's position in its store's log.
+     * @return the message's unique id ({@link UniqueMessageIds}): given once, before the first send attempt, and
+     *     the same after producer retries, on redeliveries through the retry topic and in the dead-letter topic, so
+     *     that consumers can de-duplicate by it.
      */
     String messageId();
+
+    /**
+     * @return the id of this stored copy: 24 hex digits naming its store and its position in that store's log
+     *     ({@link #logOffset()}). A redelivered or dead-lettered copy has its own.
+     */
+    String offsetMessageId();
 
     String topic();
 

@@ -3,7 +3,7 @@ package io.rocklet.api;
 /**
  * What a successful send returns.
  *
- * @param messageId   the message id (it encodes where the broker stored it).
+ * @param messageId   the message's unique id ({@link MessageView#messageId()}): consumers see the same one.
  * @param queue       the queue the message went to.
  * @param queueOffset its position in that queue.
  */

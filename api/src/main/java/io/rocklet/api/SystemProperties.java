@@ -5,9 +5,16 @@ package io.rocklet.api;
  */
 public final class SystemProperties
 {
+    /**
+     * On every message: its unique id ({@link UniqueMessageIds}), set by the producer before the first send attempt
+     * (by the broker for a message that arrives without one) and copied to its retry, schedule and dead-letter
+     * copies; what {@link MessageView#messageId()} answers.
+     */
+    public static final String UNIQUE_ID = "__UNIQ_ID";
     /** On a retried or dead-lettered message: the topic it was first sent to. */
     public static final String ORIGIN_TOPIC = "__ORIGIN_TOPIC";
-    /** On a retried or dead-lettered message: the id it had when first stored. */
+    /** On a retried or dead-lettered message: the offset id ({@link MessageView#offsetMessageId()}) of the copy
+     * first sent back. */
     public static final String ORIGIN_MESSAGE_ID = "__ORIGIN_MSG_ID";
     /** On a scheduled message: the topic to deliver it to when due. */
     public static final String REAL_TOPIC = "__REAL_TOPIC";

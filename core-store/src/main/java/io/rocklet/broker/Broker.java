@@ -32,7 +32,6 @@ import io.rocklet.broker.internal.ScheduleService;
 import io.rocklet.broker.internal.SendService;
 import io.rocklet.broker.internal.TopicConfigStore;
 import io.rocklet.store.MessageArrivalListener;
-import io.rocklet.store.MessageIds;
 import io.rocklet.store.MessageStore;
 import io.rocklet.store.MessageStores;
 import io.rocklet.store.StoreConfig;
@@ -126,7 +125,7 @@ public final class Broker implements BrokerService, AutoCloseable
         this.groups = new ConsumerGroups(config.clientExpiry().toNanos(), locks);
         this.pulls = new PullService(store, topics, config.nanoClock(), config.longPollMaxHeld());
         this.sends = new SendService(store, topics, delayLevels, config.brokerName(), config.maxBodyBytes(),
-            config.autoCreateTopicEnable(), config.autoCreateTopicQueues());
+            config.autoCreateTopicEnable(), config.autoCreateTopicQueues(), config.clock());
         this.retries = new RetryService(store, topics, delayLevels);
         this.admin = new AdminService(store, topics, offsets, groups, config.brokerName());
         this.groupQueries = new GroupQueries(store, topics, offsets, groups, config.nanoClock(), config.brokerName());
@@ -433,12 +432,13 @@ public final class Broker implements BrokerService, AutoCloseable
     }
 
     /**
-     * Answers once the routers know the change (or did not answer within a second).
+     * Answers once the store has reset the topic's queues and the routers know the change (or did not answer within
+     * a second).
      */
     @Override
     public CompletableFuture<Void> deleteTopic(final String topic)
     {
-        return Replies.run("deleteTopic", () -> admin.deleteTopic(checkOpen(topic)))
+        return Replies.call("deleteTopic", () -> admin.deleteTopic(checkOpen(topic)))
             .thenCompose(done -> registeredWithRouters());
     }
 
@@ -504,7 +504,7 @@ public final class Broker implements BrokerService, AutoCloseable
     {
         return Replies.call("messageById", () ->
         {
-            MessageIds.storeTag(checkOpen(messageId)); // fails now on a malformed id
+            MessageQueries.checkId(checkOpen(messageId)); // fails now on a malformed id
             return store.whenReadable().thenApply(readable -> messageQueries.messageById(messageId));
         });
     }

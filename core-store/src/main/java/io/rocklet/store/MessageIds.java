@@ -3,8 +3,10 @@ package io.rocklet.store;
 import io.rocklet.api.InvalidArgumentException;
 
 /**
- * Message ids: 24 hex digits, the store's 32-bit tag followed by the 64-bit log offset of the
- * record. An id therefore says which store holds the message and where.
+ * Offset message ids: 24 hex digits, the store's 32-bit tag followed by the 64-bit log offset of the
+ * record. An id therefore says which store holds the record and where. Each stored copy of a message
+ * (sent, retried, dead-lettered) has its own; the id that stays with the message is its unique id
+ * ({@link io.rocklet.api.UniqueMessageIds}).
  */
 public final class MessageIds
 {
@@ -54,7 +56,7 @@ public final class MessageIds
         if (messageId == null || messageId.length() != LENGTH)
         {
             throw new InvalidArgumentException("illegal message id: messageId=" + messageId + ", expected " + LENGTH +
-                " hex digits");
+                " hex digits (an offset id) or " + io.rocklet.api.UniqueMessageIds.LENGTH + " (a unique id)");
         }
         for (int i = 0; i < LENGTH; i++)
         {

@@ -73,10 +73,33 @@ public interface MessageStore extends AutoCloseable
     List<StoredMessage> messagesByKey(String topic, String key, long beginMs, long endMs, int maxCount);
 
     /**
-     * @return the message with this id, or empty when it is not (or no longer) in this store.
+     * @param messageId an offset id ({@link MessageIds}) or a unique id ({@link io.rocklet.api.UniqueMessageIds}).
+     * @return the message with this id (for a unique id: its oldest stored copy), or empty when it is not (or no
+     *     longer) in this store.
      * @throws io.rocklet.api.InvalidArgumentException when the id is malformed.
      */
     Optional<StoredMessage> messageById(String messageId);
+
+    /**
+     * @param messageId an offset id ({@link MessageIds}) or a unique id ({@link io.rocklet.api.UniqueMessageIds}).
+     * @return for an offset id, the record it names; for a unique id, every stored copy of the message (as sent,
+     *     retried, dead-lettered), oldest first, found through the key index; empty when this store has none.
+     * @throws io.rocklet.api.InvalidArgumentException when the id is malformed.
+     */
+    List<StoredMessage> messagesById(String messageId);
+
+    /**
+     * Deletes a topic's messages from view: its consume queues are deleted and restart empty at offset 0, and records
+     * of the topic stored before the call are found no more - by read, key or id, also after a restart (a watermark,
+     * the log position at the call, is persisted with the topic table). The records themselves stay in the log until
+     * retention deletes their segments. Appends to the topic after the call start a new topic.
+     *
+     * @return completes once the consume queues are reset (on the dispatcher's thread); at once for a topic the store
+     *     never held.
+     * @throws io.rocklet.api.InvalidArgumentException for an illegal topic name.
+     * @throws io.rocklet.api.StorageException         when fenced or the watermark cannot be written.
+     */
+    CompletableFuture<Void> deleteTopic(String topic);
 
     /**
      * @return the topics the store has messages for.

@@ -52,8 +52,19 @@ public final class StoredMessage implements MessageView
         this.bodyStart = offset + length - bodySize();
     }
 
+    /**
+     * @return the unique id the message carries, or (for a record stored without one, through the store alone) its
+     *     offset id.
+     */
     @Override
     public String messageId()
+    {
+        final String unique = view().property(UNIQUE_ID_PROPERTY);
+        return unique != null ? unique : offsetMessageId();
+    }
+
+    @Override
+    public String offsetMessageId()
     {
         return MessageIds.encode(storeTag, logOffset());
     }

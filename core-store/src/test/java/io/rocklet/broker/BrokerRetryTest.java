@@ -65,10 +65,11 @@ class BrokerRetryTest
         final SendResult sent = fixture.send(original, 0, 0);
         fixture.drain();
         MessageView delivered = fixture.pullNow("orders", 0, 0).messages().get(0);
+        final String firstOffsetId = delivered.offsetMessageId();
 
         for (int attempt = 0; attempt < 16; attempt++)
         {
-            await(broker.sendBack(new SendBackRequest("group-a", delivered.messageId(), "orders", 0, 16)));
+            await(broker.sendBack(new SendBackRequest("group-a", delivered.offsetMessageId(), "orders", 0, 16)));
             final Duration backOff = BrokerConfig.DEFAULT_DELAY_LEVELS.get(Math.min(3 + attempt, 18) - 1);
             fixture.advance(backOff.minusMillis(1));
             fixture.drain();
@@ -80,17 +81,17 @@ class BrokerRetryTest
             assertEquals(PullStatus.FOUND, retried.status(), "attempt " + attempt + " due after " + backOff);
             delivered = retried.messages().get(0);
             assertEquals(attempt + 1, delivered.reconsumeTimes());
-            assertSameMessage(original, sent, delivered);
+            assertSameMessage(original, sent, firstOffsetId, delivered);
         }
         assertEquals(Duration.ofHours(2), BrokerConfig.DEFAULT_DELAY_LEVELS.get(17), "the ladder ends at 2 h");
 
-        await(broker.sendBack(new SendBackRequest("group-a", delivered.messageId(), "orders", 0, 16)));
+        await(broker.sendBack(new SendBackRequest("group-a", delivered.offsetMessageId(), "orders", 0, 16)));
         fixture.drain();
 
         final PullResult dead = fixture.pullNow(DLQ, 0, 0);
         assertEquals(PullStatus.FOUND, dead.status(), "the dead-letter topic is readable");
         assertEquals(17, dead.messages().get(0).reconsumeTimes());
-        assertSameMessage(original, sent, dead.messages().get(0));
+        assertSameMessage(original, sent, firstOffsetId, dead.messages().get(0));
         assertEquals(PullStatus.NO_NEW_MESSAGES, fixture.pullNow(RETRY, 0, 16).status(), "no 17th retry");
         assertTrue(await(broker.topics()).contains(TopicConfig.of(DLQ, 1)));
     }
@@ -150,7 +151,8 @@ class BrokerRetryTest
         final MessageView message = result.messages().get(0);
         assertEquals("T", message.tag());
         assertEquals(List.of("k"), message.keys());
-        assertEquals(Map.of("p", "v"), message.properties(), "schedule properties removed");
+        assertEquals(Map.of("p", "v", SystemProperties.UNIQUE_ID, sent.messageId()), message.properties(),
+            "schedule properties removed, the unique id kept");
         assertEquals("producer-1", message.producerId());
         assertEquals(ErrorCode.INVALID_ARGUMENT, failure(broker.send(new SendRequest("p", "p-1",
             Message.of("orders", new byte[1]), 0, 0, -1))).errorCode());
@@ -184,14 +186,17 @@ class BrokerRetryTest
         return result.messages().stream().map(BrokerFixture::text).toList();
     }
 
-    private static void assertSameMessage(final Message original, final SendResult sent, final MessageView copy)
+    private static void assertSameMessage(final Message original, final SendResult sent, final String firstOffsetId,
+        final MessageView copy)
     {
+        assertEquals(sent.messageId(), copy.messageId(), "the unique id is kept");
+        assertNotEquals(firstOffsetId, copy.offsetMessageId(), "every copy has its own offset id");
         assertEquals(new String(original.body(), StandardCharsets.UTF_8), text(copy));
         assertEquals(original.tag(), copy.tag());
         assertEquals(original.keys(), copy.keys());
         assertEquals("u1", copy.properties().get("user"));
         assertEquals("orders", copy.properties().get(SystemProperties.ORIGIN_TOPIC));
-        assertEquals(sent.messageId(), copy.properties().get(SystemProperties.ORIGIN_MESSAGE_ID));
+        assertEquals(firstOffsetId, copy.properties().get(SystemProperties.ORIGIN_MESSAGE_ID));
         assertNull(copy.properties().get(SystemProperties.REAL_TOPIC));
         assertNull(copy.properties().get(SystemProperties.DELAY_LEVEL));
         assertEquals("producer-1", copy.producerId());

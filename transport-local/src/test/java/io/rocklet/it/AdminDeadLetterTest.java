@@ -59,8 +59,8 @@ class AdminDeadLetterTest
 
             Await.until(() -> admin.deadLetters(GROUP, 10).size() == 2, () -> "dead letters " + delivered);
             final List<MessageDetail> letters = admin.deadLetters(GROUP, 10);
-            assertEquals(Set.of(first.messageId(), second.messageId()), letters.stream()
-                .map(letter -> letter.properties().get(SystemProperties.ORIGIN_MESSAGE_ID)).collect(Collectors.toSet()));
+            assertEquals(Set.of(first.messageId(), second.messageId()), letters.stream().map(MessageDetail::messageId)
+                .collect(Collectors.toSet()), "dead letters keep the ids the messages were sent with");
             final MessageDetail dead = letters.stream().filter(l -> l.bodyText().equals("poison-1")).findFirst()
                 .orElseThrow();
             assertEquals(SystemTopics.dlqTopic(GROUP), dead.topic());
@@ -75,14 +75,18 @@ class AdminDeadLetterTest
             final int before = delivered.size();
             final ResentMessage one = admin.resendDeadLetter(GROUP, dead.messageId());
             assertEquals(dead.messageId(), one.deadLetterId());
-            assertEquals(first.messageId(), one.originMessageId());
+            assertEquals(dead.properties().get(SystemProperties.ORIGIN_MESSAGE_ID), one.originMessageId());
+            assertEquals(first.messageId(), one.receipt().messageId(), "re-sent with its id");
             assertEquals(TOPIC, one.receipt().queue().topic());
             Await.until(() -> bodies(delivered.subList(before, delivered.size())).contains("poison-1"),
                 () -> "the re-sent one is consumed: " + bodies(delivered));
-            final MessageDetail copy = admin.messageById(one.receipt().messageId()).orElseThrow();
+            final List<MessageDetail> sentAndResent = admin.messagesByKey(TOPIC, "job-1", 0, Long.MAX_VALUE, 10);
+            assertEquals(2, sentAndResent.size(), sentAndResent.toString());
+            final MessageDetail copy = sentAndResent.get(1);
             assertEquals(List.of(TOPIC, "T", "poison-1", 0), List.of(copy.topic(), copy.tag(), copy.bodyText(),
                 copy.reconsumeTimes()));
-            assertEquals(Map.of("owner", "ops"), copy.properties(), "user properties only");
+            assertEquals(Map.of("owner", "ops", SystemProperties.UNIQUE_ID, first.messageId()), copy.properties(),
+                "user properties and the unique id only");
 
             final int beforeAll = delivered.size();
             final List<ResentMessage> all = admin.resendDeadLetters(GROUP);

@@ -112,6 +112,30 @@ class AdminMessagesTest
     }
 
     @Test
+    void shouldListMessagesByKeyInLogOrderWhenTheyShareAStoreMillisecond()
+    {
+        try (HandBuiltCluster cluster = new HandBuiltCluster())
+        {
+            cluster.startBroker("a", config -> config.clock(() -> 1_700_000_000_000L));
+            final Admin admin = cluster.newClient().admin();
+            admin.createTopic(TopicConfig.of(TOPIC, 2));
+            final Producer producer = cluster.newClient().newProducer(ProducerConfig.builder("pg").build());
+            final List<SendReceipt> sent = new ArrayList<>();
+            for (int i = 0; i < 3; i++)
+            {
+                sent.add(producer.send(Message.builder(TOPIC).key("same-ms").body("m" + i).build()));
+            }
+            assertEquals(2, sent.stream().map(receipt -> receipt.queue().queueId()).distinct().count(),
+                "round robin over both queues: " + sent);
+
+            final List<MessageDetail> byKey = admin.messagesByKey(TOPIC, "same-ms", 0, Long.MAX_VALUE, 10);
+            assertEquals(List.of("m0", "m1", "m2"), byKey.stream().map(MessageDetail::bodyText).toList(),
+                "one store millisecond: oldest first by log offset, not by queue");
+            assertEquals(1, byKey.stream().map(MessageDetail::storeTimestampMs).distinct().count());
+        }
+    }
+
+    @Test
     void shouldAnswerEmptyWhenNoBrokerStoresTheId()
     {
         try (EmbeddedRocklet rocklet = EmbeddedRocklet.ephemeral())

@@ -95,7 +95,9 @@ class RetryAndDeadLetterTest
             }
             assertEquals("poison", new String(dead.bodyBytes(), StandardCharsets.UTF_8));
             assertEquals(TOPIC, dead.properties().get(SystemProperties.ORIGIN_TOPIC));
-            assertEquals(sent.messageId(), dead.properties().get(SystemProperties.ORIGIN_MESSAGE_ID));
+            assertEquals(sent.messageId(), dead.messageId(), "the dead letter keeps the message's id");
+            assertTrue(dead.properties().get(SystemProperties.ORIGIN_MESSAGE_ID).matches("[0-9A-F]{24}"),
+                "the offset id of the copy first sent back: " + dead.properties());
             assertEquals("T", dead.tag());
             assertEquals(List.of("k-1"), dead.keys());
             assertEquals("red", dead.properties().get("color"));

@@ -32,6 +32,12 @@ final class TestMessages
             @Override
             public String messageId()
             {
+                return String.format("%032X", offset * 1000 + queueId);
+            }
+
+            @Override
+            public String offsetMessageId()
+            {
                 return String.format("%024X", offset * 1000 + queueId);
             }
 

@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * and the body. Immutable: the body is copied in and out.
  *
  * @param brokerName       the broker that stores it.
- * @param messageId        its id.
+ * @param messageId        its unique id (the same in the retry and dead-letter topics as in the topic it was sent to).
  * @param topic            its topic.
  * @param queueId          its queue on that broker.
  * @param queueOffset      its position in the queue.
@@ -29,10 +29,12 @@ import java.util.TreeMap;
  * @param storeTimestampMs when the broker stored it.
  * @param reconsumeTimes   how many times it was redelivered after failed consumption.
  * @param producerId       the client id of the producer, or {@code ""}.
+ * @param offsetMessageId  the id of this stored copy: its broker's store and log position.
+ * @param logOffset        its position in its broker's log (orders messages stored in the same millisecond).
  */
 public record MessageDetail(String brokerName, String messageId, String topic, int queueId, long queueOffset,
     String tag, List<String> keys, Map<String, String> properties, byte[] body, long bornTimestampMs,
-    long storeTimestampMs, int reconsumeTimes, String producerId)
+    long storeTimestampMs, int reconsumeTimes, String producerId, String offsetMessageId, long logOffset)
 {
     public MessageDetail
     {
@@ -48,7 +50,8 @@ public record MessageDetail(String brokerName, String messageId, String topic, i
     {
         return new MessageDetail(brokerName, view.messageId(), view.topic(), view.queueId(), view.queueOffset(),
             view.tag(), view.keys(), view.properties(), view.bodyBytes(), view.bornTimestampMs(),
-            view.storeTimestampMs(), view.reconsumeTimes(), view.producerId());
+            view.storeTimestampMs(), view.reconsumeTimes(), view.producerId(), view.offsetMessageId(),
+            view.logOffset());
     }
 
     /**
@@ -102,19 +105,20 @@ public record MessageDetail(String brokerName, String messageId, String topic, i
             queueOffset == that.queueOffset && tag.equals(that.tag) && keys.equals(that.keys) &&
             properties.equals(that.properties) && Arrays.equals(body, that.body) &&
             bornTimestampMs == that.bornTimestampMs && storeTimestampMs == that.storeTimestampMs &&
-            reconsumeTimes == that.reconsumeTimes && producerId.equals(that.producerId);
+            reconsumeTimes == that.reconsumeTimes && producerId.equals(that.producerId) &&
+            offsetMessageId.equals(that.offsetMessageId) && logOffset == that.logOffset;
     }
 
     @Override
     public int hashCode()
     {
-        return Objects.hash(brokerName, messageId, queueId, queueOffset) * 31 + Arrays.hashCode(body);
+        return Objects.hash(brokerName, messageId, offsetMessageId, queueId, queueOffset) * 31 + Arrays.hashCode(body);
     }
 
     @Override
     public String toString()
     {
-        return "MessageDetail{messageId=" + messageId + ", queue=" + topic + "@" + brokerName + ":" + queueId +
+        return "MessageDetail{messageId=" + messageId + ", offsetMessageId=" + offsetMessageId + ", queue=" + topic + "@" + brokerName + ":" + queueId +
             ", queueOffset=" + queueOffset + ", tag=" + tag + ", keys=" + keys + ", properties=" + properties +
             ", bodyBytes=" + body.length + ", bornTimestampMs=" + bornTimestampMs + ", storeTimestampMs=" +
             storeTimestampMs + ", reconsumeTimes=" + reconsumeTimes + ", producerId=" + producerId + '}';

@@ -109,6 +109,10 @@ public interface BrokerService
 
     CompletableFuture<Void> createOrUpdateTopic(TopicConfig topic);
 
+    /**
+     * Removes the topic and its messages from view (its queues restart empty at offset 0; earlier records are found
+     * by no pull, key or id lookup); answers once the queues are reset.
+     */
     CompletableFuture<Void> deleteTopic(String topic);
 
     /**
@@ -153,8 +157,10 @@ public interface BrokerService
     CompletableFuture<List<QueueConsumeState>> consumerProgress(String group);
 
     /**
-     * @return the message with this id when this broker stores it (one element), else an empty list; fails with
-     *     INVALID_ARGUMENT when the id is malformed.
+     * @param messageId an offset id (24 hex digits) or a unique id ({@link io.rocklet.api.UniqueMessageIds}).
+     * @return for an offset id, the message it names when this broker stores it (one element); for a unique id,
+     *     every copy of the message this broker stores (as sent, retried, dead-lettered), oldest first; else an empty
+     *     list; fails with INVALID_ARGUMENT when the id has neither form.
      */
     CompletableFuture<List<MessageView>> messageById(String messageId);
 
@@ -182,7 +188,7 @@ public interface BrokerService
     }
 
     /**
-     * @param messageId        the stored message's id.
+     * @param messageId        the message's unique id (given by the producer, or by the broker when it had none).
      * @param brokerName       the broker that stored it.
      * @param queueId          its queue.
      * @param queueOffset      its position in the queue.
@@ -335,7 +341,7 @@ public interface BrokerService
 
     /**
      * @param group             the consumer group that failed.
-     * @param messageId         the id of the message as it was delivered.
+     * @param messageId         the offset id of the copy delivered (a unique id names the message's latest copy).
      * @param originalTopic     the topic the message was first sent to.
      * @param delayLevel        the back-off level to use (1-based), or 0 to let the broker pick (3 + attempts).
      * @param maxReconsumeTimes attempts after which the message goes to the dead-letter topic.

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Administration: topics (create, update, delete - system topics are the broker's own), queue offsets, offset
@@ -58,9 +59,13 @@ public final class AdminService
     }
 
     /**
-     * Removes a topic from the table and forgets the groups' offsets of it; its messages age out with retention.
+     * Removes a topic from the table, forgets the groups' offsets of it and deletes its messages from the store's view
+     * (its queues restart at 0; its records, found by no lookup any more, age out of the log with retention), so that
+     * a topic created again under the name starts empty.
+     *
+     * @return completes once the store has reset the topic's queues.
      */
-    public void deleteTopic(final String topic)
+    public CompletableFuture<Void> deleteTopic(final String topic)
     {
         TopicNames.validate(topic);
         if (topics.remove(topic) == null)
@@ -68,7 +73,9 @@ public final class AdminService
             throw topicNotFound(topic);
         }
         offsets.removeTopic(topic);
+        final CompletableFuture<Void> reset = store.deleteTopic(topic);
         LOG.info("topic deleted: broker={}, topic={}", brokerName, topic);
+        return reset;
     }
 
     public QueueOffsets queueOffsets(final String topic, final int queueId)

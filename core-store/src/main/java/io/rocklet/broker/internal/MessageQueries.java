@@ -5,7 +5,9 @@ import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.MessageView;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.TopicNames;
+import io.rocklet.api.UniqueMessageIds;
 import io.rocklet.api.spi.BrokerService.KeyQuery;
+import io.rocklet.store.MessageIds;
 import io.rocklet.store.MessageStore;
 
 import java.util.List;
@@ -31,12 +33,24 @@ public final class MessageQueries
     }
 
     /**
-     * @return the message as a one-element list, or an empty list when this store does not hold it.
+     * @return for an offset id, the message it names; for a unique id, every copy this store holds (as sent,
+     *     retried, dead-lettered), oldest first; an empty list when this store holds none.
      * @throws InvalidArgumentException when the id is malformed.
      */
     public List<MessageView> messageById(final String messageId)
     {
-        return store.messageById(messageId).<List<MessageView>>map(List::of).orElse(List.of());
+        return List.copyOf(store.messagesById(messageId));
+    }
+
+    /**
+     * @throws InvalidArgumentException when {@code messageId} is neither an offset id nor a unique id.
+     */
+    public static void checkId(final String messageId)
+    {
+        if (!UniqueMessageIds.isUniqueId(messageId))
+        {
+            MessageIds.storeTag(messageId);
+        }
     }
 
     /**

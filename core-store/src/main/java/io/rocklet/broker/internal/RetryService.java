@@ -12,6 +12,7 @@ import io.rocklet.store.MessageStore;
 import io.rocklet.store.StoredMessage;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,7 +21,8 @@ import java.util.Map;
  * {@code 3 + reconsumeTimes} (10 s, 30 s, 1 m ... capped at the last level) - or, once it has been redelivered
  * {@code maxReconsumeTimes} times, to the group's dead-letter topic {@code %DLQ%<group>}, which can be read like any
  * topic. The copy keeps the body, tag, keys, user properties and metadata, counts one more reconsume, and records
- * the original topic and message id (set the first time only). Runs on the caller's thread.
+ * the original topic and offset id (set the first time only); its unique id stays the same. The request names the
+ * delivered copy by its offset id (or the message by its unique id: then its latest copy is sent back). Runs on the caller's thread.
  */
 public final class RetryService
 {
@@ -63,13 +65,19 @@ public final class RetryService
             delayLevels.check(request.delayLevel(), "cannot send back, illegal delay level: group=" +
                 request.group() + ", messageId=" + request.messageId());
         }
-        final StoredMessage failed = store.messageById(request.messageId()).orElseThrow(() ->
-            new InvalidArgumentException("cannot send back, message not found: messageId=" + request.messageId() +
-                ", group=" + request.group() + " (deleted by retention, or stored by another broker)"));
+        final List<StoredMessage> copies = store.messagesById(request.messageId());
+        if (copies.isEmpty())
+        {
+            throw new InvalidArgumentException("cannot send back, message not found: messageId=" +
+                request.messageId() + ", group=" + request.group() +
+                " (deleted by retention, or stored by another broker)");
+        }
+        final StoredMessage failed = copies.get(copies.size() - 1); // a unique id names every copy: the latest
         final Map<String, String> properties = new HashMap<>(failed.properties());
         final String originalTopic = request.originalTopic() != null ? request.originalTopic() : failed.topic();
         properties.putIfAbsent(SystemProperties.ORIGIN_TOPIC, originalTopic);
-        properties.putIfAbsent(SystemProperties.ORIGIN_MESSAGE_ID, failed.messageId());
+        properties.putIfAbsent(SystemProperties.ORIGIN_MESSAGE_ID, failed.offsetMessageId());
+        properties.putIfAbsent(SystemProperties.UNIQUE_ID, failed.messageId());
         final int reconsumeTimes = failed.reconsumeTimes() + 1;
         if (request.delayLevel() < 0 || failed.reconsumeTimes() >= request.maxReconsumeTimes())
         {

@@ -6,12 +6,14 @@ import io.rocklet.api.Message;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.SystemTopics;
 import io.rocklet.api.TopicConfig;
+import io.rocklet.api.UniqueMessageIds;
 import io.rocklet.api.spi.BrokerService.SendBatchRequest;
 import io.rocklet.api.spi.BrokerService.SendRequest;
 import io.rocklet.api.spi.BrokerService.SendResult;
 import io.rocklet.store.AppendRequest;
 import io.rocklet.store.AppendResult;
 import io.rocklet.store.MessageStore;
+import org.agrona.concurrent.EpochClock;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +21,9 @@ import java.util.List;
 /**
  * The producing side: checks a send (system topics refused, body size, topic present - or created on the first
  * send when enabled - and writable, queue id within the write queues, body not empty, delay level
- * one of the configured levels) and appends it to the store,
- * through the schedule topic when it carries a delay level. Runs on the caller's thread; stateless apart from the
+ * one of the configured levels) and appends it to the store, through the schedule topic when it carries a delay
+ * level. A message without a unique id gets one here ({@link UniqueMessageIds}; producers set it before their
+ * first attempt), and the result names it. Runs on the caller's thread; stateless apart from the
  * structures it uses.
  */
 public final class SendService
@@ -32,10 +35,13 @@ public final class SendService
     private final int maxBodyBytes;
     private final boolean autoCreateTopics;
     private final int autoCreateQueues;
+    private final EpochClock clock;
 
     public SendService(final MessageStore store, final TopicConfigStore topics, final DelayLevels delayLevels,
-        final String brokerName, final int maxBodyBytes, final boolean autoCreateTopics, final int autoCreateQueues)
+        final String brokerName, final int maxBodyBytes, final boolean autoCreateTopics, final int autoCreateQueues,
+        final EpochClock clock)
     {
+        this.clock = clock;
         this.store = store;
         this.topics = topics;
         this.delayLevels = delayLevels;
@@ -55,7 +61,7 @@ public final class SendService
         {
             throw new InvalidArgumentException("illegal send: request=" + request);
         }
-        final Message message = request.message();
+        final Message message = UniqueMessageIds.ensure(request.message(), clock.time());
         checkBody(message);
         delayLevels.check(request.delayLevel(), "illegal delay level: topic=" + message.topic());
         writableTopic(message.topic(), request.queueId());
@@ -71,7 +77,7 @@ public final class SendService
             stored = store.append(new AppendRequest(message, request.queueId(), request.bornTimestampMs(),
                 request.producerId(), 0, 0L, 0));
         }
-        return result(request.queueId(), stored);
+        return result(message, request.queueId(), stored);
     }
 
     /**
@@ -95,9 +101,10 @@ public final class SendService
         }
         writableTopic(request.topic(), request.queueId());
         final List<SendResult> results = new ArrayList<>(request.messages().size());
-        for (final Message message : request.messages())
+        for (final Message sent : request.messages())
         {
-            results.add(result(request.queueId(), store.append(new AppendRequest(message, request.queueId(),
+            final Message message = UniqueMessageIds.ensure(sent, clock.time());
+            results.add(result(message, request.queueId(), store.append(new AppendRequest(message, request.queueId(),
                 request.bornTimestampMs(), request.producerId(), 0, 0L, 0))));
         }
         return results;
@@ -150,8 +157,9 @@ public final class SendService
         }
     }
 
-    private SendResult result(final int queueId, final AppendResult stored)
+    private SendResult result(final Message message, final int queueId, final AppendResult stored)
     {
-        return new SendResult(stored.messageId(), brokerName, queueId, stored.queueOffset(), stored.storeTimestampMs());
+        return new SendResult(UniqueMessageIds.of(message), brokerName, queueId, stored.queueOffset(),
+            stored.storeTimestampMs());
     }
 }

@@ -4,6 +4,7 @@ import io.rocklet.api.ErrorCode;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.StorageException;
 import io.rocklet.api.TagFilter;
+import io.rocklet.api.TopicNames;
 import io.rocklet.store.AppendReceipt;
 import io.rocklet.store.AppendRequest;
 import io.rocklet.store.AppendResult;
@@ -131,7 +132,8 @@ public final class DefaultMessageStore implements MessageStore
             Files.write(directory.resolve(ABORT_FILE), new byte[0]);
             log = new CommitLog(directory, config.segmentSizeBytes(), config.preallocate(), config.fsync());
             log.load();
-            topics = new TopicTable(directory, config.consumeQueueEntriesPerFile(), config.preallocate());
+            topics = new TopicTable(directory, config.consumeQueueEntriesPerFile(), config.preallocate(),
+                config.fsync());
             keyIndex = new KeyIndex(directory, config.indexSlotsPerFile(), config.indexEntriesPerFile(),
                 config.preallocate());
             final Recovery.Result recovered = new Recovery(log, topics, keyIndex, new DispatchApplier(log, keyIndex),
@@ -228,6 +230,21 @@ public final class DefaultMessageStore implements MessageStore
     {
         health.checkOpen();
         return reader.messageById(messageId);
+    }
+
+    @Override
+    public List<StoredMessage> messagesById(final String messageId)
+    {
+        health.checkOpen();
+        return reader.messagesById(messageId);
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteTopic(final String topic)
+    {
+        health.checkOpen();
+        TopicNames.validate(topic);
+        return writer.deleteTopic(topic);
     }
 
     @Override

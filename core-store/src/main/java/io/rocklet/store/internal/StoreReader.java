@@ -2,6 +2,7 @@ package io.rocklet.store.internal;
 
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.TagFilter;
+import io.rocklet.api.UniqueMessageIds;
 import io.rocklet.store.MessageIds;
 import io.rocklet.store.ReadResult;
 import io.rocklet.store.ReadStatus;
@@ -40,6 +41,8 @@ public final class StoreReader
 {
     /** A read scans at most this many consume-queue entries, matched or not. */
     private static final int MAX_SCAN_ENTRIES = 16_384;
+    /** A lookup by unique id returns at most this many copies (the sent one, its retries, its dead letters). */
+    private static final int MAX_COPIES = 64;
 
     private final CommitLog log;
     private final TopicTable topics;
@@ -353,13 +356,43 @@ public final class StoreReader
 
     public Optional<StoredMessage> messageById(final String messageId)
     {
+        final List<StoredMessage> found = messagesById(messageId);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    /**
+     * @param messageId an offset id ({@link MessageIds}) or a unique id ({@link UniqueMessageIds}).
+     * @return for an offset id, the record it names; for a unique id, every stored copy of the message (the one
+     *     sent, its retry and dead-letter copies), oldest first; empty when none is (or still is) in this store.
+     * @throws InvalidArgumentException when the id has neither form.
+     */
+    public List<StoredMessage> messagesById(final String messageId)
+    {
+        if (UniqueMessageIds.isUniqueId(messageId))
+        {
+            return copiesOf(messageId);
+        }
         final int tag = MessageIds.storeTag(messageId);
         final long logOffset = MessageIds.logOffset(messageId);
-        if (tag != storeTag || logOffset >= dispatchedPosition.getAsLong())
+        final StoredMessage message = tag != storeTag || logOffset >= dispatchedPosition.getAsLong() ? null :
+            recordAt(logOffset);
+        return message == null ? List.of() : List.of(message);
+    }
+
+    private List<StoredMessage> copiesOf(final String uniqueId)
+    {
+        final long[] candidates = keyIndex.queryUniqueId(uniqueId, MAX_COPIES);
+        final long limit = dispatchedPosition.getAsLong();
+        final List<StoredMessage> found = new ArrayList<>();
+        for (final long logOffset : candidates)
         {
-            return Optional.empty();
+            final StoredMessage message = logOffset < limit ? recordAt(logOffset) : null;
+            if (message != null && uniqueId.equals(message.messageId()))
+            {
+                found.add(message);
+            }
         }
-        return Optional.ofNullable(recordAt(logOffset));
+        return found;
     }
 
     /**
@@ -384,9 +417,13 @@ public final class StoreReader
             {
                 return null;
             }
+            final TopicState topic = topics.get(view.topic());
+            if (topic != null && topic.isDeleted(logOffset))
+            {
+                return null; // stored before its topic was deleted
+            }
             final byte[] record = new byte[view.length()];
             segment.buffer().getBytes(index, record);
-            final TopicState topic = topics.get(view.topic());
             return new StoredMessage(record, topic != null ? topic.name() : view.topic(), storeTag);
         }
         finally

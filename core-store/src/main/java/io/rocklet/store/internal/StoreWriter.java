@@ -17,6 +17,7 @@ import org.agrona.concurrent.EpochClock;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -150,6 +151,41 @@ public final class StoreWriter
         ring.wakeConsumer();
         receipt.set(logOffset, queueOffset, storeTimestamp, length, storeTag);
         return logOffset;
+    }
+
+    /**
+     * Deletes a topic's messages from view (the records stay in the log until retention): under the append lock, marks
+     * the topic's records below the current log position deleted (persisted), restarts its queues' offsets at 0 for
+     * appends and publishes the reset of its consume queues to the dispatcher, between the last record before and the
+     * first after.
+     *
+     * @return completes once the dispatcher has reset the consume queues; at once for a topic never stored.
+     */
+    public CompletableFuture<Void> deleteTopic(final String name)
+    {
+        lock.lock();
+        try
+        {
+            health.checkWritable();
+            final TopicState topic = topics.get(name);
+            if (topic == null)
+            {
+                return CompletableFuture.completedFuture(null);
+            }
+            topics.markDeleted(topic, writePosition);
+            for (final QueueState queue : topic.queues())
+            {
+                queue.nextAppendOffset(0);
+            }
+            final CompletableFuture<Void> reset = topic.resetPublished();
+            ring.publishTopicReset(topic.id(), writePosition);
+            ring.wakeConsumer();
+            return reset;
+        }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     /**

@@ -27,9 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -85,14 +85,23 @@ final class DeadLetterOperations
         AdminChecks.group(group, "re-send dead letter");
         AdminChecks.text(messageId, "messageId", "re-send dead letter: group=" + group);
         groups.known(group);
-        final Optional<MessageDetail> found = messages.byId(messageId);
-        if (found.isEmpty())
+        final List<MessageDetail> copies = messages.copies(messageId);
+        if (copies.isEmpty())
         {
             throw new RockletException(ErrorCode.MESSAGE_NOT_FOUND, "cannot re-send, no broker stores the message: " +
                 "messageId=" + messageId + ", group=" + group);
         }
-        final MessageDetail letter = found.get();
-        if (!letter.topic().equals(SystemTopics.dlqTopic(group)))
+        // a unique id names every copy of the message: re-send its latest dead letter
+        final String dlq = SystemTopics.dlqTopic(group);
+        MessageDetail letter = copies.get(copies.size() - 1);
+        for (final MessageDetail copy : copies)
+        {
+            if (copy.topic().equals(dlq))
+            {
+                letter = copy;
+            }
+        }
+        if (!letter.topic().equals(dlq))
         {
             throw new InvalidArgumentException("cannot re-send, not a dead letter of the group: messageId=" +
                 messageId + ", group=" + group + ", topic=" + letter.topic() + ", expected=" +
@@ -161,8 +170,9 @@ final class DeadLetterOperations
         final List<Target> targets = writableQueues(topic);
         final Target target = targets.get(Math.floorMod((origin.isEmpty() ? letter.messageId() : origin).hashCode(),
             targets.size()));
-        final Message message = new Message(topic, letter.tag(), letter.keys(), letter.userProperties(),
-            letter.body());
+        final Map<String, String> properties = new LinkedHashMap<>(letter.userProperties());
+        properties.put(SystemProperties.UNIQUE_ID, letter.messageId()); // the message keeps its id
+        final Message message = new Message(topic, letter.tag(), letter.keys(), properties, letter.body());
         final SendRequest request = new SendRequest(ADMIN_GROUP, calls.context().clientId(), message,
             target.queueId(), clock.time(), 0);
         final String what = "re-send dead letter: messageId=" + letter.messageId() + ", topic=" + topic +

@@ -12,15 +12,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Message lookups: by id (every broker is asked; the id's owner answers) and by key within a time range (every
+ * Message lookups: by id, offset or unique (every broker is asked; those storing it answer) and by key within a time range (every
  * broker holding the topic). Thread-safe (stateless).
  */
 final class MessageOperations
 {
-    /** Oldest first; ties by broker and queue position. */
+    /**
+     * Oldest first: by store time, then by log position (a broker's order for messages of one millisecond, whatever
+     * their queues), then by broker.
+     */
     static final Comparator<MessageDetail> STORE_ORDER = Comparator.comparingLong(MessageDetail::storeTimestampMs)
-        .thenComparing(MessageDetail::brokerName).thenComparingInt(MessageDetail::queueId)
-        .thenComparingLong(MessageDetail::queueOffset);
+        .thenComparingLong(MessageDetail::logOffset).thenComparing(MessageDetail::brokerName);
 
     private final AdminCalls calls;
 
@@ -29,19 +31,29 @@ final class MessageOperations
         this.calls = calls;
     }
 
+    /**
+     * @return the message with this offset id, or the oldest stored copy (the one sent) of the message with this
+     *     unique id.
+     */
     Optional<MessageDetail> byId(final String messageId)
+    {
+        final List<MessageDetail> copies = copies(messageId);
+        return copies.isEmpty() ? Optional.empty() : Optional.of(copies.get(0));
+    }
+
+    /**
+     * @return every stored copy of the message with this id on any broker (one for an offset id; for a unique id
+     *     the one sent, its retries and dead letters), oldest first.
+     */
+    List<MessageDetail> copies(final String messageId)
     {
         AdminChecks.text(messageId, "messageId", "message by id");
         final Map<String, List<MessageView>> answers = calls.fanOut("message by id: messageId=" + messageId,
             calls.masters(), broker -> broker.messageById(messageId));
-        for (final Map.Entry<String, List<MessageView>> answer : answers.entrySet())
-        {
-            if (!answer.getValue().isEmpty())
-            {
-                return Optional.of(MessageDetail.of(answer.getKey(), answer.getValue().get(0)));
-            }
-        }
-        return Optional.empty();
+        final List<MessageDetail> found = new ArrayList<>();
+        answers.forEach((broker, views) -> views.forEach(view -> found.add(MessageDetail.of(broker, view))));
+        found.sort(STORE_ORDER);
+        return found;
     }
 
     List<MessageDetail> byKey(final String topic, final String key, final long beginTimestampMs,

@@ -7,6 +7,8 @@ import io.rocklet.api.SystemProperties;
 import io.rocklet.api.SystemTopics;
 
 import java.nio.ByteBuffer;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,6 +46,12 @@ final class ReceivedMessageImpl implements ReceivedMessage
     }
 
     @Override
+    public String offsetMessageId()
+    {
+        return view.offsetMessageId();
+    }
+
+    @Override
     public String topic()
     {
         if (queue.topic().startsWith(SystemTopics.RETRY_PREFIX))
@@ -72,7 +80,14 @@ final class ReceivedMessageImpl implements ReceivedMessage
     @Override
     public Map<String, String> properties()
     {
-        return view.properties();
+        final Map<String, String> all = view.properties();
+        if (!all.containsKey(SystemProperties.UNIQUE_ID))
+        {
+            return all;
+        }
+        final Map<String, String> shown = new LinkedHashMap<>(all);
+        shown.remove(SystemProperties.UNIQUE_ID); // messageId() answers it
+        return Collections.unmodifiableMap(shown);
     }
 
     @Override

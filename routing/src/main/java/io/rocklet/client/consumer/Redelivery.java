@@ -26,7 +26,7 @@ final class Redelivery
      */
     CompletableFuture<Void> sendBack(final ReceivedMessageImpl message, final int maxReconsumeTimes)
     {
-        final SendBackRequest request = new SendBackRequest(group, message.messageId(), message.topic(), 0,
+        final SendBackRequest request = new SendBackRequest(group, message.offsetMessageId(), message.topic(), 0,
             maxReconsumeTimes);
         return brokers.call(message.queue().brokerName(), "sendBack", broker -> broker.sendBack(request));
     }

@@ -4,6 +4,7 @@ import io.rocklet.api.ClosedException;
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.Message;
+import io.rocklet.api.UniqueMessageIds;
 import io.rocklet.api.MessageQueue;
 import io.rocklet.api.Producer;
 import io.rocklet.api.ProducerConfig;
@@ -33,8 +34,10 @@ import java.util.function.Consumer;
  * then goes round robin over the topic's writable queues, steering around brokers that failed in the last
  * {@link #FAULT_ISOLATION} (or until a send to them succeeds), and is retried on another broker after a
  * retriable failure, {@link ProducerConfig#retries()} times at most, within {@link ProducerConfig#sendTimeout()}.
- * A failure invalidates the topic's cached route. A send with a sharding key goes to the queue
- * {@link ProducerConfig#queueSelector()} picks and is not retried elsewhere. A topic no router knows is sent
+ * Every message gets its unique id ({@link UniqueMessageIds}) before the first attempt, so that its retries
+ * carry the same one (a message that already has one keeps it). A failure invalidates the topic's cached route.
+ * A send with a sharding key goes to the queue {@link ProducerConfig#queueSelector()} picks and is not retried
+ * elsewhere. A topic no router knows is sent
  * to a template route on every known broker, so that a broker with auto-create enabled creates it.
  *
  * <p>Thread-safe; sends never block except in the synchronous methods, which wait for their own future.
@@ -147,10 +150,15 @@ public final class DefaultProducer implements Producer
     {
         checkOpen();
         final String topic = checkBatch(batch);
+        final List<Message> identified = new ArrayList<>(batch.size());
+        for (final Message message : batch)
+        {
+            identified.add(UniqueMessageIds.ensure(message, epochClock.time()));
+        }
         final CompletableFuture<List<SendReceipt>> receipts = sender.send(topic,
             (queues, excluded) -> chooser.choose(topic, queues, excluded), config.retries() + 1,
             (broker, queue) -> broker.sendBatch(new SendBatchRequest(config.group(), context.clientId(), topic,
-                queue.queueId(), batch, epochClock.time())).thenApply(results -> receipts(topic, batch, results)));
+                queue.queueId(), identified, epochClock.time())).thenApply(results -> receipts(topic, batch, results)));
         return Futures.await(receipts, "send batch: topic=" + topic);
     }
 
@@ -185,15 +193,17 @@ public final class DefaultProducer implements Producer
         return "DefaultProducer{group=" + config.group() + ", clientId=" + context.clientId() + '}';
     }
 
-    private CompletableFuture<SendReceipt> sendRoundRobin(final Message message, final int maxAttempts)
+    private CompletableFuture<SendReceipt> sendRoundRobin(final Message sent, final int maxAttempts)
     {
+        final Message message = UniqueMessageIds.ensure(sent, epochClock.time()); // one id for every attempt
         final String topic = message.topic();
         return sender.send(topic, (queues, excluded) -> chooser.choose(topic, queues, excluded), maxAttempts,
             (broker, queue) -> broker.send(request(message, queue)).thenApply(result -> receipt(topic, result)));
     }
 
-    private CompletableFuture<SendReceipt> sendSharded(final Message message, final String shardingKey)
+    private CompletableFuture<SendReceipt> sendSharded(final Message sent, final String shardingKey)
     {
+        final Message message = UniqueMessageIds.ensure(sent, epochClock.time());
         final String topic = message.topic();
         return sender.send(topic, (queues, excluded) -> select(queues, topic, shardingKey), 1,
             (broker, queue) -> broker.send(request(message, queue)).thenApply(result -> receipt(topic, result)));

@@ -138,7 +138,7 @@ class PushConsumerBroadcastingTest
             attempts.add(messages.get(0).reconsumeTimes());
             return ConsumeResult.RECONSUME_LATER;
         }).maxReconsumeTimes(3).build());
-        final String id = broker.append("T", 0, "", "poison").messageId();
+        final String id = broker.append("T", 0, "", "poison").offsetMessageId();
 
         Await.until(() -> broker.sendBacks.size() == 1, () -> "attempts=" + attempts);
 

@@ -88,7 +88,7 @@ class PushConsumerConcurrentTest extends PushConsumerTestBase
         start(context, config(messages -> messages.get(0).tag().equals("bad") ? ConsumeResult.RECONSUME_LATER :
             ConsumeResult.SUCCESS).maxReconsumeTimes(5).build());
         broker.append("T", 0, "ok", "a");
-        final String badId = broker.append("T", 0, "bad", "b").messageId();
+        final String badId = broker.append("T", 0, "bad", "b").offsetMessageId();
         broker.append("T", 0, "ok", "c");
 
         Await.until(() -> broker.sendBacks.size() == 1 && broker.committed(GROUP, "T", 0) == 3,
@@ -104,7 +104,7 @@ class PushConsumerConcurrentTest extends PushConsumerTestBase
         {
             throw new IllegalStateException("listener bug");
         }).build());
-        final String id = broker.append("T", 1, "", "x").messageId();
+        final String id = broker.append("T", 1, "", "x").offsetMessageId();
 
         Await.until(() -> broker.committed(GROUP, "T", 1) == 1, () -> "committed=" + broker.committed(GROUP, "T", 1));
 

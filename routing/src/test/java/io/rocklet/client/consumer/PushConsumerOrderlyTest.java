@@ -151,7 +151,7 @@ class PushConsumerOrderlyTest
             }
             return ConsumeResult.SUCCESS;
         }).maxReconsumeTimes(2).build());
-        final String poisonId = broker.append("T", 0, "", "poison").messageId();
+        final String poisonId = broker.append("T", 0, "", "poison").offsetMessageId();
         broker.append("T", 0, "", "next");
 
         Await.until(() -> bodies.contains("next"), () -> "bodies=" + bodies);

@@ -13,6 +13,15 @@ import java.util.Map;
 record TestMessage(String messageId, String topic, String tag, Map<String, String> properties, byte[] bytes,
     int queueId, long queueOffset, long storeTimestampMs, int reconsumeTimes) implements MessageView
 {
+    /**
+     * @return a fake offset id: the unique one reversed.
+     */
+    @Override
+    public String offsetMessageId()
+    {
+        return new StringBuilder(messageId).reverse().toString();
+    }
+
     @Override
     public List<String> keys()
     {

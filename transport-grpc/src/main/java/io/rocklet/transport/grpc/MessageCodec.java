@@ -177,7 +177,7 @@ final class MessageCodec
             return wire.proto();
         }
         return BrokerProto.StoredMessage.newBuilder()
-            .setMessageId(text(view.messageId()))
+            .setMessageId(text(view.offsetMessageId())) // the unique id travels as a property
             .setTopic(text(view.topic()))
             .setTag(text(view.tag()))
             .addAllKeys(view.keys())

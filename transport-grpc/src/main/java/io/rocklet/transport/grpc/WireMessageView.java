@@ -1,6 +1,7 @@
 package io.rocklet.transport.grpc;
 
 import io.rocklet.api.MessageView;
+import io.rocklet.api.SystemProperties;
 import io.rocklet.transport.grpc.proto.BrokerProto;
 
 import java.nio.ByteBuffer;
@@ -29,8 +30,21 @@ final class WireMessageView implements MessageView
         return proto;
     }
 
+    /**
+     * @return the unique id, carried as the property {@link SystemProperties#UNIQUE_ID}; the offset id when the
+     *     message has none.
+     */
     @Override
     public String messageId()
+    {
+        return proto.getPropertiesOrDefault(SystemProperties.UNIQUE_ID, proto.getMessageId());
+    }
+
+    /**
+     * @return the wire's {@code message_id} field, which carries the offset id.
+     */
+    @Override
+    public String offsetMessageId()
     {
         return proto.getMessageId();
     }

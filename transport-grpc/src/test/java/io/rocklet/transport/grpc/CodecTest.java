@@ -8,6 +8,7 @@ import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.Message;
 import io.rocklet.api.MessageModel;
 import io.rocklet.api.MessageView;
+import io.rocklet.api.SystemProperties;
 import io.rocklet.api.TopicConfig;
 import io.rocklet.api.spi.BrokerService.BrokerStatus;
 import io.rocklet.api.spi.BrokerService.ClientHeartbeat;
@@ -281,6 +282,7 @@ class CodecTest
     private static void assertSameView(final MessageView expected, final MessageView actual)
     {
         assertEquals(expected.messageId(), actual.messageId());
+        assertEquals(expected.offsetMessageId(), actual.offsetMessageId());
         assertEquals(expected.topic(), actual.topic());
         assertEquals(expected.tag(), actual.tag());
         assertEquals(expected.keys(), actual.keys());
@@ -304,6 +306,12 @@ class CodecTest
 
         @Override
         public String messageId()
+        {
+            return "0123456789ABCDEF0123456789ABCDEF";
+        }
+
+        @Override
+        public String offsetMessageId()
         {
             return "0A0000010000000000000064";
         }
@@ -329,7 +337,7 @@ class CodecTest
         @Override
         public Map<String, String> properties()
         {
-            return Map.of("customer", "c7");
+            return Map.of("customer", "c7", SystemProperties.UNIQUE_ID, messageId());
         }
 
         @Override

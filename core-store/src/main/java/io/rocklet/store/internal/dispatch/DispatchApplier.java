@@ -11,7 +11,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Applies one stored record to the structures built from the log: its consume-queue entry and its
- * key-index entries. Shared by the dispatcher and by recovery, so a rebuilt queue is byte for byte
+ * key-index entries (one per key, and one for its unique id when it carries one). Shared by the dispatcher and by recovery, so a rebuilt queue is byte for byte
  * what dispatching would have written. Owned by one thread at a time.
  */
 public final class DispatchApplier
@@ -30,14 +30,11 @@ public final class DispatchApplier
         final long tagCode, final long storeTimestampMs, final int keyCount)
     {
         queue.consumeQueue().append(queueOffset, logOffset, size, tagCode);
-        if (keyCount > 0)
-        {
-            indexKeys(queue.topic().nameBytes(), logOffset, storeTimestampMs, keyCount);
-        }
+        indexKeys(queue.topic().nameBytes(), logOffset, storeTimestampMs, keyCount);
     }
 
     /**
-     * Adds the key-index entries of the record at {@code logOffset}.
+     * Adds the key-index entries of the record at {@code logOffset}: its keys and its unique id. Allocation-free.
      */
     public void indexKeys(final byte[] topic, final long logOffset, final long storeTimestampMs, final int keyCount)
     {
@@ -55,11 +52,17 @@ public final class DispatchApplier
             keyIndex.put(topic, buffer, p + 2, length, logOffset, storeTimestampMs);
             p += 2 + length;
         }
+        final int uniqueId = view.propertyValueIndex(RecordDescriptor.UNIQUE_ID_PROPERTY);
+        if (uniqueId >= 0)
+        {
+            keyIndex.put(KeyIndex.UNIQUE_ID_TOPIC, buffer, uniqueId + 2, buffer.getShort(uniqueId) & 0xFFFF, logOffset,
+                storeTimestampMs);
+        }
     }
 
     /**
-     * @return true when the intact record at {@code logOffset}, stored at {@code storeTimestampMs}, has a key that
-     *     {@link #indexKeys} indexes under {@code hash}: recovery's check of key-index entries.
+     * @return true when the intact record at {@code logOffset}, stored at {@code storeTimestampMs}, has a key (or a
+     *     unique id) that {@link #indexKeys} indexes under {@code hash}: recovery's check of key-index entries.
      */
     public boolean indexedUnder(final long logOffset, final int hash, final long storeTimestampMs)
     {
@@ -91,6 +94,8 @@ public final class DispatchApplier
             }
             p += 2 + length;
         }
-        return false;
+        final int uniqueId = view.propertyValueIndex(RecordDescriptor.UNIQUE_ID_PROPERTY);
+        return uniqueId >= 0 && IndexDescriptor.hash(KeyIndex.UNIQUE_ID_TOPIC, buffer, uniqueId + 2,
+            buffer.getShort(uniqueId) & 0xFFFF) == hash;
     }
 }

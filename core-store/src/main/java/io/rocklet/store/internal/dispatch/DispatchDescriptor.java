@@ -15,10 +15,15 @@ package io.rocklet.store.internal.dispatch;
  *  32     8   tag code
  *  40     8   store timestamp, ms
  * </pre>
+ *
+ * A topic's deletion travels as type {@link #MSG_TOPIC_RESET} in the same layout, with only the topic id and
+ * (as log offset) the watermark set: the dispatcher resets the topic's queues between the last record
+ * stored before the delete and the first one after it.
  */
 public final class DispatchDescriptor
 {
     public static final int MSG_APPENDED = 1;
+    public static final int MSG_TOPIC_RESET = 2;
 
     public static final int TOPIC_ID_OFFSET = 0;
     public static final int QUEUE_ID_OFFSET = 4;

@@ -51,7 +51,24 @@ public final class DispatchRing
     public int claim()
     {
         final int index = ring.tryClaim(MSG_APPENDED, EVENT_LENGTH);
-        return index > 0 ? index : claimSlowly();
+        return index > 0 ? index : claimSlowly(MSG_APPENDED);
+    }
+
+    /**
+     * Publishes a topic reset (its deletion): the queues of {@code topicId} restart empty after every event before.
+     *
+     * @param watermark the log position at the delete.
+     * @throws RockletException with {@link ErrorCode#BUSY} when the dispatcher stays behind too long.
+     */
+    public void publishTopicReset(final int topicId, final long watermark)
+    {
+        final int claimed = ring.tryClaim(MSG_TOPIC_RESET, EVENT_LENGTH);
+        final int index = claimed > 0 ? claimed : claimSlowly(MSG_TOPIC_RESET);
+        final UnsafeBuffer buffer = (UnsafeBuffer)ring.buffer();
+        buffer.setMemory(index, EVENT_LENGTH, (byte)0);
+        buffer.putInt(index + TOPIC_ID_OFFSET, topicId);
+        buffer.putLong(index + LOG_OFFSET_OFFSET, watermark);
+        ring.commit(index);
     }
 
     public void publish(final int index, final int topicId, final int queueId, final long queueOffset,
@@ -119,7 +136,7 @@ public final class DispatchRing
         return ring.capacity();
     }
 
-    private int claimSlowly()
+    private int claimSlowly(final int msgTypeId)
     {
         final long start = nanoClock.nanoTime();
         int attempts = 0;
@@ -134,7 +151,7 @@ public final class DispatchRing
             {
                 Thread.yield();
             }
-            final int index = ring.tryClaim(MSG_APPENDED, EVENT_LENGTH);
+            final int index = ring.tryClaim(msgTypeId, EVENT_LENGTH);
             if (index > 0)
             {
                 return index;

@@ -1,5 +1,6 @@
 package io.rocklet.store.internal.dispatch;
 
+import io.rocklet.api.ClosedException;
 import io.rocklet.store.MessageArrivalListener;
 import io.rocklet.store.internal.StoreHealth;
 import io.rocklet.store.internal.queue.QueueState;
@@ -103,6 +104,11 @@ public final class Dispatcher implements Agent, MessageHandler
     public void stop()
     {
         waiters.releaseAll();
+        for (final TopicState topic : topics.all())
+        {
+            topic.abandonReset(new ClosedException("store closed before the topic's queues were reset: topic=" +
+                topic.name()));
+        }
     }
 
     @Override
@@ -126,6 +132,11 @@ public final class Dispatcher implements Agent, MessageHandler
             return; // fenced: the log holds the rest, recovery will dispatch it
         }
         final TopicState topic = topics.byId(buffer.getInt(index + TOPIC_ID_OFFSET));
+        if (msgTypeId == MSG_TOPIC_RESET)
+        {
+            onTopicReset(topic);
+            return;
+        }
         final QueueState queue = topic.queue(buffer.getInt(index + QUEUE_ID_OFFSET));
         final long logOffset = buffer.getLong(index + LOG_OFFSET_OFFSET);
         final int size = buffer.getInt(index + SIZE_OFFSET);
@@ -147,6 +158,22 @@ public final class Dispatcher implements Agent, MessageHandler
         if (queue.markTouched())
         {
             touched.add(queue);
+        }
+    }
+
+    private void onTopicReset(final TopicState topic)
+    {
+        try
+        {
+            topic.resetQueues();
+            LOG.info("topic queues reset: topic={}, visibleFromLogOffset={}", topic.name(), topic.visibleFrom());
+        }
+        catch (final RuntimeException e)
+        {
+            topic.abandonReset(e);
+            failed = true;
+            health.fence(e);
+            waiters.releaseAll();
         }
     }
 

@@ -20,7 +20,9 @@ import java.util.List;
 
 /**
  * The key index: {@code topic#key} to the log offsets of the records carrying that key, with their
- * store time, in a sequence of {@link IndexFile}s named by the first log offset they index.
+ * store time, in a sequence of {@link IndexFile}s named by the first log offset they index. A record's
+ * unique message id is indexed the same way under the empty topic ({@code #id}, {@link #UNIQUE_ID_TOPIC}),
+ * which no real topic can be, so that {@link #queryUniqueId} finds every stored copy of a message.
  *
  * <p>Threads: the dispatcher (or recovery) writes; any thread queries; retention trims; the flusher
  * syncs. Stale entries (left by a crash, pointing past the recovered log) are harmless: queries
@@ -30,6 +32,8 @@ public final class KeyIndex implements AutoCloseable
 {
     public static final String DIRECTORY = "index";
     private static final Logger LOG = LoggerFactory.getLogger(KeyIndex.class);
+    /** The "topic" unique ids are indexed under: none (topic names are never empty). Do not modify. */
+    public static final byte[] UNIQUE_ID_TOPIC = new byte[0];
     private static final IndexFile[] NONE = new IndexFile[0];
 
     private final Path directory;
@@ -163,6 +167,16 @@ public final class KeyIndex implements AutoCloseable
         final long[] result = offsets.toLongArray();
         Arrays.sort(result);
         return Arrays.stream(result).distinct().toArray();
+    }
+
+    /**
+     * Finds the log offsets of records whose unique id hashes like {@code uniqueId}; the caller checks each record.
+     *
+     * @return distinct offsets, ascending.
+     */
+    public long[] queryUniqueId(final String uniqueId, final int max)
+    {
+        return query("", uniqueId, Long.MIN_VALUE, Long.MAX_VALUE, max);
     }
 
     /**

@@ -31,6 +31,9 @@ package io.rocklet.store.internal.log;
  * The keys block is {@code key count} times {@code [u16 length][UTF-8 bytes]}; the properties block
  * is {@code property count} times {@code [u16 length][name][u16 length][value]}.
  *
+ * <p>A message's unique id ({@link io.rocklet.api.UniqueMessageIds}) is the property named
+ * {@link io.rocklet.api.SystemProperties#UNIQUE_ID} ({@link #UNIQUE_ID_PROPERTY}); the dispatcher indexes it.
+ *
  * <p>A record that does not fit in the rest of a segment is preceded by a filler: {@code [length]
  * [FILLER_MAGIC]} spanning the segment up to its trailer. The last {@link #SEGMENT_TRAILER_LENGTH}
  * bytes of every segment are a trailer: {@code [store timestamp of the last record: 8][SEAL_MAGIC: 4]
@@ -62,6 +65,10 @@ public final class RecordDescriptor
     public static final int KEY_COUNT_OFFSET = 76;
     public static final int PROPERTY_COUNT_OFFSET = 78;
     public static final int HEADER_LENGTH = 80;
+
+    /** Name of the unique-id property, ASCII. Do not modify. */
+    public static final byte[] UNIQUE_ID_PROPERTY =
+        io.rocklet.api.SystemProperties.UNIQUE_ID.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /** The CRC covers the record from here to its end. */
     public static final int CRC_START = QUEUE_ID_OFFSET;

@@ -175,19 +175,7 @@ public final class RecordView
      */
     public boolean topicEquals(final byte[] topic)
     {
-        if (topicLength() != topic.length)
-        {
-            return false;
-        }
-        final int start = topicStart();
-        for (int i = 0; i < topic.length; i++)
-        {
-            if (buffer.getByte(start + i) != topic[i])
-            {
-                return false;
-            }
-        }
-        return true;
+        return topicLength() == topic.length && bytesEqual(topicStart(), topic);
     }
 
     public String topic()
@@ -242,6 +230,50 @@ public final class RecordView
             p += 2 + valueLength;
         }
         return Collections.unmodifiableMap(properties);
+    }
+
+    /**
+     * Finds a property by name without allocating.
+     *
+     * @param asciiName the property name's bytes (ASCII).
+     * @return where the value starts (its u16 length, then its bytes), or -1 when the record has no such property.
+     */
+    public int propertyValueIndex(final byte[] asciiName)
+    {
+        int p = propertiesStart();
+        for (int i = 0, count = propertyCount(); i < count; i++)
+        {
+            final int nameLength = buffer.getShort(p) & 0xFFFF;
+            final boolean match = nameLength == asciiName.length && bytesEqual(p + 2, asciiName);
+            p += 2 + nameLength;
+            if (match)
+            {
+                return p;
+            }
+            p += 2 + (buffer.getShort(p) & 0xFFFF);
+        }
+        return -1;
+    }
+
+    /**
+     * @return the value of the property, or null when the record has none of that name.
+     */
+    public String property(final byte[] asciiName)
+    {
+        final int p = propertyValueIndex(asciiName);
+        return p < 0 ? null : Utf8.decode(buffer, p + 2, buffer.getShort(p) & 0xFFFF);
+    }
+
+    private boolean bytesEqual(final int start, final byte[] bytes)
+    {
+        for (int i = 0; i < bytes.length; i++)
+        {
+            if (buffer.getByte(start + i) != bytes[i])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     public byte[] body()

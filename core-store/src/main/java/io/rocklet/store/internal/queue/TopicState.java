@@ -1,10 +1,13 @@
 package io.rocklet.store.internal.queue;
 
+import io.rocklet.store.internal.file.MappedRegion;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A topic known to the store: its name (and its bytes, encoded once), a small id the dispatch ring
@@ -19,6 +22,8 @@ public final class TopicState
     private final int entriesPerFile;
     private final boolean preallocate;
     private volatile QueueState[] queues = new QueueState[0];
+    private volatile long visibleFrom;
+    private volatile CompletableFuture<Void> pendingReset = CompletableFuture.completedFuture(null);
 
     TopicState(final String name, final int id, final Path queuesDirectory, final int entriesPerFile,
         final boolean preallocate)
@@ -44,6 +49,94 @@ public final class TopicState
     public int id()
     {
         return id;
+    }
+
+    /**
+     * @return the log offset below which this topic's records are deleted (0 unless the topic was deleted): queues,
+     *     key and id lookups and recovery ignore them.
+     */
+    public long visibleFrom()
+    {
+        return visibleFrom;
+    }
+
+    void visibleFrom(final long logOffset)
+    {
+        visibleFrom = logOffset;
+    }
+
+    /**
+     * @return true when the record at {@code logOffset} of this topic was deleted with the topic.
+     */
+    public boolean isDeleted(final long logOffset)
+    {
+        return logOffset < visibleFrom;
+    }
+
+    /**
+     * Append-lock holder: a reset of the queues was published to the dispatcher.
+     *
+     * @return completes when the dispatcher has reset them.
+     */
+    public CompletableFuture<Void> resetPublished()
+    {
+        final CompletableFuture<Void> reset = new CompletableFuture<>();
+        pendingReset = reset;
+        return reset;
+    }
+
+    /**
+     * Dispatcher: deletes every consume queue's files; the queues restart empty at offset 0.
+     */
+    public void resetQueues()
+    {
+        for (final QueueState queue : queues())
+        {
+            queue.consumeQueue().reset(0);
+        }
+        pendingReset.complete(null);
+    }
+
+    /**
+     * Recovery: empties the queues that still begin with a record stored before the topic was deleted (the store
+     * stopped between the delete and the dispatcher's reset); the records after the delete are dispatched again.
+     */
+    public void resetQueuesHoldingDeleted()
+    {
+        for (final QueueState queue : queues())
+        {
+            final ConsumeQueue cq = queue.consumeQueue();
+            if (cq.maxOffset() > cq.minOffset() && isDeleted(firstLogOffset(cq)))
+            {
+                cq.reset(0);
+            }
+        }
+    }
+
+    private static long firstLogOffset(final ConsumeQueue cq)
+    {
+        final long first = cq.minOffset();
+        final MappedRegion file = cq.retainFile(first);
+        if (file == null)
+        {
+            return Long.MIN_VALUE;
+        }
+        try
+        {
+            return file.buffer().getLong(cq.entryIndex(first) + ConsumeQueueDescriptor.LOG_OFFSET_OFFSET);
+        }
+        finally
+        {
+            file.release();
+        }
+    }
+
+    /**
+     * The dispatcher stopped before resetting the queues (close, fence): fails the wait.
+     */
+    public void abandonReset(final RuntimeException reason)
+    {
+        pendingReset.completeExceptionally(reason);
     }
 
     /**

@@ -103,6 +103,7 @@ public final class Recovery
 
         final QueueLoader loader = new QueueLoader(topics, log);
         final Set<QueueState> damagedQueues = loader.load(checkpoint, position);
+        topics.all().forEach(TopicState::resetQueuesHoldingDeleted); // a delete the dispatcher had not applied
         final QueueCheck queueCheck = new QueueCheck(position, damagedQueues);
         LogRepair.Result repaired = repair.run(options.verifyWholeLog() ? min : position, trustedEnd, queueCheck);
         record(repaired);
@@ -284,6 +285,10 @@ public final class Recovery
         final LogScanner.Outcome outcome = new LogScanner().scan(log, scanFrom, to, (record, logOffset) ->
         {
             final TopicState topic = cache.resolve(record);
+            if (topic.isDeleted(logOffset))
+            {
+                return; // stored before its topic was deleted
+            }
             final QueueState queue = topic.queue(record.queueId());
             if (queue != null && queues.contains(queue))
             {
@@ -303,7 +308,7 @@ public final class Recovery
                     cq.append(record.queueOffset(), logOffset, record.length(), record.tagCode());
                 }
             }
-            if (record.keyCount() > 0 && inRanges(indexRanges, logOffset))
+            if (inRanges(indexRanges, logOffset))
             {
                 applier.indexKeys(topic.nameBytes(), logOffset, record.storeTimestampMs(), record.keyCount());
             }
@@ -390,7 +395,12 @@ public final class Recovery
             {
                 return;
             }
-            final QueueState queue = cache.resolve(record).getOrCreateQueue(record.queueId());
+            final TopicState topic = cache.resolve(record);
+            if (topic.isDeleted(logOffset))
+            {
+                return; // stored before its topic was deleted: no entry of the topic's queues points to it
+            }
+            final QueueState queue = topic.getOrCreateQueue(record.queueId());
             final ConsumeQueue cq = queue.consumeQueue();
             if (damagedQueues.contains(queue) || record.queueOffset() < cq.minOffset())
             {
@@ -431,8 +441,12 @@ public final class Recovery
         public void onRecord(final RecordView record, final long logOffset)
         {
             final TopicState topic = cache.resolve(record);
-            final QueueState queue = topic.getOrCreateQueue(record.queueId());
             lastStoreTimestampMs = record.storeTimestampMs();
+            if (topic.isDeleted(logOffset))
+            {
+                return; // stored before its topic was deleted
+            }
+            final QueueState queue = topic.getOrCreateQueue(record.queueId());
             if (!lateDamaged.contains(queue) && gapsInLog && record.queueOffset() > queue.consumeQueue().maxOffset())
             {
                 fillHoles(queue, record.queueOffset(), logOffset);
@@ -448,10 +462,7 @@ public final class Recovery
                 LOG.warn("record does not follow its consume queue, queue will be rebuilt: queue={}, queueOffset={}, " +
                     "expected={}, logOffset={}", queue, record.queueOffset(), queue.consumeQueue().maxOffset(), logOffset);
             }
-            if (record.keyCount() > 0)
-            {
-                applier.indexKeys(topic.nameBytes(), logOffset, record.storeTimestampMs(), record.keyCount());
-            }
+            applier.indexKeys(topic.nameBytes(), logOffset, record.storeTimestampMs(), record.keyCount());
         }
     }
 }
