@@ -126,7 +126,7 @@ class PushConsumerConcurrentTest extends PushConsumerTestBase
             received.addAll(messages);
             return ConsumeResult.SUCCESS;
         }).consumeTimeout(Duration.ofMinutes(15)).build());
-        final String stuckId = broker.append("T", 0, "", "stuck").messageId();
+        final String stuckId = broker.append("T", 0, "", "stuck").offsetMessageId();
         broker.append("T", 0, "", "next");
         assertTrue(blocked.await(10, TimeUnit.SECONDS));
         Await.until(() -> bodies().contains("next"), () -> "received=" + bodies());
