@@ -167,10 +167,10 @@ public final class Router implements RouterService, AutoCloseable
         {
             return closedFuture();
         }
-        if (topic == null)
+        if (topic == null || topic.isEmpty())
         {
             return CompletableFuture.failedFuture(new InvalidArgumentException("illegal route query: router=" +
-                config.address() + ", topic=null"));
+                config.address() + ", field=topic, topic=" + (topic == null ? "null" : "''")));
         }
         final TopicRoute route = table.route(topic);
         if (route == null)

@@ -85,6 +85,19 @@ class RouterTest
     }
 
     @Test
+    void shouldAnswerInvalidArgumentNamingTheFieldWhenARouteQueryHasNoTopic()
+    {
+        register(A0, TopicConfig.of("orders", 4));
+
+        for (final String topic : new String[] {"", null})
+        {
+            final Throwable error = error(router.queryRoute(topic));
+            assertInstanceOf(InvalidArgumentException.class, error, String.valueOf(topic));
+            assertTrue(error.getMessage().contains("field=topic"), error.getMessage());
+        }
+    }
+
+    @Test
     void shouldDropTopicWhenBrokerRegistersWithoutIt()
     {
         register(A0, TopicConfig.of("orders", 4), TopicConfig.of("payments", 4));
