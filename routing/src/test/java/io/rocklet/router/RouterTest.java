@@ -140,6 +140,33 @@ class RouterTest
     }
 
     @Test
+    void shouldRemoveABrokerAtOnceWhenItsConnectionClosesAndTakeItsNextRegistrationWhateverItsVersion()
+    {
+        router.registerBroker(new BrokerRegistration(A0, List.of(TopicConfig.of("orders", 4)), 8)).join();
+        register(B0, TopicConfig.of("orders", 4));
+
+        router.brokerDisconnected(A0);
+        router.brokerDisconnected(new BrokerIdentity("c2", "broker-b", 0, "test://elsewhere"));
+
+        assertEquals(List.of("broker-b"), router.queryRoute("orders").join().queues().stream()
+            .map(QueueRoute::brokerName).toList(), "broker-b registered at another address: kept");
+        router.registerBroker(new BrokerRegistration(A0, List.of(TopicConfig.of("orders", 4)), 8)).join();
+        assertEquals(2, router.queryRoute("orders").join().queues().size(), "reconnected: the same version counts");
+    }
+
+    @Test
+    void shouldIgnoreALateRegistrationWhenTheBrokerUnregistersAfterItsConnectionClosed()
+    {
+        router.registerBroker(new BrokerRegistration(A0, List.of(TopicConfig.of("orders", 4)), 8)).join();
+        router.brokerDisconnected(A0); // an in-JVM broker stops being served before it unregisters
+        router.unregisterBroker(A0).join();
+
+        router.registerBroker(new BrokerRegistration(A0, List.of(TopicConfig.of("orders", 4)), 8)).join();
+
+        assertEquals(ErrorCode.TOPIC_NOT_FOUND, errorCode(router.queryRoute("orders")), "a late, stale registration");
+    }
+
+    @Test
     void shouldKeepTopicWhileAnotherBrokerStillHasIt()
     {
         register(A0, TopicConfig.of("orders", 4));

@@ -56,6 +56,7 @@ final class ServerEndpoint
         final TransportThreads threads, final ServerCredentials credentials, final CallCounts counts)
     {
         final ServiceRegistry registry = new ServiceRegistry();
+        final ServerConnections connections = new ServerConnections();
         final long permitPingMs = Math.min(config.keepAliveTime().toMillis(), MIN_PING_INTERVAL.toMillis());
         final NettyServerBuilder builder = NettyServerBuilder
             .forAddress(new InetSocketAddress(requested.host(), requested.port()), credentials)
@@ -72,6 +73,8 @@ final class ServerEndpoint
         }
         final Server server = builder
             .fallbackHandlerRegistry(registry)
+            .addTransportFilter(connections)
+            .intercept(connections)
             .intercept(counts)
             .maxInboundMessageSize(config.maxInboundMessageBytes())
             .maxConcurrentCallsPerConnection(config.maxCallsPerConnection())
