@@ -11,7 +11,6 @@ import io.grpc.ServerTransportFilter;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The connections of one server, as its handlers see them: each connection gets a {@link Connection} when it is
@@ -23,8 +22,6 @@ final class ServerConnections extends ServerTransportFilter implements ServerInt
 {
     private static final Attributes.Key<Connection> ATTRIBUTE = Attributes.Key.create("rocklet-connection");
     private static final Context.Key<Connection> CONTEXT = Context.key("rocklet-connection");
-
-    private final AtomicInteger open = new AtomicInteger();
 
     /**
      * One connection of a server. Thread-safe.
@@ -80,18 +77,9 @@ final class ServerConnections extends ServerTransportFilter implements ServerInt
         }
     }
 
-    /**
-     * @return connections ready and not yet terminated.
-     */
-    int open()
-    {
-        return open.get();
-    }
-
     @Override
     public Attributes transportReady(final Attributes attributes)
     {
-        open.incrementAndGet();
         return attributes.toBuilder().set(ATTRIBUTE, new Connection()).build();
     }
 
@@ -101,7 +89,6 @@ final class ServerConnections extends ServerTransportFilter implements ServerInt
         final Connection connection = attributes == null ? null : attributes.get(ATTRIBUTE);
         if (connection != null)
         {
-            open.decrementAndGet();
             connection.close();
         }
     }
