@@ -13,9 +13,9 @@ import java.util.logging.LogRecord;
  * bytes) - into one rate-limited slf4j line per kind of failure, without the stack trace: at most one line per kind
  * every {@link #INTERVAL_NS}, with the count left out since the last one.
  *
- * <p>It sets a filter on gRPC's {@code NettyServerTransport.connections} logger, which is global to the JVM (as that logger
- * is); {@link #install()} is idempotent and called by every server the transport starts. Other records of that
- * logger pass as they are. Thread-safe.
+ * <p>It sets a filter on gRPC's {@code NettyServerTransport.connections} logger, which is global to the JVM (as
+ * that logger is); {@link #install()} is idempotent and called by every server the transport starts. Other records
+ * of that logger pass as they are. Thread-safe.
  */
 final class TransportFailureLog implements Filter
 {
