@@ -23,7 +23,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One listening gRPC server (Netty) and the services bound to it: a router, a broker, or both. Services are bound
  * and unbound while it runs; closing it unbinds them (ending their open watches) and stops the server, giving calls
- * in progress {@link GrpcTransportConfig#shutdownTimeout()} to finish. Thread-safe.
+ * in progress {@link GrpcTransportConfig#shutdownTimeout()} to finish. It holds at most
+ * {@link GrpcTransportConfig#maxConnections()} connections ({@link CappedServerSocketChannel}), closes those idle for
+ * {@link GrpcTransportConfig#connectionIdleTimeout()}, tells handlers which connection a call arrived on
+ * ({@link ServerConnections}) and logs garbage connections in a few lines ({@link TransportFailureLog}).
+ * Thread-safe.
  */
 final class ServerEndpoint
 {
