@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,7 +101,7 @@ class GarbageConnectionsTest
                     // the server's answer (a GOAWAY) until it closes
                 }
             }
-            catch (final java.net.SocketException reset)
+            catch (final SocketException reset)
             {
                 // closed with a reset: the same for this test
             }

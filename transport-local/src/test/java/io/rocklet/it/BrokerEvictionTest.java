@@ -5,6 +5,7 @@ import io.rocklet.api.RockletException;
 import io.rocklet.api.TopicConfig;
 import io.rocklet.api.spi.RouterService;
 import io.rocklet.api.spi.RouterService.QueueRoute;
+import io.rocklet.api.spi.Transport;
 import io.rocklet.broker.Broker;
 import io.rocklet.broker.BrokerConfig;
 import io.rocklet.router.Router;
@@ -62,7 +63,7 @@ class BrokerEvictionTest
         }
     }
 
-    private static Broker start(final io.rocklet.api.spi.Transport transport)
+    private static Broker start(final Transport transport)
     {
         return Broker.start(BrokerConfig.builder().brokerName("broker-ev").address(BROKER).routers(ROUTER)
             .storeConfig(StoreConfig.ephemeralBuilder().threadingMode(ThreadingMode.SHARED).build()).build(),
