@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 
@@ -42,6 +43,29 @@ class GrpcRouterTest
     }
 
     @Test
+    void shouldEvictABrokerWhenItsLastConnectionClosesAndRouteItAgainWhenItRegistersAgain()
+    {
+        final BrokerRegistration registration = new BrokerRegistration(new BrokerIdentity("c1", "b1", 0,
+            "grpc://127.0.0.1:1"), List.of(TopicConfig.of("orders", 4)), 1);
+        final RouterService routes = client.router(endpoint.address());
+        final GrpcTransport first = GrpcTransport.create(TestTls.plaintext().build());
+        final GrpcTransport second = GrpcTransport.create(TestTls.plaintext().build());
+        first.router(endpoint.address()).registerBroker(registration).join();
+        second.router(endpoint.address()).registerBroker(registration).join(); // the broker's second connection
+
+        first.close();
+        Await.holds(Duration.ofMillis(300), () -> routed(routes), () -> "evicted while a connection remained");
+        second.close();
+        Await.until(Duration.ofSeconds(5), () -> !routed(routes), () -> "still routed with no connection left");
+
+        try (GrpcTransport reconnected = GrpcTransport.create(TestTls.plaintext().build()))
+        {
+            reconnected.router(endpoint.address()).registerBroker(registration).join(); // same data version
+            assertTrue(routed(routes), "a registration over a new connection restores it");
+        }
+    }
+
+    @Test
     void shouldAnswerInvalidArgumentNamingTheFieldWhenARouteQueryHasAnEmptyTopic()
     {
         final RouterService stub = client.router(endpoint.address());
@@ -54,5 +78,17 @@ class GrpcRouterTest
         assertEquals(ErrorCode.INVALID_ARGUMENT, ((RockletException) error.getCause()).errorCode());
         assertTrue(error.getCause().getMessage().contains("field=topic"), error.getCause().getMessage());
         assertEquals("orders", stub.queryRoute("orders").join().topic());
+    }
+
+    private static boolean routed(final RouterService router)
+    {
+        try
+        {
+            return router.queryRoute("orders").join().queues().size() == 1;
+        }
+        catch (final CompletionException e)
+        {
+            return false; // TOPIC_NOT_FOUND: no broker holds it
+        }
     }
 }
