@@ -36,6 +36,8 @@ final class BrokerTable
     private final Map<String, ReplicaSet> replicaSets = new HashMap<>();
     /** Brokers that unregistered, by address: the data version they held and when they left. */
     private final Map<String, Departure> departed = new HashMap<>();
+    /** Brokers removed because their connection closed, by address: an unregistration that follows still counts. */
+    private final Map<String, Departure> disconnected = new HashMap<>();
 
     /** A broker that unregistered: a registration it sent before (a version up to this one) is stale. */
     private record Departure(long dataVersion, long atMs)
@@ -93,6 +95,12 @@ final class BrokerTable
      */
     synchronized boolean unregister(final BrokerIdentity broker, final long nowMs)
     {
+        final Departure lostConnection = disconnected.remove(broker.address());
+        if (lostConnection != null)
+        {
+            // removed when its connection closed (it unbinds before it unregisters): its registrations are stale
+            departed.put(broker.address(), new Departure(lostConnection.dataVersion, nowMs));
+        }
         final ReplicaSet set = replicaSets.get(broker.brokerName());
         if (set == null)
         {
@@ -104,6 +112,26 @@ final class BrokerTable
             return false;
         }
         departed.put(broker.address(), new Departure(member.dataVersion, nowMs));
+        remove(broker.brokerName(), set, broker.brokerId());
+        return true;
+    }
+
+    /**
+     * Removes a broker whose last connection closed. Unlike {@link #unregister}, its next registration is taken
+     * whatever its data version (a broker that reconnects registers the topics it had); only an unregistration that
+     * follows marks its earlier registrations stale.
+     *
+     * @return true when the broker was registered (at the address given) and is now removed.
+     */
+    synchronized boolean disconnect(final BrokerIdentity broker, final long nowMs)
+    {
+        final ReplicaSet set = replicaSets.get(broker.brokerName());
+        final Member member = set == null ? null : set.members.get(broker.brokerId());
+        if (member == null || !member.address.equals(broker.address()))
+        {
+            return false;
+        }
+        disconnected.put(broker.address(), new Departure(member.dataVersion, nowMs));
         remove(broker.brokerName(), set, broker.brokerId());
         return true;
     }
@@ -125,6 +153,7 @@ final class BrokerTable
     synchronized List<BrokerIdentity> expire(final long nowMs, final long expiryMs)
     {
         departed.values().removeIf(departure -> nowMs - departure.atMs > DEPARTURE_MEMORY_MS);
+        disconnected.values().removeIf(departure -> nowMs - departure.atMs > DEPARTURE_MEMORY_MS);
         final List<BrokerIdentity> expired = new ArrayList<>();
         for (final Map.Entry<String, ReplicaSet> entry : new ArrayList<>(replicaSets.entrySet()))
         {

@@ -22,9 +22,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The router (RocketMQ's NameServer): brokers register with every router and re-register periodically
  * with their full topic list; clients ask for topic routes and cluster information. A broker silent for
- * longer than {@link RouterConfig#brokerExpiry()} is removed, and an orderly unregistration removes it at
- * once. Routers never talk to each other: each holds the full table (available and partition-tolerant),
- * so several may run side by side.
+ * longer than {@link RouterConfig#brokerExpiry()} is removed; an orderly unregistration removes it at once, and
+ * so does the transport reporting that its last connection closed ({@link #brokerDisconnected}). Routers never
+ * talk to each other: each holds the full table (available and partition-tolerant), so several may run side by
+ * side.
  *
  * <p>Start one with {@link #start(RouterConfig, Transport)}, which serves it at the configured address.
  *
@@ -161,16 +162,31 @@ public final class Router implements RouterService, AutoCloseable
     }
 
     @Override
+    public void brokerDisconnected(final BrokerIdentity broker)
+    {
+        if (closed.get() || !valid(broker))
+        {
+            return;
+        }
+        if (table.disconnect(broker, config.clock().time()))
+        {
+            LOG.info("broker evicted, connection closed: router={}, cluster={}, brokerName={}, brokerId={}, " +
+                "address={}", config.address(), broker.clusterName(), broker.brokerName(), broker.brokerId(),
+                broker.address());
+        }
+    }
+
+    @Override
     public CompletableFuture<TopicRoute> queryRoute(final String topic)
     {
         if (closed.get())
         {
             return closedFuture();
         }
-        if (topic == null)
+        if (topic == null || topic.isEmpty())
         {
             return CompletableFuture.failedFuture(new InvalidArgumentException("illegal route query: router=" +
-                config.address() + ", topic=null"));
+                config.address() + ", field=topic, topic=" + (topic == null ? "null" : "''")));
         }
         final TopicRoute route = table.route(topic);
         if (route == null)

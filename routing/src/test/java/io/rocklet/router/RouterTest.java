@@ -85,6 +85,19 @@ class RouterTest
     }
 
     @Test
+    void shouldAnswerInvalidArgumentNamingTheFieldWhenARouteQueryHasNoTopic()
+    {
+        register(A0, TopicConfig.of("orders", 4));
+
+        for (final String topic : new String[] {"", null})
+        {
+            final Throwable error = error(router.queryRoute(topic));
+            assertInstanceOf(InvalidArgumentException.class, error, String.valueOf(topic));
+            assertTrue(error.getMessage().contains("field=topic"), error.getMessage());
+        }
+    }
+
+    @Test
     void shouldDropTopicWhenBrokerRegistersWithoutIt()
     {
         register(A0, TopicConfig.of("orders", 4), TopicConfig.of("payments", 4));
@@ -124,6 +137,33 @@ class RouterTest
         router.registerBroker(new BrokerRegistration(A0, List.of(TopicConfig.of("orders", 4)), 20)).join();
         assertEquals(List.of("broker-a"), router.queryRoute("orders").join().queues().stream()
             .map(QueueRoute::brokerName).toList(), "the broker restarted: a newer version registers again");
+    }
+
+    @Test
+    void shouldRemoveABrokerAtOnceWhenItsConnectionClosesAndTakeItsNextRegistrationWhateverItsVersion()
+    {
+        router.registerBroker(new BrokerRegistration(A0, List.of(TopicConfig.of("orders", 4)), 8)).join();
+        register(B0, TopicConfig.of("orders", 4));
+
+        router.brokerDisconnected(A0);
+        router.brokerDisconnected(new BrokerIdentity("c2", "broker-b", 0, "test://elsewhere"));
+
+        assertEquals(List.of("broker-b"), router.queryRoute("orders").join().queues().stream()
+            .map(QueueRoute::brokerName).toList(), "broker-b registered at another address: kept");
+        router.registerBroker(new BrokerRegistration(A0, List.of(TopicConfig.of("orders", 4)), 8)).join();
+        assertEquals(2, router.queryRoute("orders").join().queues().size(), "reconnected: the same version counts");
+    }
+
+    @Test
+    void shouldIgnoreALateRegistrationWhenTheBrokerUnregistersAfterItsConnectionClosed()
+    {
+        router.registerBroker(new BrokerRegistration(A0, List.of(TopicConfig.of("orders", 4)), 8)).join();
+        router.brokerDisconnected(A0); // an in-JVM broker stops being served before it unregisters
+        router.unregisterBroker(A0).join();
+
+        router.registerBroker(new BrokerRegistration(A0, List.of(TopicConfig.of("orders", 4)), 8)).join();
+
+        assertEquals(ErrorCode.TOPIC_NOT_FOUND, errorCode(router.queryRoute("orders")), "a late, stale registration");
     }
 
     @Test

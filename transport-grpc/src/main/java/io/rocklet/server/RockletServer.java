@@ -105,7 +105,7 @@ public final class RockletServer implements AutoCloseable
         LOG.info("{} stopped: address={}", settings.roleName(), address);
     }
 
-    private static BrokerConfig brokerConfig(final ServerSettings settings, final String address)
+    static BrokerConfig brokerConfig(final ServerSettings settings, final String address)
     {
         final BrokerConfig.Builder builder = BrokerConfig.builder()
             .clusterName(settings.clusterName())
@@ -123,6 +123,10 @@ public final class RockletServer implements AutoCloseable
         {
             builder.delayLevels(settings.delayLevels());
         }
+        if (settings.offsetFlushInterval() != null)
+        {
+            builder.offsetPersistInterval(settings.offsetFlushInterval());
+        }
         return builder.build();
     }
 
@@ -134,7 +138,9 @@ public final class RockletServer implements AutoCloseable
     {
         final TlsFiles tls = settings.tls();
         final GrpcTransportConfig.Builder builder = GrpcTransportConfig.builder()
-            .inlineServerCalls(settings.role() == Role.ROUTER || settings.flushMode() == FlushMode.ASYNC);
+            .inlineServerCalls(settings.role() == Role.ROUTER || settings.flushMode() == FlushMode.ASYNC)
+            .connectionIdleTimeout(settings.connections().idleTimeout())
+            .maxConnections(settings.connections().maxConnections());
         if (tls.plaintext())
         {
             return builder.plaintext().build();

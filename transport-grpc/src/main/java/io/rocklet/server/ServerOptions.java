@@ -2,6 +2,7 @@ package io.rocklet.server;
 
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.broker.BrokerConfig;
+import io.rocklet.server.ServerSettings.Connections;
 import io.rocklet.server.ServerSettings.Role;
 import io.rocklet.server.ServerSettings.TlsFiles;
 import io.rocklet.store.FlushMode;
@@ -48,6 +49,9 @@ public final class ServerOptions
                                      [--delay-levels 1s,5s,10s,...] [store options] TLS
                (--delay-levels: the back-off of each delay level, level 1 first; retries use level 3 and up;
                default RocketMQ's 18 levels, 1s 5s 10s 30s 1m ... 2h)
+               [--offset-flush-interval 5s] (how often committed consumer offsets are written to disk)
+        both:  [--idle-timeout 120s] (close a connection with no call in progress this long)
+               [--max-connections 10000] (close connections accepted beyond this many)
         """ + StoreOptions.USAGE + """
 
                rocklet-server --config FILE [options]     (a properties file: role=broker, port=..., ...)
@@ -64,6 +68,10 @@ public final class ServerOptions
         "auto-create-topics", "segment-size", "delay-levels");
     private static final Set<String> BROKER_STORE = StoreOptions.NAMES;
     private static final Set<String> ROUTER = Set.of("broker-expiry");
+    /** Options of the server's connections, both roles. */
+    private static final Set<String> CONNECTIONS = Set.of("idle-timeout", "max-connections");
+    /** Broker options of consumer offsets. */
+    private static final Set<String> OFFSETS = Set.of("offset-flush-interval");
     /** A segment holds the largest record: a 4 MiB body, its properties and header. */
     private static final int MIN_SEGMENT_BYTES = 8 << 20;
     private static final Set<String> FLAGS = Set.of("plaintext", "tls-client-auth",
@@ -165,21 +173,29 @@ public final class ServerOptions
         if (role == Role.ROUTER)
         {
             return new ServerSettings(role, host, port, tls, null, 0, null, List.of(), null, null, false, 0,
-                duration(options, "broker-expiry", Duration.ofSeconds(120)), List.of(), StoreOptions.defaults());
+                duration(options, "broker-expiry", Duration.ofSeconds(120)), List.of(), null,
+                connections(options), StoreOptions.defaults());
         }
         return new ServerSettings(role, host, port, tls, required(options, "name"),
             integer(options, "id", 0, 0, Integer.MAX_VALUE), options.getOrDefault("cluster", "DefaultCluster"),
             routers(required(options, "routers")), Path.of(required(options, "data")), flush(options),
             bool(options, "auto-create-topics", true), segmentSize(options), null, delayLevels(options),
-            StoreOptions.parse(options));
+            duration(options, "offset-flush-interval", null), connections(options), StoreOptions.parse(options));
+    }
+
+    private static Connections connections(final Map<String, String> options)
+    {
+        return new Connections(duration(options, "idle-timeout", Connections.DEFAULT_IDLE_TIMEOUT),
+            integer(options, "max-connections", Connections.DEFAULT_MAX_CONNECTIONS, 1, Integer.MAX_VALUE));
     }
 
     private static void checkKnown(final Map<String, String> options, final Role role)
     {
         for (final String name : options.keySet())
         {
-            final boolean known = COMMON.contains(name) ||
-                (role == Role.BROKER ? BROKER.contains(name) || BROKER_STORE.contains(name) : ROUTER.contains(name));
+            final boolean known = COMMON.contains(name) || CONNECTIONS.contains(name) ||
+                (role == Role.BROKER ? BROKER.contains(name) || OFFSETS.contains(name) || BROKER_STORE.contains(name) :
+                ROUTER.contains(name));
             if (!known)
             {
                 throw new InvalidArgumentException("unknown option for a " + role.name().toLowerCase(Locale.ROOT) +

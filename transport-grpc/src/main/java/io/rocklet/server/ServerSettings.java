@@ -26,12 +26,28 @@ import java.util.Locale;
  * @param brokerExpiry   router: a broker silent this long is evicted (default 120 s).
  * @param delayLevels    broker: the back-off of each delay level, level 1 first; empty for the default (RocketMQ's
  *                       18 levels).
+ * @param offsetFlushInterval broker: how often committed consumer offsets are written to disk; null for the broker's
+ *                       default (5 s).
+ * @param connections    both: how the server holds connections.
  * @param storeOptions   broker: retention, disk pressure, key-index size and damage handling.
  */
 public record ServerSettings(Role role, String host, int port, TlsFiles tls, String brokerName, long brokerId,
     String clusterName, List<String> routers, Path dataDirectory, FlushMode flushMode, boolean autoCreateTopics,
-    int segmentSizeBytes, Duration brokerExpiry, List<Duration> delayLevels, StoreOptions storeOptions)
+    int segmentSizeBytes, Duration brokerExpiry, List<Duration> delayLevels, Duration offsetFlushInterval,
+    Connections connections, StoreOptions storeOptions)
 {
+    /**
+     * How the server holds connections ({@code --idle-timeout}, {@code --max-connections}).
+     *
+     * @param idleTimeout    a connection with no call in progress this long is closed (default 120 s).
+     * @param maxConnections connections accepted beyond this many are closed at once (default 10,000).
+     */
+    public record Connections(Duration idleTimeout, int maxConnections)
+    {
+        public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(120);
+        public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    }
+
     /** Which server to run. */
     public enum Role
     {

@@ -134,6 +134,33 @@ class ServerOptionsTest
     }
 
     @Test
+    void shouldPassConnectionAndOffsetFlushOptionsToTheTransportAndBrokerWhenGiven(@TempDir final Path dir)
+    {
+        final ServerSettings broker = ServerOptions.parse("broker", "--name", "b", "--routers", "h:1", "--data",
+            dir.toString(), "--plaintext", "--offset-flush-interval", "1s", "--idle-timeout", "30s",
+            "--max-connections", "50");
+        final ServerSettings router = ServerOptions.parse("router", "--plaintext", "--idle-timeout", "2m");
+        final ServerSettings defaults = ServerOptions.parse("broker", "--name", "b", "--routers", "h:1", "--data",
+            dir.toString(), "--plaintext");
+
+        assertEquals(Duration.ofSeconds(1), RockletServer.brokerConfig(broker, "grpc://127.0.0.1:1")
+            .offsetPersistInterval());
+        assertEquals(Duration.ofSeconds(30), RockletServer.transportConfig(broker).connectionIdleTimeout());
+        assertEquals(50, RockletServer.transportConfig(broker).maxConnections());
+        assertEquals(Duration.ofMinutes(2), RockletServer.transportConfig(router).connectionIdleTimeout());
+        assertEquals(Duration.ofSeconds(5), RockletServer.brokerConfig(defaults, "grpc://127.0.0.1:1")
+            .offsetPersistInterval());
+        assertEquals(Duration.ofSeconds(120), RockletServer.transportConfig(defaults).connectionIdleTimeout());
+        assertEquals(10_000, RockletServer.transportConfig(defaults).maxConnections());
+        assertError("--max-connections wants a number from 1 to", "router", "--max-connections", "0",
+            "--plaintext");
+        assertError("--offset-flush-interval must be positive, got '0s'", "broker", "--name", "b", "--routers",
+            "h:1", "--data", "d", "--offset-flush-interval", "0s", "--plaintext");
+        assertError("unknown option for a router: --offset-flush-interval", "router", "--offset-flush-interval",
+            "1s", "--plaintext");
+    }
+
+    @Test
     void shouldReadSegmentSizesWhenGivenWithAUnit(@TempDir final Path dir)
     {
         assertEquals(8 << 20, segmentSize(dir, "8M"));

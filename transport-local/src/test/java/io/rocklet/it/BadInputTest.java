@@ -85,6 +85,20 @@ class BadInputTest
     }
 
     @Test
+    void shouldAnswerInvalidArgumentWhenARouteQueryHasAnEmptyTopic()
+    {
+        try (EmbeddedRocklet rocklet = EmbeddedRocklet.ephemeral())
+        {
+            rocklet.createTopic("orders", 4);
+            final CompletableFuture<?> route = rocklet.transport().router(rocklet.router().address()).queryRoute("");
+            assertFailedWith(ErrorCode.INVALID_ARGUMENT, route);
+            final ExecutionException error = assertThrows(ExecutionException.class, route::get);
+            assertTrue(error.getCause().getMessage().contains("field=topic"), error.getCause().getMessage());
+            assertRoundTrip(rocklet);
+        }
+    }
+
+    @Test
     void shouldRefuseAnOversizeBodyBeforeAnyIoAndByTheBrokersOwnLimit()
     {
         try (EmbeddedRocklet rocklet = EmbeddedRocklet.builder().broker(broker -> broker.maxBodyBytes(1024)).start())

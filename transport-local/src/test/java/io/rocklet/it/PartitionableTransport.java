@@ -9,16 +9,19 @@ import io.rocklet.api.spi.Transport;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * One client's view of a shared transport, which the test can cut: from then on every call the client makes
- * fails as if the network were gone (its process, to the cluster, is dead), without the client knowing or
- * closing anything.
+ * One process's view of a shared transport, which the test can cut: from then on every call the client or broker
+ * makes fails as if the network were gone, and what it serves stops being served (its process, to the cluster, is
+ * dead), without it knowing or closing anything.
  */
 final class PartitionableTransport implements Transport
 {
     private final Transport shared;
+    private final List<Binding> served = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
 
     PartitionableTransport(final Transport shared)
@@ -29,6 +32,7 @@ final class PartitionableTransport implements Transport
     void cut()
     {
         cut = true;
+        served.forEach(Binding::close);
     }
 
     @Override
@@ -52,7 +56,9 @@ final class PartitionableTransport implements Transport
     @Override
     public Binding serve(final String address, final BrokerService service)
     {
-        return shared.serve(address, service);
+        final Binding binding = shared.serve(address, service);
+        served.add(binding);
+        return binding;
     }
 
     @Override

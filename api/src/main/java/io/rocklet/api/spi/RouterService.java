@@ -26,6 +26,16 @@ public interface RouterService
     CompletableFuture<Void> unregisterBroker(BrokerIdentity broker);
 
     /**
+     * Called by the transport that serves this router, never by a peer: no live connection remains over which
+     * {@code broker} registered (its process died, its network is gone, or it stopped being served). The router
+     * removes the broker at once instead of waiting for its registration to expire; a later registration (the broker
+     * reconnected or restarted) restores it. Transports track connections with {@link BrokerLinks}.
+     */
+    default void brokerDisconnected(BrokerIdentity broker)
+    {
+    }
+
+    /**
      * @return the route of {@code topic}; fails with {@link io.rocklet.api.ErrorCode#TOPIC_NOT_FOUND} when no
      *     registered broker has it.
      */

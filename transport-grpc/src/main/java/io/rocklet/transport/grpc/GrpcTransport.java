@@ -101,6 +101,14 @@ public final class GrpcTransport implements Transport
         return callCounts.open(rpc);
     }
 
+    /**
+     * @return connections this transport's servers hold open (diagnostics, tests).
+     */
+    synchronized int connectionsOpen()
+    {
+        return endpoints.values().stream().mapToInt(ServerEndpoint::openConnections).sum();
+    }
+
     @Override
     public RouterService router(final String address)
     {

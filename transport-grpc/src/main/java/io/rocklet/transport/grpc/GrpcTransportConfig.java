@@ -38,6 +38,14 @@ import java.time.Duration;
  *                               twice the calls a second on two cores). Only for services that never block the
  *                               calling thread: a router, or a broker with ASYNC flush (a SYNC-flush send waits for
  *                               the disk, and would hold up every connection of that event loop); default false.
+ * @param connectionIdleTimeout  a server closes a connection that has had no call in progress for this long (gRPC's
+ *                               max connection idle; a GOAWAY, then the socket): idle sockets of clients gone quiet,
+ *                               garbage connections; a connection with an open stream (group watch, {@code Subscribe})
+ *                               is never idle. Default 120 s (RocketMQ's channel idle time); keep it above the
+ *                               brokers' and clients' heartbeat interval (30 s), or their connections are cycled.
+ * @param maxConnections         most connections one server holds open; a connection beyond it is closed as soon as it
+ *                               is accepted (one rate-limited log line), connections already open go on; default
+ *                               10,000.
  */
 public record GrpcTransportConfig(
     TlsConfig tls,
@@ -56,7 +64,9 @@ public record GrpcTransportConfig(
     boolean streamingPull,
     int streamPrefetchBatches,
     Duration streamIdleTimeout,
-    boolean inlineServerCalls)
+    boolean inlineServerCalls,
+    Duration connectionIdleTimeout,
+    int maxConnections)
 {
     /** Default {@link #maxInboundMessageBytes()}: the largest body plus 1 MiB of headroom. */
     public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = Limits.DEFAULT_MAX_BODY_BYTES + 1024 * 1024;
@@ -91,6 +101,8 @@ public record GrpcTransportConfig(
         private int streamPrefetchBatches = 4;
         private Duration streamIdleTimeout = Duration.ofSeconds(30);
         private boolean inlineServerCalls;
+        private Duration connectionIdleTimeout = Duration.ofSeconds(120);
+        private int maxConnections = 10_000;
 
         private Builder()
         {
@@ -205,6 +217,24 @@ public record GrpcTransportConfig(
         }
 
         /**
+         * @param timeout a server closes a connection with no call in progress for this long.
+         */
+        public Builder connectionIdleTimeout(final Duration timeout)
+        {
+            this.connectionIdleTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * @param connections most connections one server holds open; more are closed when accepted.
+         */
+        public Builder maxConnections(final int connections)
+        {
+            this.maxConnections = connections;
+            return this;
+        }
+
+        /**
          * @throws InvalidArgumentException naming the setting that is missing or out of range.
          */
         public GrpcTransportConfig build()
@@ -226,6 +256,7 @@ public record GrpcTransportConfig(
             positive(reconnectBackoffMin, "reconnectBackoffMin");
             positive(reconnectBackoffMax, "reconnectBackoffMax");
             positive(streamIdleTimeout, "streamIdleTimeout");
+            positive(connectionIdleTimeout, "connectionIdleTimeout");
             if (shutdownTimeout == null || shutdownTimeout.isNegative())
             {
                 throw new InvalidArgumentException("grpc transport config: shutdownTimeout=" + shutdownTimeout +
@@ -242,10 +273,11 @@ public record GrpcTransportConfig(
             atLeast(ioThreads, 1, "ioThreads");
             atLeast(executorThreads, 1, "executorThreads");
             atLeast(streamPrefetchBatches, 1, "streamPrefetchBatches");
+            atLeast(maxConnections, 1, "maxConnections");
             return new GrpcTransportConfig(tls, plaintext, callTimeout, maxInFlightRequests, maxInboundMessageBytes,
                 maxCallsPerConnection, ioThreads, executorThreads, keepAliveTime, keepAliveTimeout, reconnectBackoffMin,
                 reconnectBackoffMax, shutdownTimeout, streamingPull, streamPrefetchBatches, streamIdleTimeout,
-                inlineServerCalls);
+                inlineServerCalls, connectionIdleTimeout, maxConnections);
         }
 
         private static void positive(final Duration value, final String name)

@@ -4,7 +4,6 @@ import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.RockletException;
@@ -19,11 +18,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One listening gRPC server (Netty) and the services bound to it: a router, a broker, or both. Services are bound
  * and unbound while it runs; closing it unbinds them (ending their open watches) and stops the server, giving calls
- * in progress {@link GrpcTransportConfig#shutdownTimeout()} to finish. Thread-safe.
+ * in progress {@link GrpcTransportConfig#shutdownTimeout()} to finish. It holds at most
+ * {@link GrpcTransportConfig#maxConnections()} connections ({@link CappedServerSocketChannel}), closes those idle for
+ * {@link GrpcTransportConfig#connectionIdleTimeout()}, tells handlers which connection a call arrived on
+ * ({@link ServerConnections}) and logs garbage connections in a few lines ({@link TransportFailureLog}).
+ * Thread-safe.
  */
 final class ServerEndpoint
 {
@@ -31,17 +35,21 @@ final class ServerEndpoint
     /** Servers accept client pings this often (a client pinging more often would be cut off as abusive). */
     private static final Duration MIN_PING_INTERVAL = Duration.ofSeconds(10);
     private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+    /** Connections refused over the cap: at most one log line this often. */
+    private static final long REFUSAL_LOG_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
 
     private final Server server;
     private final ServiceRegistry registry;
     private final GrpcAddress address;
     private final Duration shutdownTimeout;
     private final Map<ServerServiceDefinition, Runnable> unbinders = new ConcurrentHashMap<>();
+    private final AtomicInteger openConnections;
 
     private ServerEndpoint(final Server server, final ServiceRegistry registry, final GrpcAddress address,
-        final Duration shutdownTimeout)
+        final Duration shutdownTimeout, final AtomicInteger openConnections)
     {
         this.server = server;
+        this.openConnections = openConnections;
         this.registry = registry;
         this.address = address;
         this.shutdownTimeout = shutdownTimeout;
@@ -55,11 +63,15 @@ final class ServerEndpoint
     static ServerEndpoint start(final GrpcAddress requested, final GrpcTransportConfig config,
         final TransportThreads threads, final ServerCredentials credentials, final CallCounts counts)
     {
+        TransportFailureLog.install();
         final ServiceRegistry registry = new ServiceRegistry();
+        final ServerConnections connections = new ServerConnections();
         final long permitPingMs = Math.min(config.keepAliveTime().toMillis(), MIN_PING_INTERVAL.toMillis());
+        final AtomicInteger open = new AtomicInteger();
+        final RateLimitedLog refusals = new RateLimitedLog(LOG, REFUSAL_LOG_INTERVAL_NS, System::nanoTime);
         final NettyServerBuilder builder = NettyServerBuilder
             .forAddress(new InetSocketAddress(requested.host(), requested.port()), credentials)
-            .channelType(NioServerSocketChannel.class)
+            .channelFactory(() -> new CappedServerSocketChannel(config.maxConnections(), open, refusals))
             .bossEventLoopGroup(threads.eventLoops())
             .workerEventLoopGroup(threads.eventLoops());
         if (config.inlineServerCalls())
@@ -72,6 +84,8 @@ final class ServerEndpoint
         }
         final Server server = builder
             .fallbackHandlerRegistry(registry)
+            .addTransportFilter(connections)
+            .intercept(connections)
             .intercept(counts)
             .maxInboundMessageSize(config.maxInboundMessageBytes())
             .maxConcurrentCallsPerConnection(config.maxCallsPerConnection())
@@ -79,7 +93,9 @@ final class ServerEndpoint
             .keepAliveTimeout(config.keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
             .permitKeepAliveTime(permitPingMs, TimeUnit.MILLISECONDS)
             .permitKeepAliveWithoutCalls(true)
-            .handshakeTimeout(HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+            .maxConnectionIdle(config.connectionIdleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+            .handshakeTimeout(Math.min(HANDSHAKE_TIMEOUT_MS, config.connectionIdleTimeout().toMillis()),
+                TimeUnit.MILLISECONDS) // a connection that does not even finish its handshake in that time is idle
             .build();
         try
         {
@@ -94,13 +110,22 @@ final class ServerEndpoint
         final int port = sockets.get(0) instanceof InetSocketAddress bound ? bound.getPort() : requested.port();
         final GrpcAddress address = requested.withPort(port);
         registry.address(address.toString());
-        LOG.info("grpc server listening: address={}, tls={}", address, !config.plaintext());
-        return new ServerEndpoint(server, registry, address, config.shutdownTimeout());
+        LOG.info("grpc server listening: address={}, tls={}, connectionIdleTimeoutMs={}, maxConnections={}", address,
+            !config.plaintext(), config.connectionIdleTimeout().toMillis(), config.maxConnections());
+        return new ServerEndpoint(server, registry, address, config.shutdownTimeout(), open);
     }
 
     GrpcAddress address()
     {
         return address;
+    }
+
+    /**
+     * @return connections accepted and not yet closed (refused ones never count).
+     */
+    int openConnections()
+    {
+        return openConnections.get();
     }
 
     /**

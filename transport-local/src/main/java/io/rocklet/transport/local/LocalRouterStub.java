@@ -4,26 +4,34 @@ import io.rocklet.api.spi.RouterService;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import static io.rocklet.transport.local.LocalTransport.call;
 
 /**
- * A router reached by direct calls; the router is looked up on every call.
+ * A router reached by direct calls; the router is looked up on every call. A registration the router took is
+ * reported to the transport, which tells the router when that broker stops being served.
  */
 final class LocalRouterStub implements RouterService
 {
     private final Supplier<RouterService> target;
+    private final Consumer<BrokerIdentity> onRegistered;
 
-    LocalRouterStub(final Supplier<RouterService> target)
+    LocalRouterStub(final Supplier<RouterService> target, final Consumer<BrokerIdentity> onRegistered)
     {
         this.target = target;
+        this.onRegistered = onRegistered;
     }
 
     @Override
     public CompletableFuture<RegistrationResult> registerBroker(final BrokerRegistration registration)
     {
-        return call(() -> target.get().registerBroker(registration));
+        return call(() -> target.get().registerBroker(registration)).thenApply(result ->
+        {
+            onRegistered.accept(registration.broker());
+            return result;
+        });
     }
 
     @Override

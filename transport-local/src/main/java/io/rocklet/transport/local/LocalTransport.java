@@ -5,8 +5,10 @@ import io.rocklet.api.ErrorCode;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.spi.Binding;
+import io.rocklet.api.spi.BrokerLinks;
 import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.RouterService;
+import io.rocklet.api.spi.RouterService.BrokerIdentity;
 import io.rocklet.api.spi.Transport;
 
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +19,12 @@ import java.util.function.Supplier;
  * The in-JVM transport: services are registered under addresses like {@code local://router-1} and
  * called directly, with no sockets and no copies of messages. Each instance is its own address space,
  * so independent setups in one JVM (parallel tests) do not see each other. Stubs look the address up
- * on every call, so a service may be served, closed and served again (a restarted broker). Thread-safe.
+ * on every call, so a service may be served, closed and served again (a restarted broker).
+ *
+ * <p>A broker's binding is its connection: a broker that registered with a router served here and then stops being
+ * served (closed, or dropped without unregistering) is reported to that router at once
+ * ({@link RouterService#brokerDisconnected}), as a closed network connection is by the gRPC transport.
+ * Thread-safe.
  */
 public final class LocalTransport implements Transport
 {
@@ -26,13 +33,15 @@ public final class LocalTransport implements Transport
 
     private final ConcurrentHashMap<String, RouterService> routers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, BrokerService> brokers = new ConcurrentHashMap<>();
+    /** Per served router: the brokers that registered with it, by broker address (the link). */
+    private final ConcurrentHashMap<String, BrokerLinks<String>> routerLinks = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     @Override
     public RouterService router(final String address)
     {
         checkAddress(address);
-        return new LocalRouterStub(() -> target(routers, address, "router"));
+        return new LocalRouterStub(() -> target(routers, address, "router"), broker -> registered(address, broker));
     }
 
     @Override
@@ -45,13 +54,47 @@ public final class LocalTransport implements Transport
     @Override
     public Binding serve(final String address, final RouterService service)
     {
-        return bind(routers, address, service, "router");
+        final Binding binding = bind(routers, address, service, "router");
+        final BrokerLinks<String> links = new BrokerLinks<>(service);
+        routerLinks.put(address, links);
+        return new Binding()
+        {
+            @Override
+            public String address()
+            {
+                return address;
+            }
+
+            @Override
+            public void close()
+            {
+                binding.close();
+                routerLinks.remove(address, links);
+            }
+        };
     }
 
     @Override
     public Binding serve(final String address, final BrokerService service)
     {
-        return bind(brokers, address, service, "broker");
+        bind(brokers, address, service, "broker");
+        return new Binding()
+        {
+            @Override
+            public String address()
+            {
+                return address;
+            }
+
+            @Override
+            public void close()
+            {
+                if (brokers.remove(address, service)) // not again, nor once another broker is served there
+                {
+                    routerLinks.values().forEach(links -> links.closed(address));
+                }
+            }
+        };
     }
 
     @Override
@@ -60,12 +103,30 @@ public final class LocalTransport implements Transport
         closed = true;
         routers.clear();
         brokers.clear();
+        routerLinks.clear();
     }
 
     @Override
     public String toString()
     {
         return "LocalTransport{routers=" + routers.keySet() + ", brokers=" + brokers.keySet() + '}';
+    }
+
+    /**
+     * A router served here took a registration: links the broker to its binding, if it is served here.
+     */
+    private void registered(final String routerAddress, final BrokerIdentity broker)
+    {
+        final BrokerLinks<String> links = routerLinks.get(routerAddress);
+        if (links == null || !brokers.containsKey(broker.address()))
+        {
+            return; // not a broker of this transport: only its registrations' expiry removes it
+        }
+        links.registered(broker.address(), broker);
+        if (!brokers.containsKey(broker.address()))
+        {
+            links.closed(broker.address()); // it stopped being served while it registered
+        }
     }
 
     /**
