@@ -59,14 +59,20 @@ class BacktrackTest
             Await.until(() -> deliveredTimes(older) == 2 && deliveredTimes(newer) == 3,
                 () -> "redelivered after a reset to FIRST: " + deliveries);
 
-            // to LAST: nothing comes again, the next message does
+            // to LAST: nothing comes again, the next messages do. A running consumer applies a reset when the
+            // broker's notification reaches it, after resetOffsets returned: a message sent in between may be
+            // consumed first and then again from the reset position (at least once, at most twice)
             rocklet.admin().resetOffsets(GROUP, TOPIC, ConsumeFrom.Position.LAST);
             final Set<String> next = send(producer, "next", 8);
             Await.until(() -> deliveries.keySet().containsAll(next), () -> "received " + deliveries.size());
             consumer.close();
             assertDeliveredTimes(older, 2);
             assertDeliveredTimes(newer, 3);
-            assertDeliveredTimes(next, 1);
+            for (final String id : next)
+            {
+                final int times = deliveries.get(id);
+                assertTrue(times == 1 || times == 2, "deliveries of " + id + ": " + times);
+            }
         }
     }
 
