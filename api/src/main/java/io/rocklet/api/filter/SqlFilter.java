@@ -3,6 +3,8 @@ package io.rocklet.api.filter;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.MessageView;
 
+import java.util.Map;
+
 /**
  * A parsed SQL92 property filter (RocketMQ's subset, see {@link SqlParser} for the grammar), such as
  * {@code region = 'eu' AND amount > 100}. Fields are the message's user properties plus the system fields
@@ -62,13 +64,11 @@ public final class SqlFilter
      */
     public boolean matches(final MessageView message)
     {
-        return matches(name -> field(message, name));
+        final Map<String, String> properties = message.properties(); // decoded once, not per field
+        return matches(name -> field(message, properties, name));
     }
 
-    /**
-     * @return the value of field {@code name} of {@code message}, or null when it has none.
-     */
-    public static String field(final MessageView message, final String name)
+    private static String field(final MessageView message, final Map<String, String> properties, final String name)
     {
         if (TAGS.equals(name))
         {
@@ -79,7 +79,7 @@ public final class SqlFilter
         {
             return message.keys().isEmpty() ? null : String.join(" ", message.keys());
         }
-        return message.properties().get(name);
+        return properties.get(name);
     }
 
     public String expression()
