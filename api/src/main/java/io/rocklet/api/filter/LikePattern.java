@@ -1,9 +1,11 @@
 package io.rocklet.api.filter;
 
+import java.util.Arrays;
+
 /**
  * A compiled {@code LIKE} pattern: {@code %} matches any run of characters, {@code _} exactly one; the optional
- * escape character makes the next {@code %}, {@code _} or itself literal. Matching is linear-time backtracking over
- * the last {@code %} (no regular expressions, no catastrophic cases). Immutable.
+ * escape character makes the next {@code %}, {@code _} or itself literal. Matching backtracks to the last {@code %}
+ * only (no regular expressions): at most text length x pattern length steps, never exponential. Immutable.
  */
 final class LikePattern
 {
@@ -52,7 +54,7 @@ final class LikePattern
                 chars[n++] = c;
             }
         }
-        return new LikePattern(java.util.Arrays.copyOf(chars, n), java.util.Arrays.copyOf(wildcard, n),
+        return new LikePattern(Arrays.copyOf(chars, n), Arrays.copyOf(wildcard, n),
             escape == null ? pattern : pattern + "' ESCAPE '" + escape);
     }
 
