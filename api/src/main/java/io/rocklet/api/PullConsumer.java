@@ -19,6 +19,11 @@ public interface PullConsumer extends AutoCloseable
     void subscribe(String topic, String tagExpression);
 
     /**
+     * Subscribes to a topic with a tag or SQL92 selector; queues are shared as by {@link #subscribe(String, String)}.
+     */
+    void subscribe(String topic, MessageSelector selector);
+
+    /**
      * Takes exactly these queues, without rebalance (replaces subscriptions).
      */
     void assign(Collection<MessageQueue> queues);

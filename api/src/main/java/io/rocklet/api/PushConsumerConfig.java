@@ -10,7 +10,7 @@ import java.util.Map;
  * consume thread count (4 rather than 20: this library is embedded, often on small machines).
  *
  * @param group                     the consumer group.
- * @param subscriptions             topic to tag expression ({@code "*"}, {@code "A || B"}).
+ * @param subscriptions             topic to selector: tag expression ({@code "*"}, {@code "A || B"}) or SQL92.
  * @param listener                  the message listener.
  * @param consumeMode               CONCURRENT (default) or ORDERLY.
  * @param messageModel              CLUSTERING (default) or BROADCASTING.
@@ -33,7 +33,7 @@ import java.util.Map;
  */
 public record PushConsumerConfig(
     String group,
-    Map<String, String> subscriptions,
+    Map<String, MessageSelector> subscriptions,
     MessageListener listener,
     ConsumeMode consumeMode,
     MessageModel messageModel,
@@ -62,7 +62,7 @@ public record PushConsumerConfig(
     public static final class Builder
     {
         private final String group;
-        private final Map<String, String> subscriptions = new LinkedHashMap<>();
+        private final Map<String, MessageSelector> subscriptions = new LinkedHashMap<>();
         private MessageListener listener;
         private ConsumeMode consumeMode = ConsumeMode.CONCURRENT;
         private MessageModel messageModel = MessageModel.CLUSTERING;
@@ -91,9 +91,18 @@ public record PushConsumerConfig(
          */
         public Builder subscribe(final String topic, final String tagExpression)
         {
+            return subscribe(topic, MessageSelector.tag(tagExpression));
+        }
+
+        /**
+         * @param topic    the topic.
+         * @param selector a tag or SQL92 selector (parsed, so a malformed one failed where it was made).
+         */
+        public Builder subscribe(final String topic, final MessageSelector selector)
+        {
             TopicNames.validate(topic);
-            TagFilter.parse(tagExpression);
-            subscriptions.put(topic, tagExpression == null ? "*" : tagExpression);
+            Checks.notNull(selector, "push consumer " + group + ": selector of topic " + topic);
+            subscriptions.put(topic, selector);
             return this;
         }
 

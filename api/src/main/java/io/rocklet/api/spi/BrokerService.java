@@ -2,6 +2,7 @@ package io.rocklet.api.spi;
 
 import io.rocklet.api.ConsumeFrom;
 import io.rocklet.api.Message;
+import io.rocklet.api.MessageSelector;
 import io.rocklet.api.MessageModel;
 import io.rocklet.api.MessageView;
 import io.rocklet.api.TopicConfig;
@@ -215,10 +216,43 @@ public interface BrokerService
      * @param maxCount          most messages to return.
      * @param tagExpression     {@code "*"} or tags joined by {@code "||"}.
      * @param longPollTimeoutMs how long to hold the request when nothing is there (0: answer at once).
+     * @param sqlExpression     an SQL92 filter over message properties checked after the tag expression, or
+     *                          {@code ""} (or null) for none.
      */
     record PullRequest(String group, String topic, int queueId, long offset, int maxCount, String tagExpression,
-        long longPollTimeoutMs)
+        long longPollTimeoutMs, String sqlExpression)
     {
+        public PullRequest
+        {
+            sqlExpression = sqlExpression == null ? "" : sqlExpression;
+        }
+
+        /**
+         * A pull with a tag expression only.
+         */
+        public PullRequest(final String group, final String topic, final int queueId, final long offset,
+            final int maxCount, final String tagExpression, final long longPollTimeoutMs)
+        {
+            this(group, topic, queueId, offset, maxCount, tagExpression, longPollTimeoutMs, "");
+        }
+
+        /**
+         * A pull for {@code selector}'s messages.
+         */
+        public PullRequest(final String group, final String topic, final int queueId, final long offset,
+            final int maxCount, final MessageSelector selector, final long longPollTimeoutMs)
+        {
+            this(group, topic, queueId, offset, maxCount, selector.tagExpression(), longPollTimeoutMs,
+                selector.sqlExpression());
+        }
+
+        /**
+         * @return true when the pull carries an SQL92 filter.
+         */
+        public boolean hasSqlFilter()
+        {
+            return !sqlExpression.isEmpty();
+        }
     }
 
     enum PullStatus
@@ -245,7 +279,8 @@ public interface BrokerService
      * @param group         the consumer group.
      * @param messageModel  clustering or broadcasting.
      * @param consumeFrom   where the group starts in a queue without a committed offset.
-     * @param subscriptions topic to tag expression.
+     * @param subscriptions topic to expression: a tag expression, or {@code "SQL92:"} and an SQL92 expression
+     *                      ({@link MessageSelector#toString()}).
      * @param subscribedMs  when this consumer subscribed (its client's wall clock), or 0 when unknown: the broker
      *                      keeps the earliest per group and topic (see {@link #queryOffset}).
      */

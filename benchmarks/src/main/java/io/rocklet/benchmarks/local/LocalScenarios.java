@@ -14,8 +14,9 @@ import java.util.List;
  * The embedded broker's figures measured in one JVM, one {@code RESULT <name> <value> <unit>} line each:
  * send throughput (sync from 1 and 4 threads, async), end-to-end latency at a fixed rate, catch-up
  * consumption of a backlog (the client scenarios of {@code io.rocklet.benchmarks.scenario}, over
- * {@link LocalTarget}), start-up and close of instances after the first, and the JUnit test kit's overhead
- * (groups {@code send}, {@code e2e}, {@code catchup}, {@code lifecycle}, {@code testkit}). The figures that need a
+ * {@link LocalTarget}), broker-side SQL92 filtering relative to tag filtering ({@link FilterScenario}), start-up
+ * and close of instances after the first, and the JUnit test kit's overhead (groups {@code send}, {@code e2e},
+ * {@code catchup}, {@code filter}, {@code lifecycle}, {@code testkit}). The figures that need a
  * fresh JVM are {@link FirstStart} and {@link IdleFootprint}. Run by {@code benchmarks/run.sh local}; see
  * {@link LocalSettings} for the options and benchmarks/README.md for what each figure means.
  */
@@ -72,6 +73,10 @@ public final class LocalScenarios
         {
             final CatchUpScenario catchUp = new CatchUpScenario(target, settings.load(), results);
             attempts.attempt(catchUp.name(), catchUp::run);
+        }
+        if (settings.runs("filter"))
+        {
+            attempts.attempt(FilterScenario.NAME, () -> new FilterScenario(settings, results).run());
         }
         if (settings.runs("lifecycle"))
         {

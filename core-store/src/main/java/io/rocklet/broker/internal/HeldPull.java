@@ -1,6 +1,5 @@
 package io.rocklet.broker.internal;
 
-import io.rocklet.api.TagFilter;
 import io.rocklet.api.spi.BrokerService.PullRequest;
 import io.rocklet.api.spi.BrokerService.PullResult;
 
@@ -14,13 +13,13 @@ import java.util.concurrent.atomic.AtomicLong;
 final class HeldPull
 {
     final PullRequest request;
-    final TagFilter filter;
+    final PullFilter filter;
     final long deadlineNs;
     final CompletableFuture<PullResult> future = new CompletableFuture<>();
     /** Where to read from: moves past messages the filter rejected while the pull waited. */
     private final AtomicLong offset;
 
-    HeldPull(final PullRequest request, final TagFilter filter, final long offset, final long deadlineNs)
+    HeldPull(final PullRequest request, final PullFilter filter, final long offset, final long deadlineNs)
     {
         this.request = request;
         this.filter = filter;

@@ -14,6 +14,7 @@ import io.rocklet.store.MessageArrivalListener;
 import io.rocklet.store.MessageStore;
 import io.rocklet.store.ReadResult;
 import io.rocklet.store.ReadStatus;
+import io.rocklet.store.StoredMessage;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 import org.agrona.concurrent.NanoClock;
 import org.slf4j.Logger;
@@ -31,8 +32,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Pulls with long polling. A pull reads its queue at once; when it skipped messages its tag filter rejected and found
- * none it accepts, it is answered at once with NO_MATCHED_MESSAGE and the offset past them (so that the consumer's
+ * Pulls with long polling. A pull reads its queue at once; the store checks its tag filter, and an SQL92 filter, when
+ * the pull has one, is checked here on the messages read (parsed once per group, topic and expression; reading goes
+ * on past batches without a match, up to {@link #MAX_SQL_SCAN} messages). When it skipped messages its filters
+ * rejected and found none they accept, it is answered at once with NO_MATCHED_MESSAGE and the offset past them (so that the consumer's
  * committed offset moves past filtered-out messages promptly); when there is nothing new and it asked to wait, it is
  * held (at most {@code maxHeld} at once; beyond that the pull fails with a retriable BUSY) until the store's
  * dispatcher reports an arrival in that queue - then it is read again and answered on the dispatcher thread - or
@@ -49,12 +52,17 @@ public final class PullService implements MessageArrivalListener
     public static final int MAX_PULL_COUNT = 1024;
     /** Most bytes of records one pull returns (the first message is returned whatever its size). */
     public static final int MAX_PULL_BYTES = 4 * 1024 * 1024;
+    /** Most messages one pull with an SQL92 filter reads looking for a match before it answers NO_MATCHED_MESSAGE. */
+    public static final int MAX_SQL_SCAN = 4 * MAX_PULL_COUNT;
+    /** Most parsed SQL92 filters kept. */
+    private static final int MAX_SQL_FILTERS = 4096;
     private static final Logger LOG = LoggerFactory.getLogger(PullService.class);
 
     private final MessageStore store;
     private final TopicConfigStore topics;
     private final NanoClock nanoClock;
     private final int maxHeld;
+    private final SqlFilterCache sqlFilters = new SqlFilterCache(MAX_SQL_FILTERS);
     private final AtomicInteger held = new AtomicInteger();
     private volatile boolean closing;
     private final ConcurrentHashMap<QueueKey, ConcurrentLinkedQueue<HeldPull>> byQueue = new ConcurrentHashMap<>();
@@ -82,7 +90,7 @@ public final class PullService implements MessageArrivalListener
      */
     public CompletableFuture<PullResult> pull(final PullRequest request)
     {
-        final TagFilter filter = validate(request);
+        final PullFilter filter = validate(request);
         final ReadResult read = read(request, request.offset(), filter);
         final long waitFrom = waitOffset(request.offset(), read);
         if (waitFrom < 0 || request.longPollTimeoutMs() <= 0)
@@ -181,7 +189,7 @@ public final class PullService implements MessageArrivalListener
         }
     }
 
-    private TagFilter validate(final PullRequest request)
+    private PullFilter validate(final PullRequest request)
     {
         if (request == null)
         {
@@ -206,13 +214,68 @@ public final class PullService implements MessageArrivalListener
                 request.queueId() + ", readQueues=" + topic.readQueues() + ", offset=" + request.offset() +
                 ", maxCount=" + request.maxCount() + ", longPollTimeoutMs=" + request.longPollTimeoutMs());
         }
-        return TagFilter.parse(request.tagExpression());
+        final TagFilter tags = TagFilter.parse(request.tagExpression());
+        if (!request.hasSqlFilter())
+        {
+            return new PullFilter(tags, null);
+        }
+        try
+        {
+            return new PullFilter(tags, sqlFilters.get(request.group(), request.topic(), request.sqlExpression()));
+        }
+        catch (final InvalidArgumentException e)
+        {
+            throw new InvalidArgumentException(e.getMessage() + ", topic=" + request.topic() + ", group=" +
+                request.group());
+        }
     }
 
-    private ReadResult read(final PullRequest request, final long offset, final TagFilter filter)
+    /**
+     * Reads from {@code offset}; with an SQL92 filter, keeps only the messages it accepts and reads on while a batch
+     * had none, until a batch has matches, the queue's end or {@link #MAX_SQL_SCAN} messages (then the answer is
+     * NO_MATCHED_MESSAGE with the offset past the skipped messages).
+     */
+    private ReadResult read(final PullRequest request, final long offset, final PullFilter filter)
+    {
+        ReadResult read = readStore(request, offset, filter);
+        if (filter.sql() == null)
+        {
+            return read;
+        }
+        long next = offset;
+        int scanned = 0;
+        while (true)
+        {
+            if (read.status() == ReadStatus.FOUND)
+            {
+                final List<StoredMessage> matched = filter.select(read.messages());
+                if (!matched.isEmpty())
+                {
+                    return new ReadResult(ReadStatus.FOUND, read.nextOffset(), read.minOffset(), read.maxOffset(),
+                        matched);
+                }
+            }
+            else if (read.status() != ReadStatus.NO_MATCHED_MESSAGE || read.nextOffset() <= next)
+            {
+                // the first read answers for itself; a later one (the end, or damage) waits for the next pull
+                return next == offset ? read : new ReadResult(ReadStatus.NO_MATCHED_MESSAGE, next,
+                    read.minOffset(), Math.max(read.maxOffset(), next), List.of());
+            }
+            scanned += (int) Math.min(MAX_SQL_SCAN, read.nextOffset() - next);
+            next = read.nextOffset();
+            if (next >= read.maxOffset() || scanned >= MAX_SQL_SCAN)
+            {
+                return new ReadResult(ReadStatus.NO_MATCHED_MESSAGE, next, read.minOffset(), read.maxOffset(),
+                    List.of());
+            }
+            read = readStore(request, next, filter);
+        }
+    }
+
+    private ReadResult readStore(final PullRequest request, final long offset, final PullFilter filter)
     {
         final ReadResult read = store.read(request.topic(), request.queueId(), offset,
-            Math.min(request.maxCount(), MAX_PULL_COUNT), MAX_PULL_BYTES, filter);
+            Math.min(request.maxCount(), MAX_PULL_COUNT), MAX_PULL_BYTES, filter.tags());
         if (read.status() == ReadStatus.DAMAGED_MESSAGE)
         {
             LOG.error("message damaged in the store, consumers skip it: topic={}, queueId={}, queueOffset={}, group={}",
@@ -237,7 +300,7 @@ public final class PullService implements MessageArrivalListener
         };
     }
 
-    private CompletableFuture<PullResult> hold(final PullRequest request, final TagFilter filter, final long offset)
+    private CompletableFuture<PullResult> hold(final PullRequest request, final PullFilter filter, final long offset)
     {
         if (held.incrementAndGet() > maxHeld)
         {

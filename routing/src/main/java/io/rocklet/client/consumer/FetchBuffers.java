@@ -1,6 +1,7 @@
 package io.rocklet.client.consumer;
 
 import io.rocklet.api.MessageQueue;
+import io.rocklet.api.MessageSelector;
 import io.rocklet.api.MessageView;
 import io.rocklet.api.ReceivedMessage;
 import io.rocklet.api.spi.BrokerService.PullRequest;
@@ -71,12 +72,12 @@ final class FetchBuffers
     /**
      * Makes the queues within {@code scope} exactly {@code target}: drops the others, starts the new ones.
      *
-     * @param expression tag expression of a topic.
+     * @param expression selector of a topic.
      * @param released   receives the positions of the queues dropped.
      * @return completes when the new queues know their start offsets (or failed to find them).
      */
     CompletableFuture<Void> assign(final Predicate<MessageQueue> scope, final Collection<MessageQueue> target,
-        final Function<String, String> expression, final Map<MessageQueue, Long> released)
+        final Function<String, MessageSelector> expression, final Map<MessageQueue, Long> released)
     {
         final List<CompletableFuture<Void>> started = new ArrayList<>();
         lock.lock();
@@ -373,7 +374,7 @@ final class FetchBuffers
         final int epoch = queue.epoch;
         final MessageQueue mq = queue.queue;
         final PullRequest request = new PullRequest(group, mq.topic(), mq.queueId(), queue.fetchOffset,
-            Math.min(batchSize, threshold - queue.buffer.size()), queue.expression, LONG_POLL_MS);
+            Math.min(batchSize, threshold - queue.buffer.size()), queue.selector, LONG_POLL_MS);
         timers.execute(() -> Futures.call(() -> context.broker(mq.brokerName()).pull(request))
             .whenCompleteAsync((result, error) -> onFetched(queue, epoch, request, result, error), timers));
     }
@@ -401,7 +402,7 @@ final class FetchBuffers
                 {
                     for (final MessageView view : result.messages())
                     {
-                        if (view.queueOffset() >= request.offset() && queue.filter.matches(view.tag()))
+                        if (view.queueOffset() >= request.offset() && queue.selector.matches(view))
                         {
                             queue.buffer.add(new ReceivedMessageImpl(view, queue.queue));
                         }

@@ -1,7 +1,7 @@
 package io.rocklet.client.consumer;
 
 import io.rocklet.api.MessageQueue;
-import io.rocklet.api.TagFilter;
+import io.rocklet.api.MessageSelector;
 
 import java.util.ArrayDeque;
 
@@ -15,8 +15,7 @@ import java.util.ArrayDeque;
 final class FetchQueue
 {
     final MessageQueue queue;
-    final String expression;
-    final TagFilter filter;
+    final MessageSelector selector;
     final ArrayDeque<ReceivedMessageImpl> buffer = new ArrayDeque<>();
     int epoch;
     long fetchOffset = -1;
@@ -25,11 +24,10 @@ final class FetchQueue
     boolean removed;
     int failures;
 
-    FetchQueue(final MessageQueue queue, final String expression)
+    FetchQueue(final MessageQueue queue, final MessageSelector selector)
     {
         this.queue = queue;
-        this.expression = expression;
-        this.filter = TagFilter.parse(expression);
+        this.selector = selector;
     }
 
     /**

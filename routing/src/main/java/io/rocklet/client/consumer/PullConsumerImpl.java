@@ -7,7 +7,7 @@ import io.rocklet.api.MessageQueue;
 import io.rocklet.api.PullConsumer;
 import io.rocklet.api.PullConsumerConfig;
 import io.rocklet.api.ReceivedMessage;
-import io.rocklet.api.TagFilter;
+import io.rocklet.api.MessageSelector;
 import io.rocklet.api.TopicNames;
 import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.BrokerService.ConsumerRegistration;
@@ -60,7 +60,7 @@ public final class PullConsumerImpl implements PullConsumer
     private final OffsetStore offsets;
     private final FetchBuffers buffers;
     private final Duration requestTimeout;
-    private final Map<String, String> subscriptions = new ConcurrentHashMap<>();
+    private final Map<String, MessageSelector> subscriptions = new ConcurrentHashMap<>();
     private final Map<MessageQueue, Long> pendingAutoCommit = new HashMap<>();
     private final ScheduledFuture<?> autoCommitTimer;
     private final Consumer<? super PullConsumerImpl> onClose;
@@ -107,23 +107,32 @@ public final class PullConsumerImpl implements PullConsumer
     @Override
     public void subscribe(final String topic, final String tagExpression)
     {
+        subscribe(topic, MessageSelector.tag(tagExpression));
+    }
+
+    @Override
+    public void subscribe(final String topic, final MessageSelector expression)
+    {
         ensureOpen();
         final long subscribedMs = SystemEpochClock.INSTANCE.time();
         TopicNames.validate(topic);
-        final String expression = tagExpression == null ? "*" : tagExpression;
-        TagFilter.parse(expression);
+        if (expression == null)
+        {
+            throw new InvalidArgumentException("illegal subscription: selector=null, topic=" + topic + ", group=" +
+                config.group());
+        }
         if (rebalancer == null && !buffers.assignment().isEmpty())
         {
             reassign(queue -> true, List.of());
         }
-        final String previous = subscriptions.put(topic, expression);
+        final MessageSelector previous = subscriptions.put(topic, expression);
         if (previous != null && !previous.equals(expression))
         {
             reassign(queue -> queue.topic().equals(topic), List.of());
         }
         awaitQuietly(Futures.call(() -> context.route(topic)), "fetching the route of " + topic);
         awaitQuietly(Futures.call(() -> context.registerConsumer(new ConsumerRegistration(config.group(),
-            config.messageModel(), config.consumeFrom(), Map.copyOf(subscriptions), subscribedMs))),
+            config.messageModel(), config.consumeFrom(), Selectors.describe(subscriptions), subscribedMs))),
             "joining the group");
         registered = true;
         final CompletableFuture<Void> rebalanced;
@@ -317,7 +326,7 @@ public final class PullConsumerImpl implements PullConsumer
     {
         final Map<MessageQueue, Long> released = new HashMap<>();
         final CompletableFuture<Void> started = buffers.assign(scope, target,
-            topic -> subscriptions.getOrDefault(topic, "*"), released);
+            topic -> subscriptions.getOrDefault(topic, MessageSelector.all()), released);
         if (config.autoCommit() && !released.isEmpty())
         {
             synchronized (pendingAutoCommit)

@@ -3,7 +3,7 @@ package io.rocklet.client.consumer;
 import io.rocklet.api.MessageQueue;
 import io.rocklet.api.MessageView;
 import io.rocklet.api.PushConsumerConfig;
-import io.rocklet.api.TagFilter;
+import io.rocklet.api.MessageSelector;
 import io.rocklet.api.spi.BrokerService.PullRequest;
 import io.rocklet.api.spi.BrokerService.PullResult;
 import io.rocklet.client.internal.ClientContext;
@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,8 +32,8 @@ import java.util.function.Consumer;
  *       {@value #FLOW_CONTROL_DELAY_MS} ms (which checks again), whichever comes first.</li>
  *   <li>Errors: the topic's route is invalidated and the queue backs off {@value #ERROR_BACKOFF_MS} ms.</li>
  *   <li>OFFSET_TOO_OLD / OFFSET_OVERFLOW: pulling continues from the broker's next offset.</li>
- *   <li>Tags: the broker filters by tag hash; the exact check ({@link TagFilter#matches}) happens here, and
- *       a message filtered out counts as consumed.</li>
+ *   <li>Filters: the broker filters by tag hash and by SQL92 expression; the exact check
+ *       ({@link MessageSelector#matches}) happens here again, and a message filtered out counts as consumed.</li>
  *   <li>A pull unanswered for the long-poll timeout plus two request timeouts is given up and sent again
  *       (its late answer is ignored), so a lost answer cannot stall a queue.</li>
  * </ul>
@@ -51,8 +50,7 @@ final class PullScheduler
     private final ConsumeService consumers;
     private final Consumer<String> brokerFailed;
     private final String group;
-    private final Map<String, String> expressions;
-    private final Map<String, TagFilter> filters;
+    private final Map<String, MessageSelector> selectors;
     private final int batchSize;
     private final long longPollMs;
     private final long stallNanos;
@@ -61,21 +59,18 @@ final class PullScheduler
     private volatile boolean closed;
 
     /**
-     * @param expressions  topic to tag expression, for every topic pulled (the retry topic included).
+     * @param selectors    topic to selector, for every topic pulled (the retry topic included).
      * @param brokerFailed told the name of a broker that did not answer a pull.
      */
     PullScheduler(final ClientContext context, final ClientExecutor timers, final PushConsumerConfig config,
-        final Map<String, String> expressions, final ConsumeService consumers, final Consumer<String> brokerFailed)
+        final Map<String, MessageSelector> selectors, final ConsumeService consumers, final Consumer<String> brokerFailed)
     {
         this.context = context;
         this.timers = timers;
         this.consumers = consumers;
         this.brokerFailed = brokerFailed;
         this.group = config.group();
-        this.expressions = Map.copyOf(expressions);
-        final Map<String, TagFilter> parsed = new HashMap<>();
-        expressions.forEach((topic, expression) -> parsed.put(topic, TagFilter.parse(expression)));
-        this.filters = Map.copyOf(parsed);
+        this.selectors = Map.copyOf(selectors);
         this.batchSize = config.pullBatchSize();
         this.longPollMs = config.longPollTimeout().toMillis();
         this.stallNanos = TimeUnit.MILLISECONDS.toNanos(longPollMs) +
@@ -125,7 +120,7 @@ final class PullScheduler
         }
         final MessageQueue mq = queue.queue();
         final PullRequest request = new PullRequest(group, mq.topic(), mq.queueId(), queue.nextOffset(), batchSize,
-            expressions.getOrDefault(mq.topic(), "*"), longPollMs);
+            selectors.getOrDefault(mq.topic(), MessageSelector.all()), longPollMs);
         final int sequence = queue.beginPull(System.nanoTime());
         final CompletableFuture<PullResult> answer = Futures.call(() -> context.broker(mq.brokerName()).pull(request));
         final BiConsumer<PullResult, Throwable> handler = (result, error) ->
@@ -205,12 +200,12 @@ final class PullScheduler
 
     private List<ReceivedMessageImpl> accept(final MessageQueue mq, final PullRequest request, final PullResult result)
     {
-        final TagFilter filter = filters.getOrDefault(mq.topic(), TagFilter.ALL);
+        final MessageSelector selector = selectors.getOrDefault(mq.topic(), MessageSelector.all());
         final List<MessageView> views = result.messages();
         final List<ReceivedMessageImpl> accepted = new ArrayList<>(views.size());
         for (final MessageView view : views)
         {
-            if (view.queueOffset() >= request.offset() && filter.matches(view.tag()))
+            if (view.queueOffset() >= request.offset() && selector.matches(view))
             {
                 accepted.add(new ReceivedMessageImpl(view, mq));
             }

@@ -2,6 +2,7 @@ package io.rocklet.client.consumer;
 
 import io.rocklet.api.ConsumeMode;
 import io.rocklet.api.MessageModel;
+import io.rocklet.api.MessageSelector;
 import io.rocklet.api.MessageQueue;
 import io.rocklet.api.PushConsumer;
 import io.rocklet.api.PushConsumerConfig;
@@ -91,10 +92,10 @@ public final class PushConsumerImpl implements PushConsumer
         this.config = config;
         this.timers = new ClientExecutor(context.scheduler());
         final boolean clustering = config.messageModel() == MessageModel.CLUSTERING;
-        final Map<String, String> expressions = new LinkedHashMap<>(config.subscriptions());
+        final Map<String, MessageSelector> expressions = new LinkedHashMap<>(config.subscriptions());
         if (clustering)
         {
-            expressions.put(SystemTopics.retryTopic(config.group()), "*");
+            expressions.put(SystemTopics.retryTopic(config.group()), MessageSelector.all());
         }
         final BrokerCalls brokers = new BrokerCalls(context, timers);
         this.offsets = clustering ? new RemoteOffsetStore(brokers, config.group()) :
@@ -124,7 +125,7 @@ public final class PushConsumerImpl implements PushConsumer
             locks.start();
         }
         start(brokers, topics, new ConsumerRegistration(config.group(), config.messageModel(), config.consumeFrom(),
-            expressions, SystemEpochClock.INSTANCE.time()));
+            Selectors.describe(expressions), SystemEpochClock.INSTANCE.time()));
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.rocklet.api.ConsumeFrom;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.MessageModel;
 import io.rocklet.api.MessageQueue;
+import io.rocklet.api.MessageSelector;
 import io.rocklet.api.PullConsumerConfig;
 import io.rocklet.api.ReceivedMessage;
 import io.rocklet.api.spi.BrokerService.GroupEvent;
@@ -298,6 +299,20 @@ class PullConsumerImplTest
         assertEquals(List.of("wanted"), bodies(pollUntil(consumer, 1)));
         consumer.commit();
         assertEquals(2, consumer.committed(Q0), "the filtered message counts as consumed");
+    }
+
+    @Test
+    void shouldCheckSqlOnTheClientWhenTheBrokerSendsMessagesThatDoNotMatch()
+    {
+        final PullConsumerImpl consumer = open(context, config().build());
+        consumer.subscribe("T", MessageSelector.sql("amount > 10"));
+        broker.append("T", 0, "", "small", 1, Map.of("amount", "5"), 0);
+        broker.append("T", 0, "", "none", 2, Map.of(), 0);
+        broker.append("T", 0, "", "big", 3, Map.of("amount", "50"), 0);
+
+        assertEquals(List.of("big"), bodies(pollUntil(consumer, 1)), "the fake broker does not filter by SQL");
+        consumer.commit();
+        assertEquals(3, consumer.committed(Q0), "the filtered messages count as consumed");
     }
 
     @Test

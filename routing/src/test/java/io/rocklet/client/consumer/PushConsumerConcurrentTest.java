@@ -2,6 +2,7 @@ package io.rocklet.client.consumer;
 
 import io.rocklet.api.ConsumeResult;
 import io.rocklet.api.MessageQueue;
+import io.rocklet.api.MessageSelector;
 import io.rocklet.api.PushConsumerConfig;
 import io.rocklet.api.ReceivedMessage;
 import io.rocklet.api.SystemProperties;
@@ -224,6 +225,23 @@ class PushConsumerConcurrentTest extends PushConsumerTestBase
         Await.until(() -> broker.committed(GROUP, "T", 0) == 4, () -> "committed=" + broker.committed(GROUP, "T", 0));
 
         assertEquals(List.of("1", "4"), bodies().stream().sorted().toList());
+    }
+
+    @Test
+    void shouldCheckSqlOnTheClientWhenTheBrokerSendsMessagesThatDoNotMatch()
+    {
+        start(context, PushConsumerConfig.builder(GROUP).subscribe("T", MessageSelector.sql("region = 'eu'"))
+            .listener(collect()).persistOffsetInterval(Duration.ofMillis(100)).build());
+        broker.append("T", 0, "", "1", 1, Map.of("region", "eu"), 0);
+        broker.append("T", 0, "", "2", 2, Map.of("region", "us"), 0);
+        broker.append("T", 0, "", "3", 3, Map.of(), 0);
+        broker.append("T", 0, "", "4", 4, Map.of("region", "eu"), 0);
+
+        Await.until(() -> broker.committed(GROUP, "T", 0) == 4, () -> "committed=" + broker.committed(GROUP, "T", 0));
+
+        assertEquals(List.of("1", "4"), bodies().stream().sorted().toList());
+        assertEquals("SQL92:region = 'eu'", context.registration(GROUP).subscriptions().get("T"),
+            "the registration names the selector's type");
     }
 
     @Test

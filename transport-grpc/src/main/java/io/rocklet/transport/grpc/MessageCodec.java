@@ -104,13 +104,17 @@ final class MessageCodec
             .setMaxCount(request.maxCount())
             .setTagExpression(text(request.tagExpression()))
             .setLongPollTimeoutMs(request.longPollTimeoutMs())
+            .setFilterType(request.hasSqlFilter() ? BrokerProto.FilterType.FILTER_TYPE_SQL92 :
+                BrokerProto.FilterType.FILTER_TYPE_TAG)
+            .setSqlExpression(request.sqlExpression())
             .build();
     }
 
     static PullRequest pullRequest(final BrokerProto.PullRequest request)
     {
         return new PullRequest(request.getGroup(), request.getTopic(), request.getQueueId(), request.getOffset(),
-            request.getMaxCount(), request.getTagExpression(), request.getLongPollTimeoutMs());
+            request.getMaxCount(), request.getTagExpression(), request.getLongPollTimeoutMs(),
+            request.getFilterType() == BrokerProto.FilterType.FILTER_TYPE_SQL92 ? request.getSqlExpression() : "");
     }
 
     /**

@@ -55,6 +55,7 @@ final class PullStream implements AutoCloseable
     private final ArrayDeque<PullResult> buffered = new ArrayDeque<>();
     private ClientCall<BrokerProto.SubscribeRequest, BrokerProto.PullResult> call;
     private String tagExpression;
+    private String sqlExpression;
     private long expectedOffset = -1;
     private long minOffset;
     private long maxOffset;
@@ -150,7 +151,8 @@ final class PullStream implements AutoCloseable
     /** Answers a pull from the buffer, or makes it wait; call with the monitor held. */
     private CompletableFuture<PullResult> serve(final PullRequest request)
     {
-        if (request.offset() != expectedOffset || !Objects.equals(request.tagExpression(), tagExpression))
+        if (request.offset() != expectedOffset || !Objects.equals(request.tagExpression(), tagExpression) ||
+            !Objects.equals(request.sqlExpression(), sqlExpression))
         {
             if (expectedOffset >= 0)
             {
@@ -162,6 +164,7 @@ final class PullStream implements AutoCloseable
             bufferedCredits = 0;
             expectedOffset = request.offset();
             tagExpression = request.tagExpression();
+            sqlExpression = request.sqlExpression();
         }
         if (!buffered.isEmpty())
         {

@@ -229,7 +229,8 @@ final class SubscribeHandler implements ServerCallHandler<byte[], BrokerProto.Pu
                     }
                     pulling = true;
                     request = new PullRequest(start.group(), start.topic(), start.queueId(), offset,
-                        (int) Math.min(start.maxCount(), credit), start.tagExpression(), start.longPollTimeoutMs());
+                        (int) Math.min(start.maxCount(), credit), start.tagExpression(), start.longPollTimeoutMs(),
+                        start.sqlExpression());
                 }
                 final CompletableFuture<PullResult> answer = invoke(request);
                 if (!answer.isDone())

@@ -120,6 +120,13 @@ class CodecTest
         final PullRequest request = new PullRequest("g", "orders", 1, 10, 32, "paid || refunded", 15_000);
         assertEquals(request, roundTrip(MessageCodec.pullRequest(request), BrokerProto.PullRequest.parser(),
             MessageCodec::pullRequest));
+        final PullRequest sql = new PullRequest("g", "orders", 1, 10, 32, "*", 15_000, "region = 'eu'");
+        assertEquals(BrokerProto.FilterType.FILTER_TYPE_SQL92, MessageCodec.pullRequest(sql).getFilterType());
+        assertEquals(sql, roundTrip(MessageCodec.pullRequest(sql), BrokerProto.PullRequest.parser(),
+            MessageCodec::pullRequest));
+        final BrokerProto.PullRequest tagTyped = MessageCodec.pullRequest(sql).toBuilder()
+            .setFilterType(BrokerProto.FilterType.FILTER_TYPE_TAG).build();
+        assertEquals("", MessageCodec.pullRequest(tagTyped).sqlExpression(), "a TAG pull carries no SQL filter");
         final MessageView stored = new StoredView();
         for (final PullStatus status : PullStatus.values())
         {
