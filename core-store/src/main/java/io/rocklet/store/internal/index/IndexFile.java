@@ -224,7 +224,13 @@ public final class IndexFile
         while (count < entryCapacity)
         {
             final int entry = entriesStart + count * ENTRY_LENGTH;
-            if (buffer.getLong(entry + ENTRY_TIMESTAMP_OFFSET) == 0 && buffer.getInt(entry + ENTRY_HASH_OFFSET) == 0)
+            final int hash = buffer.getInt(entry + ENTRY_HASH_OFFSET);
+            if (buffer.getLong(entry + ENTRY_TIMESTAMP_OFFSET) == 0 && hash == 0)
+            {
+                break;
+            }
+            // a put links its entry into its slot last: an entry its slot does not reach was cut short by the crash
+            if (buffer.getInt(slotIndex(hash)) - 1 < count)
             {
                 break;
             }

@@ -39,6 +39,21 @@ final class LogScanner
 
     private final RecordChecks checks = new RecordChecks(true);
     private final RecordView view = new RecordView();
+    private final boolean verifyCrc;
+
+    /** A scanner that verifies each record's CRC32C. */
+    LogScanner()
+    {
+        this(true);
+    }
+
+    /**
+     * @param verifyCrc false for a range {@link LogRepair} has just verified: the scan then checks headers only.
+     */
+    LogScanner(final boolean verifyCrc)
+    {
+        this.verifyCrc = verifyCrc;
+    }
 
     Outcome scan(final CommitLog log, final long from, final long to, final RecordHandler handler)
     {
@@ -175,7 +190,7 @@ final class LogScanner
         {
             return "bad record length " + length + " at offset " + position;
         }
-        if (!checks.crcMatches(segment, index, length))
+        if (verifyCrc && !checks.crcMatches(segment, index, length))
         {
             return "CRC mismatch at offset " + position;
         }

@@ -61,7 +61,8 @@ public final class Recovery
     private final NanoClock nanoClock;
     private final Options options;
     private final LogRepair repair;
-    private final LogScanner scanner = new LogScanner();
+    /** Scans after the repair pass, which verified every CRC of the range: headers only. */
+    private final LogScanner scanner = new LogScanner(false);
     private final List<DamagedRange> damaged = new ArrayList<>();
     private String damageBelowCheckpoint = "";
     private boolean gapsInLog;
@@ -282,7 +283,7 @@ public final class Recovery
         }
         final boolean logStartsAtZero = log.minOffset() == 0;
         final TopicCache cache = new TopicCache();
-        final LogScanner.Outcome outcome = new LogScanner().scan(log, scanFrom, to, (record, logOffset) ->
+        final LogScanner.Outcome outcome = new LogScanner(false).scan(log, scanFrom, to, (record, logOffset) ->
         {
             final TopicState topic = cache.resolve(record);
             if (topic.isDeleted(logOffset))

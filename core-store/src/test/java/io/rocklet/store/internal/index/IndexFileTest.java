@@ -164,6 +164,24 @@ class IndexFileTest
     }
 
     @Test
+    void shouldNotCountAnEntryItsSlotDoesNotReachWhenACrashCutItsPutShort()
+    {
+        final IndexFile file = open();
+        file.put(4, 400, 4);
+        file.put(5, 500, 5);
+        // a third put wrote its entry, then the process died before it linked the entry into its slot
+        final int third = HEADER_LENGTH + SLOTS * SLOT_LENGTH + 2 * ENTRY_LENGTH;
+        region.buffer().putInt(third + ENTRY_HASH_OFFSET, 6);
+        region.buffer().putLong(third + ENTRY_LOG_OFFSET_OFFSET, 600);
+        region.buffer().putLong(third + ENTRY_TIMESTAMP_OFFSET, 6);
+
+        file.recountEntries();
+
+        assertEquals(2, file.entryCount(), "the unlinked entry is not counted");
+        assertTrue(file.verify((hash, logOffset, timestamp) -> true), "and the file verifies");
+    }
+
+    @Test
     void shouldStopWalkingWhenAChainPointsForward()
     {
         final IndexFile file = open();
