@@ -18,6 +18,7 @@ import io.rocklet.broker.internal.AdminService;
 import io.rocklet.broker.internal.BrokerAgent;
 import io.rocklet.broker.internal.ConsumerGroups;
 import io.rocklet.broker.internal.DelayLevels;
+import io.rocklet.broker.internal.Delays;
 import io.rocklet.broker.internal.GroupQueries;
 import io.rocklet.broker.internal.MessageQueries;
 import io.rocklet.broker.internal.OffsetTable;
@@ -125,7 +126,8 @@ public final class Broker implements BrokerService, AutoCloseable
         this.locks = new QueueLocks(config.queueLockExpiry().toNanos());
         this.groups = new ConsumerGroups(config.clientExpiry().toNanos(), locks);
         this.pulls = new PullService(store, topics, config.nanoClock(), config.longPollMaxHeld());
-        this.sends = new SendService(store, topics, delayLevels, config.brokerName(), config.maxBodyBytes(),
+        this.sends = new SendService(store, topics,
+            new Delays(delayLevels, config.clock(), config.maxDelay().toMillis()), config.brokerName(), config.maxBodyBytes(),
             config.autoCreateTopicEnable(), config.autoCreateTopicQueues());
         this.retries = new RetryService(store, topics, delayLevels);
         this.admin = new AdminService(store, topics, offsets, groups, config.brokerName());

@@ -27,10 +27,12 @@ import java.util.Locale;
  * @param delayLevels    broker: the back-off of each delay level, level 1 first; empty for the default (RocketMQ's
  *                       18 levels).
  * @param storeOptions   broker: retention, disk pressure, key-index size and damage handling.
+ * @param maxDelay       broker: the longest delivery delay by time a send may ask for; null for the default (3 days).
  */
 public record ServerSettings(Role role, String host, int port, TlsFiles tls, String brokerName, long brokerId,
     String clusterName, List<String> routers, Path dataDirectory, FlushMode flushMode, boolean autoCreateTopics,
-    int segmentSizeBytes, Duration brokerExpiry, List<Duration> delayLevels, StoreOptions storeOptions)
+    int segmentSizeBytes, Duration brokerExpiry, List<Duration> delayLevels, StoreOptions storeOptions,
+    Duration maxDelay)
 {
     /** Which server to run. */
     public enum Role

@@ -19,26 +19,26 @@ import java.util.List;
 /**
  * The producing side: checks a send (system topics refused, body size, topic present - or created on the first
  * send when enabled - and writable, queue id within the write queues, body not empty, delay level
- * one of the configured levels) and appends it to the store,
- * through the schedule topic when it carries a delay level. Runs on the caller's thread; stateless apart from the
+ * one of the configured levels, delivery time within the maximum delay) and appends it to the store,
+ * through the schedule or timer topic when it carries a delay ({@link Delays}). Runs on the caller's thread; stateless apart from the
  * structures it uses.
  */
 public final class SendService
 {
     private final MessageStore store;
     private final TopicConfigStore topics;
-    private final DelayLevels delayLevels;
+    private final Delays delays;
     private final String brokerName;
     private final int maxBodyBytes;
     private final boolean autoCreateTopics;
     private final int autoCreateQueues;
 
-    public SendService(final MessageStore store, final TopicConfigStore topics, final DelayLevels delayLevels,
+    public SendService(final MessageStore store, final TopicConfigStore topics, final Delays delays,
         final String brokerName, final int maxBodyBytes, final boolean autoCreateTopics, final int autoCreateQueues)
     {
         this.store = store;
         this.topics = topics;
-        this.delayLevels = delayLevels;
+        this.delays = delays;
         this.brokerName = brokerName;
         this.maxBodyBytes = maxBodyBytes;
         this.autoCreateTopics = autoCreateTopics;
@@ -46,8 +46,8 @@ public final class SendService
     }
 
     /**
-     * Stores one message; a message with a delay level waits in the schedule topic, and its result names the
-     * schedule record (id and queue offset) and the queue it will be delivered to.
+     * Stores one message; a delayed message waits in the schedule or timer topic, and its result names that
+     * record (id and queue offset) and the queue it will be delivered to.
      */
     public SendResult send(final SendRequest request)
     {
@@ -57,21 +57,10 @@ public final class SendService
         }
         final Message message = request.message();
         checkBody(message);
-        delayLevels.check(request.delayLevel(), "illegal delay level: topic=" + message.topic());
+        final AppendRequest append = delays.appendRequest(message, request.queueId(), request.delayLevel(),
+            request.bornTimestampMs(), request.producerId());
         writableTopic(message.topic(), request.queueId());
-        final AppendResult stored;
-        if (request.delayLevel() > 0)
-        {
-            final int level = request.delayLevel();
-            stored = store.append(new AppendRequest(DelayLevels.toSchedule(message, request.queueId(), level),
-                DelayLevels.scheduleQueue(level), request.bornTimestampMs(), request.producerId(), 0, 0L, 0));
-        }
-        else
-        {
-            stored = store.append(new AppendRequest(message, request.queueId(), request.bornTimestampMs(),
-                request.producerId(), 0, 0L, 0));
-        }
-        return result(request.queueId(), stored);
+        return result(request.queueId(), store.append(append));
     }
 
     /**
@@ -93,12 +82,17 @@ public final class SendService
             }
             checkBody(message);
         }
-        writableTopic(request.topic(), request.queueId());
-        final List<SendResult> results = new ArrayList<>(request.messages().size());
+        final List<AppendRequest> appends = new ArrayList<>(request.messages().size());
         for (final Message message : request.messages())
         {
-            results.add(result(request.queueId(), store.append(new AppendRequest(message, request.queueId(),
-                request.bornTimestampMs(), request.producerId(), 0, 0L, 0))));
+            appends.add(delays.appendRequest(message, request.queueId(), 0, request.bornTimestampMs(),
+                request.producerId()));
+        }
+        writableTopic(request.topic(), request.queueId());
+        final List<SendResult> results = new ArrayList<>(appends.size());
+        for (final AppendRequest append : appends)
+        {
+            results.add(result(request.queueId(), store.append(append)));
         }
         return results;
     }

@@ -108,6 +108,12 @@ class CodecTest
             MessageCodec::sendBatchRequest));
         assertEquals(List.of(result, result), roundTrip(MessageCodec.sendBatchResult(List.of(result, result)),
             BrokerProto.SendBatchResult.parser(), MessageCodec::sendBatchResult));
+        final SendBatchRequest delayed = new SendBatchRequest("pg", "p-1", "orders", 2, List.of(
+            Message.builder("orders").delayLevel(3).body("a").build(),
+            Message.builder("orders").deliverAt(1_700_000_000_000L).body("b").build(),
+            Message.builder("orders").deliverAfter(java.time.Duration.ofSeconds(7)).body("c").build()), 5);
+        assertEquals(delayed, roundTrip(MessageCodec.sendBatchRequest(delayed), BrokerProto.SendBatchRequest.parser(),
+            MessageCodec::sendBatchRequest), "each message keeps its delay");
         final SendBackRequest back = new SendBackRequest("g", "id-1", "orders", 3, 16);
         assertEquals(back, roundTrip(MessageCodec.sendBackRequest(back), BrokerProto.SendBackRequest.parser(),
             MessageCodec::sendBackRequest));
