@@ -1,11 +1,13 @@
 package io.rocklet.it;
 
 import io.rocklet.api.ConsumeFrom;
+import io.rocklet.api.ErrorCode;
 import io.rocklet.api.Message;
 import io.rocklet.api.Producer;
 import io.rocklet.api.PullConsumer;
 import io.rocklet.api.PullConsumerConfig;
 import io.rocklet.api.ReceivedMessage;
+import io.rocklet.api.RockletException;
 import io.rocklet.embedded.EmbeddedRocklet;
 import org.agrona.concurrent.CachedEpochClock;
 import org.junit.jupiter.api.Test;
@@ -17,8 +19,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Delayed messages end to end under the local transport (F20): the producer sends a delay level (or a delivery
@@ -83,6 +88,56 @@ class DelayedMessageTest
             assertEquals(List.of("after restart"), pollUntil(consumer, 1));
             assertEquals(List.of(), texts(consumer.poll(POLL)), "delivered once");
         }
+    }
+
+    @Test
+    void shouldDeliverAtTheDeliveryTimeAndShowPendingCountsInTheAdmin()
+    {
+        final long t0 = System.currentTimeMillis();
+        clock.update(t0);
+        try (EmbeddedRocklet rocklet = start())
+        {
+            rocklet.createTopic(TOPIC, 1);
+            final Producer producer = rocklet.newProducer("pg");
+            producer.send(Message.builder(TOPIC).deliverAt(t0 + 90_000).body("at 90 s").build());
+            producer.send(Message.builder(TOPIC).deliverAfter(Duration.ofSeconds(30)).body("after 30 s").build());
+            producer.send(List.of(Message.builder(TOPIC).deliverAfter(Duration.ofSeconds(30)).body("batch").build()));
+            final PullConsumer consumer = consumer(rocklet);
+            assertEquals(List.of(), texts(consumer.poll(POLL)), "nothing due yet");
+            assertEquals(Map.of(TOPIC, 3L), pending(rocklet));
+
+            clock.advance(30_000);
+            assertEquals(List.of("after 30 s", "batch"), pollUntil(consumer, 2));
+            assertEquals(Map.of(TOPIC, 1L), pending(rocklet));
+        }
+        try (EmbeddedRocklet rocklet = start())
+        {
+            final PullConsumer consumer = consumer(rocklet);
+            assertEquals(List.of("after 30 s", "batch"), pollUntil(consumer, 2));
+            assertEquals(List.of(), texts(consumer.poll(POLL)), "still not due after the restart");
+            clock.advance(60_000);
+            assertEquals(List.of("at 90 s"), pollUntil(consumer, 1));
+            assertEquals(Map.of(), pending(rocklet));
+        }
+    }
+
+    @Test
+    void shouldRefuseADelayBeyondTheBrokersMaximumNamingTopicAndDelay()
+    {
+        clock.update(System.currentTimeMillis());
+        try (EmbeddedRocklet rocklet = start())
+        {
+            rocklet.createTopic(TOPIC, 1);
+            final RockletException e = assertThrows(RockletException.class, () -> rocklet.newProducer("pg")
+                .send(Message.builder(TOPIC).deliverAfter(Duration.ofDays(4)).body("x").build()));
+            assertEquals(ErrorCode.INVALID_ARGUMENT, e.errorCode());
+            assertTrue(e.getMessage().contains("topic=" + TOPIC + ", delayMs=345600000"), e.getMessage());
+        }
+    }
+
+    static Map<String, Long> pending(final EmbeddedRocklet rocklet)
+    {
+        return rocklet.admin().clusterStatus().brokers().get(0).timedPending();
     }
 
     EmbeddedRocklet start()

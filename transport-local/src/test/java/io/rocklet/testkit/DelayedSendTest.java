@@ -30,11 +30,12 @@ class DelayedSendTest
     {
         final long sentNanos = System.nanoTime();
         topic.send(Delay.level(1), "by level");
+        topic.send(Delay.after(LEVEL_1), "by time");
 
-        final List<ReceivedMessage> received = topic.receive(1, Duration.ofSeconds(20));
+        final List<ReceivedMessage> received = topic.receive(2, Duration.ofSeconds(20));
         final long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentNanos);
         assertTrue(waitedMs >= LEVEL_1.toMillis(), "delivered after " + waitedMs + " ms");
-        assertEquals(List.of("by level"), received.stream()
+        assertEquals(List.of("by level", "by time"), received.stream()
             .map(m -> new String(m.bodyBytes(), StandardCharsets.UTF_8)).sorted().toList());
         assertEquals(topic.name(), received.get(0).topic());
     }

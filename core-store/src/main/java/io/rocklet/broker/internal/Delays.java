@@ -6,6 +6,7 @@ import io.rocklet.api.Message;
 import io.rocklet.api.SystemProperties;
 import io.rocklet.api.SystemTopics;
 import io.rocklet.store.AppendRequest;
+import io.rocklet.store.StoredMessage;
 import org.agrona.concurrent.EpochClock;
 
 import java.util.HashMap;
@@ -87,6 +88,35 @@ public final class Delays
                 requestLevel + ", messageDelay=" + message.delay() + " (the request and the message disagree)");
         }
         return Delay.level(requestLevel);
+    }
+
+    /**
+     * @param waiting a message stored in the schedule or timer topic.
+     * @return the append that puts it back in its real topic and queue: same tag, keys, body, born time, producer,
+     *     reconsume count and flags; its properties less the ones the broker added to make it wait.
+     * @throws InvalidArgumentException when its destination properties are missing or malformed.
+     */
+    public static AppendRequest toRealTopic(final StoredMessage waiting)
+    {
+        final Map<String, String> properties = new HashMap<>(waiting.properties());
+        final String realTopic = properties.remove(SystemProperties.REAL_TOPIC);
+        final String realQueue = properties.remove(SystemProperties.REAL_QUEUE_ID);
+        properties.remove(SystemProperties.DELAY_LEVEL);
+        properties.remove(SystemProperties.DELIVER_AT_MS);
+        try
+        {
+            final int queueId = Integer.parseInt(realQueue);
+            final Message message = new Message(realTopic, waiting.tag(), waiting.keys(), properties,
+                waiting.bodyBytes());
+            return new AppendRequest(message, queueId, waiting.bornTimestampMs(), waiting.producerId(),
+                waiting.reconsumeTimes(), 0L, waiting.flags());
+        }
+        catch (final RuntimeException e)
+        {
+            throw new InvalidArgumentException("delayed message without a valid destination: topic=" +
+                waiting.topic() + ", queueOffset=" + waiting.queueOffset() + ", realTopic=" + realTopic +
+                ", realQueueId=" + realQueue + ", error=" + e.getMessage());
+        }
     }
 
     /**
