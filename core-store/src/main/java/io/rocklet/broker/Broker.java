@@ -129,8 +129,8 @@ public final class Broker implements BrokerService, AutoCloseable
         this.locks = new QueueLocks(config.queueLockExpiry().toNanos());
         this.groups = new ConsumerGroups(config.clientExpiry().toNanos(), locks);
         this.pulls = new PullService(store, topics, config.nanoClock(), config.longPollMaxHeld());
-        this.sends = new SendService(store, topics,
-            new Delays(delayLevels, config.clock(), config.maxDelay().toMillis()), config.brokerName(), config.maxBodyBytes(),
+        final Delays delays = new Delays(delayLevels, config.clock(), config.maxDelay().toMillis());
+        this.sends = new SendService(store, topics, delays, config.brokerName(), config.maxBodyBytes(),
             config.autoCreateTopicEnable(), config.autoCreateTopicQueues());
         this.retries = new RetryService(store, topics, delayLevels);
         this.admin = new AdminService(store, topics, offsets, groups, config.brokerName());
@@ -141,8 +141,9 @@ public final class Broker implements BrokerService, AutoCloseable
             config.registerInterval().toNanos());
         relay.target = pulls;
         final BrokerAgent agent = new BrokerAgent(config.brokerName(),
-            config.storeConfig().threadingMode() == ThreadingMode.INVOKER ? store : null, pulls, List.of(schedule, timer), offsets,
-            subscriptions, groups, locks, registrar, config.nanoClock(), config.offsetPersistInterval().toNanos());
+            config.storeConfig().threadingMode() == ThreadingMode.INVOKER ? store : null, pulls,
+            List.of(schedule, timer), offsets, subscriptions, groups, locks, registrar, config.nanoClock(),
+            config.offsetPersistInterval().toNanos());
         final ErrorHandler errors = e -> LOG.error("broker agent failed: broker={}, error={}",
             config.brokerName(), e.toString(), e);
         if (config.threadingMode() == ThreadingMode.INVOKER)

@@ -329,7 +329,8 @@ public record BrokerConfig(
             return new BrokerConfig(clusterName, brokerName, brokerId, address, List.copyOf(routerAddresses),
                 storeConfig, data, autoCreateTopicEnable, autoCreateTopicQueues, bodyBytes, registerInterval,
                 clientExpiry, queueLockExpiry, longPollMaxHeld, offsetPersistInterval, List.copyOf(delayLevels),
-                maxDelay, clock != null ? clock : storeConfig.clock(), nanoClock != null ? nanoClock : storeConfig.nanoClock(),
+                maxDelay, clock != null ? clock : storeConfig.clock(),
+                nanoClock != null ? nanoClock : storeConfig.nanoClock(),
                 threadingMode);
         }
 

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The broker's one agent: answers held pulls whose deadline passed, delivers delayed messages that are due (each {@link DelayedDelivery}),
- * persists consumer and delay offsets, expires silent clients and stale queue locks, and keeps the registration
- * with the routers fresh. When the store runs in INVOKER mode, the agent also runs the store's duty cycle first.
- * Each step runs when its interval on the injected nano clock is due.
+ * The broker's one agent: answers held pulls whose deadline passed, delivers delayed messages that are due (each
+ * {@link DelayedDelivery}), persists consumer and delay offsets, expires silent clients and stale queue locks, and
+ * keeps the registration with the routers fresh. When the store runs in INVOKER mode, the agent also runs the
+ * store's duty cycle first. Each step runs when its interval on the injected nano clock is due.
  */
 public final class BrokerAgent implements Agent
 {

@@ -20,8 +20,8 @@ import java.util.List;
  * The producing side: checks a send (system topics refused, body size, topic present - or created on the first
  * send when enabled - and writable, queue id within the write queues, body not empty, delay level
  * one of the configured levels, delivery time within the maximum delay) and appends it to the store,
- * through the schedule or timer topic when it carries a delay ({@link Delays}). Runs on the caller's thread; stateless apart from the
- * structures it uses.
+ * through the schedule or timer topic when it carries a delay ({@link Delays}). Runs on the caller's thread;
+ * stateless apart from the structures it uses.
  */
 public final class SendService
 {
