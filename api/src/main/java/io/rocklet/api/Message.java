@@ -1,6 +1,7 @@
 package io.rocklet.api;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -17,8 +18,11 @@ import java.util.Map;
  * @param keys       business keys for lookup by key; may be empty.
  * @param properties user properties; may be empty.
  * @param body       the payload; the message owns this array.
+ * @param delay      when it becomes visible to consumers ({@link Delay#NONE}: at once); messages the broker delivers
+ *                   (consumed, retried, dead-lettered) carry none.
  */
-public record Message(String topic, String tag, List<String> keys, Map<String, String> properties, byte[] body)
+public record Message(String topic, String tag, List<String> keys, Map<String, String> properties, byte[] body,
+    Delay delay)
 {
     /**
      * Validates every field.
@@ -80,6 +84,18 @@ public record Message(String topic, String tag, List<String> keys, Map<String, S
         {
             throw new InvalidArgumentException("missing body: topic=" + topic + ", body=null");
         }
+        delay = delay == null ? Delay.NONE : delay;
+    }
+
+    /**
+     * A message without delay.
+     *
+     * @throws InvalidArgumentException naming the field that is wrong.
+     */
+    public Message(final String topic, final String tag, final List<String> keys, final Map<String, String> properties,
+        final byte[] body)
+    {
+        this(topic, tag, keys, properties, body, Delay.NONE);
     }
 
     /**
@@ -113,21 +129,22 @@ public record Message(String topic, String tag, List<String> keys, Map<String, S
     public boolean equals(final Object o)
     {
         return this == o || (o instanceof Message m && topic.equals(m.topic) && tag.equals(m.tag) &&
-            keys.equals(m.keys) && properties.equals(m.properties) && Arrays.equals(body, m.body));
+            keys.equals(m.keys) && properties.equals(m.properties) && Arrays.equals(body, m.body) &&
+            delay.equals(m.delay));
     }
 
     @Override
     public int hashCode()
     {
-        return 31 * (31 * (31 * (31 * topic.hashCode() + tag.hashCode()) + keys.hashCode()) + properties.hashCode()) +
-            Arrays.hashCode(body);
+        return 31 * (31 * (31 * (31 * (31 * topic.hashCode() + tag.hashCode()) + keys.hashCode()) +
+            properties.hashCode()) + Arrays.hashCode(body)) + delay.hashCode();
     }
 
     @Override
     public String toString()
     {
         return "Message{topic=" + topic + ", tag=" + tag + ", keys=" + keys + ", properties=" + properties +
-            ", bodyBytes=" + body.length + '}';
+            ", bodyBytes=" + body.length + (delay.isDelayed() ? ", delay=" + delay : "") + '}';
     }
 
     /**
@@ -140,6 +157,7 @@ public record Message(String topic, String tag, List<String> keys, Map<String, S
         private final List<String> keys = new ArrayList<>();
         private final Map<String, String> properties = new LinkedHashMap<>();
         private byte[] body;
+        private Delay delay = Delay.NONE;
 
         private Builder(final String topic)
         {
@@ -202,9 +220,69 @@ public record Message(String topic, String tag, List<String> keys, Map<String, S
             return this;
         }
 
+        /**
+         * Delivers the message after one of the broker's delay levels (1-based; RocketMQ's defaults are
+         * {@code 1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h}); the broker refuses a level it does
+         * not have.
+         *
+         * @param level 1 or more.
+         * @return this builder.
+         * @throws InvalidArgumentException when the level is below 1 or a delivery time is already set.
+         */
+        public Builder delayLevel(final int level)
+        {
+            return delay(Delay.level(level));
+        }
+
+        /**
+         * Delivers the message at a wall-clock time (a time in the past delivers at once); the broker refuses a
+         * time further ahead than its maximum delay (3 days by default).
+         *
+         * @param epochMs ms since the epoch.
+         * @return this builder.
+         * @throws InvalidArgumentException when the time is below 1 or a delay is already set.
+         */
+        public Builder deliverAt(final long epochMs)
+        {
+            return delay(Delay.at(epochMs));
+        }
+
+        /**
+         * Delivers the message this long after the broker stores it (the broker's clock decides); the broker
+         * refuses a delay longer than its maximum (3 days by default).
+         *
+         * @param delay 0 or more; zero is no delay.
+         * @return this builder.
+         * @throws InvalidArgumentException when the delay is negative or a delay is already set.
+         */
+        public Builder deliverAfter(final Duration delay)
+        {
+            return delay(Delay.after(delay));
+        }
+
+        /**
+         * @param delay when the message becomes visible ({@link Delay#level}, {@link Delay#at}, {@link Delay#after}).
+         * @return this builder.
+         * @throws InvalidArgumentException when a delay is already set.
+         */
+        public Builder delay(final Delay delay)
+        {
+            if (delay == null)
+            {
+                throw new InvalidArgumentException("illegal delay: topic=" + topic + ", delay=null");
+            }
+            if (this.delay.isDelayed())
+            {
+                throw new InvalidArgumentException("illegal delay: topic=" + topic + ", delay already set=" +
+                    this.delay + ", new=" + delay + " (set a delay level or a delivery time, once)");
+            }
+            this.delay = delay;
+            return this;
+        }
+
         public Message build()
         {
-            return new Message(topic, tag, keys, properties, body);
+            return new Message(topic, tag, keys, properties, body, delay);
         }
     }
 }

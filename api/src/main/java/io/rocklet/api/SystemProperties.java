@@ -16,12 +16,14 @@ public final class SystemProperties
     /** On a retried or dead-lettered message: the offset id ({@link MessageView#offsetMessageId()}) of the copy
      * first sent back. */
     public static final String ORIGIN_MESSAGE_ID = "__ORIGIN_MSG_ID";
-    /** On a scheduled message: the topic to deliver it to when due. */
+    /** On a scheduled or timed message: the topic to deliver it to when due. */
     public static final String REAL_TOPIC = "__REAL_TOPIC";
-    /** On a scheduled message: the queue to deliver it to when due. */
+    /** On a scheduled or timed message: the queue to deliver it to when due. */
     public static final String REAL_QUEUE_ID = "__REAL_QUEUE_ID";
     /** On a scheduled message: its delay level. */
     public static final String DELAY_LEVEL = "__DELAY_LEVEL";
+    /** On a message waiting for a delivery time: when it is due (ms since the epoch, the broker's clock). */
+    public static final String DELIVER_AT_MS = "__DELIVER_AT_MS";
 
     private SystemProperties()
     {

@@ -12,6 +12,8 @@ public final class SystemTopics
     public static final String DLQ_PREFIX = "%DLQ%";
     /** Where messages wait for their delay level; queue {@code level - 1} per level. */
     public static final String SCHEDULE_TOPIC = "%SCHEDULE%";
+    /** Where messages wait for a delivery time (one queue); the broker's timer puts them back when due. */
+    public static final String TIMER_TOPIC = "%TIMER%";
 
     private SystemTopics()
     {

@@ -76,7 +76,7 @@ public final class UniqueMessageIds
     {
         final Map<String, String> properties = new LinkedHashMap<>(message.properties());
         properties.put(SystemProperties.UNIQUE_ID, uniqueId);
-        return new Message(message.topic(), message.tag(), message.keys(), properties, message.body());
+        return new Message(message.topic(), message.tag(), message.keys(), properties, message.body(), message.delay());
     }
 
     /**

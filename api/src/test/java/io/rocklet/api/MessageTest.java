@@ -246,4 +246,27 @@ class MessageTest
         assertTrue(a.toString().contains("bodyBytes=1"), a.toString());
         assertFalse(Arrays.equals(a.body(), c.body()), "different bodies");
     }
+
+    @Test
+    void shouldCarryOneDelayWhenBuiltWithLevelOrTime()
+    {
+        assertEquals(Delay.NONE, Message.of("orders", BODY).delay());
+        assertEquals(Delay.level(3), Message.builder("orders").delayLevel(3).body("x").build().delay());
+        assertEquals(new Delay(0, 1_000L, 0), Message.builder("orders").deliverAt(1_000L).body("x").build().delay());
+        assertEquals(new Delay(0, 0, 5_000L),
+            Message.builder("orders").deliverAfter(java.time.Duration.ofSeconds(5)).body("x").build().delay());
+        assertNotEquals(Message.of("orders", BODY), Message.builder("orders").delayLevel(1).body(BODY).build());
+    }
+
+    @Test
+    void shouldRefuseLevelAndTimeTogetherNamingTheTopicWhenBuilt()
+    {
+        final InvalidArgumentException both = assertThrows(InvalidArgumentException.class,
+            () -> Message.builder("orders").delayLevel(2).deliverAt(1_000L));
+        assertTrue(both.getMessage().contains("topic=orders"), both.getMessage());
+        assertThrows(InvalidArgumentException.class, () -> Message.builder("orders").delayLevel(0));
+        assertThrows(InvalidArgumentException.class,
+            () -> Message.builder("orders").deliverAfter(java.time.Duration.ofMillis(-1)));
+        assertThrows(InvalidArgumentException.class, () -> new Delay(1, 5, 0));
+    }
 }

@@ -18,6 +18,7 @@ import io.rocklet.broker.internal.AdminService;
 import io.rocklet.broker.internal.BrokerAgent;
 import io.rocklet.broker.internal.ConsumerGroups;
 import io.rocklet.broker.internal.DelayLevels;
+import io.rocklet.broker.internal.Delays;
 import io.rocklet.broker.internal.GroupQueries;
 import io.rocklet.broker.internal.MessageQueries;
 import io.rocklet.broker.internal.OffsetTable;
@@ -31,6 +32,7 @@ import io.rocklet.broker.internal.RouterRegistrar;
 import io.rocklet.broker.internal.ScheduleService;
 import io.rocklet.broker.internal.SendService;
 import io.rocklet.broker.internal.TopicConfigStore;
+import io.rocklet.broker.timer.TimerService;
 import io.rocklet.store.MessageArrivalListener;
 import io.rocklet.store.MessageStore;
 import io.rocklet.store.MessageStores;
@@ -90,6 +92,7 @@ public final class Broker implements BrokerService, AutoCloseable
     private final MessageQueries messageQueries;
     private final long startedMs;
     private final ScheduleService schedule;
+    private final TimerService timer;
     private final RouterRegistrar registrar;
     private final AgentRunner runner;
     private final AgentInvoker invoker;
@@ -121,10 +124,12 @@ public final class Broker implements BrokerService, AutoCloseable
         this.offsets = OffsetTable.load(dataDirectory, fsync);
         this.subscriptions = SubscriptionTable.load(dataDirectory, fsync);
         this.schedule = ScheduleService.load(store, delayLevels, config.clock(), dataDirectory, fsync);
+        this.timer = TimerService.load(store, config.clock(), dataDirectory, fsync, TimerService.DEFAULT_BUCKET_MS);
         this.locks = new QueueLocks(config.queueLockExpiry().toNanos());
         this.groups = new ConsumerGroups(config.clientExpiry().toNanos(), locks);
         this.pulls = new PullService(store, topics, config.nanoClock(), config.longPollMaxHeld());
-        this.sends = new SendService(store, topics, delayLevels, config.brokerName(), config.maxBodyBytes(),
+        final Delays delays = new Delays(delayLevels, config.clock(), config.maxDelay().toMillis());
+        this.sends = new SendService(store, topics, delays, config.brokerName(), config.maxBodyBytes(),
             config.autoCreateTopicEnable(), config.autoCreateTopicQueues(), config.clock());
         this.retries = new RetryService(store, topics, delayLevels);
         this.admin = new AdminService(store, topics, offsets, groups, config.brokerName());
@@ -135,8 +140,9 @@ public final class Broker implements BrokerService, AutoCloseable
             config.registerInterval().toNanos());
         relay.target = pulls;
         final BrokerAgent agent = new BrokerAgent(config.brokerName(),
-            config.storeConfig().threadingMode() == ThreadingMode.INVOKER ? store : null, pulls, schedule, offsets,
-            subscriptions, groups, locks, registrar, config.nanoClock(), config.offsetPersistInterval().toNanos());
+            config.storeConfig().threadingMode() == ThreadingMode.INVOKER ? store : null, pulls,
+            List.of(schedule, timer), offsets, subscriptions, groups, locks, registrar, config.nanoClock(),
+            config.offsetPersistInterval().toNanos());
         final ErrorHandler errors = e -> LOG.error("broker agent failed: broker={}, error={}",
             config.brokerName(), e.toString(), e);
         if (config.threadingMode() == ThreadingMode.INVOKER)
@@ -469,7 +475,7 @@ public final class Broker implements BrokerService, AutoCloseable
             final StoreStats stats = checkOpen(store).stats();
             return new BrokerStatus(identity, startedMs, topics.all().size(), groupQueries.consumerGroups().size(),
                 groups.clientCount(), stats.dispatchLagBytes(), !stats.fenced() && !stats.diskFull(),
-                stats.diskUsedRatio());
+                stats.diskUsedRatio(), timer.pendingByTopic());
         });
     }
 
@@ -548,6 +554,8 @@ public final class Broker implements BrokerService, AutoCloseable
         persist("consumer offsets", offsets::persist);
         persist("subscriptions", subscriptions::persist);
         persist("delay offsets", schedule::persist);
+        persist("timer checkpoint", timer::persist);
+        timer.close();
         store.close();
         LOG.info("broker closed: broker={}, address={}", config.brokerName(), identity.address());
     }

@@ -42,6 +42,9 @@ import java.util.regex.Pattern;
  *                               close).
  * @param delayLevels            the back-off of each delay level, level 1 first (default RocketMQ's 18: 1s 5s 10s 30s
  *                               1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h).
+ * @param maxDelay               longest delivery delay a send may ask for, by time ({@code deliverAt},
+ *                               {@code deliverAfter}); longer ones are refused with INVALID_ARGUMENT (default 3 days,
+ *                               RocketMQ 5's {@code timerMaxDelaySec}).
  * @param clock                  wall clock for store timestamps and delay due times (default: the store's clock;
  *                               the store is given this clock).
  * @param nanoClock              monotonic clock for intervals, expiries and long-poll deadlines (default: the store's
@@ -66,6 +69,7 @@ public record BrokerConfig(
     int longPollMaxHeld,
     Duration offsetPersistInterval,
     List<Duration> delayLevels,
+    Duration maxDelay,
     EpochClock clock,
     NanoClock nanoClock,
     ThreadingMode threadingMode)
@@ -79,6 +83,8 @@ public record BrokerConfig(
         Duration.ofHours(1), Duration.ofHours(2));
     /** Most delay levels a broker may have. */
     public static final int MAX_DELAY_LEVELS = 1024;
+    /** RocketMQ 5's longest delivery delay. */
+    public static final Duration DEFAULT_MAX_DELAY = Duration.ofDays(3);
     /** Name of the broker's directory inside the store directory, by default. */
     public static final String DEFAULT_DATA_DIRECTORY_NAME = "broker";
 
@@ -114,6 +120,7 @@ public record BrokerConfig(
         b.longPollMaxHeld = longPollMaxHeld;
         b.offsetPersistInterval = offsetPersistInterval;
         b.delayLevels = delayLevels;
+        b.maxDelay = maxDelay;
         b.clock = clock;
         b.nanoClock = nanoClock;
         b.threadingMode = threadingMode;
@@ -141,6 +148,7 @@ public record BrokerConfig(
         private int longPollMaxHeld = 10_000;
         private Duration offsetPersistInterval = Duration.ofSeconds(5);
         private List<Duration> delayLevels = DEFAULT_DELAY_LEVELS;
+        private Duration maxDelay = DEFAULT_MAX_DELAY;
         private EpochClock clock;
         private NanoClock nanoClock;
         private ThreadingMode threadingMode = ThreadingMode.DEDICATED;
@@ -254,6 +262,13 @@ public record BrokerConfig(
             return this;
         }
 
+        /** Longest delivery delay by time a send may ask for (default 3 days). */
+        public Builder maxDelay(final Duration maxDelay)
+        {
+            this.maxDelay = maxDelay;
+            return this;
+        }
+
         public Builder clock(final EpochClock clock)
         {
             this.clock = clock;
@@ -306,6 +321,7 @@ public record BrokerConfig(
                 check(level != null && !level.isNegative() && !level.isZero(), "delayLevels", delayLevels,
                     "every level > 0");
             }
+            checkPositive(maxDelay, "maxDelay");
             check(threadingMode == ThreadingMode.DEDICATED || threadingMode == ThreadingMode.INVOKER, "threadingMode",
                 threadingMode, "DEDICATED or INVOKER");
             final Path data = dataDirectory != null ? dataDirectory :
@@ -313,7 +329,8 @@ public record BrokerConfig(
             return new BrokerConfig(clusterName, brokerName, brokerId, address, List.copyOf(routerAddresses),
                 storeConfig, data, autoCreateTopicEnable, autoCreateTopicQueues, bodyBytes, registerInterval,
                 clientExpiry, queueLockExpiry, longPollMaxHeld, offsetPersistInterval, List.copyOf(delayLevels),
-                clock != null ? clock : storeConfig.clock(), nanoClock != null ? nanoClock : storeConfig.nanoClock(),
+                maxDelay, clock != null ? clock : storeConfig.clock(),
+                nanoClock != null ? nanoClock : storeConfig.nanoClock(),
                 threadingMode);
         }
 

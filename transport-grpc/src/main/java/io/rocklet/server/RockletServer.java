@@ -119,6 +119,10 @@ public final class RockletServer implements AutoCloseable
                 .build())
             .dataDirectory(settings.dataDirectory().resolve("broker"))
             .autoCreateTopicEnable(settings.autoCreateTopics());
+        if (settings.maxDelay() != null)
+        {
+            builder.maxDelay(settings.maxDelay());
+        }
         if (!settings.delayLevels().isEmpty())
         {
             builder.delayLevels(settings.delayLevels());

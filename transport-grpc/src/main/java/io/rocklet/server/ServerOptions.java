@@ -46,9 +46,10 @@ public final class ServerOptions
                                      [--flush sync|async] [--cluster DefaultCluster] [--port 10911]
                                      [--host 127.0.0.1] [--auto-create-topics true|false]
                                      [--segment-size 1g] (commit-log file size: 8m to 1g)
-                                     [--delay-levels 1s,5s,10s,...] [store options] TLS
+                                     [--delay-levels 1s,5s,10s,...] [--max-delay 3d] [store options] TLS
                (--delay-levels: the back-off of each delay level, level 1 first; retries use level 3 and up;
-               default RocketMQ's 18 levels, 1s 5s 10s 30s 1m ... 2h)
+               default RocketMQ's 18 levels, 1s 5s 10s 30s 1m ... 2h; --max-delay: the longest delivery delay
+               by time a send may ask for, default 3d)
                [--offset-flush-interval 5s] (how often committed consumer offsets are written to disk)
         both:  [--idle-timeout 120s] (close a connection with no call in progress this long)
                [--max-connections 10000] (close connections accepted beyond this many)
@@ -65,7 +66,7 @@ public final class ServerOptions
     private static final Set<String> COMMON = Set.of("role", "port", "host", "tls-cert", "tls-key", "tls-ca",
         "tls-client-auth", "plaintext", "config");
     private static final Set<String> BROKER = Set.of("name", "id", "cluster", "routers", "data", "flush",
-        "auto-create-topics", "segment-size", "delay-levels");
+        "auto-create-topics", "segment-size", "delay-levels", "max-delay");
     private static final Set<String> BROKER_STORE = StoreOptions.NAMES;
     private static final Set<String> ROUTER = Set.of("broker-expiry");
     /** Options of the server's connections, both roles. */
@@ -174,13 +175,14 @@ public final class ServerOptions
         {
             return new ServerSettings(role, host, port, tls, null, 0, null, List.of(), null, null, false, 0,
                 duration(options, "broker-expiry", Duration.ofSeconds(120)), List.of(), null,
-                connections(options), StoreOptions.defaults());
+                connections(options), StoreOptions.defaults(), null);
         }
         return new ServerSettings(role, host, port, tls, required(options, "name"),
             integer(options, "id", 0, 0, Integer.MAX_VALUE), options.getOrDefault("cluster", "DefaultCluster"),
             routers(required(options, "routers")), Path.of(required(options, "data")), flush(options),
             bool(options, "auto-create-topics", true), segmentSize(options), null, delayLevels(options),
-            duration(options, "offset-flush-interval", null), connections(options), StoreOptions.parse(options));
+            duration(options, "offset-flush-interval", null), connections(options), StoreOptions.parse(options),
+            duration(options, "max-delay", BrokerConfig.DEFAULT_MAX_DELAY));
     }
 
     private static Connections connections(final Map<String, String> options)
@@ -408,6 +410,10 @@ public final class ServerOptions
             if (text.endsWith("h"))
             {
                 return positive(Duration.ofHours(Long.parseLong(text.substring(0, text.length() - 1))), name, value);
+            }
+            if (text.endsWith("d"))
+            {
+                return positive(Duration.ofDays(Long.parseLong(text.substring(0, text.length() - 1))), name, value);
             }
         }
         catch (final NumberFormatException e)

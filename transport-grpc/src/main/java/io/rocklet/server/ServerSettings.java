@@ -30,11 +30,12 @@ import java.util.Locale;
  *                       default (5 s).
  * @param connections    both: how the server holds connections.
  * @param storeOptions   broker: retention, disk pressure, key-index size and damage handling.
+ * @param maxDelay       broker: the longest delivery delay by time a send may ask for; null for the default (3 days).
  */
 public record ServerSettings(Role role, String host, int port, TlsFiles tls, String brokerName, long brokerId,
     String clusterName, List<String> routers, Path dataDirectory, FlushMode flushMode, boolean autoCreateTopics,
     int segmentSizeBytes, Duration brokerExpiry, List<Duration> delayLevels, Duration offsetFlushInterval,
-    Connections connections, StoreOptions storeOptions)
+    Connections connections, StoreOptions storeOptions, Duration maxDelay)
 {
     /**
      * How the server holds connections ({@code --idle-timeout}, {@code --max-connections}).

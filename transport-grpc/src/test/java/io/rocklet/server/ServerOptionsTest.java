@@ -65,6 +65,17 @@ class ServerOptionsTest
     }
 
     @Test
+    void shouldReadTheMaximumDelayWhenGivenAndDefaultToThreeDays(@TempDir final Path dir)
+    {
+        assertEquals(Duration.ofDays(1), ServerOptions.parse("broker", "--name", "b", "--routers", "h:1", "--data",
+            dir.toString(), "--plaintext", "--max-delay", "1d").maxDelay());
+        assertEquals(Duration.ofDays(3), ServerOptions.parse("broker", "--name", "b", "--routers", "h:1", "--data",
+            dir.toString(), "--plaintext").maxDelay());
+        assertError("--max-delay must be positive, got '0s'", "broker", "--name", "b", "--routers", "h:1",
+            "--data", "d", "--max-delay", "0s", "--plaintext");
+    }
+
+    @Test
     void shouldLetTheCommandLineOverrideTheConfigFileWhenBothSetAnOption(@TempDir final Path dir) throws Exception
     {
         final Path file = dir.resolve("broker.properties");

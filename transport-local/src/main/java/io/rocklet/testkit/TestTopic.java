@@ -2,6 +2,7 @@ package io.rocklet.testkit;
 
 import io.rocklet.api.ClosedException;
 import io.rocklet.api.ConsumeFrom;
+import io.rocklet.api.Delay;
 import io.rocklet.api.Message;
 import io.rocklet.api.MessageListener;
 import io.rocklet.api.Producer;
@@ -140,6 +141,17 @@ public final class TestTopic implements AutoCloseable
     {
         Arguments.notNull(body, "body", "send");
         return send(message -> message.tag(tag).keys(Arguments.notNull(keys, "keys", "send")).body(body));
+    }
+
+    /**
+     * Sends a message with {@code body} (UTF-8) that becomes visible after {@code delay}:
+     * {@code send(Delay.level(3), "x")}, {@code send(Delay.after(Duration.ofSeconds(5)), "x")}.
+     */
+    public SendReceipt send(final Delay delay, final String body)
+    {
+        Arguments.notNull(delay, "delay", "send");
+        Arguments.notNull(body, "body", "send");
+        return send(message -> message.delay(delay).body(body));
     }
 
     /**

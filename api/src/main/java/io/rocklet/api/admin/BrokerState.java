@@ -1,6 +1,9 @@
 package io.rocklet.api.admin;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One broker: what the routers know of it and, when it answers, what it says of itself.
@@ -18,13 +21,27 @@ import java.util.List;
  * @param clientCount     clients it heard from recently, or -1 when it did not answer.
  * @param writable        false while its store refuses writes (fenced, disk full) or when it did not answer.
  * @param error           why it did not answer, or {@code ""}.
+ * @param timedPending    per topic, messages it holds waiting for a delivery time ({@code deliverAt},
+ *                        {@code deliverAfter}), sorted by topic; empty when none or it did not answer.
  */
 public record BrokerState(String clusterName, String brokerName, long brokerId, String address,
     long lastHeartbeatMs, List<String> registeredWith, boolean reachable, long startedMs, int topicCount,
-    int groupCount, int clientCount, boolean writable, String error)
+    int groupCount, int clientCount, boolean writable, String error, Map<String, Long> timedPending)
 {
     public BrokerState
     {
         registeredWith = List.copyOf(registeredWith);
+        timedPending = timedPending == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(timedPending));
+    }
+
+    /**
+     * A broker state without timed messages.
+     */
+    public BrokerState(final String clusterName, final String brokerName, final long brokerId, final String address,
+        final long lastHeartbeatMs, final List<String> registeredWith, final boolean reachable, final long startedMs,
+        final int topicCount, final int groupCount, final int clientCount, final boolean writable, final String error)
+    {
+        this(clusterName, brokerName, brokerId, address, lastHeartbeatMs, registeredWith, reachable, startedMs,
+            topicCount, groupCount, clientCount, writable, error, Map.of());
     }
 }

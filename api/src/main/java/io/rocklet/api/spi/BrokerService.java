@@ -405,10 +405,27 @@ public interface BrokerService
      * @param dispatchLagBytes bytes stored but not yet in consume queues and the index.
      * @param writable         false while the store refuses writes (fenced after an I/O failure, or disk full).
      * @param diskUsedRatio    last measured disk usage, 0.0 to 1.0.
+     * @param timedPending     per topic, messages waiting for a delivery time ({@code deliverAt},
+     *                         {@code deliverAfter}); topics with none left out.
      */
     record BrokerStatus(RouterService.BrokerIdentity identity, long startedMs, int topicCount, int groupCount,
-        int clientCount, long dispatchLagBytes, boolean writable, double diskUsedRatio)
+        int clientCount, long dispatchLagBytes, boolean writable, double diskUsedRatio, Map<String, Long> timedPending)
     {
+        public BrokerStatus
+        {
+            timedPending = timedPending == null ? Map.of() : Map.copyOf(timedPending);
+        }
+
+        /**
+         * A status without timed messages.
+         */
+        public BrokerStatus(final RouterService.BrokerIdentity identity, final long startedMs, final int topicCount,
+            final int groupCount, final int clientCount, final long dispatchLagBytes, final boolean writable,
+            final double diskUsedRatio)
+        {
+            this(identity, startedMs, topicCount, groupCount, clientCount, dispatchLagBytes, writable, diskUsedRatio,
+                Map.of());
+        }
     }
 
     /**

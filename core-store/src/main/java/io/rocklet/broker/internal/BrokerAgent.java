@@ -4,13 +4,14 @@ import io.rocklet.store.MessageStore;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The broker's one agent: answers held pulls whose deadline passed, delivers delayed messages that are due,
- * persists consumer and delay offsets, expires silent clients and stale queue locks, and keeps the registration
- * with the routers fresh. When the store runs in INVOKER mode, the agent also runs the store's duty cycle first.
- * Each step runs when its interval on the injected nano clock is due.
+ * The broker's one agent: answers held pulls whose deadline passed, delivers delayed messages that are due (each
+ * {@link DelayedDelivery}), persists consumer and delay offsets, expires silent clients and stale queue locks, and
+ * keeps the registration with the routers fresh. When the store runs in INVOKER mode, the agent also runs the
+ * store's duty cycle first. Each step runs when its interval on the injected nano clock is due.
  */
 public final class BrokerAgent implements Agent
 {
@@ -20,7 +21,7 @@ public final class BrokerAgent implements Agent
     private final String roleName;
     private final MessageStore storeToRun;
     private final PullService pulls;
-    private final ScheduleService schedule;
+    private final DelayedDelivery[] deliveries;
     private final OffsetTable offsets;
     private final SubscriptionTable subscriptions;
     private final ConsumerGroups groups;
@@ -35,14 +36,14 @@ public final class BrokerAgent implements Agent
      * @param storeToRun the store, when the agent runs its duty cycle (INVOKER store); else null.
      */
     public BrokerAgent(final String brokerName, final MessageStore storeToRun, final PullService pulls,
-        final ScheduleService schedule, final OffsetTable offsets, final SubscriptionTable subscriptions,
+        final List<DelayedDelivery> deliveries, final OffsetTable offsets, final SubscriptionTable subscriptions,
         final ConsumerGroups groups, final QueueLocks locks,
         final RouterRegistrar registrar, final NanoClock nanoClock, final long persistIntervalNs)
     {
         this.roleName = "rocklet-broker-" + brokerName;
         this.storeToRun = storeToRun;
         this.pulls = pulls;
-        this.schedule = schedule;
+        this.deliveries = deliveries.toArray(new DelayedDelivery[0]);
         this.offsets = offsets;
         this.subscriptions = subscriptions;
         this.groups = groups;
@@ -80,7 +81,12 @@ public final class BrokerAgent implements Agent
 
     private int deliverDueMessages()
     {
-        return schedule.deliverDue();
+        int work = 0;
+        for (final DelayedDelivery delivery : deliveries)
+        {
+            work += delivery.deliverDue();
+        }
+        return work;
     }
 
     private int persistOffsets()
@@ -91,7 +97,12 @@ public final class BrokerAgent implements Agent
             return 0;
         }
         nextPersistNs = nowNs + persistIntervalNs;
-        return offsets.persist() + subscriptions.persist() + schedule.persist();
+        int work = offsets.persist() + subscriptions.persist();
+        for (final DelayedDelivery delivery : deliveries)
+        {
+            work += delivery.persist();
+        }
+        return work;
     }
 
     private int expireClientsAndLocks()

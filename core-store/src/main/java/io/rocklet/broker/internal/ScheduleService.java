@@ -1,9 +1,7 @@
 package io.rocklet.broker.internal;
 
 import io.rocklet.api.InvalidArgumentException;
-import io.rocklet.api.Message;
 import io.rocklet.api.RockletException;
-import io.rocklet.api.SystemProperties;
 import io.rocklet.api.SystemTopics;
 import io.rocklet.api.TagFilter;
 import io.rocklet.store.AppendRequest;
@@ -17,9 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Delivers delayed messages: each delay level's queue of the schedule topic is read in order, and a message whose
@@ -35,7 +31,7 @@ import java.util.Map;
  *
  * Owned by the broker agent thread (and the closing thread once the agent stopped).
  */
-public final class ScheduleService
+public final class ScheduleService implements DelayedDelivery
 {
     public static final String FILE = "delayOffsets";
     private static final Logger LOG = LoggerFactory.getLogger(ScheduleService.class);
@@ -111,6 +107,7 @@ public final class ScheduleService
      *
      * @return how many were delivered (or skipped as malformed).
      */
+    @Override
     public int deliverDue()
     {
         final long nowMs = clock.time();
@@ -132,6 +129,7 @@ public final class ScheduleService
      *
      * @return 1 when it wrote, else 0.
      */
+    @Override
     public int persist()
     {
         if (!dirty)
@@ -198,25 +196,18 @@ public final class ScheduleService
      */
     private void deliver(final StoredMessage scheduled, final int level)
     {
-        final Map<String, String> properties = new HashMap<>(scheduled.properties());
-        final String realTopic = properties.remove(SystemProperties.REAL_TOPIC);
-        final String realQueue = properties.remove(SystemProperties.REAL_QUEUE_ID);
-        properties.remove(SystemProperties.DELAY_LEVEL);
-        final Message message;
-        final int queueId;
+        final AppendRequest append;
         try
         {
-            queueId = Integer.parseInt(realQueue);
-            message = new Message(realTopic, scheduled.tag(), scheduled.keys(), properties, scheduled.bodyBytes());
+            append = Delays.toRealTopic(scheduled);
         }
-        catch (final RuntimeException e)
+        catch (final InvalidArgumentException e)
         {
-            LOG.warn("skipping delayed message without a valid destination: level={}, queueOffset={}, realTopic={}, " +
-                "realQueueId={}, error={}", level, scheduled.queueOffset(), realTopic, realQueue, e.toString());
+            LOG.warn("skipping delayed message without a valid destination: level={}, queueOffset={}, error={}",
+                level, scheduled.queueOffset(), e.getMessage());
             return;
         }
-        store.append(new AppendRequest(message, queueId, scheduled.bornTimestampMs(), scheduled.producerId(),
-            scheduled.reconsumeTimes(), 0L, scheduled.flags()));
+        store.append(append);
     }
 
     private void moveTo(final int index, final long offset)

@@ -21,30 +21,30 @@ import java.util.List;
 /**
  * The producing side: checks a send (system topics refused, body size, topic present - or created on the first
  * send when enabled - and writable, queue id within the write queues, body not empty, delay level
- * one of the configured levels) and appends it to the store, through the schedule topic when it carries a delay
- * level. A message without a unique id gets one here ({@link UniqueMessageIds}; producers set it before their
- * first attempt), and the result names it. Runs on the caller's thread; stateless apart from the
- * structures it uses.
+ * one of the configured levels, delivery time within the maximum delay) and appends it to the store,
+ * through the schedule or timer topic when it carries a delay ({@link Delays}). A message without a unique id
+ * gets one here ({@link UniqueMessageIds}; producers set it before their first attempt), and the result names it.
+ * Runs on the caller's thread; stateless apart from the structures it uses.
  */
 public final class SendService
 {
     private final MessageStore store;
     private final TopicConfigStore topics;
-    private final DelayLevels delayLevels;
+    private final Delays delays;
     private final String brokerName;
     private final int maxBodyBytes;
     private final boolean autoCreateTopics;
     private final int autoCreateQueues;
     private final EpochClock clock;
 
-    public SendService(final MessageStore store, final TopicConfigStore topics, final DelayLevels delayLevels,
+    public SendService(final MessageStore store, final TopicConfigStore topics, final Delays delays,
         final String brokerName, final int maxBodyBytes, final boolean autoCreateTopics, final int autoCreateQueues,
         final EpochClock clock)
     {
         this.clock = clock;
         this.store = store;
         this.topics = topics;
-        this.delayLevels = delayLevels;
+        this.delays = delays;
         this.brokerName = brokerName;
         this.maxBodyBytes = maxBodyBytes;
         this.autoCreateTopics = autoCreateTopics;
@@ -52,8 +52,8 @@ public final class SendService
     }
 
     /**
-     * Stores one message; a message with a delay level waits in the schedule topic, and its result names the
-     * schedule record (id and queue offset) and the queue it will be delivered to.
+     * Stores one message; a delayed message waits in the schedule or timer topic, and its result names that
+     * record (id and queue offset) and the queue it will be delivered to.
      */
     public SendResult send(final SendRequest request)
     {
@@ -63,21 +63,10 @@ public final class SendService
         }
         final Message message = UniqueMessageIds.ensure(request.message(), clock.time());
         checkBody(message);
-        delayLevels.check(request.delayLevel(), "illegal delay level: topic=" + message.topic());
+        final AppendRequest append = delays.appendRequest(message, request.queueId(), request.delayLevel(),
+            request.bornTimestampMs(), request.producerId());
         writableTopic(message.topic(), request.queueId());
-        final AppendResult stored;
-        if (request.delayLevel() > 0)
-        {
-            final int level = request.delayLevel();
-            stored = store.append(new AppendRequest(DelayLevels.toSchedule(message, request.queueId(), level),
-                DelayLevels.scheduleQueue(level), request.bornTimestampMs(), request.producerId(), 0, 0L, 0));
-        }
-        else
-        {
-            stored = store.append(new AppendRequest(message, request.queueId(), request.bornTimestampMs(),
-                request.producerId(), 0, 0L, 0));
-        }
-        return result(message, request.queueId(), stored);
+        return result(message, request.queueId(), store.append(append));
     }
 
     /**
@@ -99,13 +88,20 @@ public final class SendService
             }
             checkBody(message);
         }
-        writableTopic(request.topic(), request.queueId());
-        final List<SendResult> results = new ArrayList<>(request.messages().size());
+        final List<Message> messages = new ArrayList<>(request.messages().size());
+        final List<AppendRequest> appends = new ArrayList<>(request.messages().size());
         for (final Message sent : request.messages())
         {
             final Message message = UniqueMessageIds.ensure(sent, clock.time());
-            results.add(result(message, request.queueId(), store.append(new AppendRequest(message, request.queueId(),
-                request.bornTimestampMs(), request.producerId(), 0, 0L, 0))));
+            messages.add(message);
+            appends.add(delays.appendRequest(message, request.queueId(), 0, request.bornTimestampMs(),
+                request.producerId()));
+        }
+        writableTopic(request.topic(), request.queueId());
+        final List<SendResult> results = new ArrayList<>(appends.size());
+        for (int i = 0; i < appends.size(); i++)
+        {
+            results.add(result(messages.get(i), request.queueId(), store.append(appends.get(i))));
         }
         return results;
     }

@@ -222,7 +222,8 @@ public final class DefaultProducer implements Producer
 
     private SendRequest request(final Message message, final MessageQueue queue)
     {
-        return new SendRequest(config.group(), context.clientId(), message, queue.queueId(), epochClock.time(), 0);
+        return new SendRequest(config.group(), context.clientId(), message, queue.queueId(), epochClock.time(),
+            message.delay().level());
     }
 
     private static SendReceipt receipt(final String topic, final SendResult result)

@@ -42,6 +42,7 @@ final class AdminCodec
             .setDispatchLagBytes(status.dispatchLagBytes())
             .setWritable(status.writable())
             .setDiskUsedRatio(status.diskUsedRatio())
+            .putAllTimedPending(status.timedPending())
             .build();
     }
 
@@ -49,7 +50,8 @@ final class AdminCodec
     {
         return new BrokerStatus(brokerIdentity(required(status.hasIdentity(), status.getIdentity(),
             "BrokerStatus.identity")), status.getStartedMs(), status.getTopicCount(), status.getGroupCount(),
-            status.getClientCount(), status.getDispatchLagBytes(), status.getWritable(), status.getDiskUsedRatio());
+            status.getClientCount(), status.getDispatchLagBytes(), status.getWritable(), status.getDiskUsedRatio(),
+            status.getTimedPendingMap());
     }
 
     static BrokerProto.TopicOffsetsResult topicOffsets(final Map<Integer, QueueOffsets> offsets)

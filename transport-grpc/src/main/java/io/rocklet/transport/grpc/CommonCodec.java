@@ -1,6 +1,7 @@
 package io.rocklet.transport.grpc;
 
 import com.google.protobuf.UnsafeByteOperations;
+import io.rocklet.api.Delay;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.Message;
 import io.rocklet.api.TopicConfig;
@@ -69,6 +70,9 @@ final class CommonCodec
             .addAllKeys(message.keys())
             .putAllProperties(message.properties())
             .setBody(UnsafeByteOperations.unsafeWrap(message.body()))
+            .setDelayLevel(message.delay().level())
+            .setDeliverAtMs(message.delay().atEpochMs())
+            .setDeliverAfterMs(message.delay().afterMs())
             .build();
     }
 
@@ -78,7 +82,8 @@ final class CommonCodec
     static Message message(final CommonProto.Message message)
     {
         return new Message(message.getTopic(), message.getTag(), message.getKeysList(), message.getPropertiesMap(),
-            message.getBody().toByteArray());
+            message.getBody().toByteArray(), new Delay(message.getDelayLevel(), message.getDeliverAtMs(),
+            message.getDeliverAfterMs()));
     }
 
     /**

@@ -109,6 +109,12 @@ class CodecTest
             MessageCodec::sendBatchRequest));
         assertEquals(List.of(result, result), roundTrip(MessageCodec.sendBatchResult(List.of(result, result)),
             BrokerProto.SendBatchResult.parser(), MessageCodec::sendBatchResult));
+        final SendBatchRequest delayed = new SendBatchRequest("pg", "p-1", "orders", 2, List.of(
+            Message.builder("orders").delayLevel(3).body("a").build(),
+            Message.builder("orders").deliverAt(1_700_000_000_000L).body("b").build(),
+            Message.builder("orders").deliverAfter(java.time.Duration.ofSeconds(7)).body("c").build()), 5);
+        assertEquals(delayed, roundTrip(MessageCodec.sendBatchRequest(delayed), BrokerProto.SendBatchRequest.parser(),
+            MessageCodec::sendBatchRequest), "each message keeps its delay");
         final SendBackRequest back = new SendBackRequest("g", "id-1", "orders", 3, 16);
         assertEquals(back, roundTrip(MessageCodec.sendBackRequest(back), BrokerProto.SendBackRequest.parser(),
             MessageCodec::sendBackRequest));
@@ -202,7 +208,8 @@ class CodecTest
     @Test
     void shouldCarryEveryAdminRecordFieldForField()
     {
-        final BrokerStatus status = new BrokerStatus(BROKER, 1_700_000_000_000L, 12, 3, 5, 4096, true, 0.42);
+        final BrokerStatus status = new BrokerStatus(BROKER, 1_700_000_000_000L, 12, 3, 5, 4096, true, 0.42,
+            Map.of("orders", 7L, "jobs", 1L));
         assertEquals(status, roundTrip(AdminCodec.brokerStatus(status), BrokerProto.BrokerStatus.parser(),
             AdminCodec::brokerStatus));
         final Map<Integer, QueueOffsets> offsets = Map.of(0, new QueueOffsets(0, 10), 3, new QueueOffsets(5, 7));

@@ -1,0 +1,370 @@
+package io.rocklet.broker.timer;
+
+import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.api.RockletException;
+import io.rocklet.api.SystemProperties;
+import io.rocklet.api.SystemTopics;
+import io.rocklet.api.TagFilter;
+import io.rocklet.broker.internal.BrokerFiles;
+import io.rocklet.broker.internal.DelayedDelivery;
+import io.rocklet.broker.internal.Delays;
+import io.rocklet.store.MessageStore;
+import io.rocklet.store.ReadResult;
+import io.rocklet.store.ReadStatus;
+import io.rocklet.store.StoredMessage;
+import org.agrona.concurrent.EpochClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Delivers messages at their delivery time (RocketMQ 5's timer, F20). A timed send is stored once, in
+ * {@link SystemTopics#TIMER_TOPIC} queue {@value Delays#TIMER_QUEUE} (see {@link Delays}). Two steps of the broker
+ * agent move it on:
+ * <ol>
+ *   <li><b>index</b>: reads the timer queue in order from {@code indexed} and writes a 16-byte entry
+ *       (due time, queue offset) into the file of the message's time bucket ({@link TimerBuckets});</li>
+ *   <li><b>deliver</b>: loads the earliest bucket due into a heap ({@link DueHeap}, that bucket's entries only) and,
+ *       in (due time, queue offset) order, reads each due message from the timer queue and appends it to its real
+ *       topic and queue; the {@code cursor} is the last delivered (due time, queue offset). A bucket is deleted when
+ *       it is past and empty.</li>
+ * </ol>
+ * Nothing per pending message lives on the heap apart from the bucket being delivered: millions may wait in the
+ * bucket files. Progress is the file {@value #CHECKPOINT} of the broker directory (written with {@link BrokerFiles}
+ * after the bucket files are synced, every {@code offsetPersistInterval} and on close):
+ *
+ * <pre>
+ * indexed &lt;timer queue offset&gt;     entries below it are in bucket files (or were delivered at once)
+ * cursor &lt;dueMs&gt; &lt;queueOffset&gt;    everything in bucket files up to it is delivered
+ * pending &lt;topic&gt; &lt;count&gt;         messages waiting per real topic
+ * </pre>
+ *
+ * After a crash, indexing is redone from {@code indexed} (an entry found twice in a bucket is delivered once; a
+ * message at or before the cursor is delivered at once) and delivery from the cursor: nothing due is lost, and
+ * what was delivered after the last checkpoint is delivered again (at least once). Owned by the broker agent thread
+ * (and the closing thread once the agent stopped); {@link #pendingByTopic()} may be read from any thread.
+ */
+public final class TimerService implements DelayedDelivery, AutoCloseable
+{
+    /** The broker directory's sub-directory of bucket files. */
+    public static final String DIRECTORY = "timer";
+    public static final String CHECKPOINT = "timerCheckpoint";
+    /** Width of a bucket: a bucket's entries are all that the heap holds at once. */
+    public static final long DEFAULT_BUCKET_MS = 10_000;
+    private static final Logger LOG = LoggerFactory.getLogger(TimerService.class);
+    private static final int BATCH = 64;
+    private static final int BATCH_BYTES = 1 << 20;
+    private static final long RETRY_AFTER_FAILURE_MS = 1000;
+    private static final long NONE = -1;
+
+    private final MessageStore store;
+    private final EpochClock clock;
+    private final TimerBuckets buckets;
+    private final Path checkpoint;
+    private final boolean fsync;
+    private final DueHeap heap = new DueHeap();
+    private final Map<String, Long> pending = new ConcurrentHashMap<>();
+    private long indexed;
+    private long cursorDueMs;
+    private long cursorOffset = -1;
+    private long current = NONE;
+    private long notBeforeMs;
+    private boolean dirty;
+
+    private TimerService(final MessageStore store, final EpochClock clock, final Path directory,
+        final boolean fsync, final long bucketMs)
+    {
+        this.store = store;
+        this.clock = clock;
+        this.fsync = fsync;
+        this.checkpoint = directory.resolve(CHECKPOINT);
+        this.buckets = TimerBuckets.open(directory.resolve(DIRECTORY), bucketMs);
+    }
+
+    /**
+     * Opens the bucket files and loads the checkpoint of the broker directory {@code directory}.
+     */
+    public static TimerService load(final MessageStore store, final EpochClock clock, final Path directory,
+        final boolean fsync, final long bucketMs)
+    {
+        if (bucketMs < 1)
+        {
+            throw new InvalidArgumentException("illegal timer bucket: bucketMs=" + bucketMs + ", allowed: >= 1");
+        }
+        final TimerService timer = new TimerService(store, clock, directory, fsync, bucketMs);
+        for (final String[] record : BrokerFiles.read(timer.checkpoint))
+        {
+            try
+            {
+                if (record.length == 2 && record[0].equals("indexed"))
+                {
+                    timer.indexed = Long.parseLong(record[1]);
+                }
+                else if (record.length == 3 && record[0].equals("cursor"))
+                {
+                    timer.cursorDueMs = Long.parseLong(record[1]);
+                    timer.cursorOffset = Long.parseLong(record[2]);
+                }
+                else if (record.length == 3 && record[0].equals("pending"))
+                {
+                    timer.pending.put(record[1], Long.parseLong(record[2]));
+                }
+                else
+                {
+                    LOG.warn("skipping timer checkpoint record: file={}, record={}", timer.checkpoint,
+                        String.join(" ", record));
+                }
+            }
+            catch (final NumberFormatException e)
+            {
+                LOG.warn("skipping timer checkpoint record: file={}, record={}, error={}", timer.checkpoint,
+                    String.join(" ", record), e.toString());
+            }
+        }
+        return timer;
+    }
+
+    @Override
+    public int deliverDue()
+    {
+        final long nowMs = clock.time();
+        if (nowMs < notBeforeMs)
+        {
+            return 0;
+        }
+        return index(nowMs) + deliver(nowMs);
+    }
+
+    @Override
+    public int persist()
+    {
+        if (!dirty)
+        {
+            return 0;
+        }
+        if (fsync)
+        {
+            buckets.sync();
+        }
+        final List<String> records = new ArrayList<>(pending.size() + 2);
+        records.add("indexed " + indexed);
+        records.add("cursor " + cursorDueMs + " " + cursorOffset);
+        new TreeMap<>(pending).forEach((topic, count) -> records.add("pending " + topic + " " + count));
+        BrokerFiles.write(checkpoint, "timer-checkpoint", records, fsync);
+        dirty = false;
+        return 1;
+    }
+
+    /**
+     * @return per real topic, how many timed messages wait (topics with none left out), sorted by topic.
+     */
+    public Map<String, Long> pendingByTopic()
+    {
+        final Map<String, Long> copy = new TreeMap<>();
+        pending.forEach((topic, count) ->
+        {
+            if (count > 0)
+            {
+                copy.put(topic, count);
+            }
+        });
+        return copy;
+    }
+
+    /**
+     * @return how many entries the heap holds now (the bucket being delivered), for tests of the bound.
+     */
+    int loadedEntries()
+    {
+        return heap.size();
+    }
+
+    /**
+     * @return how many bucket files exist.
+     */
+    int bucketFiles()
+    {
+        return buckets.count();
+    }
+
+    @Override
+    public void close()
+    {
+        buckets.close();
+    }
+
+    private int index(final long nowMs)
+    {
+        if (indexed >= store.maxOffset(SystemTopics.TIMER_TOPIC, Delays.TIMER_QUEUE))
+        {
+            return 0;
+        }
+        final ReadResult read = store.read(SystemTopics.TIMER_TOPIC, Delays.TIMER_QUEUE, indexed, BATCH,
+            BATCH_BYTES, TagFilter.ALL);
+        if (read.status() != ReadStatus.FOUND)
+        {
+            if (read.nextOffset() > indexed)
+            {
+                LOG.warn("timer queue skipped unreadable messages: from={}, to={}, status={}", indexed,
+                    read.nextOffset(), read.status());
+                indexed = read.nextOffset();
+                dirty = true;
+            }
+            return 0;
+        }
+        int work = 0;
+        for (final StoredMessage message : read.messages())
+        {
+            final long dueMs = dueMs(message);
+            final long offset = message.queueOffset();
+            if (dueMs > 0 && !DueHeap.less(cursorDueMs, cursorOffset, dueMs, offset))
+            {
+                if (!deliver(message, nowMs, false))
+                {
+                    return work; // retried later, from this message
+                }
+            }
+            else if (dueMs > 0)
+            {
+                final long bucket = current == NONE ? buckets.bucketOf(dueMs) :
+                    Math.max(buckets.bucketOf(dueMs), current);
+                buckets.append(bucket, dueMs, offset);
+                if (bucket == current)
+                {
+                    heap.push(dueMs, offset);
+                }
+                pending.merge(realTopic(message), 1L, Long::sum);
+            }
+            indexed = offset + 1;
+            dirty = true;
+            work++;
+        }
+        return work;
+    }
+
+    private int deliver(final long nowMs)
+    {
+        int work = 0;
+        while (work < BATCH)
+        {
+            if (current == NONE)
+            {
+                final long first = buckets.first();
+                if (first == NONE || first > nowMs)
+                {
+                    return work;
+                }
+                current = first;
+                heap.clear();
+                buckets.load(first, heap);
+            }
+            if (heap.isEmpty())
+            {
+                if (nowMs < current + buckets.bucketMs())
+                {
+                    return work;
+                }
+                buckets.delete(current);
+                current = NONE;
+                continue;
+            }
+            final long dueMs = heap.peekDueMs();
+            final long offset = heap.peekOffset();
+            if (!DueHeap.less(cursorDueMs, cursorOffset, dueMs, offset))
+            {
+                heap.pop(); // delivered before (an entry written twice, or delivered before a restart)
+                continue;
+            }
+            if (dueMs > nowMs)
+            {
+                return work;
+            }
+            if (!deliverAt(offset, nowMs))
+            {
+                return work;
+            }
+            heap.pop();
+            cursorDueMs = dueMs;
+            cursorOffset = offset;
+            dirty = true;
+            work++;
+        }
+        return work;
+    }
+
+    /**
+     * Reads the message at {@code offset} of the timer queue and delivers it.
+     *
+     * @return false when delivery failed and is retried later.
+     */
+    private boolean deliverAt(final long offset, final long nowMs)
+    {
+        final ReadResult read = store.read(SystemTopics.TIMER_TOPIC, Delays.TIMER_QUEUE, offset, 1, BATCH_BYTES,
+            TagFilter.ALL);
+        if (read.status() != ReadStatus.FOUND || read.messages().isEmpty() ||
+            read.messages().get(0).queueOffset() != offset)
+        {
+            LOG.warn("timed message unreadable, skipped: queueOffset={}, status={}", offset, read.status());
+            return true;
+        }
+        return deliver(read.messages().get(0), nowMs, true);
+    }
+
+    /**
+     * Appends a timed message to its real topic.
+     *
+     * @param counted it is counted in {@link #pending}.
+     * @return false when the store refused it for a reason that may pass (retried after a second).
+     */
+    private boolean deliver(final StoredMessage message, final long nowMs, final boolean counted)
+    {
+        try
+        {
+            store.append(Delays.toRealTopic(message));
+        }
+        catch (final InvalidArgumentException e)
+        {
+            LOG.warn("skipping timed message the store refuses: queueOffset={}, error={}", message.queueOffset(),
+                e.getMessage());
+        }
+        catch (final RockletException e)
+        {
+            LOG.warn("cannot deliver timed message, retrying: queueOffset={}, retryInMs={}, error={}",
+                message.queueOffset(), RETRY_AFTER_FAILURE_MS, e.toString());
+            notBeforeMs = nowMs + RETRY_AFTER_FAILURE_MS;
+            return false;
+        }
+        if (counted)
+        {
+            pending.computeIfPresent(realTopic(message), (topic, count) -> count > 1 ? count - 1 : null);
+        }
+        return true;
+    }
+
+    private static long dueMs(final StoredMessage message)
+    {
+        final String due = message.properties().get(SystemProperties.DELIVER_AT_MS);
+        try
+        {
+            return Long.parseLong(due);
+        }
+        catch (final NumberFormatException e)
+        {
+            LOG.warn("skipping timed message without a valid due time: queueOffset={}, {}={}",
+                message.queueOffset(), SystemProperties.DELIVER_AT_MS, due);
+            return -1;
+        }
+    }
+
+    private static String realTopic(final StoredMessage message)
+    {
+        final String topic = message.properties().get(SystemProperties.REAL_TOPIC);
+        return topic == null ? "" : topic;
+    }
+}
