@@ -78,7 +78,7 @@ class AdminDeadLetterTest
             assertEquals(dead.properties().get(SystemProperties.ORIGIN_MESSAGE_ID), one.originMessageId());
             assertEquals(first.messageId(), one.receipt().messageId(), "re-sent with its id");
             assertEquals(TOPIC, one.receipt().queue().topic());
-            Await.until(() -> bodies(delivered.subList(before, delivered.size())).contains("poison-1"),
+            Await.until(() -> bodies(since(before)).contains("poison-1"),
                 () -> "the re-sent one is consumed: " + bodies(delivered));
             final List<MessageDetail> sentAndResent = admin.messagesByKey(TOPIC, "job-1", 0, Long.MAX_VALUE, 10);
             assertEquals(2, sentAndResent.size(), sentAndResent.toString());
@@ -91,7 +91,7 @@ class AdminDeadLetterTest
             final int beforeAll = delivered.size();
             final List<ResentMessage> all = admin.resendDeadLetters(GROUP);
             assertEquals(2, all.size(), "every dead letter, the one re-sent before included: " + all);
-            Await.until(() -> bodies(delivered.subList(beforeAll, delivered.size())).containsAll(List.of("poison-1",
+            Await.until(() -> bodies(since(beforeAll)).containsAll(List.of("poison-1",
                 "poison-2")), () -> "both consumed: " + bodies(delivered));
             assertEquals(2, admin.deadLetters(GROUP, 10).size(), "the dead letters stay");
             consumer.close();
@@ -160,6 +160,13 @@ class AdminDeadLetterTest
                 delivered.addAll(messages);
                 return mended.get() ? ConsumeResult.SUCCESS : ConsumeResult.RECONSUME_LATER;
             }).build());
+    }
+
+    /** The deliveries from {@code index} on, copied first: a sub-list of the live list fails when it grows. */
+    private List<ReceivedMessage> since(final int index)
+    {
+        final List<ReceivedMessage> all = List.copyOf(delivered);
+        return all.subList(Math.min(index, all.size()), all.size());
     }
 
     private static List<String> bodies(final List<ReceivedMessage> messages)
