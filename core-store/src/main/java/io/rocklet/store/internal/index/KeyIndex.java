@@ -66,14 +66,17 @@ public final class KeyIndex implements AutoCloseable
         final List<IndexFile> loaded = new ArrayList<>();
         final List<Long> damaged = new ArrayList<>();
         final long fileBytes = IndexDescriptor.fileBytes(slotCount, entryCapacity);
-        for (final long base : FileNames.list(directory))
+        final long[] bases = FileNames.list(directory);
+        for (final long base : bases)
         {
             final Path path = directory.resolve(FileNames.name(base));
             // files are created at full size: a shorter one was cut and has lost entries (or its header)
             final boolean truncated = fileSize(path) < fileBytes;
             final MappedRegion region = MappedRegion.map(path, (int)fileBytes, false);
-            // a file on disk always has its header: a zero one was damaged, not new
-            final boolean headerLost = region.buffer().getInt(IndexDescriptor.MAGIC_OFFSET) == 0;
+            // a file gets its header before its first entry: a zero header is damage, except on the newest file,
+            // which a crash may have caught between its creation and its header (it holds no entry then)
+            final boolean headerLost = region.buffer().getInt(IndexDescriptor.MAGIC_OFFSET) == 0 &&
+                (base != bases[bases.length - 1] || !allZero(region));
             final IndexFile file = truncated || headerLost ? null :
                 IndexFile.open(base, region, slotCount, entryCapacity);
             if (file == null)
@@ -89,6 +92,21 @@ public final class KeyIndex implements AutoCloseable
         }
         files = loaded.toArray(NONE);
         return damaged;
+    }
+
+    /** A rare check (a zero header on the newest file): did the file ever hold anything? */
+    private static boolean allZero(final MappedRegion region)
+    {
+        final org.agrona.concurrent.UnsafeBuffer buffer = region.buffer();
+        final int end = buffer.capacity() & ~7;
+        for (int i = 0; i < end; i += 8)
+        {
+            if (buffer.getLong(i) != 0)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long fileSize(final Path path)

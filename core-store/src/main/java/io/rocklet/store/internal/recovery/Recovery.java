@@ -403,8 +403,16 @@ public final class Recovery
             }
             final QueueState queue = topic.getOrCreateQueue(record.queueId());
             final ConsumeQueue cq = queue.consumeQueue();
-            if (damagedQueues.contains(queue) || record.queueOffset() < cq.minOffset())
+            if (damagedQueues.contains(queue))
             {
+                return;
+            }
+            // a record still in the log is above its queue's minimum (retention trims queues with the log)
+            if (record.queueOffset() < cq.minOffset())
+            {
+                LOG.warn("consume queue starts above a record still in the log, queue will be rebuilt: queue={}, " +
+                    "queueOffset={}, minOffset={}, logOffset={}", queue, record.queueOffset(), cq.minOffset(), logOffset);
+                damagedQueues.add(queue);
                 return;
             }
             if (!cq.entryEquals(record.queueOffset(), logOffset, record.length(), record.tagCode()))
