@@ -1,7 +1,6 @@
 package io.rocklet.broker;
 
 import io.rocklet.api.ClosedException;
-import io.rocklet.api.ConsumeFrom;
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.MessageModel;
@@ -21,6 +20,7 @@ import io.rocklet.broker.internal.DelayLevels;
 import io.rocklet.broker.internal.Delays;
 import io.rocklet.broker.internal.GroupQueries;
 import io.rocklet.broker.internal.MessageQueries;
+import io.rocklet.broker.internal.OffsetQueries;
 import io.rocklet.broker.internal.OffsetTable;
 import io.rocklet.broker.internal.SubscriptionTable;
 import io.rocklet.broker.internal.PullService;
@@ -82,6 +82,7 @@ public final class Broker implements BrokerService, AutoCloseable
     private final TopicConfigStore topics;
     private final OffsetTable offsets;
     private final SubscriptionTable subscriptions;
+    private final OffsetQueries offsetQueries;
     private final QueueLocks locks;
     private final ConsumerGroups groups;
     private final PullService pulls;
@@ -127,6 +128,7 @@ public final class Broker implements BrokerService, AutoCloseable
         this.timer = TimerService.load(store, config.clock(), dataDirectory, fsync, TimerService.DEFAULT_BUCKET_MS);
         this.locks = new QueueLocks(config.queueLockExpiry().toNanos());
         this.groups = new ConsumerGroups(config.clientExpiry().toNanos(), locks);
+        this.offsetQueries = new OffsetQueries(store, offsets, subscriptions, groups);
         this.pulls = new PullService(store, topics, config.nanoClock(), config.longPollMaxHeld());
         final Delays delays = new Delays(delayLevels, config.clock(), config.maxDelay().toMillis());
         this.sends = new SendService(store, topics, delays, config.brokerName(), config.maxBodyBytes(),
@@ -360,20 +362,8 @@ public final class Broker implements BrokerService, AutoCloseable
     @Override
     public CompletableFuture<Long> queryOffset(final String group, final String topic, final int queueId)
     {
-        return Replies.call("queryOffset", () ->
-        {
-            final long committed = offsets.query(RequestChecks.group(checkOpen(group)), topic, queueId);
-            if (committed >= 0 || subscriptions.firstSubscribedMs(group, topic) < 0 ||
-                groups.anyMemberStartsAt(group, ConsumeFrom.Position.TIMESTAMP))
-            {
-                return CompletableFuture.completedFuture(committed);
-            }
-            return store.whenReadable().thenApply(readable ->
-            {
-                final long now = offsets.query(group, topic, queueId);
-                return now >= 0 ? now : subscriptions.startOfNewQueue(store, group, topic, queueId);
-            });
-        });
+        return Replies.call("queryOffset", () -> offsetQueries.query(RequestChecks.group(checkOpen(group)), topic,
+            queueId));
     }
 
     /**

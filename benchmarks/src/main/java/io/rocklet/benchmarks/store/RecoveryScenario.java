@@ -108,7 +108,11 @@ final class RecoveryScenario
                 throw new IllegalStateException("recovery did not bridge the damage in a whole-log scan: report=" +
                     report);
             }
-            results.report(DAMAGED_NAME, openNs / 1e9 / (verified / GIB), "s/GiB");
+            final double secondsPerGib = openNs / 1e9 / (verified / GIB);
+            results.report(DAMAGED_NAME, secondsPerGib, "s/GiB");
+            // the same run's crash recovery of the same log is the reference
+            results.value(NAME).ifPresent(crash -> results.report("store.recovery.damaged_vs_crash",
+                secondsPerGib / crash, "ratio"));
             results.note("%s: clean shutdown, %d random bytes at logOffset=%d; verifiedGiB=%.3f records=%d " +
                 "openSeconds=%.3f skipped=%s", DAMAGED_NAME, DAMAGE_BYTES, middle, verified / GIB,
                 report.recordsScanned(), openNs / 1e9, report.damagedRanges());

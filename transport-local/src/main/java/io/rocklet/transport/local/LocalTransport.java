@@ -57,44 +57,24 @@ public final class LocalTransport implements Transport
         final Binding binding = bind(routers, address, service, "router");
         final BrokerLinks<String> links = new BrokerLinks<>(service);
         routerLinks.put(address, links);
-        return new Binding()
+        return binding(address, () ->
         {
-            @Override
-            public String address()
-            {
-                return address;
-            }
-
-            @Override
-            public void close()
-            {
-                binding.close();
-                routerLinks.remove(address, links);
-            }
-        };
+            binding.close();
+            routerLinks.remove(address, links);
+        });
     }
 
     @Override
     public Binding serve(final String address, final BrokerService service)
     {
         bind(brokers, address, service, "broker");
-        return new Binding()
+        return binding(address, () ->
         {
-            @Override
-            public String address()
+            if (brokers.remove(address, service)) // not again, nor once another broker is served there
             {
-                return address;
+                routerLinks.values().forEach(links -> links.closed(address));
             }
-
-            @Override
-            public void close()
-            {
-                if (brokers.remove(address, service)) // not again, nor once another broker is served there
-                {
-                    routerLinks.values().forEach(links -> links.closed(address));
-                }
-            }
-        };
+        });
     }
 
     @Override
@@ -161,6 +141,25 @@ public final class LocalTransport implements Transport
         return service;
     }
 
+    /** A binding of {@code address} that runs {@code close} when closed. */
+    private static Binding binding(final String address, final Runnable close)
+    {
+        return new Binding()
+        {
+            @Override
+            public String address()
+            {
+                return address;
+            }
+
+            @Override
+            public void close()
+            {
+                close.run();
+            }
+        };
+    }
+
     private <S> Binding bind(final ConcurrentHashMap<String, S> services, final String address, final S service,
         final String kind)
     {
@@ -177,20 +176,7 @@ public final class LocalTransport implements Transport
         {
             throw new InvalidArgumentException("address already served: kind=" + kind + ", address=" + address);
         }
-        return new Binding()
-        {
-            @Override
-            public String address()
-            {
-                return address;
-            }
-
-            @Override
-            public void close()
-            {
-                services.remove(address, service);
-            }
-        };
+        return binding(address, () -> services.remove(address, service));
     }
 
     private static void checkAddress(final String address)
