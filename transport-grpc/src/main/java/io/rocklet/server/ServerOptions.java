@@ -41,7 +41,8 @@ public final class ServerOptions
 {
     /** The usage text, for a server's {@code --help} and its errors. */
     public static final String USAGE = """
-        usage: rocklet-server router --port 9876 [--host 127.0.0.1] [--broker-expiry 120s] TLS
+        usage: rocklet-server admin <topic|group|message|dlq|cluster> <command> [options]   (admin --help)
+               rocklet-server router --port 9876 [--host 127.0.0.1] [--broker-expiry 120s] TLS
                rocklet-server broker --name broker-a --id 0 --routers host:port[,host:port] --data DIR
                                      [--flush sync|async] [--cluster DefaultCluster] [--port 10911]
                                      [--host 127.0.0.1] [--auto-create-topics true|false]
@@ -250,27 +251,40 @@ public final class ServerOptions
         final List<String> routers = new ArrayList<>();
         for (final String part : list.split(","))
         {
-            final String router = part.trim();
-            final int colon = router.lastIndexOf(':');
-            if (colon <= 0 || colon == router.length() - 1)
-            {
-                throw new InvalidArgumentException("--routers wants host:port[,host:port], got '" + router + "'");
-            }
-            try
-            {
-                final int port = Integer.parseInt(router.substring(colon + 1));
-                if (port < 1 || port > 65535)
-                {
-                    throw new NumberFormatException("out of range");
-                }
-            }
-            catch (final NumberFormatException e)
-            {
-                throw new InvalidArgumentException("--routers: illegal port in '" + router + "'");
-            }
-            routers.add("grpc://" + router);
+            routers.add(grpcAddress("routers", part));
         }
         return routers;
+    }
+
+    /**
+     * @param name  the option, for the error.
+     * @param value {@code host:port} or {@code grpc://host:port} (IPv6 hosts in brackets), port 1 to 65535.
+     * @return the address as {@code grpc://host:port}.
+     * @throws InvalidArgumentException naming the option and the value.
+     */
+    public static String grpcAddress(final String name, final String value)
+    {
+        final String trimmed = value.trim();
+        final String hostPort = trimmed.startsWith("grpc://") ? trimmed.substring("grpc://".length()) : trimmed;
+        final int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0 || colon == hostPort.length() - 1 || hostPort.contains("/"))
+        {
+            throw new InvalidArgumentException("--" + name + " wants host:port or grpc://host:port, got '" +
+                value + "'");
+        }
+        try
+        {
+            final int port = Integer.parseInt(hostPort.substring(colon + 1));
+            if (port < 1 || port > 65535)
+            {
+                throw new NumberFormatException("out of range");
+            }
+        }
+        catch (final NumberFormatException e)
+        {
+            throw new InvalidArgumentException("--" + name + ": illegal port in '" + value + "'");
+        }
+        return "grpc://" + hostPort;
     }
 
     private static FlushMode flush(final Map<String, String> options)
@@ -390,7 +404,12 @@ public final class ServerOptions
         return levels;
     }
 
-    private static Duration duration(final String name, final String value)
+    /**
+     * @param name  the option, for the error.
+     * @param value a positive duration such as {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code 3d}.
+     * @throws InvalidArgumentException naming the option and the value.
+     */
+    public static Duration duration(final String name, final String value)
     {
         final String text = value.trim().toLowerCase(Locale.ROOT);
         try

@@ -63,6 +63,10 @@ class ServerJarIT
                         .send(Message.builder("orders").key("order-1").body("order 1 paid").build());
                     assertEquals("order 1 paid", receiveFirst(client, "billing", "orders"));
                 }
+                final JarProcess.Finished stats = JarProcess.run(SERVER_JAR, dir.resolve("admin.log"),
+                    Duration.ofSeconds(30), "admin", "topic", "stats", "--topic", "orders", "--routers", routerAddress);
+                assertEquals(0, stats.status(), stats.output());
+                assertTrue(stats.output().contains("MESSAGES") && stats.output().contains("broker-a"), stats.output());
 
                 assertEquals(0, broker.terminate(STOP), () -> "broker exit status; log:\n" + broker.log());
                 assertLogged(broker, "stopping: signal=SIGTERM, role=broker");
