@@ -22,15 +22,28 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class ServerMain
 {
-    private static final Logger LOG = LoggerFactory.getLogger(ServerMain.class);
-
     private ServerMain()
     {
     }
 
     public static void main(final String[] args)
     {
+        try
+        {
+            LogSetup.configure(args); // before anything logs
+        }
+        catch (final InvalidArgumentException e)
+        {
+            System.err.println("rocklet-server: " + e.getMessage());
+            System.exit(2);
+        }
         System.exit(run(args, System.out, System.err));
+    }
+
+    /** Created when first used, after {@link LogSetup} chose the configuration. */
+    private static Logger log()
+    {
+        return LoggerFactory.getLogger(ServerMain.class);
     }
 
     /**
@@ -82,7 +95,7 @@ public final class ServerMain
         final CountDownLatch stopped = new CountDownLatch(1);
         final boolean signalsHandled = StopSignals.install(signal ->
         {
-            LOG.info("stopping: signal=SIG{}, role={}, address={}", signal, settings.roleName(), server.address());
+            log().info("stopping: signal=SIG{}, role={}, address={}", signal, settings.roleName(), server.address());
             stopRequested.countDown();
         });
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
@@ -92,7 +105,7 @@ public final class ServerMain
         }, "rocklet-server-shutdown"));
         if (!signalsHandled)
         {
-            LOG.warn("SIGTERM and SIGINT left to the JVM: the server closes from a shutdown hook and the JVM exits " +
+            log().warn("SIGTERM and SIGINT left to the JVM: the server closes from a shutdown hook and the JVM exits " +
                 "with status 128 + the signal number");
         }
         out.println("READY " + settings.roleName() + " " + server.address());

@@ -52,7 +52,8 @@ public final class ServerOptions
                default RocketMQ's 18 levels, 1s 5s 10s 30s 1m ... 2h; --max-delay: the longest delivery delay
                by time a send may ask for, default 3d)
                [--offset-flush-interval 5s] (how often committed consumer offsets are written to disk)
-        both:  [--idle-timeout 120s] (close a connection with no call in progress this long)
+        both:  [--log-config logback.xml] (a Logback configuration of your own) [--log-format text|json]
+               [--idle-timeout 120s] (close a connection with no call in progress this long)
                [--max-connections 10000] (close connections accepted beyond this many)
         """ + StoreOptions.USAGE + """
 
@@ -65,7 +66,7 @@ public final class ServerOptions
     static final int DEFAULT_ROUTER_PORT = 9876;
     static final int DEFAULT_BROKER_PORT = 10911;
     private static final Set<String> COMMON = Set.of("role", "port", "host", "tls-cert", "tls-key", "tls-ca",
-        "tls-client-auth", "plaintext", "config");
+        "tls-client-auth", "plaintext", "config", "log-config", "log-format");
     private static final Set<String> BROKER = Set.of("name", "id", "cluster", "routers", "data", "flush",
         "auto-create-topics", "segment-size", "delay-levels", "max-delay");
     private static final Set<String> BROKER_STORE = StoreOptions.NAMES;
