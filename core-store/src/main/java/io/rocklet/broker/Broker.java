@@ -244,6 +244,15 @@ public final class Broker implements BrokerService, AutoCloseable
     }
 
     /**
+     * @return completes once a router accepted the broker's registration (at once for a broker without routers):
+     *     clients find the broker from then on. The standalone server reports itself healthy from then on.
+     */
+    public CompletableFuture<Void> registered()
+    {
+        return registrar.firstAccepted();
+    }
+
+    /**
      * @return the configuration the broker runs with.
      */
     public BrokerConfig config()

@@ -1,6 +1,9 @@
 package io.rocklet.examples;
 
+import io.rocklet.examples.microservice.MicroserviceMain;
+
 import java.io.PrintStream;
+
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,6 +28,8 @@ public final class RockletDemo
     }
 
     private static final Map<String, Entry> EXAMPLES = new LinkedHashMap<>();
+    /** Runs until stopped and has exit statuses of its own: not an {@link Example}. */
+    private static final String MICROSERVICE = "microservice";
 
     static
     {
@@ -70,6 +75,10 @@ public final class RockletDemo
             err.println(usage());
             return 0;
         }
+        if (name.equals(MICROSERVICE))
+        {
+            return MicroserviceMain.run(Arrays.copyOfRange(args, 1, args.length), System.out, err);
+        }
         final Entry entry = EXAMPLES.get(name);
         if (entry == null)
         {
@@ -85,6 +94,8 @@ public final class RockletDemo
         final StringBuilder usage = new StringBuilder("usage: java -jar examples/target/rocklet-demo.jar [example]" +
             System.lineSeparator());
         EXAMPLES.forEach((name, entry) -> usage.append(String.format("  %-11s %s%n", name, entry.description())));
+        usage.append(String.format("  %-11s %s%n", MICROSERVICE, "serve|consume: a service with its own router and " +
+            "broker over gRPC, and a consumer in another JVM"));
         return usage.toString();
     }
 }

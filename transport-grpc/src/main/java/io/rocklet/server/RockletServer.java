@@ -15,6 +15,7 @@ import io.rocklet.transport.grpc.TlsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -56,11 +57,28 @@ public final class RockletServer implements AutoCloseable
         {
             final GrpcBinding endpoint = transport.listen(settings.address());
             final String address = endpoint.address();
-            final AutoCloseable service = settings.role() == Role.ROUTER ?
-                Router.start(RouterConfig.builder(address).brokerExpiry(settings.brokerExpiry()).build(), transport) :
-                Broker.start(brokerConfig(settings, address), transport);
+            final AutoCloseable service;
+            final CompletableFuture<Void> ready;
+            if (settings.role() == Role.ROUTER)
+            {
+                service = Router.start(RouterConfig.builder(address).brokerExpiry(settings.brokerExpiry()).build(),
+                    transport);
+                ready = CompletableFuture.completedFuture(null);
+            }
+            else
+            {
+                final Broker broker = Broker.start(brokerConfig(settings, address), transport); // recovery runs here
+                service = broker;
+                ready = broker.registered();
+            }
             LOG.info("{} serving: address={}, tls={}", settings.roleName(),
                 address, describe(settings.tls()));
+            ready.thenRun(() ->
+            {
+                endpoint.serving(true);
+                LOG.info("{} ready: address={} (health SERVING{})", settings.roleName(), address,
+                    settings.role() == Role.ROUTER ? "" : ", registered with a router");
+            });
             return new RockletServer(settings, transport, service, address);
         }
         catch (final RuntimeException e)

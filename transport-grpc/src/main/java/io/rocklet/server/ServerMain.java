@@ -2,17 +2,19 @@ package io.rocklet.server;
 
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.RockletException;
+import io.rocklet.server.admin.AdminCli;
 import io.rocklet.store.internal.file.JvmFlags;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * The standalone server's entry point: {@code java -jar rocklet-server.jar router|broker [options]} (see
- * {@link ServerOptions#USAGE}). Prints {@code READY <role> <address>} on standard output once serving (logs go to
+ * {@link ServerOptions#USAGE}), or the operator's command line {@code admin ...} ({@link AdminCli}). Prints {@code READY <role> <address>} on standard output once serving (logs go to
  * standard error), runs until SIGTERM or SIGINT, then shuts down gracefully (the broker unregisters from its routers,
  * flushes and writes its checkpoint) and exits 0. Bad options print the problem and the usage and exit 2; a failure
  * to start prints it and exits 1. Any other way the JVM stops (SIGHUP, {@code System.exit}) closes the server too,
@@ -20,15 +22,28 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class ServerMain
 {
-    private static final Logger LOG = LoggerFactory.getLogger(ServerMain.class);
-
     private ServerMain()
     {
     }
 
     public static void main(final String[] args)
     {
+        try
+        {
+            LogSetup.configure(args); // before anything logs
+        }
+        catch (final InvalidArgumentException e)
+        {
+            System.err.println("rocklet-server: " + e.getMessage());
+            System.exit(2);
+        }
         System.exit(run(args, System.out, System.err));
+    }
+
+    /** Created when first used, after {@link LogSetup} chose the configuration. */
+    private static Logger log()
+    {
+        return LoggerFactory.getLogger(ServerMain.class);
     }
 
     /**
@@ -38,6 +53,10 @@ public final class ServerMain
      */
     static int run(final String[] args, final PrintStream out, final PrintStream err)
     {
+        if (args.length > 0 && args[0].equals("admin"))
+        {
+            return AdminCli.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
         if (args.length == 0 || List.of("-h", "--help", "help").contains(args[0]))
         {
             out.println(ServerOptions.USAGE);
@@ -76,7 +95,7 @@ public final class ServerMain
         final CountDownLatch stopped = new CountDownLatch(1);
         final boolean signalsHandled = StopSignals.install(signal ->
         {
-            LOG.info("stopping: signal=SIG{}, role={}, address={}", signal, settings.roleName(), server.address());
+            log().info("stopping: signal=SIG{}, role={}, address={}", signal, settings.roleName(), server.address());
             stopRequested.countDown();
         });
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
@@ -86,7 +105,7 @@ public final class ServerMain
         }, "rocklet-server-shutdown"));
         if (!signalsHandled)
         {
-            LOG.warn("SIGTERM and SIGINT left to the JVM: the server closes from a shutdown hook and the JVM exits " +
+            log().warn("SIGTERM and SIGINT left to the JVM: the server closes from a shutdown hook and the JVM exits " +
                 "with status 128 + the signal number");
         }
         out.println("READY " + settings.roleName() + " " + server.address());

@@ -41,7 +41,8 @@ public final class ServerOptions
 {
     /** The usage text, for a server's {@code --help} and its errors. */
     public static final String USAGE = """
-        usage: rocklet-server router --port 9876 [--host 127.0.0.1] [--broker-expiry 120s] TLS
+        usage: rocklet-server admin <topic|group|message|dlq|cluster> <command> [options]   (admin --help)
+               rocklet-server router --port 9876 [--host 127.0.0.1] [--broker-expiry 120s] TLS
                rocklet-server broker --name broker-a --id 0 --routers host:port[,host:port] --data DIR
                                      [--flush sync|async] [--cluster DefaultCluster] [--port 10911]
                                      [--host 127.0.0.1] [--auto-create-topics true|false]
@@ -51,7 +52,8 @@ public final class ServerOptions
                default RocketMQ's 18 levels, 1s 5s 10s 30s 1m ... 2h; --max-delay: the longest delivery delay
                by time a send may ask for, default 3d)
                [--offset-flush-interval 5s] (how often committed consumer offsets are written to disk)
-        both:  [--idle-timeout 120s] (close a connection with no call in progress this long)
+        both:  [--log-config logback.xml] (a Logback configuration of your own) [--log-format text|json]
+               [--idle-timeout 120s] (close a connection with no call in progress this long)
                [--max-connections 10000] (close connections accepted beyond this many)
         """ + StoreOptions.USAGE + """
 
@@ -64,7 +66,7 @@ public final class ServerOptions
     static final int DEFAULT_ROUTER_PORT = 9876;
     static final int DEFAULT_BROKER_PORT = 10911;
     private static final Set<String> COMMON = Set.of("role", "port", "host", "tls-cert", "tls-key", "tls-ca",
-        "tls-client-auth", "plaintext", "config");
+        "tls-client-auth", "plaintext", "config", "log-config", "log-format");
     private static final Set<String> BROKER = Set.of("name", "id", "cluster", "routers", "data", "flush",
         "auto-create-topics", "segment-size", "delay-levels", "max-delay");
     private static final Set<String> BROKER_STORE = StoreOptions.NAMES;
@@ -250,27 +252,40 @@ public final class ServerOptions
         final List<String> routers = new ArrayList<>();
         for (final String part : list.split(","))
         {
-            final String router = part.trim();
-            final int colon = router.lastIndexOf(':');
-            if (colon <= 0 || colon == router.length() - 1)
-            {
-                throw new InvalidArgumentException("--routers wants host:port[,host:port], got '" + router + "'");
-            }
-            try
-            {
-                final int port = Integer.parseInt(router.substring(colon + 1));
-                if (port < 1 || port > 65535)
-                {
-                    throw new NumberFormatException("out of range");
-                }
-            }
-            catch (final NumberFormatException e)
-            {
-                throw new InvalidArgumentException("--routers: illegal port in '" + router + "'");
-            }
-            routers.add("grpc://" + router);
+            routers.add(grpcAddress("routers", part));
         }
         return routers;
+    }
+
+    /**
+     * @param name  the option, for the error.
+     * @param value {@code host:port} or {@code grpc://host:port} (IPv6 hosts in brackets), port 1 to 65535.
+     * @return the address as {@code grpc://host:port}.
+     * @throws InvalidArgumentException naming the option and the value.
+     */
+    public static String grpcAddress(final String name, final String value)
+    {
+        final String trimmed = value.trim();
+        final String hostPort = trimmed.startsWith("grpc://") ? trimmed.substring("grpc://".length()) : trimmed;
+        final int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0 || colon == hostPort.length() - 1 || hostPort.contains("/"))
+        {
+            throw new InvalidArgumentException("--" + name + " wants host:port or grpc://host:port, got '" +
+                value + "'");
+        }
+        try
+        {
+            final int port = Integer.parseInt(hostPort.substring(colon + 1));
+            if (port < 1 || port > 65535)
+            {
+                throw new NumberFormatException("out of range");
+            }
+        }
+        catch (final NumberFormatException e)
+        {
+            throw new InvalidArgumentException("--" + name + ": illegal port in '" + value + "'");
+        }
+        return "grpc://" + hostPort;
     }
 
     private static FlushMode flush(final Map<String, String> options)
@@ -390,7 +405,12 @@ public final class ServerOptions
         return levels;
     }
 
-    private static Duration duration(final String name, final String value)
+    /**
+     * @param name  the option, for the error.
+     * @param value a positive duration such as {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code 3d}.
+     * @throws InvalidArgumentException naming the option and the value.
+     */
+    public static Duration duration(final String name, final String value)
     {
         final String text = value.trim().toLowerCase(Locale.ROOT);
         try

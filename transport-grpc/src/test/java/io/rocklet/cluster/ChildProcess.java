@@ -32,8 +32,8 @@ final class ChildProcess implements AutoCloseable
 {
     /** Small heaps and a quick JIT: the build machine has 2 cores shared with other builds. */
     private static final List<String> JVM_OPTIONS = List.of("-Xmx128m", "-Xss512k", "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Dchronicle.analytics.disable=true",
-        "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
+        "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Dchronicle.analytics.disable=true");
+    // log lines carry the time of day: logback-test.xml on the test class path
     private static final int TAIL_LINES = 40;
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 

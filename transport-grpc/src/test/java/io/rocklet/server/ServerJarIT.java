@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -63,6 +64,10 @@ class ServerJarIT
                         .send(Message.builder("orders").key("order-1").body("order 1 paid").build());
                     assertEquals("order 1 paid", receiveFirst(client, "billing", "orders"));
                 }
+                final JarProcess.Finished stats = JarProcess.run(SERVER_JAR, dir.resolve("admin.log"),
+                    Duration.ofSeconds(30), "admin", "topic", "stats", "--topic", "orders", "--routers", routerAddress);
+                assertEquals(0, stats.status(), stats.output());
+                assertTrue(stats.output().contains("MESSAGES") && stats.output().contains("broker-a"), stats.output());
 
                 assertEquals(0, broker.terminate(STOP), () -> "broker exit status; log:\n" + broker.log());
                 assertLogged(broker, "stopping: signal=SIGTERM, role=broker");
@@ -72,6 +77,42 @@ class ServerJarIT
             assertEquals(0, router.terminate(STOP), () -> "router exit status; log:\n" + router.log());
             assertLogged(router, "router stopped: address=" + routerAddress);
         }
+    }
+
+    @Test
+    void shouldLogJsonLinesOrThroughTheOperatorsConfigWhenAskedTo(@TempDir final Path dir) throws Exception
+    {
+        try (JarProcess router = JarProcess.start("router-json", SERVER_JAR, dir.resolve("json.log"),
+            "router", "--port", "0", "--plaintext", "--log-format", "json"))
+        {
+            final String address = router.awaitReady(START);
+            assertEquals(0, router.terminate(STOP), router::log);
+            final List<String> lines = router.log().lines().filter(line -> !line.isBlank()).toList();
+            assertTrue(!lines.isEmpty() && lines.stream().allMatch(line -> line.startsWith("{") && line.endsWith("}")),
+                router::log);
+            assertTrue(lines.stream().anyMatch(line -> line.contains("\"level\":\"INFO\"") &&
+                line.contains("router ready: address=" + address.replace("/", "\\/"))), router::log);
+        }
+        final Path config = Files.writeString(dir.resolve("logback.xml"), """
+            <configuration>
+              <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
+                <target>System.err</target>
+                <encoder><pattern>CUSTOM %level %msg%n</pattern></encoder>
+              </appender>
+              <root level="INFO"><appender-ref ref="OUT"/></root>
+            </configuration>
+            """);
+        try (JarProcess router = JarProcess.start("router-custom", SERVER_JAR, dir.resolve("custom.log"),
+            "router", "--port", "0", "--plaintext", "--log-config", config.toString()))
+        {
+            final String address = router.awaitReady(START);
+            assertEquals(0, router.terminate(STOP), router::log);
+            assertLogged(router, "CUSTOM INFO router ready: address=" + address);
+        }
+        final JarProcess.Finished missing = JarProcess.run(SERVER_JAR, dir.resolve("missing.log"),
+            Duration.ofSeconds(30), "router", "--plaintext", "--log-config", dir.resolve("nope.xml").toString());
+        assertEquals(2, missing.status(), missing.output());
+        assertTrue(missing.output().contains("--log-config: cannot read the file"), missing.output());
     }
 
     @Test

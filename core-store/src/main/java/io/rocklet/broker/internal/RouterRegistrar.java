@@ -37,6 +37,8 @@ public final class RouterRegistrar
     /** Completes when the routers answered the registration of {@code registeredVersion}. */
     private CompletableFuture<Void> lastRegistration = CompletableFuture.completedFuture(null);
     private long nextRegistrationNs;
+    /** Completes when a router first accepted a registration (at once without routers). */
+    private final CompletableFuture<Void> firstAccepted = new CompletableFuture<>();
 
     /** One router and whether its last call failed. */
     private static final class Router
@@ -63,6 +65,19 @@ public final class RouterRegistrar
         this.topics = topics;
         this.nanoClock = nanoClock;
         this.intervalNs = intervalNs;
+        if (routers.isEmpty())
+        {
+            firstAccepted.complete(null);
+        }
+    }
+
+    /**
+     * @return completes once a router accepted the broker's registration (at once for a broker without routers):
+     *     clients can find the broker from then on.
+     */
+    public CompletableFuture<Void> firstAccepted()
+    {
+        return firstAccepted;
     }
 
     /**
@@ -113,7 +128,8 @@ public final class RouterRegistrar
         final List<CompletableFuture<?>> calls = new ArrayList<>(routers.size());
         for (final Router router : routers)
         {
-            calls.add(call(router, "register", () -> router.service.registerBroker(registration)));
+            calls.add(call(router, "register", () -> router.service.registerBroker(registration))
+                .thenRun(() -> firstAccepted.complete(null)));
         }
         lastRegistration = CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
             .handle((done, error) -> null);

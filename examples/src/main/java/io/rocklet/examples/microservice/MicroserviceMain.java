@@ -12,12 +12,12 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The main class of {@code rocklet-microservice.jar}: a microservice that bundles its own router and broker
+ * {@code rocklet-demo.jar microservice}: a microservice that bundles its own router and broker
  * ({@link OrderDesk}), and a consumer another JVM runs against it ({@link RemoteConsumer}).
  *
  * <pre>
- * java -jar examples/target/rocklet-microservice.jar serve [--port 0] [--host 127.0.0.1] [--data DIR] [--every 1s]
- * java -jar examples/target/rocklet-microservice.jar consume --router 127.0.0.1:PORT [--group shipping] [--count 0]
+ * java -jar examples/target/rocklet-demo.jar microservice serve [--port 0] [--host 127.0.0.1] [--data DIR] [--every 1s]
+ * java -jar examples/target/rocklet-demo.jar microservice consume --router 127.0.0.1:PORT [--group shipping] [--count 0]
  * </pre>
  * {@code serve} prints {@code READY microservice grpc://host:port} once the router, broker and its own clients run,
  * then one line per order sent and audited, until SIGTERM or Ctrl-C (a shutdown hook closes everything).
@@ -27,9 +27,9 @@ import java.util.concurrent.CountDownLatch;
 public final class MicroserviceMain
 {
     static final String USAGE = """
-        usage: java -jar examples/target/rocklet-microservice.jar serve [--port 0] [--host 127.0.0.1] [--data DIR] \
+        usage: java -jar examples/target/rocklet-demo.jar microservice serve [--port 0] [--host 127.0.0.1] [--data DIR] \
         [--every 1s]
-               java -jar examples/target/rocklet-microservice.jar consume --router HOST:PORT [--group shipping] \
+               java -jar examples/target/rocklet-demo.jar microservice consume --router HOST:PORT [--group shipping] \
         [--count 0]""";
 
     private static final Set<String> SERVE_OPTIONS = Set.of("port", "host", "data", "every");
@@ -53,7 +53,7 @@ public final class MicroserviceMain
      *
      * @return 0 when done, 1 when it could not start, 2 for bad arguments (after printing the usage to {@code err}).
      */
-    static int run(final String[] args, final PrintStream out, final PrintStream err) throws InterruptedException
+    public static int run(final String[] args, final PrintStream out, final PrintStream err) throws InterruptedException
     {
         final String mode = args.length == 0 ? "" : args[0];
         try

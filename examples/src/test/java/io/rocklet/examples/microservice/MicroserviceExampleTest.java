@@ -55,7 +55,7 @@ class MicroserviceExampleTest
         final Output err = new Output();
         assertEquals(2, MicroserviceMain.run(args, new Output().stream, err.stream), err.text());
         assertTrue(err.text().contains(expected), () -> "expected '" + expected + "' in: " + err.text());
-        assertTrue(err.text().contains("usage: java -jar examples/target/rocklet-microservice.jar serve"),
+        assertTrue(err.text().contains("usage: java -jar examples/target/rocklet-demo.jar microservice serve"),
             err.text());
     }
 

@@ -26,16 +26,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code rocklet-microservice.jar} as it is run: {@code serve} in a child JVM (its own router, broker, producer and
+ * {@code rocklet-demo.jar microservice} as it is run: {@code serve} in a child JVM (its own router, broker, producer and
  * audit consumer), consumed over gRPC from this JVM and from a second child JVM running {@code consume}. Runs in the
  * integration-test phase (failsafe), after {@code package} has built the jar.
  */
 @Timeout(180)
 class MicroserviceJarIT
 {
-    /** Where failsafe puts the microservice jar (the property), or where the build leaves it (module directory). */
-    private static final Path MICROSERVICE_JAR = Path.of(System.getProperty("rocklet.microservice.jar",
-        "target/rocklet-microservice.jar"));
+    /** Where failsafe puts the demo jar (the property), or where the build leaves it (module directory). */
+    private static final Path DEMO_JAR = Path.of(System.getProperty("rocklet.demo.jar", "target/rocklet-demo.jar"));
 
     /** Starting a JVM on a busy two-core machine: generous, only a failing test waits this long. */
     private static final Duration START = Duration.ofSeconds(60);
@@ -43,8 +42,8 @@ class MicroserviceJarIT
     @Test
     void shouldServeItsOwnConsumerAndOtherJvmsWhenRunAsOneJar(@TempDir final Path dir) throws Exception
     {
-        try (JarProcess service = JarProcess.start("serve", MICROSERVICE_JAR, dir.resolve("serve.err"),
-            "serve", "--port", "0", "--every", "100ms", "--data", dir.resolve("data").toString()))
+        try (JarProcess service = JarProcess.start("serve", DEMO_JAR, dir.resolve("serve.err"),
+            "microservice", "serve", "--port", "0", "--every", "100ms", "--data", dir.resolve("data").toString()))
         {
             final String address = service.awaitReady(START);
             service.awaitLine("audit received order-", START);        // its own consumer, in its own JVM
@@ -74,8 +73,8 @@ class MicroserviceJarIT
             }
             assertTrue(keys.stream().allMatch(key -> key.matches("order-\\d+")), keys.toString());
 
-            final JarProcess.Finished remote = JarProcess.run(MICROSERVICE_JAR, dir.resolve("consume.err"), START,
-                "consume", "--router", address.substring("grpc://".length()), "--count", "3");
+            final JarProcess.Finished remote = JarProcess.run(DEMO_JAR, dir.resolve("consume.err"), START,
+                "microservice", "consume", "--router", address.substring("grpc://".length()), "--count", "3");
             assertEquals(0, remote.status(), remote.output());
             assertEquals(3, remote.output().lines().filter(line -> line.startsWith("consumed order-")).count(),
                 remote.output());

@@ -132,7 +132,7 @@ public final class GrpcTransport implements Transport
     public synchronized GrpcBinding listen(final String address)
     {
         final ServerEndpoint endpoint = start(GrpcAddress.parse(address));
-        return new GrpcBinding(endpoint.address(), () -> stop(endpoint));
+        return new GrpcBinding(endpoint.address(), () -> stop(endpoint), endpoint::serving);
     }
 
     @Override
@@ -216,11 +216,12 @@ public final class GrpcTransport implements Transport
             {
                 return service;
             }
+            endpoint.serving(true); // a server of this service alone: ready once it is bound
             return new GrpcBinding(endpoint.address(), () ->
             {
                 service.close();
                 stop(endpoint);
-            });
+            }, endpoint::serving);
         }
         catch (final RuntimeException e)
         {

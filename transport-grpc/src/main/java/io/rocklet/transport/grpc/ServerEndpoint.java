@@ -3,7 +3,9 @@ package io.rocklet.transport.grpc;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.RockletException;
@@ -44,11 +46,14 @@ final class ServerEndpoint
     private final Duration shutdownTimeout;
     private final Map<ServerServiceDefinition, Runnable> unbinders = new ConcurrentHashMap<>();
     private final AtomicInteger openConnections;
+    private final HealthStatusManager health;
+    private boolean serving;
 
     private ServerEndpoint(final Server server, final ServiceRegistry registry, final GrpcAddress address,
-        final Duration shutdownTimeout, final AtomicInteger openConnections)
+        final Duration shutdownTimeout, final AtomicInteger openConnections, final HealthStatusManager health)
     {
         this.server = server;
+        this.health = health;
         this.openConnections = openConnections;
         this.registry = registry;
         this.address = address;
@@ -69,6 +74,8 @@ final class ServerEndpoint
         final long permitPingMs = Math.min(config.keepAliveTime().toMillis(), MIN_PING_INTERVAL.toMillis());
         final AtomicInteger open = new AtomicInteger();
         final RateLimitedLog refusals = new RateLimitedLog(LOG, REFUSAL_LOG_INTERVAL_NS, System::nanoTime);
+        final HealthStatusManager health = new HealthStatusManager();
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
         final NettyServerBuilder builder = NettyServerBuilder
             .forAddress(new InetSocketAddress(requested.host(), requested.port()), credentials)
             .channelFactory(() -> new CappedServerSocketChannel(config.maxConnections(), open, refusals))
@@ -83,6 +90,7 @@ final class ServerEndpoint
             builder.executor(threads.executor());
         }
         final Server server = builder
+            .addService(health.getHealthService())
             .fallbackHandlerRegistry(registry)
             .addTransportFilter(connections)
             .intercept(connections)
@@ -112,7 +120,7 @@ final class ServerEndpoint
         registry.address(address.toString());
         LOG.info("grpc server listening: address={}, tls={}, connectionIdleTimeoutMs={}, maxConnections={}", address,
             !config.plaintext(), config.connectionIdleTimeout().toMillis(), config.maxConnections());
-        return new ServerEndpoint(server, registry, address, config.shutdownTimeout(), open);
+        return new ServerEndpoint(server, registry, address, config.shutdownTimeout(), open, health);
     }
 
     GrpcAddress address()
@@ -140,18 +148,40 @@ final class ServerEndpoint
         {
             throw new InvalidArgumentException("address already served: kind=" + kind + ", address=" + address);
         }
+        final String serviceName = service.getServiceDescriptor().getName();
         final Runnable unbind = () ->
         {
             if (unbinders.remove(service) != null)
             {
+                health.clearStatus(serviceName);
                 registry.remove(service);
                 onUnbind.run();
                 LOG.info("grpc service unbound: kind={}, address={}", kind, address);
             }
         };
         unbinders.put(service, unbind);
+        synchronized (this)
+        {
+            health.setStatus(serviceName, serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+        }
         LOG.info("grpc service bound: kind={}, address={}", kind, address);
         return new GrpcBinding(address, unbind);
+    }
+
+    /**
+     * Sets what the health service answers for the server ("") and every service bound here.
+     */
+    synchronized void serving(final boolean ready)
+    {
+        if (ready == serving || server.isShutdown())
+        {
+            return;
+        }
+        serving = ready;
+        final ServingStatus status = ready ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, status);
+        unbinders.keySet().forEach(service -> health.setStatus(service.getServiceDescriptor().getName(), status));
+        LOG.info("grpc health: address={}, status={}", address, status);
     }
 
     /**
@@ -159,6 +189,10 @@ final class ServerEndpoint
      */
     void close()
     {
+        synchronized (this)
+        {
+            health.enterTerminalState(); // NOT_SERVING to the end, for every service
+        }
         List.copyOf(unbinders.values()).forEach(Runnable::run);
         if (server.isShutdown())
         {

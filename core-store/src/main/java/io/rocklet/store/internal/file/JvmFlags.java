@@ -60,7 +60,9 @@ public final class JvmFlags
         {
             throw new RockletException(ErrorCode.ENVIRONMENT,
                 "Chronicle Bytes cannot run: the JVM lacks " + String.join(" ", missing) +
-                ". Start java with all of: " + ALL_FLAGS);
+                ". Start java with all of: " + ALL_FLAGS + ". " +
+                JvmFlagSnippets.snippet(JvmFlagSnippets.detect()) +
+                " (README, section JVM flags: Maven, Gradle, Spring Boot, JAVA_TOOL_OPTIONS)");
         }
     }
 

@@ -57,6 +57,9 @@ final class LogScanner
 
     Outcome scan(final CommitLog log, final long from, final long to, final RecordHandler handler)
     {
+        final LogSegment[] segments = log.segments();
+        final ScanProgress progress = ScanProgress.logging(verifyCrc ? "verify" : "rebuild", from,
+            Math.min(to, segments.length == 0 ? from : segments[segments.length - 1].endOffset()));
         long position = from;
         long records = 0;
         int gaps = 0;
@@ -104,6 +107,7 @@ final class LogScanner
             handler.onRecord(view, position);
             records++;
             position += length;
+            progress.onPosition(position);
         }
         return new Outcome(position, records, "", gaps);
     }
