@@ -5,6 +5,7 @@ import io.rocklet.api.NotLeaderException;
 import io.rocklet.api.spi.ControllerClient;
 import io.rocklet.api.spi.ControllerService.ReplicaHeartbeat;
 import io.rocklet.api.spi.ControllerService.ReplicaSetState;
+import io.rocklet.api.spi.ControllerService.SyncStateSetChange;
 import io.rocklet.api.spi.RouterService.BrokerIdentity;
 import io.rocklet.controller.Controller;
 import io.rocklet.controller.ControllerConfig;
@@ -22,8 +23,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -51,20 +57,7 @@ class ControllerLocalTest
     @Test
     void shouldNameLeaderOnFollowerAndFollowItThroughLeaderLossWhenCalledThroughClient() throws Exception
     {
-        final Map<String, String> peers = new LinkedHashMap<>();
-        final List<String> addresses = new ArrayList<>();
-        for (int i = 0; i < 3; i++)
-        {
-            peers.put("c" + i, "127.0.0.1:" + freePort());
-            addresses.add("local://controller-" + i);
-        }
-        for (int i = 0; i < 3; i++)
-        {
-            controllers.add(Controller.start(ControllerConfig.builder("c" + i).peers(peers)
-                .dataDirectory(directory.resolve("c" + i)).serviceAddress(addresses.get(i))
-                .raftElectionTimeout(Duration.ofMillis(300)).checkInterval(Duration.ofMillis(100)).build(),
-                transport));
-        }
+        final List<String> addresses = startControllers(builder -> builder);
         final ControllerClient client = new ControllerClient(transport, addresses, 20, Duration.ofMillis(200));
         final BrokerIdentity replica = new BrokerIdentity("cluster-1", "broker-a", 0, "local://broker-a-0");
 
@@ -82,6 +75,62 @@ class ControllerLocalTest
         assertEquals(1, registered.masterEpoch());
         assertEquals(registered, afterLoss, "the new leader answers with the same state");
         assertNotEquals(leaderAddress, client.preferredAddress());
+    }
+
+    @Test
+    void shouldPromoteInSyncSlaveWhenMasterStopsHeartbeatingOnControllerThreads() throws Exception
+    {
+        final List<String> addresses = startControllers(builder -> builder.heartbeatTimeout(Duration.ofSeconds(1)));
+        final ControllerClient client = new ControllerClient(transport, addresses, 20, Duration.ofMillis(200));
+        final BrokerIdentity master = new BrokerIdentity("cluster-1", "broker-a", 0, "local://broker-a-0");
+        final BrokerIdentity slave = new BrokerIdentity("cluster-1", "broker-a", 1, "local://broker-a-1");
+        client.registerReplica(master).get(20, TimeUnit.SECONDS);
+        client.registerReplica(slave).get(20, TimeUnit.SECONDS);
+        client.alterSyncStateSet(new SyncStateSetChange("broker-a", 0, 1, Set.of(0L, 1L))).get(20, TimeUnit.SECONDS);
+        final CountDownLatch promoted = new CountDownLatch(1);
+        final ScheduledExecutorService slaveHeartbeats = Executors.newSingleThreadScheduledExecutor();
+        try
+        {
+            final long masterSilentNs = System.nanoTime(); // the master heartbeats no more from here
+            slaveHeartbeats.scheduleWithFixedDelay(() -> client.heartbeat(new ReplicaHeartbeat(slave, 1, 4_096))
+                .thenAccept(state ->
+                {
+                    if (state.isMaster(1))
+                    {
+                        promoted.countDown();
+                    }
+                }), 0, 250, TimeUnit.MILLISECONDS);
+
+            assertTrue(promoted.await(20, TimeUnit.SECONDS), "the slave promoted");
+            final ReplicaSetState state = client.replicaSet("broker-a").get(20, TimeUnit.SECONDS);
+            System.out.println("controller failover: ms=" +
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - masterSilentNs) + ", heartbeatTimeoutMs=1000");
+            assertEquals(2, state.masterEpoch());
+            assertEquals("local://broker-a-1", state.masterAddress());
+        }
+        finally
+        {
+            slaveHeartbeats.shutdownNow();
+        }
+    }
+
+    private List<String> startControllers(final UnaryOperator<ControllerConfig.Builder> customize) throws IOException
+    {
+        final Map<String, String> peers = new LinkedHashMap<>();
+        final List<String> addresses = new ArrayList<>();
+        for (int i = 0; i < 3; i++)
+        {
+            peers.put("c" + i, "127.0.0.1:" + freePort());
+            addresses.add("local://controller-" + i);
+        }
+        for (int i = 0; i < 3; i++)
+        {
+            controllers.add(Controller.start(customize.apply(ControllerConfig.builder("c" + i).peers(peers)
+                .dataDirectory(directory.resolve("c" + i)).serviceAddress(addresses.get(i))
+                .raftElectionTimeout(Duration.ofMillis(300)).checkInterval(Duration.ofMillis(100))).build(),
+                transport));
+        }
+        return addresses;
     }
 
     private Controller awaitLeader()
