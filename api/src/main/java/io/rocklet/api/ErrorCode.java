@@ -49,6 +49,17 @@ public enum ErrorCode
     GROUP_NOT_FOUND(false),
     /** No broker holds a message with the id asked for (never stored, or deleted by retention). */
     MESSAGE_NOT_FOUND(false),
+    /**
+     * A failover controller that is not the Raft leader was asked to decide; {@link NotLeaderException} names the
+     * leader when it is known. Ask the leader (the {@code ControllerClient} does).
+     */
+    NOT_LEADER(true),
+    /** The controllers cannot reach a majority of their group, so nothing can be decided now; retry later. */
+    NO_QUORUM(true),
+    /** A request carried an epoch older than the replica set's current one (a deposed master): it is refused. */
+    STALE_EPOCH(false),
+    /** The failover controller knows no such replica set, or no such replica in it (register it first). */
+    REPLICA_SET_NOT_FOUND(false),
     /** An unexpected failure inside a component; the message says what. */
     INTERNAL_ERROR(false);
 

@@ -8,6 +8,7 @@ import io.rocklet.api.TopicConfig;
 import io.rocklet.api.spi.Binding;
 import io.rocklet.api.spi.RouterService;
 import io.rocklet.api.spi.Transport;
+import io.rocklet.controller.Controller;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
@@ -27,7 +28,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * talk to each other: each holds the full table (available and partition-tolerant), so several may run side by
  * side.
  *
- * <p>Start one with {@link #start(RouterConfig, Transport)}, which serves it at the configured address.
+ * <p>Start one with {@link #start(RouterConfig, Transport)}, which serves it at the configured address. A router may
+ * embed a failover {@link Controller} ({@link RouterConfig.Builder#controller}); Apache Ratis must then be on the class
+ * path (routing declares it optional).
  *
  * <p>Thread-safe. The table is guarded by its own monitor (short critical sections, no I/O); requests run on
  * the transport's threads and complete before returning. The expiry scan runs on a daemon thread
@@ -44,6 +47,8 @@ public final class Router implements RouterService, AutoCloseable
     private final AgentInvoker invoker;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Binding binding;
+    /** The embedded failover controller ({@link RouterConfig#controller()}), or null. */
+    private volatile Controller controller;
 
     private Router(final RouterConfig config)
     {
@@ -80,6 +85,10 @@ public final class Router implements RouterService, AutoCloseable
         try
         {
             router.binding = transport.serve(config.address(), router);
+            if (config.controller() != null)
+            {
+                router.controller = Controller.start(config.controller(), transport);
+            }
         }
         catch (final RuntimeException e)
         {
@@ -218,7 +227,15 @@ public final class Router implements RouterService, AutoCloseable
     }
 
     /**
-     * Stops serving and stops the scan thread. Idempotent.
+     * @return the failover controller this router embeds, or null when {@link RouterConfig#controller()} is not set.
+     */
+    public Controller controller()
+    {
+        return controller;
+    }
+
+    /**
+     * Stops serving, the embedded controller (if any) and the scan thread. Idempotent.
      */
     @Override
     public void close()
@@ -226,6 +243,11 @@ public final class Router implements RouterService, AutoCloseable
         if (!closed.compareAndSet(false, true))
         {
             return;
+        }
+        final Controller embedded = controller;
+        if (embedded != null)
+        {
+            embedded.close();
         }
         final Binding served = binding;
         if (served != null)

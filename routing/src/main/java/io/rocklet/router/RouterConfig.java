@@ -1,6 +1,7 @@
 package io.rocklet.router;
 
 import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.controller.ControllerConfig;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 
@@ -16,9 +17,11 @@ import java.time.Duration;
  * @param clock         wall clock for heartbeat times (default the system clock).
  * @param threadingMode DEDICATED (default: a daemon thread scans) or INVOKER (the caller runs
  *                      {@link Router#doWork()}).
+ * @param controller    a failover controller the router runs beside it (started and closed with it), or null (the
+ *                      default).
  */
 public record RouterConfig(String address, Duration brokerExpiry, Duration scanInterval, EpochClock clock,
-    ThreadingMode threadingMode)
+    ThreadingMode threadingMode, ControllerConfig controller)
 {
     /**
      * How the router runs its expiry scan.
@@ -46,6 +49,7 @@ public record RouterConfig(String address, Duration brokerExpiry, Duration scanI
         private Duration scanInterval = Duration.ofSeconds(10);
         private EpochClock clock = SystemEpochClock.INSTANCE;
         private ThreadingMode threadingMode = ThreadingMode.DEDICATED;
+        private ControllerConfig controller;
 
         private Builder(final String address)
         {
@@ -76,6 +80,15 @@ public record RouterConfig(String address, Duration brokerExpiry, Duration scanI
             return this;
         }
 
+        /**
+         * Embeds a failover controller (needs Apache Ratis on the class path: ratis-server and ratis-grpc).
+         */
+        public Builder controller(final ControllerConfig controllerConfig)
+        {
+            this.controller = controllerConfig;
+            return this;
+        }
+
         public RouterConfig build()
         {
             if (address == null || address.isBlank())
@@ -89,7 +102,7 @@ public record RouterConfig(String address, Duration brokerExpiry, Duration scanI
                 throw new InvalidArgumentException("illegal router config: address=" + address + ", clock=" + clock +
                     ", threadingMode=" + threadingMode + ", neither may be null");
             }
-            return new RouterConfig(address, brokerExpiry, scanInterval, clock, threadingMode);
+            return new RouterConfig(address, brokerExpiry, scanInterval, clock, threadingMode, controller);
         }
 
         private void positive(final Duration value, final String name)

@@ -2,6 +2,8 @@ package io.rocklet.server;
 
 import io.rocklet.broker.Broker;
 import io.rocklet.broker.BrokerConfig;
+import io.rocklet.controller.Controller;
+import io.rocklet.controller.ControllerConfig;
 import io.rocklet.router.Router;
 import io.rocklet.router.RouterConfig;
 import io.rocklet.server.ServerSettings.Role;
@@ -19,11 +21,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A standalone router or broker served over gRPC, as {@link ServerMain} runs it: the transport, its listening
- * endpoint (port 0 binds a free port, {@link #address()} names it) and the router or broker on it. A broker keeps its
- * store under {@code <data>/store} and its topics, offsets and delay state under {@code <data>/broker}.
- * {@link #close()} stops serving, closes the router or broker (a broker flushes and writes its checkpoint) and
- * then the transport. Thread-safe.
+ * A standalone router, broker or failover controller served over gRPC, as {@link ServerMain} runs it: the transport, its listening
+ * endpoint (port 0 binds a free port, {@link #address()} names it) and the router, broker or controller on it. A broker keeps
+ * its store under {@code <data>/store} and its topics, offsets and delay state under {@code <data>/broker}; a
+ * controller its Raft log and snapshots under {@code <data>/raft}.
+ * {@link #close()} stops serving, closes the router, broker or controller (a broker flushes and writes its
+ * checkpoint) and then the transport. Thread-safe.
  */
 public final class RockletServer implements AutoCloseable
 {
@@ -59,17 +62,25 @@ public final class RockletServer implements AutoCloseable
             final String address = endpoint.address();
             final AutoCloseable service;
             final CompletableFuture<Void> ready;
-            if (settings.role() == Role.ROUTER)
+            switch (settings.role())
             {
-                service = Router.start(RouterConfig.builder(address).brokerExpiry(settings.brokerExpiry()).build(),
-                    transport);
-                ready = CompletableFuture.completedFuture(null);
-            }
-            else
-            {
-                final Broker broker = Broker.start(brokerConfig(settings, address), transport); // recovery runs here
-                service = broker;
-                ready = broker.registered();
+                case ROUTER ->
+                {
+                    service = Router.start(RouterConfig.builder(address).brokerExpiry(settings.brokerExpiry())
+                        .build(), transport);
+                    ready = CompletableFuture.completedFuture(null);
+                }
+                case BROKER ->
+                {
+                    final Broker broker = Broker.start(brokerConfig(settings, address), transport); // recovers here
+                    service = broker;
+                    ready = broker.registered();
+                }
+                default ->
+                {
+                    service = Controller.start(controllerConfig(settings, address), transport);
+                    ready = CompletableFuture.completedFuture(null);
+                }
             }
             LOG.info("{} serving: address={}, tls={}", settings.roleName(),
                 address, describe(settings.tls()));
@@ -77,7 +88,7 @@ public final class RockletServer implements AutoCloseable
             {
                 endpoint.serving(true);
                 LOG.info("{} ready: address={} (health SERVING{})", settings.roleName(), address,
-                    settings.role() == Role.ROUTER ? "" : ", registered with a router");
+                    settings.role() == Role.BROKER ? ", registered with a router" : "");
             });
             return new RockletServer(settings, transport, service, address);
         }
@@ -123,6 +134,22 @@ public final class RockletServer implements AutoCloseable
         LOG.info("{} stopped: address={}", settings.roleName(), address);
     }
 
+    /**
+     * A controller serves its controller service on the server's endpoint and keeps its Raft state under
+     * {@code <data>/raft}.
+     */
+    static ControllerConfig controllerConfig(final ServerSettings settings, final String address)
+    {
+        final ServerSettings.ControllerOptions options = settings.controller();
+        return ControllerConfig.builder(options.id())
+            .peers(options.peers())
+            .dataDirectory(settings.dataDirectory().resolve("raft"))
+            .serviceAddress(address)
+            .heartbeatTimeout(options.heartbeatTimeout())
+            .allowUncleanElection(options.allowUncleanElection())
+            .build();
+    }
+
     static BrokerConfig brokerConfig(final ServerSettings settings, final String address)
     {
         final BrokerConfig.Builder builder = BrokerConfig.builder()
@@ -160,7 +187,7 @@ public final class RockletServer implements AutoCloseable
     {
         final TlsFiles tls = settings.tls();
         final GrpcTransportConfig.Builder builder = GrpcTransportConfig.builder()
-            .inlineServerCalls(settings.role() == Role.ROUTER || settings.flushMode() == FlushMode.ASYNC)
+            .inlineServerCalls(settings.role() != Role.BROKER || settings.flushMode() == FlushMode.ASYNC)
             .connectionIdleTimeout(settings.connections().idleTimeout())
             .maxConnections(settings.connections().maxConnections());
         if (tls.plaintext())

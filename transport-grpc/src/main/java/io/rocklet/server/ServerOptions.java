@@ -2,7 +2,9 @@ package io.rocklet.server;
 
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.broker.BrokerConfig;
+import io.rocklet.controller.ControllerConfig;
 import io.rocklet.server.ServerSettings.Connections;
+import io.rocklet.server.ServerSettings.ControllerOptions;
 import io.rocklet.server.ServerSettings.Role;
 import io.rocklet.server.ServerSettings.TlsFiles;
 import io.rocklet.store.FlushMode;
@@ -33,6 +35,8 @@ import java.util.Set;
  * broker --name N --id 0 --routers host:port,host:port --data DIR [--flush sync|async] [--cluster C]
  *        [--port 10911] [--host H] [--auto-create-topics true|false] [--segment-size 1g]
  *        [--delay-levels 1s,5s,...] TLS
+ * controller --controller-id 1 --controller-peers 1=host:port,2=host:port,3=host:port --data DIR [--port 9880]
+ *        [--host H] [--heartbeat-timeout 3s] [--allow-unclean-election] TLS
  * TLS:   --tls-cert chain.pem --tls-key key.pem [--tls-ca ca.pem] [--tls-client-auth]  |  --plaintext
  * </pre>
  * Every mistake is an {@link InvalidArgumentException} naming the option and the value.
@@ -52,7 +56,14 @@ public final class ServerOptions
                default RocketMQ's 18 levels, 1s 5s 10s 30s 1m ... 2h; --max-delay: the longest delivery delay
                by time a send may ask for, default 3d)
                [--offset-flush-interval 5s] (how often committed consumer offsets are written to disk)
-        both:  [--log-config logback.xml] (a Logback configuration of your own) [--log-format text|json]
+               rocklet-server controller --controller-id 1 --controller-peers 1=host:port,2=host:port,3=host:port
+                                     --data DIR [--port 9880] [--host 127.0.0.1] [--heartbeat-timeout 3s]
+                                     [--allow-unclean-election]
+               (--controller-peers: every controller's Raft address, its own included, the same list on each;
+               --port: where brokers and admins reach its controller service; --heartbeat-timeout: a master silent
+               this long is replaced; --allow-unclean-election: when no in-sync replica is alive, promote any live
+               one, which may lose acknowledged messages)
+        all:   [--log-config logback.xml] (a Logback configuration of your own) [--log-format text|json]
                [--idle-timeout 120s] (close a connection with no call in progress this long)
                [--max-connections 10000] (close connections accepted beyond this many)
         """ + StoreOptions.USAGE + """
@@ -65,12 +76,15 @@ public final class ServerOptions
 
     static final int DEFAULT_ROUTER_PORT = 9876;
     static final int DEFAULT_BROKER_PORT = 10911;
+    static final int DEFAULT_CONTROLLER_PORT = 9880;
     private static final Set<String> COMMON = Set.of("role", "port", "host", "tls-cert", "tls-key", "tls-ca",
         "tls-client-auth", "plaintext", "config", "log-config", "log-format");
     private static final Set<String> BROKER = Set.of("name", "id", "cluster", "routers", "data", "flush",
         "auto-create-topics", "segment-size", "delay-levels", "max-delay");
     private static final Set<String> BROKER_STORE = StoreOptions.NAMES;
     private static final Set<String> ROUTER = Set.of("broker-expiry");
+    private static final Set<String> CONTROLLER = Set.of("controller-id", "controller-peers", "data",
+        "heartbeat-timeout", "allow-unclean-election");
     /** Options of the server's connections, both roles. */
     private static final Set<String> CONNECTIONS = Set.of("idle-timeout", "max-connections");
     /** Broker options of consumer offsets. */
@@ -78,7 +92,7 @@ public final class ServerOptions
     /** A segment holds the largest record: a 4 MiB body, its properties and header. */
     private static final int MIN_SEGMENT_BYTES = 8 << 20;
     private static final Set<String> FLAGS = Set.of("plaintext", "tls-client-auth",
-        "delete-unexpired-on-disk-pressure", "repair-damaged-log", "verify-reads");
+        "delete-unexpired-on-disk-pressure", "repair-damaged-log", "verify-reads", "allow-unclean-election");
 
     private ServerOptions()
     {
@@ -159,32 +173,58 @@ public final class ServerOptions
         final String roleName = options.get("role");
         if (roleName == null)
         {
-            throw new InvalidArgumentException("say which server to run: 'router' or 'broker' (or role= in --config)");
+            throw new InvalidArgumentException("say which server to run: 'router', 'broker' or 'controller' (or role= " +
+                "in --config)");
         }
         final Role role = switch (roleName.toLowerCase(Locale.ROOT))
         {
             case "router" -> Role.ROUTER;
             case "broker" -> Role.BROKER;
+            case "controller" -> Role.CONTROLLER;
             default -> throw new InvalidArgumentException("unknown server role '" + roleName +
-                "': expected router or broker");
+                "': expected router, broker or controller");
         };
         checkKnown(options, role);
         final String host = options.getOrDefault("host", "127.0.0.1");
-        final int port = integer(options, "port", role == Role.ROUTER ? DEFAULT_ROUTER_PORT : DEFAULT_BROKER_PORT,
-            0, 65535);
+        final int port = integer(options, "port", switch (role)
+        {
+            case ROUTER -> DEFAULT_ROUTER_PORT;
+            case BROKER -> DEFAULT_BROKER_PORT;
+            case CONTROLLER -> DEFAULT_CONTROLLER_PORT;
+        }, 0, 65535);
         final TlsFiles tls = tls(options);
         if (role == Role.ROUTER)
         {
             return new ServerSettings(role, host, port, tls, null, 0, null, List.of(), null, null, false, 0,
                 duration(options, "broker-expiry", Duration.ofSeconds(120)), List.of(), null,
-                connections(options), StoreOptions.defaults(), null);
+                connections(options), StoreOptions.defaults(), null, null);
+        }
+        if (role == Role.CONTROLLER)
+        {
+            return new ServerSettings(role, host, port, tls, null, 0, null, List.of(),
+                Path.of(required(options, "data", "controller")), null, false, 0, null, List.of(), null,
+                connections(options), StoreOptions.defaults(), null, controllerOptions(options));
         }
         return new ServerSettings(role, host, port, tls, required(options, "name"),
             integer(options, "id", 0, 0, Integer.MAX_VALUE), options.getOrDefault("cluster", "DefaultCluster"),
             routers(required(options, "routers")), Path.of(required(options, "data")), flush(options),
             bool(options, "auto-create-topics", true), segmentSize(options), null, delayLevels(options),
             duration(options, "offset-flush-interval", null), connections(options), StoreOptions.parse(options),
-            duration(options, "max-delay", BrokerConfig.DEFAULT_MAX_DELAY));
+            duration(options, "max-delay", BrokerConfig.DEFAULT_MAX_DELAY), null);
+    }
+
+    private static ControllerOptions controllerOptions(final Map<String, String> options)
+    {
+        final String id = required(options, "controller-id", "controller");
+        final Map<String, String> peers = ControllerConfig.parsePeers(required(options, "controller-peers",
+            "controller"));
+        if (!peers.containsKey(id))
+        {
+            throw new InvalidArgumentException("--controller-peers must list this controller's own id " + id +
+                ", got " + peers.keySet());
+        }
+        return new ControllerOptions(id, peers, duration(options, "heartbeat-timeout",
+            ControllerOptions.DEFAULT_HEARTBEAT_TIMEOUT), bool(options, "allow-unclean-election", false));
     }
 
     private static Connections connections(final Map<String, String> options)
@@ -197,9 +237,12 @@ public final class ServerOptions
     {
         for (final String name : options.keySet())
         {
-            final boolean known = COMMON.contains(name) || CONNECTIONS.contains(name) ||
-                (role == Role.BROKER ? BROKER.contains(name) || OFFSETS.contains(name) || BROKER_STORE.contains(name) :
-                ROUTER.contains(name));
+            final boolean known = COMMON.contains(name) || CONNECTIONS.contains(name) || switch (role)
+            {
+                case BROKER -> BROKER.contains(name) || OFFSETS.contains(name) || BROKER_STORE.contains(name);
+                case ROUTER -> ROUTER.contains(name);
+                case CONTROLLER -> CONTROLLER.contains(name);
+            };
             if (!known)
             {
                 throw new InvalidArgumentException("unknown option for a " + role.name().toLowerCase(Locale.ROOT) +
@@ -328,10 +371,15 @@ public final class ServerOptions
 
     private static String required(final Map<String, String> options, final String name)
     {
+        return required(options, name, "broker");
+    }
+
+    private static String required(final Map<String, String> options, final String name, final String role)
+    {
         final String value = options.get(name);
         if (value == null || value.isBlank())
         {
-            throw new InvalidArgumentException("a broker needs --" + name);
+            throw new InvalidArgumentException("a " + role + " needs --" + name);
         }
         return value;
     }

@@ -4,13 +4,16 @@ import io.rocklet.store.FlushMode;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What a standalone server runs, read from its command line and optional config file by {@link ServerOptions}.
  *
- * @param role           router or broker.
+ * @param role           router, broker or controller.
  * @param host           the interface to bind, and the host in the address the broker registers (default
  *                       {@code 127.0.0.1}).
  * @param port           the port to bind; 0 picks a free one (default 9876 for a router, 10911 for a broker).
@@ -19,7 +22,7 @@ import java.util.Locale;
  * @param brokerId       broker: 0 for the master.
  * @param clusterName    broker: its cluster (default {@code DefaultCluster}).
  * @param routers        broker: the routers it registers with, as {@code host:port}.
- * @param dataDirectory  broker: where its store and files live.
+ * @param dataDirectory  broker: where its store and files live; controller: where its Raft state lives.
  * @param flushMode      broker: SYNC or ASYNC (default ASYNC).
  * @param autoCreateTopics broker: create a topic on its first send (default true).
  * @param segmentSizeBytes broker: the size of a commit-log file (default 1 GiB, the largest).
@@ -31,12 +34,34 @@ import java.util.Locale;
  * @param connections    both: how the server holds connections.
  * @param storeOptions   broker: retention, disk pressure, key-index size and damage handling.
  * @param maxDelay       broker: the longest delivery delay by time a send may ask for; null for the default (3 days).
+ * @param controller     controller: its Raft id, peers and failover settings; null for the other roles (a
+ *                       controller keeps its Raft log and snapshots under {@code dataDirectory}).
  */
 public record ServerSettings(Role role, String host, int port, TlsFiles tls, String brokerName, long brokerId,
     String clusterName, List<String> routers, Path dataDirectory, FlushMode flushMode, boolean autoCreateTopics,
     int segmentSizeBytes, Duration brokerExpiry, List<Duration> delayLevels, Duration offsetFlushInterval,
-    Connections connections, StoreOptions storeOptions, Duration maxDelay)
+    Connections connections, StoreOptions storeOptions, Duration maxDelay, ControllerOptions controller)
 {
+    /**
+     * A controller's options ({@code --controller-id}, {@code --controller-peers}, {@code --heartbeat-timeout},
+     * {@code --allow-unclean-election}).
+     *
+     * @param id                   its id in the Raft group.
+     * @param peers                every controller, id to Raft {@code host:port}.
+     * @param heartbeatTimeout     a master silent this long is replaced (default 3 s).
+     * @param allowUncleanElection elect a replica outside the sync state set when no in-sync one is alive.
+     */
+    public record ControllerOptions(String id, Map<String, String> peers, Duration heartbeatTimeout,
+        boolean allowUncleanElection)
+    {
+        public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(3);
+
+        public ControllerOptions
+        {
+            peers = Collections.unmodifiableMap(new LinkedHashMap<>(peers));
+        }
+    }
+
     /**
      * How the server holds connections ({@code --idle-timeout}, {@code --max-connections}).
      *
@@ -53,7 +78,9 @@ public record ServerSettings(Role role, String host, int port, TlsFiles tls, Str
     public enum Role
     {
         ROUTER,
-        BROKER
+        BROKER,
+        /** A failover controller (one of a Raft group of, usually, three). */
+        CONTROLLER
     }
 
     /**
@@ -87,7 +114,7 @@ public record ServerSettings(Role role, String host, int port, TlsFiles tls, Str
     }
 
     /**
-     * @return {@code router} or {@code broker}.
+     * @return {@code router}, {@code broker} or {@code controller}.
      */
     public String roleName()
     {

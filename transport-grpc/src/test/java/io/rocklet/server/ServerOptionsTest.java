@@ -53,6 +53,39 @@ class ServerOptionsTest
     }
 
     @Test
+    void shouldReadAControllerWhenGivenItsIdPeersAndData(@TempDir final Path dir)
+    {
+        final ServerSettings settings = ServerOptions.parse("controller", "--controller-id", "2",
+            "--controller-peers", "1=127.0.0.1:9871,2=127.0.0.1:9872,3=127.0.0.1:9873", "--data", dir.toString(),
+            "--plaintext", "--heartbeat-timeout", "2s", "--allow-unclean-election");
+
+        assertEquals(Role.CONTROLLER, settings.role());
+        assertEquals(ServerOptions.DEFAULT_CONTROLLER_PORT, settings.port());
+        assertEquals("2", settings.controller().id());
+        assertEquals(List.of("1", "2", "3"), List.copyOf(settings.controller().peers().keySet()));
+        assertEquals(Duration.ofSeconds(2), settings.controller().heartbeatTimeout());
+        assertTrue(settings.controller().allowUncleanElection());
+        assertEquals(dir, settings.dataDirectory());
+    }
+
+    @Test
+    void shouldRefuseAControllerWhenItsOptionsAreMissingOrWrong(@TempDir final Path dir)
+    {
+        final InvalidArgumentException noPeers = assertThrows(InvalidArgumentException.class, () ->
+            ServerOptions.parse("controller", "--controller-id", "1", "--data", dir.toString(), "--plaintext"));
+        final InvalidArgumentException notListed = assertThrows(InvalidArgumentException.class, () ->
+            ServerOptions.parse("controller", "--controller-id", "4", "--controller-peers", "1=h:1,2=h:2",
+                "--data", dir.toString(), "--plaintext"));
+        final InvalidArgumentException brokerOption = assertThrows(InvalidArgumentException.class, () ->
+            ServerOptions.parse("controller", "--controller-id", "1", "--controller-peers", "1=h:1", "--data",
+                dir.toString(), "--plaintext", "--routers", "h:1"));
+
+        assertEquals("a controller needs --controller-peers", noPeers.getMessage());
+        assertTrue(notListed.getMessage().contains("own id 4"), notListed.getMessage());
+        assertEquals("unknown option for a controller: --routers", brokerOption.getMessage());
+    }
+
+    @Test
     void shouldReadDelayLevelsWhenGivenAsAListOfDurations(@TempDir final Path dir)
     {
         final ServerSettings settings = ServerOptions.parse("broker", "--name", "b", "--routers", "h:1", "--data",

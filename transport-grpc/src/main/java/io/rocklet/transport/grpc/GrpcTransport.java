@@ -7,6 +7,7 @@ import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.spi.Binding;
 import io.rocklet.api.spi.BrokerService;
+import io.rocklet.api.spi.ControllerService;
 import io.rocklet.api.spi.RouterService;
 import io.rocklet.api.spi.Transport;
 import io.rocklet.transport.grpc.proto.BrokerGrpc;
@@ -22,8 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The gRPC transport: routers and brokers are served by gRPC servers at addresses {@code grpc://<host>:<port>}, and
- * reached through stubs that carry every SPI call as one rpc of the {@code rocklet.v1.Router} and
- * {@code rocklet.v1.Broker} services (see {@code src/main/proto}). The same router, broker and client code runs over
+ * reached through stubs that carry every SPI call as one rpc of the {@code rocklet.v1.Router},
+ * {@code rocklet.v1.Broker} and {@code rocklet.v1.Controller} services (see {@code src/main/proto}). The same router, broker and client code runs over
  * it as over the local transport:
  *
  * <pre>{@code
@@ -35,7 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * }</pre>
  *
  * <p>Servers: {@link #serve} binds a service at an address, on the server {@link #listen} started there, or on a new
- * server owned by the binding (closing the binding stops it). A router and a broker may share one address. Clients:
+ * server owned by the binding (closing the binding stops it). A router, a broker and a controller may share one address. Clients:
  * one channel per peer address, shared by its stubs, with deadlines, a bound on calls in flight (BUSY beyond it),
  * reconnection with back-off, and fast BROKER_UNAVAILABLE failures while a peer is down. Security: TLS (optionally
  * mutual) or, when chosen explicitly, plaintext. Threads: see {@link TransportThreads}. Thread-safe.
@@ -121,6 +122,12 @@ public final class GrpcTransport implements Transport
         return new GrpcBrokerStub(peer(address), config);
     }
 
+    @Override
+    public ControllerService controller(final String address)
+    {
+        return new GrpcControllerStub(peer(address), config.callTimeout().toMillis());
+    }
+
     /**
      * Starts a server at {@code address} with no service yet; {@link #serve} at the returned binding's address adds
      * services to it. Port 0 binds any free port: the binding's address names it. Closing the binding stops the
@@ -158,6 +165,17 @@ public final class GrpcTransport implements Transport
             final BrokerHandlers handlers = new BrokerHandlers(service, endpoint.address().toString(), threads);
             return endpoint.bind("broker", handlers.definition(), handlers::closeStreams);
         });
+    }
+
+    @Override
+    public GrpcBinding serve(final String address, final ControllerService service)
+    {
+        if (service == null)
+        {
+            throw new InvalidArgumentException("cannot serve null: kind=controller, address=" + address);
+        }
+        return bind(address, "controller", endpoint -> endpoint.bind("controller",
+            ControllerHandlers.definition(service), () -> { }));
     }
 
     /**

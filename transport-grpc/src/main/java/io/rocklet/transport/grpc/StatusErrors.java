@@ -7,6 +7,7 @@ import io.grpc.StatusRuntimeException;
 import io.rocklet.api.ClosedException;
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.api.NotLeaderException;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.StorageException;
 import org.slf4j.Logger;
@@ -27,6 +28,9 @@ final class StatusErrors
     /** Trailer that carries the {@link ErrorCode} name. */
     static final String ERROR_CODE_KEY = "rocklet-error-code";
     static final Metadata.Key<String> ERROR_CODE = Metadata.Key.of(ERROR_CODE_KEY, Metadata.ASCII_STRING_MARSHALLER);
+    /** Trailer of a NOT_LEADER failure that carries the controller leader's address ({@link NotLeaderException}). */
+    static final Metadata.Key<String> LEADER_ADDRESS = Metadata.Key.of("rocklet-leader-address",
+        Metadata.ASCII_STRING_MARSHALLER);
     private static final Logger LOG = LoggerFactory.getLogger(StatusErrors.class);
 
     private StatusErrors()
@@ -48,6 +52,12 @@ final class StatusErrors
         if (cause instanceof StatusException status)
         {
             return new StatusRuntimeException(status.getStatus(), status.getTrailers());
+        }
+        if (cause instanceof NotLeaderException notLeader)
+        {
+            final StatusRuntimeException status = toStatus(notLeader.errorCode(), notLeader.getMessage());
+            status.getTrailers().put(LEADER_ADDRESS, notLeader.leaderAddress());
+            return status;
         }
         if (cause instanceof RockletException rocklet)
         {
@@ -87,7 +97,12 @@ final class StatusErrors
                 return new RockletException(ErrorCode.INTERNAL_ERROR, "peer failed with an unknown error code: code=" +
                     name + ", address=" + address + ", method=" + method + ", message=" + description);
             }
-            return rebuild(code, description == null ? code.name() : description);
+            final String message = description == null ? code.name() : description;
+            if (code == ErrorCode.NOT_LEADER)
+            {
+                return new NotLeaderException(message, trailers.get(LEADER_ADDRESS));
+            }
+            return rebuild(code, message);
         }
         final String context = "address=" + address + ", method=" + method + ", status=" + status.getCode() +
             ", description=" + description + (status.getCause() == null ? "" : ", cause=" + status.getCause());
@@ -144,7 +159,9 @@ final class StatusErrors
             case CLOSED, STORE_FENCED, DIRECTORY_LOCKED, ENVIRONMENT -> Status.FAILED_PRECONDITION;
             case DISK_FULL, BUSY -> Status.RESOURCE_EXHAUSTED;
             case FLUSH_TIMEOUT, TIMEOUT -> Status.DEADLINE_EXCEEDED;
-            case NO_ROUTE, BROKER_UNAVAILABLE -> Status.UNAVAILABLE;
+            case NO_ROUTE, BROKER_UNAVAILABLE, NOT_LEADER, NO_QUORUM -> Status.UNAVAILABLE;
+            case STALE_EPOCH -> Status.FAILED_PRECONDITION;
+            case REPLICA_SET_NOT_FOUND -> Status.NOT_FOUND;
             case TOPIC_NOT_FOUND, GROUP_NOT_FOUND -> Status.NOT_FOUND;
             case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
             // codes added later travel in the trailer all the same

@@ -3,8 +3,10 @@ package io.rocklet.transport.grpc;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServiceDescriptor;
 import io.rocklet.api.spi.BrokerService;
+import io.rocklet.api.spi.ControllerService;
 import io.rocklet.api.spi.RouterService;
 import io.rocklet.transport.grpc.proto.BrokerGrpc;
+import io.rocklet.transport.grpc.proto.ControllerGrpc;
 import io.rocklet.transport.grpc.proto.RouterGrpc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,9 +47,21 @@ class ContractTest
     }
 
     @Test
+    void shouldHaveOneRpcPerControllerServiceMethod()
+    {
+        assertEquals(rpcNamesOf(ControllerService.class), rpcNames(ControllerGrpc.getServiceDescriptor()));
+    }
+
+    @Test
     void shouldBindEveryRpcWhenServing()
     {
         assertNotNull(RouterHandlers.definition(FakeRouter.create()));
+        assertNotNull(ControllerHandlers.definition((ControllerService)java.lang.reflect.Proxy.newProxyInstance(
+            ControllerService.class.getClassLoader(), new Class<?>[] {ControllerService.class},
+            (proxy, method, args) ->
+            {
+                throw new UnsupportedOperationException(method.getName());
+            })));
         try (TransportThreads threads = new TransportThreads(1, 1))
         {
             assertNotNull(new BrokerHandlers(FakeBroker.create().build(), "grpc://127.0.0.1:1", threads)

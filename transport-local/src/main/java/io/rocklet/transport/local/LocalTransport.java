@@ -7,6 +7,7 @@ import io.rocklet.api.RockletException;
 import io.rocklet.api.spi.Binding;
 import io.rocklet.api.spi.BrokerLinks;
 import io.rocklet.api.spi.BrokerService;
+import io.rocklet.api.spi.ControllerService;
 import io.rocklet.api.spi.RouterService;
 import io.rocklet.api.spi.RouterService.BrokerIdentity;
 import io.rocklet.api.spi.Transport;
@@ -33,6 +34,7 @@ public final class LocalTransport implements Transport
 
     private final ConcurrentHashMap<String, RouterService> routers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, BrokerService> brokers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ControllerService> controllers = new ConcurrentHashMap<>();
     /** Per served router: the brokers that registered with it, by broker address (the link). */
     private final ConcurrentHashMap<String, BrokerLinks<String>> routerLinks = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -49,6 +51,13 @@ public final class LocalTransport implements Transport
     {
         checkAddress(address);
         return new LocalBrokerStub(() -> target(brokers, address, "broker"));
+    }
+
+    @Override
+    public ControllerService controller(final String address)
+    {
+        checkAddress(address);
+        return new LocalControllerStub(() -> target(controllers, address, "controller"));
     }
 
     @Override
@@ -78,18 +87,26 @@ public final class LocalTransport implements Transport
     }
 
     @Override
+    public Binding serve(final String address, final ControllerService service)
+    {
+        return bind(controllers, address, service, "controller");
+    }
+
+    @Override
     public void close()
     {
         closed = true;
         routers.clear();
         brokers.clear();
+        controllers.clear();
         routerLinks.clear();
     }
 
     @Override
     public String toString()
     {
-        return "LocalTransport{routers=" + routers.keySet() + ", brokers=" + brokers.keySet() + '}';
+        return "LocalTransport{routers=" + routers.keySet() + ", brokers=" + brokers.keySet() + ", controllers=" +
+            controllers.keySet() + '}';
     }
 
     /**
