@@ -41,6 +41,8 @@ import static org.junit.jupiter.api.Assertions.*;
 class ControllerLocalTest
 {
     private static final Duration WAIT = Duration.ofSeconds(20);
+    /** Rounds over the controllers before a client call gives up: a re-election under load takes seconds. */
+    private static final int ROUNDS = 100;
 
     @TempDir
     Path directory;
@@ -58,7 +60,8 @@ class ControllerLocalTest
     void shouldNameLeaderOnFollowerAndFollowItThroughLeaderLossWhenCalledThroughClient() throws Exception
     {
         final List<String> addresses = startControllers(builder -> builder);
-        final ControllerClient client = new ControllerClient(transport, addresses, 20, Duration.ofMillis(200));
+        awaitLeader(); // the first election: seconds on a busy machine
+        final ControllerClient client = new ControllerClient(transport, addresses, ROUNDS, Duration.ofMillis(200));
         final BrokerIdentity replica = new BrokerIdentity("cluster-1", "broker-a", 0, "local://broker-a-0");
 
         final ReplicaSetState registered = client.registerReplica(replica).get(20, TimeUnit.SECONDS);
@@ -81,7 +84,8 @@ class ControllerLocalTest
     void shouldPromoteInSyncSlaveWhenMasterStopsHeartbeatingOnControllerThreads() throws Exception
     {
         final List<String> addresses = startControllers(builder -> builder.heartbeatTimeout(Duration.ofSeconds(1)));
-        final ControllerClient client = new ControllerClient(transport, addresses, 20, Duration.ofMillis(200));
+        awaitLeader();
+        final ControllerClient client = new ControllerClient(transport, addresses, ROUNDS, Duration.ofMillis(200));
         final BrokerIdentity master = new BrokerIdentity("cluster-1", "broker-a", 0, "local://broker-a-0");
         final BrokerIdentity slave = new BrokerIdentity("cluster-1", "broker-a", 1, "local://broker-a-1");
         client.registerReplica(master).get(20, TimeUnit.SECONDS);
@@ -127,7 +131,7 @@ class ControllerLocalTest
         {
             controllers.add(Controller.start(customize.apply(ControllerConfig.builder("c" + i).peers(peers)
                 .dataDirectory(directory.resolve("c" + i)).serviceAddress(addresses.get(i))
-                .raftElectionTimeout(Duration.ofMillis(300)).checkInterval(Duration.ofMillis(100))).build(),
+                .raftElectionTimeout(Duration.ofMillis(1000)).checkInterval(Duration.ofMillis(100))).build(),
                 transport));
         }
         return addresses;
