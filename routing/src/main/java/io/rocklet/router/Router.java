@@ -79,7 +79,7 @@ public final class Router implements RouterService, AutoCloseable
         router.startAgent();
         try
         {
-            router.binding = transport.serve(config.address(), router);
+            router.binding = transport.serve(config.address(), router, config.accessControl());
         }
         catch (final RuntimeException e)
         {

@@ -1,6 +1,7 @@
 package io.rocklet.router;
 
 import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.api.auth.AccessControl;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 
@@ -16,9 +17,11 @@ import java.time.Duration;
  * @param clock         wall clock for heartbeat times (default the system clock).
  * @param threadingMode DEDICATED (default: a daemon thread scans) or INVOKER (the caller runs
  *                      {@link Router#doWork()}).
+ * @param accessControl who may call the router (default {@link AccessControl#OPEN}: anybody); the router's agent
+ *                      calls its {@link AccessControl#refresh()} (a watched rules file).
  */
 public record RouterConfig(String address, Duration brokerExpiry, Duration scanInterval, EpochClock clock,
-    ThreadingMode threadingMode)
+    ThreadingMode threadingMode, AccessControl accessControl)
 {
     /**
      * How the router runs its expiry scan.
@@ -46,6 +49,7 @@ public record RouterConfig(String address, Duration brokerExpiry, Duration scanI
         private Duration scanInterval = Duration.ofSeconds(10);
         private EpochClock clock = SystemEpochClock.INSTANCE;
         private ThreadingMode threadingMode = ThreadingMode.DEDICATED;
+        private AccessControl accessControl = AccessControl.OPEN;
 
         private Builder(final String address)
         {
@@ -76,6 +80,12 @@ public record RouterConfig(String address, Duration brokerExpiry, Duration scanI
             return this;
         }
 
+        public Builder accessControl(final AccessControl accessControl)
+        {
+            this.accessControl = accessControl;
+            return this;
+        }
+
         public RouterConfig build()
         {
             if (address == null || address.isBlank())
@@ -89,7 +99,11 @@ public record RouterConfig(String address, Duration brokerExpiry, Duration scanI
                 throw new InvalidArgumentException("illegal router config: address=" + address + ", clock=" + clock +
                     ", threadingMode=" + threadingMode + ", neither may be null");
             }
-            return new RouterConfig(address, brokerExpiry, scanInterval, clock, threadingMode);
+            if (accessControl == null)
+            {
+                throw new InvalidArgumentException("router config: accessControl=null, use AccessControl.OPEN for none");
+            }
+            return new RouterConfig(address, brokerExpiry, scanInterval, clock, threadingMode, accessControl);
         }
 
         private void positive(final Duration value, final String name)
