@@ -115,8 +115,10 @@ public final class RouterClient
                 {
                     stillNotFound = notFound != null ? notFound : Futures.toRockletException(error, what);
                 }
-                else if (code == ErrorCode.INVALID_ARGUMENT || code == ErrorCode.ILLEGAL_TOPIC)
+                else if (code == ErrorCode.INVALID_ARGUMENT || code == ErrorCode.ILLEGAL_TOPIC ||
+                    code == ErrorCode.PERMISSION_DENIED || code == ErrorCode.UNAUTHENTICATED)
                 {
+                    // the request or the caller is refused: another router would refuse it too, never a NO_ROUTE
                     result.completeExceptionally(Futures.toRockletException(error, what));
                     return;
                 }
