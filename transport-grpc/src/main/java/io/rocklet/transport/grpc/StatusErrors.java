@@ -147,6 +147,7 @@ final class StatusErrors
             case NO_ROUTE, BROKER_UNAVAILABLE -> Status.UNAVAILABLE;
             case TOPIC_NOT_FOUND, GROUP_NOT_FOUND -> Status.NOT_FOUND;
             case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
+            case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
             // codes added later travel in the trailer all the same
             default -> Status.INTERNAL;
         };
