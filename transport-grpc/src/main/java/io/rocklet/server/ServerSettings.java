@@ -31,12 +31,36 @@ import java.util.Locale;
  * @param connections    both: how the server holds connections.
  * @param storeOptions   broker: retention, disk pressure, key-index size and damage handling.
  * @param maxDelay       broker: the longest delivery delay by time a send may ask for; null for the default (3 days).
+ * @param auth           access control: the rules file and a broker's member user, or none ({@code --no-auth}).
  */
 public record ServerSettings(Role role, String host, int port, TlsFiles tls, String brokerName, long brokerId,
     String clusterName, List<String> routers, Path dataDirectory, FlushMode flushMode, boolean autoCreateTopics,
     int segmentSizeBytes, Duration brokerExpiry, List<Duration> delayLevels, Duration offsetFlushInterval,
-    Connections connections, StoreOptions storeOptions, Duration maxDelay)
+    Connections connections, StoreOptions storeOptions, Duration maxDelay, AuthFiles auth)
 {
+    /**
+     * Access control ({@code --auth FILE [--member KEY]} or {@code --no-auth}).
+     *
+     * @param rulesFile the users and policies ({@code io.rocklet.auth.AclFile}), or null for none.
+     * @param member    a broker's cluster-member user in that file (its secret signs the broker's registrations),
+     *                  or null.
+     */
+    public record AuthFiles(Path rulesFile, String member)
+    {
+        /**
+         * @return no access control.
+         */
+        public static AuthFiles none()
+        {
+            return new AuthFiles(null, null);
+        }
+
+        public boolean enabled()
+        {
+            return rulesFile != null;
+        }
+    }
+
     /**
      * How the server holds connections ({@code --idle-timeout}, {@code --max-connections}).
      *

@@ -47,12 +47,13 @@ class ServerJarIT
         throws Exception
     {
         try (JarProcess router = JarProcess.start("router", SERVER_JAR, dir.resolve("router.log"),
-            "router", "--port", "0", "--plaintext"))
+            "router", "--port", "0", "--plaintext", "--no-auth"))
         {
             final String routerAddress = router.awaitReady(START);
             try (JarProcess broker = JarProcess.start("broker", SERVER_JAR, dir.resolve("broker.log"),
                 "broker", "--name", "broker-a", "--port", "0", "--routers", hostPort(routerAddress),
-                "--data", dir.resolve("data").toString(), "--flush", "sync", "--segment-size", "8m", "--plaintext"))
+                "--data", dir.resolve("data").toString(), "--flush", "sync", "--segment-size", "8m", "--plaintext",
+                "--no-auth"))
             {
                 final String brokerAddress = broker.awaitReady(START);
                 try (GrpcTransport transport = GrpcTransport.create(clientSettings().plaintext().build());
@@ -87,9 +88,10 @@ class ServerJarIT
             flush=sync
             segment-size=8m
             plaintext=true
+            no-auth=true
             """.formatted(dir.resolve("data").toString().replace("\\", "\\\\")));
         try (JarProcess router = JarProcess.start("router", SERVER_JAR, dir.resolve("router.log"),
-            "router", "--port", "0", "--plaintext");
+            "router", "--port", "0", "--plaintext", "--no-auth");
             GrpcTransport transport = GrpcTransport.create(clientSettings().plaintext().build()))
         {
             final String routerAddress = router.awaitReady(START);
@@ -152,7 +154,7 @@ class ServerJarIT
     void shouldExitTwoNamingTheOptionWhenAnOptionIsWrong(@TempDir final Path dir) throws Exception
     {
         final JarProcess.Finished unknown = JarProcess.run(SERVER_JAR, dir.resolve("unknown.log"), Duration.ofSeconds(30),
-            "router", "--port", "0", "--plaintext", "--colour", "blue");
+            "router", "--port", "0", "--plaintext", "--no-auth", "--colour", "blue");
         assertEquals(2, unknown.status(), unknown.output());
         assertTrue(unknown.output().contains("rocklet-server: unknown option for a router: --colour"),
             unknown.output());
@@ -160,7 +162,7 @@ class ServerJarIT
 
         final JarProcess.Finished badValue = JarProcess.run(SERVER_JAR, dir.resolve("bad-value.log"), Duration.ofSeconds(30),
             "broker", "--name", "b", "--routers", "127.0.0.1:9876", "--data", dir.resolve("data").toString(),
-            "--flush", "sometimes", "--plaintext");
+            "--flush", "sometimes", "--plaintext", "--no-auth");
         assertEquals(2, badValue.status(), badValue.output());
         assertTrue(badValue.output().contains("--flush wants sync or async, got 'sometimes'"), badValue.output());
     }

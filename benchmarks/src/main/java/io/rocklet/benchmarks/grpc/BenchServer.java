@@ -42,13 +42,13 @@ public final class BenchServer
             System.exit(2);
         }
         final RockletServer router = RockletServer.start(ServerOptions.parse("router", "--host", "127.0.0.1",
-            "--port", "0", "--plaintext"));
+            "--port", "0", "--plaintext", "--no-auth"));
         final RockletServer broker;
         try
         {
             broker = RockletServer.start(ServerOptions.parse("broker", "--name", "bench-broker", "--id", "0",
                 "--routers", router.address().substring("grpc://".length()), "--data", args[1], "--flush", args[3],
-                "--host", "127.0.0.1", "--port", "0", "--plaintext"));
+                "--host", "127.0.0.1", "--port", "0", "--plaintext", "--no-auth"));
         }
         catch (final RuntimeException e)
         {
