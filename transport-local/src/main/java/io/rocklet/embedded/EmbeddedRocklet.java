@@ -1,7 +1,5 @@
 package io.rocklet.embedded;
 
-import io.rocklet.api.auth.AccessControl;
-import io.rocklet.api.auth.Credentials;
 import io.rocklet.api.Admin;
 import io.rocklet.api.ClientConfig;
 import io.rocklet.api.InvalidArgumentException;
@@ -13,6 +11,8 @@ import io.rocklet.api.PushConsumer;
 import io.rocklet.api.PushConsumerConfig;
 import io.rocklet.api.RockletClient;
 import io.rocklet.api.TopicConfig;
+import io.rocklet.api.auth.AccessControl;
+import io.rocklet.api.auth.Credentials;
 import io.rocklet.broker.Broker;
 import io.rocklet.broker.BrokerConfig;
 import io.rocklet.client.RockletClients;

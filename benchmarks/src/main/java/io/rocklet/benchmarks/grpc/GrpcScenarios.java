@@ -114,20 +114,39 @@ public final class GrpcScenarios
     /**
      * {@code grpc.send.128b.sync.t4.auth}: the t4 figure against the server JVM's router and broker pair that
      * enforces access control (every call signed by the client, its signature, timestamp and nonce checked, the
-     * operation checked against a policy), and {@code grpc.auth.ratio}: that figure over the plain t4 figure, both
-     * measured in this run on the same server JVM.
+     * operation checked against a policy), and {@code grpc.auth.ratio}: that figure over the plain t4 figure. Both
+     * are measured here side by side on the same server JVM, interleaved A B B A (A B with {@code --quick}), so that
+     * a load that drifts during the run weighs on both alike; the figures are the means of their runs.
      */
     private void sendWithAuth(final ServerProcess server) throws InterruptedException
     {
-        final GrpcTarget target = new GrpcTarget(server, settings.flush(), "bench-auth", results, BENCH_USER);
-        new SendScenario(target, settings.load(), new Results(new PrintStream(OutputStream.nullOutputStream())))
-            .sync(4, ".auth"); // warm-up of the signing and checking code, figure discarded
-        new SendScenario(target, settings.load(), results).sync(4, ".auth");
-        final double plain = results.value("grpc.send.128b.sync.t4").orElse(Double.NaN);
-        final double auth = results.value("grpc.send.128b.sync.t4.auth").orElse(Double.NaN);
-        results.report("grpc.auth.ratio", auth / plain, "ratio");
-        results.note("grpc.auth.ratio: grpc.send.128b.sync.t4.auth / grpc.send.128b.sync.t4 (goal >= 0.9); user %s " +
-            "is a client whose policy allows Pub,Sub,Create,Get,List", BENCH_USER.accessKey());
+        final Results quiet = new Results(new PrintStream(OutputStream.nullOutputStream()));
+        final GrpcTarget plain = new GrpcTarget(server, settings.flush(), "bench-plain", quiet);
+        final GrpcTarget auth = new GrpcTarget(server, settings.flush(), "bench-auth", quiet, BENCH_USER);
+        measureT4(auth, ".auth"); // warm-up of the signing and checking code, figure discarded
+        final boolean[] order = settings.quick() ? new boolean[] {false, true} :
+            new boolean[] {false, true, true, false};
+        double plainSum = 0;
+        double authSum = 0;
+        final StringBuilder runs = new StringBuilder();
+        for (final boolean withAuth : order)
+        {
+            final double figure = measureT4(withAuth ? auth : plain, withAuth ? ".auth" : "");
+            plainSum += withAuth ? 0 : figure;
+            authSum += withAuth ? figure : 0;
+            runs.append(withAuth ? " auth=" : " plain=").append(Results.format(figure));
+        }
+        results.report("grpc.send.128b.sync.t4.auth", authSum * 2 / order.length, "msgs/s");
+        results.report("grpc.auth.ratio", authSum / plainSum, "ratio");
+        results.note("grpc.auth.ratio: t4 with access control / t4 without (goal >= 0.9), runs in order:%s msgs/s; " +
+            "user %s is a client whose policy allows Pub,Sub,Create,Get,List", runs, BENCH_USER.accessKey());
+    }
+
+    private double measureT4(final GrpcTarget target, final String suffix) throws InterruptedException
+    {
+        final Results figure = new Results(new PrintStream(OutputStream.nullOutputStream()));
+        new SendScenario(target, settings.load(), figure).sync(4, suffix);
+        return figure.value("grpc.send.128b.sync.t4" + suffix).orElse(Double.NaN);
     }
 
     /**

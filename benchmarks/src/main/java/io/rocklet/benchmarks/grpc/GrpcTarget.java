@@ -1,10 +1,10 @@
 package io.rocklet.benchmarks.grpc;
 
 import io.rocklet.api.ClientConfig;
-import io.rocklet.api.auth.Credentials;
 import io.rocklet.api.RockletClient;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.TopicConfig;
+import io.rocklet.api.auth.Credentials;
 import io.rocklet.benchmarks.scenario.BenchSession;
 import io.rocklet.benchmarks.scenario.BenchTarget;
 import io.rocklet.benchmarks.store.Results;
