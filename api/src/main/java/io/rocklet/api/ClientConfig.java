@@ -1,5 +1,7 @@
 package io.rocklet.api;
 
+import io.rocklet.api.auth.Credentials;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +18,11 @@ import java.util.List;
  *                             processes stay apart), and the name under which broadcasting consumers keep their
  *                             offsets locally, so it must be the same across restarts of one instance and different
  *                             for instances of one group that share an offset directory (as in RocketMQ).
+ * @param credentials          the access key and secret every call to routers and brokers is signed with, or null
+ *                             (default) for a cluster without access control.
  */
 public record ClientConfig(List<String> routerAddresses, Duration requestTimeout, Duration routeRefreshInterval,
-    Duration heartbeatInterval, String instanceName)
+    Duration heartbeatInterval, String instanceName, Credentials credentials)
 {
     /** The instance name when the application sets none (RocketMQ's default too). */
     public static final String DEFAULT_INSTANCE_NAME = "DEFAULT";
@@ -31,6 +35,13 @@ public record ClientConfig(List<String> routerAddresses, Duration requestTimeout
     /**
      * Collects values; {@link #build()} checks them.
      */
+    @Override
+    public String toString()
+    {
+        return "ClientConfig{routers=" + routerAddresses + ", requestTimeout=" + requestTimeout +
+            ", instanceName=" + instanceName + ", credentials=" + credentials + '}';
+    }
+
     public static final class Builder
     {
         private final List<String> routerAddresses = new ArrayList<>();
@@ -38,6 +49,7 @@ public record ClientConfig(List<String> routerAddresses, Duration requestTimeout
         private Duration routeRefreshInterval = Duration.ofSeconds(30);
         private Duration heartbeatInterval = Duration.ofSeconds(30);
         private String instanceName = DEFAULT_INSTANCE_NAME;
+        private Credentials credentials;
 
         private Builder()
         {
@@ -79,6 +91,15 @@ public record ClientConfig(List<String> routerAddresses, Duration requestTimeout
             return this;
         }
 
+        /**
+         * @param credentials what every call is signed with (null: none).
+         */
+        public Builder credentials(final Credentials credentials)
+        {
+            this.credentials = credentials;
+            return this;
+        }
+
         public ClientConfig build()
         {
             if (routerAddresses.isEmpty() || routerAddresses.stream().anyMatch(a -> a == null || a.isBlank()))
@@ -94,7 +115,7 @@ public record ClientConfig(List<String> routerAddresses, Duration requestTimeout
                 throw new InvalidArgumentException("client config: instanceName is blank");
             }
             return new ClientConfig(List.copyOf(routerAddresses), requestTimeout, routeRefreshInterval,
-                heartbeatInterval, instanceName);
+                heartbeatInterval, instanceName, credentials);
         }
     }
 }

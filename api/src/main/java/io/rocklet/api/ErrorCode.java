@@ -43,8 +43,16 @@ public enum ErrorCode
     BROKER_UNAVAILABLE(true),
     /** A request did not complete within its deadline. */
     TIMEOUT(true),
-    /** The topic or queue does not allow this operation (read-only, write-only, reserved). */
+    /**
+     * The topic or queue does not allow this operation (read-only, write-only, reserved), or the caller's policies do
+     * not allow it (the message names the action and the resource).
+     */
     PERMISSION_DENIED(false),
+    /**
+     * The caller could not be authenticated: no credentials, an unknown access key, a bad or replayed signature, or a
+     * timestamp outside the allowed clock skew (the message says which).
+     */
+    UNAUTHENTICATED(false),
     /** The consumer group is not known where it was asked for. */
     GROUP_NOT_FOUND(false),
     /** No broker holds a message with the id asked for (never stored, or deleted by retention). */

@@ -138,12 +138,13 @@ public final class Broker implements BrokerService, AutoCloseable
         this.groupQueries = new GroupQueries(store, topics, offsets, groups, config.nanoClock(), config.brokerName());
         this.messageQueries = new MessageQueries(store, topics, config.brokerName());
         this.startedMs = config.clock().time();
-        this.registrar = new RouterRegistrar(transport, config.routerAddresses(), identity, topics, config.nanoClock(),
-            config.registerInterval().toNanos());
+        this.registrar = new RouterRegistrar(transport, config.routerAddresses(), config.credentials(), identity,
+            topics, config.nanoClock(), config.registerInterval().toNanos());
         relay.target = pulls;
         final BrokerAgent agent = new BrokerAgent(config.brokerName(),
             config.storeConfig().threadingMode() == ThreadingMode.INVOKER ? store : null, pulls,
-            List.of(schedule, timer), offsets, subscriptions, groups, locks, registrar, config.nanoClock(),
+            List.of(schedule, timer), offsets, subscriptions, groups, locks, registrar, config.accessControl(),
+            config.nanoClock(),
             config.offsetPersistInterval().toNanos());
         final ErrorHandler errors = e -> LOG.error("broker agent failed: broker={}, error={}",
             config.brokerName(), e.toString(), e);
@@ -199,7 +200,7 @@ public final class Broker implements BrokerService, AutoCloseable
         }
         try
         {
-            broker.binding = transport.serve(config.address(), broker);
+            broker.binding = transport.serve(config.address(), broker, config.accessControl());
             broker.identity = new BrokerIdentity(config.clusterName(), config.brokerName(), config.brokerId(),
                 broker.binding.address());
             broker.registrar.identity(broker.identity);

@@ -3,6 +3,8 @@ package io.rocklet.broker;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.Limits;
 import io.rocklet.api.TopicConfig;
+import io.rocklet.api.auth.AccessControl;
+import io.rocklet.api.auth.Credentials;
 import io.rocklet.store.StoreConfig;
 import io.rocklet.store.ThreadingMode;
 import org.agrona.concurrent.EpochClock;
@@ -51,6 +53,10 @@ import java.util.regex.Pattern;
  *                               nano clock; the store is given this clock).
  * @param threadingMode          DEDICATED (default: the broker agent on a thread of its own) or INVOKER (no thread;
  *                               the caller runs {@link Broker#doWork()}).
+ * @param accessControl          who may call the broker (default {@link AccessControl#OPEN}: anybody); the broker's
+ *                               agent calls its {@link AccessControl#refresh()} (a watched rules file).
+ * @param credentials            the broker's own identity (a cluster member) its registrations with routers are signed
+ *                               with, or null (default) for routers without access control.
  */
 public record BrokerConfig(
     String clusterName,
@@ -72,7 +78,9 @@ public record BrokerConfig(
     Duration maxDelay,
     EpochClock clock,
     NanoClock nanoClock,
-    ThreadingMode threadingMode)
+    ThreadingMode threadingMode,
+    AccessControl accessControl,
+    Credentials credentials)
 {
     /** RocketMQ's 18 delay levels. */
     public static final List<Duration> DEFAULT_DELAY_LEVELS = List.of(
@@ -124,6 +132,8 @@ public record BrokerConfig(
         b.clock = clock;
         b.nanoClock = nanoClock;
         b.threadingMode = threadingMode;
+        b.accessControl = accessControl;
+        b.credentials = credentials;
         return b;
     }
 
@@ -152,6 +162,8 @@ public record BrokerConfig(
         private EpochClock clock;
         private NanoClock nanoClock;
         private ThreadingMode threadingMode = ThreadingMode.DEDICATED;
+        private AccessControl accessControl = AccessControl.OPEN;
+        private Credentials credentials;
 
         private Builder()
         {
@@ -287,6 +299,21 @@ public record BrokerConfig(
             return this;
         }
 
+        public Builder accessControl(final AccessControl accessControl)
+        {
+            this.accessControl = accessControl;
+            return this;
+        }
+
+        /**
+         * @param credentials the broker's cluster-member identity for its registrations (null: none).
+         */
+        public Builder credentials(final Credentials credentials)
+        {
+            this.credentials = credentials;
+            return this;
+        }
+
         /**
          * @return the validated configuration.
          * @throws InvalidArgumentException naming the first value that is wrong.
@@ -324,6 +351,7 @@ public record BrokerConfig(
             checkPositive(maxDelay, "maxDelay");
             check(threadingMode == ThreadingMode.DEDICATED || threadingMode == ThreadingMode.INVOKER, "threadingMode",
                 threadingMode, "DEDICATED or INVOKER");
+            check(accessControl != null, "accessControl", null, "an access control (AccessControl.OPEN for none)");
             final Path data = dataDirectory != null ? dataDirectory :
                 storeConfig.directory() != null ? storeConfig.directory().resolve(DEFAULT_DATA_DIRECTORY_NAME) : null;
             return new BrokerConfig(clusterName, brokerName, brokerId, address, List.copyOf(routerAddresses),
@@ -331,7 +359,7 @@ public record BrokerConfig(
                 clientExpiry, queueLockExpiry, longPollMaxHeld, offsetPersistInterval, List.copyOf(delayLevels),
                 maxDelay, clock != null ? clock : storeConfig.clock(),
                 nanoClock != null ? nanoClock : storeConfig.nanoClock(),
-                threadingMode);
+                threadingMode, accessControl, credentials);
         }
 
         private static void check(final boolean ok, final String name, final Object value, final String allowed)

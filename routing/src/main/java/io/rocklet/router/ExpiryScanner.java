@@ -1,5 +1,6 @@
 package io.rocklet.router;
 
+import io.rocklet.api.auth.AccessControl;
 import io.rocklet.api.spi.RouterService.BrokerIdentity;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
@@ -9,7 +10,8 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 
 /**
- * The router's agent: every scan interval, removes the brokers that have not registered within the expiry.
+ * The router's agent: every scan interval, removes the brokers that have not registered within the expiry; lets the
+ * access control pick up changed rules (a watched rules file).
  * Owned by the router's scan thread (or, in INVOKER mode, by the caller of {@link Router#doWork()}).
  */
 final class ExpiryScanner implements Agent
@@ -21,6 +23,7 @@ final class ExpiryScanner implements Agent
     private final long expiryMs;
     private final long scanIntervalMs;
     private final String roleName;
+    private final AccessControl accessControl;
     private long nextScanMs;
 
     ExpiryScanner(final BrokerTable table, final RouterConfig config, final String roleName)
@@ -30,12 +33,13 @@ final class ExpiryScanner implements Agent
         this.expiryMs = config.brokerExpiry().toMillis();
         this.scanIntervalMs = config.scanInterval().toMillis();
         this.roleName = roleName;
+        this.accessControl = config.accessControl();
     }
 
     @Override
     public int doWork()
     {
-        return scanExpiredBrokers();
+        return scanExpiredBrokers() + accessControl.refresh();
     }
 
     @Override

@@ -84,7 +84,7 @@ public final class Router implements RouterService, AutoCloseable
         router.startAgent();
         try
         {
-            router.binding = transport.serve(config.address(), router);
+            router.binding = transport.serve(config.address(), router, config.accessControl());
             if (config.controller() != null)
             {
                 router.controller = Controller.start(config.controller(), transport);

@@ -1,6 +1,7 @@
 package io.rocklet.router;
 
 import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.api.auth.AccessControl;
 import io.rocklet.controller.ControllerConfig;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
@@ -17,11 +18,13 @@ import java.time.Duration;
  * @param clock         wall clock for heartbeat times (default the system clock).
  * @param threadingMode DEDICATED (default: a daemon thread scans) or INVOKER (the caller runs
  *                      {@link Router#doWork()}).
+ * @param accessControl who may call the router (default {@link AccessControl#OPEN}: anybody); the router's agent
+ *                      calls its {@link AccessControl#refresh()} (a watched rules file).
  * @param controller    a failover controller the router runs beside it (started and closed with it), or null (the
  *                      default).
  */
 public record RouterConfig(String address, Duration brokerExpiry, Duration scanInterval, EpochClock clock,
-    ThreadingMode threadingMode, ControllerConfig controller)
+    ThreadingMode threadingMode, AccessControl accessControl, ControllerConfig controller)
 {
     /**
      * How the router runs its expiry scan.
@@ -50,6 +53,7 @@ public record RouterConfig(String address, Duration brokerExpiry, Duration scanI
         private EpochClock clock = SystemEpochClock.INSTANCE;
         private ThreadingMode threadingMode = ThreadingMode.DEDICATED;
         private ControllerConfig controller;
+        private AccessControl accessControl = AccessControl.OPEN;
 
         private Builder(final String address)
         {
@@ -89,6 +93,12 @@ public record RouterConfig(String address, Duration brokerExpiry, Duration scanI
             return this;
         }
 
+        public Builder accessControl(final AccessControl accessControl)
+        {
+            this.accessControl = accessControl;
+            return this;
+        }
+
         public RouterConfig build()
         {
             if (address == null || address.isBlank())
@@ -102,7 +112,12 @@ public record RouterConfig(String address, Duration brokerExpiry, Duration scanI
                 throw new InvalidArgumentException("illegal router config: address=" + address + ", clock=" + clock +
                     ", threadingMode=" + threadingMode + ", neither may be null");
             }
-            return new RouterConfig(address, brokerExpiry, scanInterval, clock, threadingMode, controller);
+            if (accessControl == null)
+            {
+                throw new InvalidArgumentException("router config: accessControl=null, use AccessControl.OPEN for none");
+            }
+            return new RouterConfig(address, brokerExpiry, scanInterval, clock, threadingMode, accessControl,
+                controller);
         }
 
         private void positive(final Duration value, final String name)

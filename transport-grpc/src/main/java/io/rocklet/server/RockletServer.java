@@ -1,11 +1,17 @@
 package io.rocklet.server;
 
+import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.api.auth.AccessControl;
+import io.rocklet.api.auth.Credentials;
+import io.rocklet.api.auth.User;
+import io.rocklet.auth.Acl;
 import io.rocklet.broker.Broker;
 import io.rocklet.broker.BrokerConfig;
 import io.rocklet.controller.Controller;
 import io.rocklet.controller.ControllerConfig;
 import io.rocklet.router.Router;
 import io.rocklet.router.RouterConfig;
+import io.rocklet.server.ServerSettings.AuthFiles;
 import io.rocklet.server.ServerSettings.Role;
 import io.rocklet.server.ServerSettings.TlsFiles;
 import io.rocklet.store.FlushMode;
@@ -60,6 +66,7 @@ public final class RockletServer implements AutoCloseable
         {
             final GrpcBinding endpoint = transport.listen(settings.address());
             final String address = endpoint.address();
+            final AccessControl access = accessControl(settings.auth());
             final AutoCloseable service;
             final CompletableFuture<Void> ready;
             switch (settings.role())
@@ -67,12 +74,14 @@ public final class RockletServer implements AutoCloseable
                 case ROUTER ->
                 {
                     service = Router.start(RouterConfig.builder(address).brokerExpiry(settings.brokerExpiry())
-                        .build(), transport);
+                        .accessControl(access).build(), transport);
                     ready = CompletableFuture.completedFuture(null);
                 }
                 case BROKER ->
                 {
-                    final Broker broker = Broker.start(brokerConfig(settings, address), transport); // recovers here
+                    final Broker broker = Broker.start(brokerConfig(settings, address).toBuilder()
+                        .accessControl(access).credentials(memberCredentials(access, settings.auth())).build(),
+                        transport); // recovers here
                     service = broker;
                     ready = broker.registered();
                 }
@@ -82,8 +91,8 @@ public final class RockletServer implements AutoCloseable
                     ready = CompletableFuture.completedFuture(null);
                 }
             }
-            LOG.info("{} serving: address={}, tls={}", settings.roleName(),
-                address, describe(settings.tls()));
+            LOG.info("{} serving: address={}, tls={}, auth={}", settings.roleName(),
+                address, describe(settings.tls()), settings.auth().enabled() ? settings.auth().rulesFile() : "none");
             ready.thenRun(() ->
             {
                 endpoint.serving(true);
@@ -148,6 +157,31 @@ public final class RockletServer implements AutoCloseable
             .heartbeatTimeout(options.heartbeatTimeout())
             .allowUncleanElection(options.allowUncleanElection())
             .build();
+    }
+
+    private static AccessControl accessControl(final AuthFiles auth)
+    {
+        return auth.enabled() ? Acl.fromFile(auth.rulesFile()) : AccessControl.OPEN;
+    }
+
+    /**
+     * @return the credentials of the broker's member user in the rules file, or null without access control.
+     * @throws InvalidArgumentException when the file has no member user of that name with a secret.
+     */
+    static Credentials memberCredentials(final AccessControl access, final AuthFiles auth)
+    {
+        if (!(access instanceof Acl acl) || auth.member() == null)
+        {
+            return null;
+        }
+        final User user = acl.rules().user(auth.member());
+        if (user == null || user.kind() != User.Kind.MEMBER || user.secret() == null)
+        {
+            throw new InvalidArgumentException("--member names no cluster member with a secret in the rules file: " +
+                "member=" + auth.member() + ", file=" + auth.rulesFile() + "; add 'user " + auth.member() +
+                " kind=member secret=...'");
+        }
+        return new Credentials(user.name(), user.secret());
     }
 
     static BrokerConfig brokerConfig(final ServerSettings settings, final String address)

@@ -3,6 +3,7 @@ package io.rocklet.server;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.broker.BrokerConfig;
 import io.rocklet.controller.ControllerConfig;
+import io.rocklet.server.ServerSettings.AuthFiles;
 import io.rocklet.server.ServerSettings.Connections;
 import io.rocklet.server.ServerSettings.ControllerOptions;
 import io.rocklet.server.ServerSettings.Role;
@@ -31,13 +32,14 @@ import java.util.Set;
  * {@code role=broker}); options on the command line win over the file.
  *
  * <pre>
- * router --port 9876 [--host H] [--broker-expiry 120s] TLS
+ * router --port 9876 [--host H] [--broker-expiry 120s] TLS AUTH
  * broker --name N --id 0 --routers host:port,host:port --data DIR [--flush sync|async] [--cluster C]
  *        [--port 10911] [--host H] [--auto-create-topics true|false] [--segment-size 1g]
- *        [--delay-levels 1s,5s,...] TLS
+ *        [--delay-levels 1s,5s,...] TLS AUTH
  * controller --controller-id 1 --controller-peers 1=host:port,2=host:port,3=host:port --data DIR [--port 9880]
  *        [--host H] [--heartbeat-timeout 3s] [--allow-unclean-election] TLS
  * TLS:   --tls-cert chain.pem --tls-key key.pem [--tls-ca ca.pem] [--tls-client-auth]  |  --plaintext
+ * AUTH:  --auth rules.acl [--member ACCESS_KEY]  |  --no-auth
  * </pre>
  * Every mistake is an {@link InvalidArgumentException} naming the option and the value.
  */
@@ -46,12 +48,12 @@ public final class ServerOptions
     /** The usage text, for a server's {@code --help} and its errors. */
     public static final String USAGE = """
         usage: rocklet-server admin <topic|group|message|dlq|cluster> <command> [options]   (admin --help)
-               rocklet-server router --port 9876 [--host 127.0.0.1] [--broker-expiry 120s] TLS
+               rocklet-server router --port 9876 [--host 127.0.0.1] [--broker-expiry 120s] TLS AUTH
                rocklet-server broker --name broker-a --id 0 --routers host:port[,host:port] --data DIR
                                      [--flush sync|async] [--cluster DefaultCluster] [--port 10911]
                                      [--host 127.0.0.1] [--auto-create-topics true|false]
                                      [--segment-size 1g] (commit-log file size: 8m to 1g)
-                                     [--delay-levels 1s,5s,10s,...] [--max-delay 3d] [store options] TLS
+                                     [--delay-levels 1s,5s,10s,...] [--max-delay 3d] [store options] TLS AUTH
                (--delay-levels: the back-off of each delay level, level 1 first; retries use level 3 and up;
                default RocketMQ's 18 levels, 1s 5s 10s 30s 1m ... 2h; --max-delay: the longest delivery delay
                by time a send may ask for, default 3d)
@@ -72,15 +74,19 @@ public final class ServerOptions
         TLS:   --tls-cert chain.pem --tls-key key.pem [--tls-ca ca.pem] [--tls-client-auth]
                (--tls-ca: the CA peers' certificates are checked against; --tls-client-auth: accept only clients
                with a certificate that CA signed, and present ours to peers)
-               or --plaintext (no encryption; only on a trusted network)""";
+               or --plaintext (no encryption; only on a trusted network)
+        AUTH:  --auth rules.acl [--member ACCESS_KEY]  |  --no-auth
+               (--auth: users and policies, see io.rocklet.auth.AclFile; the file is re-read when it changes;
+               --member: a broker's cluster-member user in that file, whose secret signs its registrations
+               with the routers, default the broker's --name; --no-auth: anybody may call anything)""";
 
     static final int DEFAULT_ROUTER_PORT = 9876;
     static final int DEFAULT_BROKER_PORT = 10911;
     static final int DEFAULT_CONTROLLER_PORT = 9880;
     private static final Set<String> COMMON = Set.of("role", "port", "host", "tls-cert", "tls-key", "tls-ca",
-        "tls-client-auth", "plaintext", "config", "log-config", "log-format");
+        "tls-client-auth", "plaintext", "config", "log-config", "log-format", "auth", "no-auth");
     private static final Set<String> BROKER = Set.of("name", "id", "cluster", "routers", "data", "flush",
-        "auto-create-topics", "segment-size", "delay-levels", "max-delay");
+        "auto-create-topics", "segment-size", "delay-levels", "max-delay", "member");
     private static final Set<String> BROKER_STORE = StoreOptions.NAMES;
     private static final Set<String> ROUTER = Set.of("broker-expiry");
     private static final Set<String> CONTROLLER = Set.of("controller-id", "controller-peers", "data",
@@ -91,7 +97,7 @@ public final class ServerOptions
     private static final Set<String> OFFSETS = Set.of("offset-flush-interval");
     /** A segment holds the largest record: a 4 MiB body, its properties and header. */
     private static final int MIN_SEGMENT_BYTES = 8 << 20;
-    private static final Set<String> FLAGS = Set.of("plaintext", "tls-client-auth",
+    private static final Set<String> FLAGS = Set.of("plaintext", "tls-client-auth", "no-auth",
         "delete-unexpired-on-disk-pressure", "repair-damaged-log", "verify-reads", "allow-unclean-election");
 
     private ServerOptions()
@@ -197,20 +203,26 @@ public final class ServerOptions
         {
             return new ServerSettings(role, host, port, tls, null, 0, null, List.of(), null, null, false, 0,
                 duration(options, "broker-expiry", Duration.ofSeconds(120)), List.of(), null,
-                connections(options), StoreOptions.defaults(), null, null);
+                connections(options), StoreOptions.defaults(), null, null, auth(options, null));
         }
         if (role == Role.CONTROLLER)
         {
+            if (options.containsKey("auth"))
+            {
+                throw new InvalidArgumentException("--auth: the controller role does not enforce access control " +
+                    "yet; run controllers on a trusted network (--no-auth or nothing)");
+            }
             return new ServerSettings(role, host, port, tls, null, 0, null, List.of(),
                 Path.of(required(options, "data", "controller")), null, false, 0, null, List.of(), null,
-                connections(options), StoreOptions.defaults(), null, controllerOptions(options));
+                connections(options), StoreOptions.defaults(), null, controllerOptions(options), AuthFiles.none());
         }
         return new ServerSettings(role, host, port, tls, required(options, "name"),
             integer(options, "id", 0, 0, Integer.MAX_VALUE), options.getOrDefault("cluster", "DefaultCluster"),
             routers(required(options, "routers")), Path.of(required(options, "data")), flush(options),
             bool(options, "auto-create-topics", true), segmentSize(options), null, delayLevels(options),
             duration(options, "offset-flush-interval", null), connections(options), StoreOptions.parse(options),
-            duration(options, "max-delay", BrokerConfig.DEFAULT_MAX_DELAY), null);
+            duration(options, "max-delay", BrokerConfig.DEFAULT_MAX_DELAY), null,
+            auth(options, options.getOrDefault("member", options.get("name"))));
     }
 
     private static ControllerOptions controllerOptions(final Map<String, String> options)
@@ -225,6 +237,30 @@ public final class ServerOptions
         }
         return new ControllerOptions(id, peers, duration(options, "heartbeat-timeout",
             ControllerOptions.DEFAULT_HEARTBEAT_TIMEOUT), bool(options, "allow-unclean-election", false));
+    }
+
+    private static AuthFiles auth(final Map<String, String> options, final String member)
+    {
+        final String file = options.get("auth");
+        final boolean none = bool(options, "no-auth", false);
+        if (none && file != null)
+        {
+            throw new InvalidArgumentException("--auth and --no-auth exclude each other");
+        }
+        if (none)
+        {
+            if (options.containsKey("member"))
+            {
+                throw new InvalidArgumentException("--member needs --auth (the rules file holds its secret)");
+            }
+            return AuthFiles.none();
+        }
+        if (file == null)
+        {
+            throw new InvalidArgumentException("choose access control: --auth rules.acl (users and policies), or " +
+                "--no-auth explicitly (anybody may call anything)");
+        }
+        return new AuthFiles(existing(file, "auth"), member);
     }
 
     private static Connections connections(final Map<String, String> options)

@@ -36,11 +36,13 @@ import java.util.Map;
  * @param maxDelay       broker: the longest delivery delay by time a send may ask for; null for the default (3 days).
  * @param controller     controller: its Raft id, peers and failover settings; null for the other roles (a
  *                       controller keeps its Raft log and snapshots under {@code dataDirectory}).
+ * @param auth           access control: the rules file and a broker's member user, or none ({@code --no-auth}).
  */
 public record ServerSettings(Role role, String host, int port, TlsFiles tls, String brokerName, long brokerId,
     String clusterName, List<String> routers, Path dataDirectory, FlushMode flushMode, boolean autoCreateTopics,
     int segmentSizeBytes, Duration brokerExpiry, List<Duration> delayLevels, Duration offsetFlushInterval,
-    Connections connections, StoreOptions storeOptions, Duration maxDelay, ControllerOptions controller)
+    Connections connections, StoreOptions storeOptions, Duration maxDelay, ControllerOptions controller,
+    AuthFiles auth)
 {
     /**
      * A controller's options ({@code --controller-id}, {@code --controller-peers}, {@code --heartbeat-timeout},
@@ -59,6 +61,29 @@ public record ServerSettings(Role role, String host, int port, TlsFiles tls, Str
         public ControllerOptions
         {
             peers = Collections.unmodifiableMap(new LinkedHashMap<>(peers));
+        }
+    }
+
+    /**
+     * Access control ({@code --auth FILE [--member KEY]} or {@code --no-auth}).
+     *
+     * @param rulesFile the users and policies ({@code io.rocklet.auth.AclFile}), or null for none.
+     * @param member    a broker's cluster-member user in that file (its secret signs the broker's registrations),
+     *                  or null.
+     */
+    public record AuthFiles(Path rulesFile, String member)
+    {
+        /**
+         * @return no access control.
+         */
+        public static AuthFiles none()
+        {
+            return new AuthFiles(null, null);
+        }
+
+        public boolean enabled()
+        {
+            return rulesFile != null;
         }
     }
 

@@ -2,6 +2,7 @@ package io.rocklet.cluster;
 
 import io.rocklet.api.ClientConfig;
 import io.rocklet.api.RockletClient;
+import io.rocklet.api.auth.Credentials;
 import io.rocklet.client.RockletClients;
 import io.rocklet.client.internal.DefaultRockletClient;
 import io.rocklet.testkit.MessageAccounting;
@@ -27,7 +28,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * ClientMain producer|consumer --name N --routers host:port,host:port --topic T --journal FILE
- *            [--route-refresh-ms 30000] [options]
+ *            [--route-refresh-ms 30000] [--access-key K --secret S] [options]
  * producer: [--count N (0: until STOP)] [--rate per-second (0: as fast as sends return)] [--keys K (sharding keys,
  *           for ordered sends)] [--tags A,B,C (round robin)] [--timeline FILE (one line per send)]
  * consumer: --group G [--model clustering|broadcasting] [--orderly] [--tags "A || B"] [--fail-every N (fail the
@@ -97,7 +98,7 @@ public final class ClientMain
         }
         final RockletClient client = RockletClients.create(ClientConfig.builder().routers(routers)
             .routeRefreshInterval(Duration.ofMillis(number(options, "route-refresh-ms", 30_000)))
-            .instanceName(name).build(), transport);
+            .instanceName(name).credentials(credentials(options)).build(), transport);
         final MessageAccounting accounting = MessageAccounting.journal(Path.of(required(options, "journal")));
         final Role role;
         final CompletableFuture<Void> finished;
@@ -229,6 +230,15 @@ public final class ClientMain
             }
         }
         return options;
+    }
+
+    /**
+     * @return the credentials of {@code --access-key K --secret S}, or null without them.
+     */
+    private static Credentials credentials(final Map<String, String> options)
+    {
+        final String accessKey = options.get("access-key");
+        return accessKey == null ? null : new Credentials(accessKey, required(options, "secret"));
     }
 
     static String required(final Map<String, String> options, final String name)

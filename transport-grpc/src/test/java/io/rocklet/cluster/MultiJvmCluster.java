@@ -4,6 +4,7 @@ import io.rocklet.api.Admin;
 import io.rocklet.api.ClientConfig;
 import io.rocklet.api.RockletClient;
 import io.rocklet.api.TopicConfig;
+import io.rocklet.api.auth.Credentials;
 import io.rocklet.api.spi.RouterService.BrokerRoute;
 import io.rocklet.client.RockletClients;
 import io.rocklet.transport.grpc.Await;
@@ -35,12 +36,14 @@ final class MultiJvmCluster implements AutoCloseable
     private final List<ServerProcess> routers = new ArrayList<>();
     private final Map<String, ServerProcess> brokers = new LinkedHashMap<>();
     private final List<ClientProcess> clients = new ArrayList<>();
+    private final Credentials admin;
     private GrpcTransport transport;
     private RockletClient adminClient;
 
-    private MultiJvmCluster(final Path directory)
+    private MultiJvmCluster(final Path directory, final Credentials admin)
     {
         this.directory = directory;
+        this.admin = admin;
     }
 
     /**
@@ -50,23 +53,38 @@ final class MultiJvmCluster implements AutoCloseable
      */
     static MultiJvmCluster start(final Path directory, final String... brokerOptions)
     {
-        final MultiJvmCluster cluster = new MultiJvmCluster(directory);
+        return start(directory, null, null, brokerOptions);
+    }
+
+    /**
+     * Starts a cluster whose routers and brokers enforce the rules in {@code rules} ({@code --auth}); the test's own
+     * calls (topic creation, route checks) are signed with {@code admin}.
+     *
+     * @param rules the rules file, or null for none ({@code --no-auth}).
+     */
+    static MultiJvmCluster start(final Path directory, final Path rules, final Credentials admin,
+        final String... brokerOptions)
+    {
+        final MultiJvmCluster cluster = new MultiJvmCluster(directory, admin);
+        final List<String> auth = rules == null ? List.of("--no-auth") : List.of("--auth", rules.toString());
+        final List<String> options = new ArrayList<>(List.of(brokerOptions));
+        options.addAll(auth);
         try
         {
-            cluster.routers.add(ServerProcess.router("router-1", directory));
-            cluster.routers.add(ServerProcess.router("router-2", directory));
+            cluster.routers.add(ServerProcess.router("router-1", directory, auth));
+            cluster.routers.add(ServerProcess.router("router-2", directory, auth));
             cluster.routers.forEach(ServerProcess::awaitReady);
             for (final String name : BROKERS)
             {
                 cluster.brokers.put(name, ServerProcess.broker(name, cluster.routers(),
-                    directory.resolve(name + "-data"), directory, brokerOptions));
+                    directory.resolve(name + "-data"), directory, options.toArray(String[]::new)));
             }
             cluster.brokers.values().forEach(ServerProcess::awaitReady);
             cluster.transport = GrpcTransport.create(GrpcTransportConfig.builder().plaintext().ioThreads(1)
                 .executorThreads(2).build());
             cluster.adminClient = RockletClients.create(ClientConfig.builder()
                 .routers(cluster.routers.stream().map(ServerProcess::address).toList())
-                .instanceName("test-admin").build(), cluster.transport);
+                .instanceName("test-admin").credentials(admin).build(), cluster.transport);
             cluster.awaitRegistered(cluster.routers);
             return cluster;
         }
@@ -93,6 +111,14 @@ final class MultiJvmCluster implements AutoCloseable
     ServerProcess broker(final String name)
     {
         return brokers.get(name);
+    }
+
+    /**
+     * @return the transport the test's own calls use.
+     */
+    GrpcTransport transport()
+    {
+        return transport;
     }
 
     Admin admin()
@@ -212,7 +238,7 @@ final class MultiJvmCluster implements AutoCloseable
         try
         {
             final Map<String, String> addresses = new LinkedHashMap<>();
-            for (final BrokerRoute route : transport.router(router.address()).clusterInfo().get(5, TimeUnit.SECONDS)
+            for (final BrokerRoute route : transport.router(router.address(), admin).clusterInfo().get(5, TimeUnit.SECONDS)
                 .brokers().values())
             {
                 addresses.put(route.brokerName(), route.masterAddress());
@@ -229,7 +255,7 @@ final class MultiJvmCluster implements AutoCloseable
     {
         try
         {
-            return transport.router(router.address()).queryRoute(topic).get(5, TimeUnit.SECONDS).queues().size() ==
+            return transport.router(router.address(), admin).queryRoute(topic).get(5, TimeUnit.SECONDS).queues().size() ==
                 BROKERS.size();
         }
         catch (final Exception e)

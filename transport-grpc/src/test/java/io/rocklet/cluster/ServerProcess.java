@@ -39,8 +39,17 @@ final class ServerProcess implements AutoCloseable
      */
     static ServerProcess router(final String name, final Path logDirectory)
     {
-        final ServerProcess router = new ServerProcess(name, logDirectory.resolve(name + ".log"),
-            List.of("router", "--plaintext"));
+        return router(name, logDirectory, List.of("--no-auth"));
+    }
+
+    /**
+     * @param auth {@code --no-auth}, or {@code --auth FILE}.
+     */
+    static ServerProcess router(final String name, final Path logDirectory, final List<String> auth)
+    {
+        final List<String> args = new ArrayList<>(List.of("router", "--plaintext"));
+        args.addAll(auth);
+        final ServerProcess router = new ServerProcess(name, logDirectory.resolve(name + ".log"), args);
         router.launch(0);
         return router;
     }
@@ -49,7 +58,8 @@ final class ServerProcess implements AutoCloseable
      * Starts a master broker on a free port with SYNC flush; call {@link #awaitReady()} before using it.
      *
      * @param routers {@code host:port,host:port}.
-     * @param extra   more options, e.g. {@code --delay-levels 1s,1s,1s}.
+     * @param extra   more options, e.g. {@code --delay-levels 1s,1s,1s} or {@code --auth FILE} (else
+     *                {@code --no-auth}).
      */
     static ServerProcess broker(final String brokerName, final String routers, final Path dataDirectory,
         final Path logDirectory, final String... extra)
@@ -57,6 +67,10 @@ final class ServerProcess implements AutoCloseable
         final List<String> args = new ArrayList<>(List.of("broker", "--name", brokerName, "--id", "0", "--routers",
             routers, "--data", dataDirectory.toString(), "--flush", "sync", "--plaintext"));
         args.addAll(List.of(extra));
+        if (!args.contains("--auth"))
+        {
+            args.add("--no-auth");
+        }
         final ServerProcess broker = new ServerProcess(brokerName, logDirectory.resolve(brokerName + ".log"), args);
         broker.launch(0);
         return broker;

@@ -49,7 +49,7 @@ class DamagedStoreStartTest
         final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
         final int status = ServerMain.run(new String[] {"broker", "--name", "b", "--routers", "127.0.0.1:1",
-            "--data", data.toString(), "--port", "0", "--segment-size", "8m", "--plaintext"},
+            "--data", data.toString(), "--port", "0", "--segment-size", "8m", "--plaintext", "--no-auth"},
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
 

@@ -43,7 +43,7 @@ class HealthTest
             final GrpcBinding routerEndpoint = routerSide.listen("grpc://127.0.0.1:0");
             try (RockletServer broker = RockletServer.start(ServerOptions.parse("broker", "--name", "broker-h",
                 "--routers", routerEndpoint.address(), "--data", data.toString(), "--port", "0", "--segment-size",
-                "8m", "--plaintext")))
+                "8m", "--plaintext", "--no-auth")))
             {
                 assertEquals(ServingStatus.NOT_SERVING, health(broker.address(), ""));
                 assertEquals(ServingStatus.NOT_SERVING, health(broker.address(), "rocklet.v1.Broker"));
@@ -68,7 +68,8 @@ class HealthTest
     @Test
     void shouldAnswerServingWhenARouterStarted()
     {
-        try (RockletServer router = RockletServer.start(ServerOptions.parse("router", "--port", "0", "--plaintext")))
+        try (RockletServer router = RockletServer.start(ServerOptions.parse("router", "--port", "0", "--plaintext",
+            "--no-auth")))
         {
             Await.until(WAIT, () -> health(router.address(), "") == ServingStatus.SERVING,
                 () -> "router health: " + health(router.address(), ""));

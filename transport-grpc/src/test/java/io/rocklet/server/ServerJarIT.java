@@ -48,12 +48,13 @@ class ServerJarIT
         throws Exception
     {
         try (JarProcess router = JarProcess.start("router", SERVER_JAR, dir.resolve("router.log"),
-            "router", "--port", "0", "--plaintext"))
+            "router", "--port", "0", "--plaintext", "--no-auth"))
         {
             final String routerAddress = router.awaitReady(START);
             try (JarProcess broker = JarProcess.start("broker", SERVER_JAR, dir.resolve("broker.log"),
                 "broker", "--name", "broker-a", "--port", "0", "--routers", hostPort(routerAddress),
-                "--data", dir.resolve("data").toString(), "--flush", "sync", "--segment-size", "8m", "--plaintext"))
+                "--data", dir.resolve("data").toString(), "--flush", "sync", "--segment-size", "8m", "--plaintext",
+                "--no-auth"))
             {
                 final String brokerAddress = broker.awaitReady(START);
                 try (GrpcTransport transport = GrpcTransport.create(clientSettings().plaintext().build());
@@ -83,7 +84,7 @@ class ServerJarIT
     void shouldLogJsonLinesOrThroughTheOperatorsConfigWhenAskedTo(@TempDir final Path dir) throws Exception
     {
         try (JarProcess router = JarProcess.start("router-json", SERVER_JAR, dir.resolve("json.log"),
-            "router", "--port", "0", "--plaintext", "--log-format", "json"))
+            "router", "--port", "0", "--plaintext", "--no-auth", "--log-format", "json"))
         {
             final String address = router.awaitReady(START);
             assertEquals(0, router.terminate(STOP), router::log);
@@ -103,14 +104,15 @@ class ServerJarIT
             </configuration>
             """);
         try (JarProcess router = JarProcess.start("router-custom", SERVER_JAR, dir.resolve("custom.log"),
-            "router", "--port", "0", "--plaintext", "--log-config", config.toString()))
+            "router", "--port", "0", "--plaintext", "--no-auth", "--log-config", config.toString()))
         {
             final String address = router.awaitReady(START);
             assertEquals(0, router.terminate(STOP), router::log);
             assertLogged(router, "CUSTOM INFO router ready: address=" + address);
         }
         final JarProcess.Finished missing = JarProcess.run(SERVER_JAR, dir.resolve("missing.log"),
-            Duration.ofSeconds(30), "router", "--plaintext", "--log-config", dir.resolve("nope.xml").toString());
+            Duration.ofSeconds(30), "router", "--plaintext", "--no-auth", "--log-config",
+            dir.resolve("nope.xml").toString());
         assertEquals(2, missing.status(), missing.output());
         assertTrue(missing.output().contains("--log-config: cannot read the file"), missing.output());
     }
@@ -128,9 +130,10 @@ class ServerJarIT
             flush=sync
             segment-size=8m
             plaintext=true
+            no-auth=true
             """.formatted(dir.resolve("data").toString().replace("\\", "\\\\")));
         try (JarProcess router = JarProcess.start("router", SERVER_JAR, dir.resolve("router.log"),
-            "router", "--port", "0", "--plaintext");
+            "router", "--port", "0", "--plaintext", "--no-auth");
             GrpcTransport transport = GrpcTransport.create(clientSettings().plaintext().build()))
         {
             final String routerAddress = router.awaitReady(START);
@@ -163,7 +166,7 @@ class ServerJarIT
     void shouldServeOverMutualTlsWhenTheServersAreGivenCertificates(@TempDir final Path dir) throws Exception
     {
         final String[] tls = {"--tls-cert", tlsFile("server.pem"), "--tls-key", tlsFile("server.key"),
-            "--tls-ca", tlsFile("ca.pem"), "--tls-client-auth"};
+            "--tls-ca", tlsFile("ca.pem"), "--tls-client-auth", "--no-auth"};
         try (JarProcess router = JarProcess.start("router", SERVER_JAR, dir.resolve("router.log"),
             concat(new String[] {"router", "--port", "0"}, tls)))
         {
@@ -193,7 +196,7 @@ class ServerJarIT
     void shouldExitTwoNamingTheOptionWhenAnOptionIsWrong(@TempDir final Path dir) throws Exception
     {
         final JarProcess.Finished unknown = JarProcess.run(SERVER_JAR, dir.resolve("unknown.log"), Duration.ofSeconds(30),
-            "router", "--port", "0", "--plaintext", "--colour", "blue");
+            "router", "--port", "0", "--plaintext", "--no-auth", "--colour", "blue");
         assertEquals(2, unknown.status(), unknown.output());
         assertTrue(unknown.output().contains("rocklet-server: unknown option for a router: --colour"),
             unknown.output());
@@ -201,7 +204,7 @@ class ServerJarIT
 
         final JarProcess.Finished badValue = JarProcess.run(SERVER_JAR, dir.resolve("bad-value.log"), Duration.ofSeconds(30),
             "broker", "--name", "b", "--routers", "127.0.0.1:9876", "--data", dir.resolve("data").toString(),
-            "--flush", "sometimes", "--plaintext");
+            "--flush", "sometimes", "--plaintext", "--no-auth");
         assertEquals(2, badValue.status(), badValue.output());
         assertTrue(badValue.output().contains("--flush wants sync or async, got 'sometimes'"), badValue.output());
     }

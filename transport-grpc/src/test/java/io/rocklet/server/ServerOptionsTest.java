@@ -24,7 +24,7 @@ class ServerOptionsTest
     @Test
     void shouldReadARouterWhenGivenItsPortAndPlaintext()
     {
-        final ServerSettings settings = ServerOptions.parse("router", "--port", "0", "--plaintext",
+        final ServerSettings settings = ServerOptions.parse("router", "--port", "0", "--plaintext", "--no-auth",
             "--broker-expiry", "30s");
 
         assertEquals(Role.ROUTER, settings.role());
@@ -38,7 +38,7 @@ class ServerOptionsTest
     void shouldReadABrokerWithDefaultsWhenOnlyTheRequiredOptionsAreGiven(@TempDir final Path dir)
     {
         final ServerSettings settings = ServerOptions.parse("broker", "--name", "broker-a", "--routers",
-            "127.0.0.1:9876,localhost:9877", "--data", dir.toString(), "--plaintext");
+            "127.0.0.1:9876,localhost:9877", "--data", dir.toString(), "--plaintext", "--no-auth");
 
         assertEquals(Role.BROKER, settings.role());
         assertEquals("broker-a", settings.brokerName());
@@ -89,23 +89,23 @@ class ServerOptionsTest
     void shouldReadDelayLevelsWhenGivenAsAListOfDurations(@TempDir final Path dir)
     {
         final ServerSettings settings = ServerOptions.parse("broker", "--name", "b", "--routers", "h:1", "--data",
-            dir.toString(), "--plaintext", "--delay-levels", "500ms, 1s,2m,1h");
+            dir.toString(), "--plaintext", "--no-auth", "--delay-levels", "500ms, 1s,2m,1h");
 
         assertEquals(List.of(Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMinutes(2),
             Duration.ofHours(1)), settings.delayLevels());
         assertEquals(List.of(), ServerOptions.parse("broker", "--name", "b", "--routers", "h:1", "--data",
-            dir.toString(), "--plaintext").delayLevels(), "empty: the broker's default levels");
+            dir.toString(), "--plaintext", "--no-auth").delayLevels(), "empty: the broker's default levels");
     }
 
     @Test
     void shouldReadTheMaximumDelayWhenGivenAndDefaultToThreeDays(@TempDir final Path dir)
     {
         assertEquals(Duration.ofDays(1), ServerOptions.parse("broker", "--name", "b", "--routers", "h:1", "--data",
-            dir.toString(), "--plaintext", "--max-delay", "1d").maxDelay());
+            dir.toString(), "--plaintext", "--no-auth", "--max-delay", "1d").maxDelay());
         assertEquals(Duration.ofDays(3), ServerOptions.parse("broker", "--name", "b", "--routers", "h:1", "--data",
-            dir.toString(), "--plaintext").maxDelay());
+            dir.toString(), "--plaintext", "--no-auth").maxDelay());
         assertError("--max-delay must be positive, got '0s'", "broker", "--name", "b", "--routers", "h:1",
-            "--data", "d", "--max-delay", "0s", "--plaintext");
+            "--data", "d", "--max-delay", "0s", "--plaintext", "--no-auth");
     }
 
     @Test
@@ -120,6 +120,7 @@ class ServerOptionsTest
             flush=sync
             port=10999
             plaintext=true
+            no-auth=true
             """.formatted(dir.resolve("data").toString().replace("\\", "\\\\")));
 
         final ServerSettings settings = ServerOptions.parse("--config", file.toString(), "--port", "0",
@@ -138,7 +139,7 @@ class ServerOptionsTest
         final Path key = Files.writeString(dir.resolve("key.pem"), "x");
 
         final ServerSettings settings = ServerOptions.parse("router", "--tls-cert", cert.toString(), "--tls-key",
-            key.toString());
+            key.toString(), "--no-auth");
 
         assertFalse(settings.tls().plaintext());
         assertEquals(cert, settings.tls().certificateChain());
@@ -146,46 +147,72 @@ class ServerOptionsTest
     }
 
     @Test
+    void shouldRequireAuthChoiceAndTakeRulesFileWhenGiven(@TempDir final Path dir) throws Exception
+    {
+        final Path rules = Files.writeString(dir.resolve("rules.acl"), "user b kind=member secret=s");
+
+        final ServerSettings broker = ServerOptions.parse("broker", "--name", "b", "--routers", "h:1", "--data",
+            dir.toString(), "--plaintext", "--auth", rules.toString());
+        final ServerSettings router = ServerOptions.parse("router", "--plaintext", "--no-auth");
+
+        assertEquals(rules, broker.auth().rulesFile());
+        assertEquals("b", broker.auth().member(), "the broker's name by default");
+        assertFalse(router.auth().enabled());
+        assertEquals("m", ServerOptions.parse("broker", "--name", "b", "--routers", "h:1", "--data", dir.toString(),
+            "--plaintext", "--auth", rules.toString(), "--member", "m").auth().member());
+        assertError("choose access control: --auth rules.acl", "router", "--plaintext");
+        assertError("--auth and --no-auth exclude each other", "router", "--plaintext", "--no-auth", "--auth",
+            rules.toString());
+        assertError("--auth names no readable file", "router", "--plaintext", "--auth", dir.resolve("x").toString());
+        assertError("--member needs --auth", "broker", "--name", "b", "--routers", "h:1", "--data", "d",
+            "--plaintext", "--no-auth", "--member", "m");
+        assertError("unknown option for a router: --member", "router", "--plaintext", "--no-auth", "--member", "m");
+    }
+
+    @Test
     void shouldNameTheProblemWhenTheArgumentsAreWrong(@TempDir final Path dir)
     {
         assertError("say which server to run", "--port", "1");
         assertError("unknown server role 'namesrv'", "namesrv");
-        assertError("unknown option for a router: --name", "router", "--name", "x", "--plaintext");
+        assertError("unknown option for a router: --name", "router", "--name", "x", "--plaintext", "--no-auth");
         assertError("TLS needs --tls-cert and --tls-key", "router");
-        assertError("--plaintext and --tls-* options exclude each other", "router", "--plaintext", "--tls-ca", "x");
+        assertError("--plaintext and --tls-* options exclude each other", "router", "--plaintext", "--no-auth",
+            "--tls-ca", "x");
         assertError("--tls-cert names no readable file", "router", "--tls-cert", dir.resolve("none").toString(),
             "--tls-key", "k");
         assertError("--port wants a number from 0 to 65535, got '70000'", "router", "--port", "70000",
-            "--plaintext");
-        assertError("a broker needs --name", "broker", "--routers", "h:1", "--data", "d", "--plaintext");
+            "--plaintext", "--no-auth");
+        assertError("a broker needs --name", "broker", "--routers", "h:1", "--data", "d", "--plaintext", "--no-auth");
         assertError("--routers wants host:port", "broker", "--name", "b", "--routers", "h", "--data", "d",
-            "--plaintext");
+            "--plaintext", "--no-auth");
         assertError("--flush wants sync or async, got 'always'", "broker", "--name", "b", "--routers", "h:1",
-            "--data", "d", "--flush", "always", "--plaintext");
+            "--data", "d", "--flush", "always", "--plaintext", "--no-auth");
         assertError("option --port needs a value", "router", "--port");
         assertError("--tls-client-auth needs --tls-ca", "router", "--tls-cert", "c", "--tls-key", "k",
             "--tls-client-auth");
-        assertError("--broker-expiry wants a duration", "router", "--broker-expiry", "soon", "--plaintext");
+        assertError("--broker-expiry wants a duration", "router", "--broker-expiry", "soon", "--plaintext",
+            "--no-auth");
         assertError("--segment-size wants a size from 8m to 1g", "broker", "--name", "b", "--routers", "h:1",
-            "--data", "d", "--segment-size", "2g", "--plaintext");
+            "--data", "d", "--segment-size", "2g", "--plaintext", "--no-auth");
         assertError("--segment-size wants a size", "broker", "--name", "b", "--routers", "h:1", "--data", "d",
-            "--segment-size", "9001k", "--plaintext");
+            "--segment-size", "9001k", "--plaintext", "--no-auth");
         assertError("--delay-levels wants a duration such as 500ms, 30s or 2m, got 'x'", "broker", "--name", "b",
-            "--routers", "h:1", "--data", "d", "--delay-levels", "1s,x", "--plaintext");
+            "--routers", "h:1", "--data", "d", "--delay-levels", "1s,x", "--plaintext", "--no-auth");
         assertError("--delay-levels must be positive, got '0s'", "broker", "--name", "b", "--routers", "h:1",
-            "--data", "d", "--delay-levels", "0s", "--plaintext");
-        assertError("unknown option for a router: --delay-levels", "router", "--delay-levels", "1s", "--plaintext");
+            "--data", "d", "--delay-levels", "0s", "--plaintext", "--no-auth");
+        assertError("unknown option for a router: --delay-levels", "router", "--delay-levels", "1s", "--plaintext",
+            "--no-auth");
     }
 
     @Test
     void shouldPassConnectionAndOffsetFlushOptionsToTheTransportAndBrokerWhenGiven(@TempDir final Path dir)
     {
         final ServerSettings broker = ServerOptions.parse("broker", "--name", "b", "--routers", "h:1", "--data",
-            dir.toString(), "--plaintext", "--offset-flush-interval", "1s", "--idle-timeout", "30s",
+            dir.toString(), "--plaintext", "--no-auth", "--offset-flush-interval", "1s", "--idle-timeout", "30s",
             "--max-connections", "50");
-        final ServerSettings router = ServerOptions.parse("router", "--plaintext", "--idle-timeout", "2m");
+        final ServerSettings router = ServerOptions.parse("router", "--plaintext", "--no-auth", "--idle-timeout", "2m");
         final ServerSettings defaults = ServerOptions.parse("broker", "--name", "b", "--routers", "h:1", "--data",
-            dir.toString(), "--plaintext");
+            dir.toString(), "--plaintext", "--no-auth");
 
         assertEquals(Duration.ofSeconds(1), RockletServer.brokerConfig(broker, "grpc://127.0.0.1:1")
             .offsetPersistInterval());
@@ -197,11 +224,11 @@ class ServerOptionsTest
         assertEquals(Duration.ofSeconds(120), RockletServer.transportConfig(defaults).connectionIdleTimeout());
         assertEquals(10_000, RockletServer.transportConfig(defaults).maxConnections());
         assertError("--max-connections wants a number from 1 to", "router", "--max-connections", "0",
-            "--plaintext");
+            "--plaintext", "--no-auth");
         assertError("--offset-flush-interval must be positive, got '0s'", "broker", "--name", "b", "--routers",
-            "h:1", "--data", "d", "--offset-flush-interval", "0s", "--plaintext");
+            "h:1", "--data", "d", "--offset-flush-interval", "0s", "--plaintext", "--no-auth");
         assertError("unknown option for a router: --offset-flush-interval", "router", "--offset-flush-interval",
-            "1s", "--plaintext");
+            "1s", "--plaintext", "--no-auth");
     }
 
     @Test
@@ -253,20 +280,22 @@ class ServerOptionsTest
     {
         final String data = dir.toString();
         assertError("--disk-full-ratio wants a ratio", "broker", "--name", "b", "--routers", "h:1", "--data", data,
-            "--plaintext", "--disk-full-ratio", "1.5");
+            "--plaintext", "--no-auth", "--disk-full-ratio", "1.5");
         assertError("--disk-clean-ratio <= --disk-force-clean-ratio", "broker", "--name", "b", "--routers", "h:1",
-            "--data", data, "--plaintext", "--disk-clean-ratio", "0.9", "--disk-force-clean-ratio", "0.8");
+            "--data", data, "--plaintext", "--no-auth", "--disk-clean-ratio", "0.9", "--disk-force-clean-ratio",
+            "0.8");
         assertError("--index-entries wants a number", "broker", "--name", "b", "--routers", "h:1", "--data", data,
-            "--plaintext", "--index-entries", "8");
+            "--plaintext", "--no-auth", "--index-entries", "8");
         assertError("--retention wants a duration", "broker", "--name", "b", "--routers", "h:1", "--data", data,
-            "--plaintext", "--retention", "forever");
-        assertError("unknown option for a router: --retention", "router", "--plaintext", "--retention", "1h");
+            "--plaintext", "--no-auth", "--retention", "forever");
+        assertError("unknown option for a router: --retention", "router", "--plaintext", "--no-auth", "--retention",
+            "1h");
     }
 
     private static io.rocklet.store.StoreConfig storeConfig(final Path dir, final String... extra)
     {
         final List<String> args = new java.util.ArrayList<>(List.of("broker", "--name", "b", "--routers", "h:1",
-            "--data", dir.toString(), "--plaintext"));
+            "--data", dir.toString(), "--plaintext", "--no-auth"));
         args.addAll(List.of(extra));
         final ServerSettings settings = ServerOptions.parse(args.toArray(String[]::new));
         return settings.storeOptions().applyTo(io.rocklet.store.StoreConfig.builder(dir)
@@ -276,7 +305,7 @@ class ServerOptionsTest
     private static int segmentSize(final Path dir, final String value)
     {
         return ServerOptions.parse("broker", "--name", "b", "--routers", "h:1", "--data", dir.toString(),
-            "--segment-size", value, "--plaintext").segmentSizeBytes();
+            "--segment-size", value, "--plaintext", "--no-auth").segmentSizeBytes();
     }
 
     private static void assertError(final String expected, final String... args)

@@ -11,6 +11,8 @@ import io.rocklet.api.PushConsumer;
 import io.rocklet.api.PushConsumerConfig;
 import io.rocklet.api.RockletClient;
 import io.rocklet.api.TopicConfig;
+import io.rocklet.api.auth.AccessControl;
+import io.rocklet.api.auth.Credentials;
 import io.rocklet.broker.Broker;
 import io.rocklet.broker.BrokerConfig;
 import io.rocklet.client.RockletClients;
@@ -123,6 +125,21 @@ public final class EmbeddedRocklet implements AutoCloseable
      */
     public synchronized RockletClient newClient(final String instanceName)
     {
+        return newClient(instanceName, clientConfig.credentials());
+    }
+
+    /**
+     * @param credentials what the client signs its calls with (null: none), when the instance runs with access
+     *                    control ({@link Builder#accessControl}).
+     * @return a new client of its own with those credentials; closed with this instance.
+     */
+    public synchronized RockletClient newClient(final Credentials credentials)
+    {
+        return newClient(clientConfig.instanceName(), credentials);
+    }
+
+    private synchronized RockletClient newClient(final String instanceName, final Credentials credentials)
+    {
         checkOpen();
         final RockletClient created = RockletClients.create(ClientConfig.builder()
             .routers(clientConfig.routerAddresses())
@@ -130,6 +147,7 @@ public final class EmbeddedRocklet implements AutoCloseable
             .routeRefreshInterval(clientConfig.routeRefreshInterval())
             .heartbeatInterval(clientConfig.heartbeatInterval())
             .instanceName(instanceName)
+            .credentials(credentials)
             .build(), transport);
         clients.add(created);
         return created;
@@ -256,6 +274,8 @@ public final class EmbeddedRocklet implements AutoCloseable
         private UnaryOperator<StoreConfig.Builder> store = UnaryOperator.identity();
         private UnaryOperator<BrokerConfig.Builder> brokerSettings = UnaryOperator.identity();
         private UnaryOperator<ClientConfig.Builder> clientSettings = UnaryOperator.identity();
+        private AccessControl accessControl = AccessControl.OPEN;
+        private Credentials memberCredentials;
 
         private Builder()
         {
@@ -331,6 +351,21 @@ public final class EmbeddedRocklet implements AutoCloseable
         }
 
         /**
+         * Serves the router and the broker with access control (default none: {@link AccessControl#OPEN}); clients
+         * then need credentials ({@link #client} with {@code ClientConfig.Builder#credentials}, or
+         * {@link EmbeddedRocklet#newClient(Credentials)}).
+         *
+         * @param access the rules (for instance {@code io.rocklet.auth.Acl.fromFile(path)}).
+         * @param member the broker's cluster-member identity for its registration with the router, or null.
+         */
+        public Builder accessControl(final AccessControl access, final Credentials member)
+        {
+            this.accessControl = access;
+            this.memberCredentials = member;
+            return this;
+        }
+
+        /**
          * @return the started router and broker.
          */
         public EmbeddedRocklet start()
@@ -352,7 +387,9 @@ public final class EmbeddedRocklet implements AutoCloseable
                 .routers(routerAddress)
                 .storeConfig(storeConfig)
                 .autoCreateTopicEnable(autoCreateTopics)
-                .delayLevels(delayLevels);
+                .delayLevels(delayLevels)
+                .accessControl(accessControl)
+                .credentials(memberCredentials);
             if (dataDirectory != null)
             {
                 brokerBuilder.dataDirectory(dataDirectory.resolve("broker"));
@@ -365,7 +402,8 @@ public final class EmbeddedRocklet implements AutoCloseable
             Router router = null;
             try
             {
-                router = Router.start(RouterConfig.builder(routerAddress).build(), transport);
+                router = Router.start(RouterConfig.builder(routerAddress).accessControl(accessControl).build(),
+                    transport);
                 final Broker broker = Broker.start(brokerConfig, transport);
                 return new EmbeddedRocklet(name, transport, router, broker, clientConfig);
             }

@@ -2,6 +2,8 @@ package io.rocklet.testkit;
 
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.TopicConfig;
+import io.rocklet.api.auth.AccessControl;
+import io.rocklet.api.auth.Credentials;
 import io.rocklet.broker.BrokerConfig;
 
 import java.nio.file.Path;
@@ -18,10 +20,20 @@ import java.util.List;
  * @param autoCreateTopics whether the broker creates a topic on its first send.
  * @param topicQueues      queues of each fresh topic.
  * @param delayLevels      the back-off of each delay level (retries use level 3 and up).
+ * @param auth             access control of the router and broker, or null for none.
  */
 record KitSettings(BrokerScope scope, boolean persistent, Path dataDirectory, boolean autoCreateTopics,
-    int topicQueues, List<Duration> delayLevels)
+    int topicQueues, List<Duration> delayLevels, Auth auth)
 {
+    /**
+     * @param access the rules the router and the broker enforce.
+     * @param member the broker's cluster-member identity (its registration with the router).
+     * @param client what the kit's own client (topics, producers, consumers it hands out) signs with.
+     */
+    record Auth(AccessControl access, Credentials member, Credentials client)
+    {
+    }
+
     static final int DEFAULT_TOPIC_QUEUES = TopicConfig.DEFAULT_QUEUES;
 
     KitSettings
@@ -63,7 +75,7 @@ record KitSettings(BrokerScope scope, boolean persistent, Path dataDirectory, bo
     static KitSettings defaults()
     {
         return new KitSettings(BrokerScope.CLASS, false, null, true, DEFAULT_TOPIC_QUEUES,
-            BrokerConfig.DEFAULT_DELAY_LEVELS);
+            BrokerConfig.DEFAULT_DELAY_LEVELS, null);
     }
 
     /**
@@ -72,6 +84,6 @@ record KitSettings(BrokerScope scope, boolean persistent, Path dataDirectory, bo
     static KitSettings of(final RockletTest annotation)
     {
         return new KitSettings(annotation.scope(), annotation.persistent(), null, annotation.autoCreateTopics(),
-            annotation.topicQueues(), BrokerConfig.DEFAULT_DELAY_LEVELS);
+            annotation.topicQueues(), BrokerConfig.DEFAULT_DELAY_LEVELS, null);
     }
 }

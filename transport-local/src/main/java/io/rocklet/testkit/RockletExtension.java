@@ -4,6 +4,8 @@ import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.Producer;
 import io.rocklet.api.PullConsumer;
 import io.rocklet.api.PushConsumer;
+import io.rocklet.api.auth.AccessControl;
+import io.rocklet.api.auth.Credentials;
 import io.rocklet.broker.BrokerConfig;
 import io.rocklet.embedded.EmbeddedRocklet;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -300,6 +302,7 @@ public final class RockletExtension implements BeforeAllCallback, BeforeEachCall
         private boolean autoCreateTopics = true;
         private int topicQueues = KitSettings.DEFAULT_TOPIC_QUEUES;
         private List<Duration> delayLevels = BrokerConfig.DEFAULT_DELAY_LEVELS;
+        private KitSettings.Auth auth;
 
         private Builder()
         {
@@ -363,13 +366,28 @@ public final class RockletExtension implements BeforeAllCallback, BeforeEachCall
         }
 
         /**
+         * Runs the router and the broker with access control (default none).
+         *
+         * @param access the rules (e.g. {@code io.rocklet.auth.Acl.fromFile(rules)}).
+         * @param member the broker's cluster-member identity, a {@code kind=member} user of the rules.
+         * @param client what the kit's own client signs with (its topics, producers and consumers); a user allowed
+         *               to create topics and use them, e.g. a {@code kind=super} user. Other identities:
+         *               {@code rocklet.newClient(credentials)}.
+         */
+        public Builder accessControl(final AccessControl access, final Credentials member, final Credentials client)
+        {
+            this.auth = new KitSettings.Auth(access, member, client);
+            return this;
+        }
+
+        /**
          * @return the extension.
          * @throws InvalidArgumentException naming a setting that is out of range.
          */
         public RockletExtension build()
         {
             return new RockletExtension(new KitSettings(scope, persistent, dataDirectory, autoCreateTopics,
-                topicQueues, delayLevels));
+                topicQueues, delayLevels, auth));
         }
     }
 }

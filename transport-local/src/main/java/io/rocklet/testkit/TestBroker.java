@@ -57,7 +57,13 @@ final class TestBroker implements ExtensionContext.Store.CloseableResource
         final EmbeddedRocklet rocklet;
         try
         {
-            rocklet = EmbeddedRocklet.builder()
+            final EmbeddedRocklet.Builder builder = EmbeddedRocklet.builder();
+            if (settings.auth() != null)
+            {
+                builder.accessControl(settings.auth().access(), settings.auth().member())
+                    .client(client -> client.credentials(settings.auth().client()));
+            }
+            rocklet = builder
                 .name("testkit")
                 .dataDirectory(directory)
                 .autoCreateTopics(settings.autoCreateTopics())
@@ -70,8 +76,9 @@ final class TestBroker implements ExtensionContext.Store.CloseableResource
             LOG.error("test broker did not start, data directory kept: owner={}, dir={}", owner, directory);
             throw e;
         }
-        LOG.info("test broker started: owner={}, scope={}, persistent={}, dir={}, startMs={}", owner,
-            settings.scope(), settings.persistent(), directory, (System.nanoTime() - start) / 1_000_000);
+        LOG.info("test broker started: owner={}, scope={}, persistent={}, accessControl={}, dir={}, startMs={}",
+            owner, settings.scope(), settings.persistent(), settings.auth() != null, directory,
+            (System.nanoTime() - start) / 1_000_000);
         return new TestBroker(owner, rocklet, directory, ownsDirectory, settings);
     }
 

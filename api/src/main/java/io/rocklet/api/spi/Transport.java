@@ -2,6 +2,9 @@ package io.rocklet.api.spi;
 
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.RockletException;
+import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.api.auth.AccessControl;
+import io.rocklet.api.auth.Credentials;
 
 /**
  * How routers, brokers and clients reach each other. The same router, broker and client code runs over
@@ -50,6 +53,66 @@ public interface Transport extends AutoCloseable
     {
         throw new RockletException(ErrorCode.INTERNAL_ERROR, "transport does not carry the controller service: " +
             "transport=" + getClass().getName() + ", address=" + address);
+    }
+
+    /**
+     * @param credentials what every call of the stub is signed with, or null for none.
+     * @return a stub for the router at {@code address} whose calls carry the identity of {@code credentials}.
+     * @throws InvalidArgumentException when the transport cannot carry credentials.
+     */
+    default RouterService router(final String address, final Credentials credentials)
+    {
+        if (credentials != null)
+        {
+            throw new InvalidArgumentException("transport cannot sign calls: transport=" + this + ", credentials=" +
+                credentials);
+        }
+        return router(address);
+    }
+
+    /**
+     * @param credentials what every call of the stub is signed with, or null for none.
+     * @return a stub for the broker at {@code address} whose calls carry the identity of {@code credentials}.
+     * @throws InvalidArgumentException when the transport cannot carry credentials.
+     */
+    default BrokerService broker(final String address, final Credentials credentials)
+    {
+        if (credentials != null)
+        {
+            throw new InvalidArgumentException("transport cannot sign calls: transport=" + this + ", credentials=" +
+                credentials);
+        }
+        return broker(address);
+    }
+
+    /**
+     * Serves {@code service} at {@code address}, every call checked by {@code access} before the service sees it.
+     *
+     * @throws InvalidArgumentException when {@code access} is enabled and the transport cannot enforce it.
+     */
+    default Binding serve(final String address, final RouterService service, final AccessControl access)
+    {
+        if (access != null && access.enabled())
+        {
+            throw new InvalidArgumentException("transport cannot enforce access control: transport=" + this +
+                ", address=" + address);
+        }
+        return serve(address, service);
+    }
+
+    /**
+     * Serves {@code service} at {@code address}, every call checked by {@code access} before the service sees it.
+     *
+     * @throws InvalidArgumentException when {@code access} is enabled and the transport cannot enforce it.
+     */
+    default Binding serve(final String address, final BrokerService service, final AccessControl access)
+    {
+        if (access != null && access.enabled())
+        {
+            throw new InvalidArgumentException("transport cannot enforce access control: transport=" + this +
+                ", address=" + address);
+        }
+        return serve(address, service);
     }
 
     /**

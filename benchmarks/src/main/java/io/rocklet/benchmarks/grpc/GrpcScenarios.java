@@ -1,5 +1,7 @@
 package io.rocklet.benchmarks.grpc;
 
+import io.rocklet.api.auth.Credentials;
+import io.rocklet.auth.AclFile;
 import io.rocklet.benchmarks.scenario.Attempts;
 import io.rocklet.benchmarks.scenario.CatchUpScenario;
 import io.rocklet.benchmarks.scenario.EndToEndScenario;
@@ -11,13 +13,17 @@ import io.rocklet.benchmarks.store.Results;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 
 /**
  * The gRPC figures, one {@code RESULT <name> <value> <unit>} line each: a broker server JVM (router and broker,
  * {@link BenchServer}) started as a child process, and this JVM as the only client, on loopback. Groups: {@code send}
- * (sync from 1 and 4 threads, async with a bounded window, batches), {@code e2e} (latency at a fixed rate, producer
+ * (sync from 1 and 4 threads, the 4-thread figure again with access control on and its ratio to the plain one,
+ * async with a bounded window, batches), {@code e2e} (latency at a fixed rate, producer
  * to push-consumer listener) and {@code catchup} (a push consumer reading a backlog): the same scenario classes as
  * the {@code local} suite, over {@link GrpcTarget}. Run by {@code benchmarks/run.sh grpc}; see {@link GrpcSettings}
  * for the options and benchmarks/README.md for what each figure means.
@@ -25,6 +31,8 @@ import java.util.Locale;
 public final class GrpcScenarios
 {
     private static final int WARMUP_BACKLOG_PER_SECOND = 5_000;
+    /** The client of the figures with access control. */
+    private static final Credentials BENCH_USER = new Credentials("bench", UUID.randomUUID().toString());
 
     private final GrpcSettings settings;
     private final Results results;
@@ -51,8 +59,9 @@ public final class GrpcScenarios
     boolean runAll() throws IOException, InterruptedException
     {
         final Path data = new BenchDirectory(settings.baseDirectory()).fresh("grpc-broker");
+        final Path rules = settings.runs("send") ? writeRules(data) : null;
         try (ServerProcess server = ServerProcess.start(settings.serverJvm(), data, settings.flush(),
-            settings.serverLog()))
+            settings.serverLog(), rules))
         {
             results.note("grpc scenarios: groups=%s quick=%s; server JVM pid %d (%s), router %s, broker %s, data %s, " +
                     "log %s", settings.groups(), settings.quick(), server.pid(), String.join(" ", settings.serverJvm()),
@@ -61,12 +70,16 @@ public final class GrpcScenarios
                 "plaintext gRPC on 127.0.0.1", settings.flush().toUpperCase(Locale.ROOT));
             final Attempts attempts = new Attempts(results);
             attempts.attempt("grpc.warmup", () -> warmUp(server));
-            run(new GrpcTarget(server, settings.flush(), "bench", results), attempts);
+            run(server, new GrpcTarget(server, settings.flush(), "bench", results), attempts);
             return attempts.finish();
         }
         finally
         {
             BenchDirectory.delete(data);
+            if (rules != null)
+            {
+                Files.deleteIfExists(rules);
+            }
         }
     }
 
@@ -98,13 +111,65 @@ public final class GrpcScenarios
             (System.nanoTime() - start) / 1e9);
     }
 
-    private void run(final GrpcTarget target, final Attempts attempts)
+    /**
+     * {@code grpc.send.128b.sync.t4.auth}: the t4 figure against the server JVM's router and broker pair that
+     * enforces access control (every call signed by the client, its signature, timestamp and nonce checked, the
+     * operation checked against a policy), and {@code grpc.auth.ratio}: that figure over the plain t4 figure. Both
+     * are measured here side by side on the same server JVM, interleaved A B B A (A B with {@code --quick}), so that
+     * a load that drifts during the run weighs on both alike; the figures are the means of their runs.
+     */
+    private void sendWithAuth(final ServerProcess server) throws InterruptedException
+    {
+        final Results quiet = new Results(new PrintStream(OutputStream.nullOutputStream()));
+        final GrpcTarget plain = new GrpcTarget(server, settings.flush(), "bench-plain", quiet);
+        final GrpcTarget auth = new GrpcTarget(server, settings.flush(), "bench-auth", quiet, BENCH_USER);
+        measureT4(auth, ".auth"); // warm-up of the signing and checking code, figure discarded
+        final boolean[] order = settings.quick() ? new boolean[] {false, true} :
+            new boolean[] {false, true, true, false};
+        double plainSum = 0;
+        double authSum = 0;
+        final StringBuilder runs = new StringBuilder();
+        for (final boolean withAuth : order)
+        {
+            final double figure = measureT4(withAuth ? auth : plain, withAuth ? ".auth" : "");
+            plainSum += withAuth ? 0 : figure;
+            authSum += withAuth ? figure : 0;
+            runs.append(withAuth ? " auth=" : " plain=").append(Results.format(figure));
+        }
+        results.report("grpc.send.128b.sync.t4.auth", authSum * 2 / order.length, "msgs/s");
+        results.report("grpc.auth.ratio", authSum / plainSum, "ratio");
+        results.note("grpc.auth.ratio: t4 with access control / t4 without (goal >= 0.9), runs in order:%s msgs/s; " +
+            "user %s is a client whose policy allows Pub,Sub,Create,Get,List", runs, BENCH_USER.accessKey());
+    }
+
+    private double measureT4(final GrpcTarget target, final String suffix) throws InterruptedException
+    {
+        final Results figure = new Results(new PrintStream(OutputStream.nullOutputStream()));
+        new SendScenario(target, settings.load(), figure).sync(4, suffix);
+        return figure.value("grpc.send.128b.sync.t4" + suffix).orElse(Double.NaN);
+    }
+
+    /**
+     * Writes the rules of the pair with access control: the benchmark's client user and the broker's member user.
+     */
+    private static Path writeRules(final Path data)
+    {
+        final Path rules = data.resolveSibling(data.getFileName() + "-rules.acl");
+        AclFile.write(rules, AclFile.parse(List.of(
+            "user " + BENCH_USER.accessKey() + " kind=client secret=" + BENCH_USER.secret(),
+            "user " + BenchServer.AUTH_BROKER + " kind=member secret=" + UUID.randomUUID(),
+            "allow " + BENCH_USER.accessKey() + " Pub,Sub,Create,Get,List topic:*,group:*,cluster"), rules.toString()));
+        return rules;
+    }
+
+    private void run(final ServerProcess server, final GrpcTarget target, final Attempts attempts)
     {
         final SendScenario send = new SendScenario(target, settings.load(), results);
         if (settings.runs("send"))
         {
             attempts.attempt("grpc.send.128b.sync.t1", () -> send.sync(1));
             attempts.attempt("grpc.send.128b.sync.t4", () -> send.sync(4));
+            attempts.attempt("grpc.send.128b.sync.t4.auth", () -> sendWithAuth(server));
             attempts.attempt("grpc.send.128b.async", send::async);
             attempts.attempt("grpc.send.128b.batch", send::batch);
         }

@@ -4,6 +4,7 @@ import io.rocklet.api.ClientConfig;
 import io.rocklet.api.RockletClient;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.TopicConfig;
+import io.rocklet.api.auth.Credentials;
 import io.rocklet.benchmarks.scenario.BenchSession;
 import io.rocklet.benchmarks.scenario.BenchTarget;
 import io.rocklet.benchmarks.store.Results;
@@ -32,6 +33,9 @@ final class GrpcTarget implements BenchTarget
     private final String flush;
     private final String topicPrefix;
     private final Results results;
+    private final Credentials credentials;
+    private final String routerAddress;
+    private final String brokerAddress;
     private int topics;
 
     /**
@@ -42,6 +46,19 @@ final class GrpcTarget implements BenchTarget
      */
     GrpcTarget(final ServerProcess server, final String flush, final String topicPrefix, final Results results)
     {
+        this(server, flush, topicPrefix, results, null);
+    }
+
+    /**
+     * @param credentials with these, the target is the server's pair with access control, every call signed; null:
+     *                    the plain pair.
+     */
+    GrpcTarget(final ServerProcess server, final String flush, final String topicPrefix, final Results results,
+        final Credentials credentials)
+    {
+        this.credentials = credentials;
+        this.routerAddress = credentials == null ? server.routerAddress() : server.authRouterAddress();
+        this.brokerAddress = credentials == null ? server.brokerAddress() : server.authBrokerAddress();
         this.server = server;
         this.flush = flush;
         this.topicPrefix = topicPrefix;
@@ -62,7 +79,8 @@ final class GrpcTarget implements BenchTarget
         final RockletClient client;
         try
         {
-            client = RockletClients.create(ClientConfig.builder().routers(server.routerAddress()).build(), transport);
+            client = RockletClients.create(ClientConfig.builder().routers(routerAddress).credentials(credentials)
+                .build(), transport);
             client.admin().createTopic(TopicConfig.of(topic, BenchSession.QUEUES));
             awaitRoute(client, topic);
         }
@@ -76,9 +94,10 @@ final class GrpcTarget implements BenchTarget
         final long start = System.nanoTime();
         final GrpcTransportConfig config = transport.config();
         final String description = String.format(Locale.ROOT, "topic %s on the broker server JVM (pid %d) at %s " +
-                "(router %s, same JVM), flush=%s, store defaults, plaintext; client transport ioThreads=%d " +
+                "(router %s, same JVM), flush=%s, store defaults, plaintext, %s; client transport ioThreads=%d " +
                 "executorThreads=%d maxInFlightRequests=%d",
-            topic, server.pid(), server.brokerAddress(), server.routerAddress(), flush, config.ioThreads(),
+            topic, server.pid(), brokerAddress, routerAddress, flush, credentials == null ? "no access control" :
+                "access control on (every call signed, HMAC-SHA256, and checked against a policy)", config.ioThreads(),
             config.executorThreads(), config.maxInFlightRequests());
         return new BenchSession(client, topic, description, () ->
         {

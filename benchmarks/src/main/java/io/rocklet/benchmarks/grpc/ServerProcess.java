@@ -30,11 +30,16 @@ final class ServerProcess implements AutoCloseable
     private final Path log;
     private final String routerAddress;
     private final String brokerAddress;
+    private final String authRouterAddress;
+    private final String authBrokerAddress;
     private final Thread killer;
 
     private ServerProcess(final Process process, final Path log, final String routerAddress,
-        final String brokerAddress, final Thread killer)
+        final String brokerAddress, final String authRouterAddress, final String authBrokerAddress,
+        final Thread killer)
     {
+        this.authRouterAddress = authRouterAddress;
+        this.authBrokerAddress = authBrokerAddress;
         this.process = process;
         this.log = log;
         this.routerAddress = routerAddress;
@@ -49,10 +54,11 @@ final class ServerProcess implements AutoCloseable
      * @param data       the broker's data directory.
      * @param flush      {@code async} or {@code sync}.
      * @param log        where its output goes (replaced).
+     * @param authRules  a rules file: the server also runs a router and broker pair that enforces it; or null.
      * @throws IllegalStateException when it exits or is not ready within 60 s (the log's last lines in the message).
      */
-    static ServerProcess start(final List<String> jvmOptions, final Path data, final String flush, final Path log)
-        throws IOException, InterruptedException
+    static ServerProcess start(final List<String> jvmOptions, final Path data, final String flush, final Path log,
+        final Path authRules) throws IOException, InterruptedException
     {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -61,6 +67,10 @@ final class ServerProcess implements AutoCloseable
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchServer.class.getName(), "--data",
             data.toString(), "--flush", flush));
+        if (authRules != null)
+        {
+            command.addAll(List.of("--auth", authRules.toString()));
+        }
         Files.deleteIfExists(log);
         final Process process = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
@@ -71,7 +81,8 @@ final class ServerProcess implements AutoCloseable
             final long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
             String router = null;
             String broker = null;
-            while (broker == null || router == null)
+            String authBroker = null;
+            while (broker == null || router == null || (authRules != null && authBroker == null))
             {
                 if (!process.isAlive() || System.nanoTime() - deadline > 0)
                 {
@@ -81,8 +92,10 @@ final class ServerProcess implements AutoCloseable
                 Thread.sleep(20);
                 router = ready(log, "router");
                 broker = ready(log, "broker");
+                authBroker = authRules == null ? null : ready(log, "auth-broker");
             }
-            return new ServerProcess(process, log, router, broker, killer);
+            return new ServerProcess(process, log, router, broker, authRules == null ? null :
+                ready(log, "auth-router"), authBroker, killer);
         }
         catch (final IOException | InterruptedException | RuntimeException e)
         {
@@ -100,6 +113,19 @@ final class ServerProcess implements AutoCloseable
     String brokerAddress()
     {
         return brokerAddress;
+    }
+
+    /**
+     * @return the router of the pair with access control, or null when the server has none.
+     */
+    String authRouterAddress()
+    {
+        return authRouterAddress;
+    }
+
+    String authBrokerAddress()
+    {
+        return authBrokerAddress;
     }
 
     long pid()

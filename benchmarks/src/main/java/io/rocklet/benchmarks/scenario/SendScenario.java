@@ -38,7 +38,16 @@ public final class SendScenario
      */
     public void sync(final int threads) throws InterruptedException
     {
-        run(target.name() + ".send.128b.sync.t" + threads, threads, (producer, topic, body, running, sent) ->
+        sync(threads, "");
+    }
+
+    /**
+     * {@code <target>.send.128b.sync.t<threads><suffix>}: the same figure of a variant of the target (e.g.
+     * {@code .auth}).
+     */
+    public void sync(final int threads, final String suffix) throws InterruptedException
+    {
+        run(target.name() + ".send.128b.sync.t" + threads + suffix, threads, (producer, topic, body, running, sent) ->
         {
             while (running.get())
             {

@@ -38,7 +38,8 @@ class GrpcScenariosTest
 
         final String printed = out.toString(StandardCharsets.UTF_8);
         assertTrue(measured, printed);
-        for (final String figure : List.of("grpc.send.128b.sync.t1", "grpc.send.128b.sync.t4", "grpc.send.128b.async",
+        for (final String figure : List.of("grpc.send.128b.sync.t1", "grpc.send.128b.sync.t4",
+            "grpc.send.128b.sync.t4.auth", "grpc.auth.ratio", "grpc.send.128b.async",
             "grpc.send.128b.batch", "grpc.e2e.128b.p50", "grpc.e2e.128b.p99", "grpc.e2e.128b.p999",
             "grpc.consume.catchup", "grpc.consume.catchup.batch32"))
         {

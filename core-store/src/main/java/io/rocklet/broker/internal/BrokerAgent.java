@@ -1,5 +1,6 @@
 package io.rocklet.broker.internal;
 
+import io.rocklet.api.auth.AccessControl;
 import io.rocklet.store.MessageStore;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
@@ -10,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The broker's one agent: answers held pulls whose deadline passed, delivers delayed messages that are due (each
  * {@link DelayedDelivery}), persists consumer and delay offsets, expires silent clients and stale queue locks, and
- * keeps the registration with the routers fresh. When the store runs in INVOKER mode, the agent also runs the
+ * keeps the registration with the routers fresh, and lets the access control pick up changed rules (a watched rules
+ * file). When the store runs in INVOKER mode, the agent also runs the
  * store's duty cycle first. Each step runs when its interval on the injected nano clock is due.
  */
 public final class BrokerAgent implements Agent
@@ -27,6 +29,7 @@ public final class BrokerAgent implements Agent
     private final ConsumerGroups groups;
     private final QueueLocks locks;
     private final RouterRegistrar registrar;
+    private final AccessControl accessControl;
     private final NanoClock nanoClock;
     private final long persistIntervalNs;
     private long nextPersistNs;
@@ -38,8 +41,10 @@ public final class BrokerAgent implements Agent
     public BrokerAgent(final String brokerName, final MessageStore storeToRun, final PullService pulls,
         final List<DelayedDelivery> deliveries, final OffsetTable offsets, final SubscriptionTable subscriptions,
         final ConsumerGroups groups, final QueueLocks locks,
-        final RouterRegistrar registrar, final NanoClock nanoClock, final long persistIntervalNs)
+        final RouterRegistrar registrar, final AccessControl accessControl, final NanoClock nanoClock,
+        final long persistIntervalNs)
     {
+        this.accessControl = accessControl;
         this.roleName = "rocklet-broker-" + brokerName;
         this.storeToRun = storeToRun;
         this.pulls = pulls;
@@ -60,7 +65,7 @@ public final class BrokerAgent implements Agent
     public int doWork()
     {
         return runStore() + expireHeldPulls() + deliverDueMessages() + persistOffsets() + expireClientsAndLocks() +
-            registerWithRouters();
+            registerWithRouters() + refreshAccessRules();
     }
 
     @Override
@@ -114,6 +119,11 @@ public final class BrokerAgent implements Agent
         }
         nextLivenessCheckNs = nowNs + LIVENESS_CHECK_INTERVAL_NS;
         return groups.expire(nowNs) + locks.expire(nowNs);
+    }
+
+    private int refreshAccessRules()
+    {
+        return accessControl.refresh();
     }
 
     private int registerWithRouters()

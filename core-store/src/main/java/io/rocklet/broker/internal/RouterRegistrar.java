@@ -1,5 +1,6 @@
 package io.rocklet.broker.internal;
 
+import io.rocklet.api.auth.Credentials;
 import io.rocklet.api.spi.RouterService;
 import io.rocklet.api.spi.RouterService.BrokerIdentity;
 import io.rocklet.api.spi.RouterService.BrokerRegistration;
@@ -54,12 +55,15 @@ public final class RouterRegistrar
         }
     }
 
-    public RouterRegistrar(final Transport transport, final List<String> addresses, final BrokerIdentity identity,
-        final TopicConfigStore topics, final NanoClock nanoClock, final long intervalNs)
+    /**
+     * @param credentials the broker's cluster-member identity its calls are signed with, or null.
+     */
+    public RouterRegistrar(final Transport transport, final List<String> addresses, final Credentials credentials,
+        final BrokerIdentity identity, final TopicConfigStore topics, final NanoClock nanoClock, final long intervalNs)
     {
         for (final String address : addresses)
         {
-            routers.add(new Router(address, transport.router(address)));
+            routers.add(new Router(address, transport.router(address, credentials)));
         }
         this.identity = identity;
         this.topics = topics;

@@ -82,7 +82,8 @@ public final class DefaultClientContext implements ClientContext, AutoCloseable
         this.clientId = hostName() + "@" + instance + "#" + INSTANCES.incrementAndGet();
         final int first = firstRouter >= 0 ? firstRouter :
             ThreadLocalRandom.current().nextInt(config.routerAddresses().size());
-        this.routers = new RouterClient(config.routerAddresses(), transport, config.requestTimeout(), first);
+        this.routers = new RouterClient(config.routerAddresses(), transport, config.credentials(),
+            config.requestTimeout(), first);
         final long timeoutNs = config.requestTimeout().toNanos();
         this.heartbeats = new Heartbeats(clientId, timeoutNs, this::brokerAt, this::knownBrokerRoutes);
         this.routes = new RouteCache(routers, clock, config.routeRefreshInterval().toNanos(), heartbeats::send);
@@ -224,7 +225,7 @@ public final class DefaultClientContext implements ClientContext, AutoCloseable
      */
     public BrokerService brokerAt(final String address)
     {
-        return stubs.computeIfAbsent(address, transport::broker);
+        return stubs.computeIfAbsent(address, a -> transport.broker(a, config.credentials()));
     }
 
     /**

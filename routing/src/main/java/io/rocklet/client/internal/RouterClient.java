@@ -2,6 +2,7 @@ package io.rocklet.client.internal;
 
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.RockletException;
+import io.rocklet.api.auth.Credentials;
 import io.rocklet.api.spi.RouterService;
 import io.rocklet.api.spi.RouterService.ClusterInfo;
 import io.rocklet.api.spi.RouterService.TopicRoute;
@@ -37,13 +38,14 @@ public final class RouterClient
     private final long timeoutNs;
     private final AtomicInteger preferred;
 
-    RouterClient(final List<String> addresses, final Transport transport, final Duration timeout, final int first)
+    RouterClient(final List<String> addresses, final Transport transport, final Credentials credentials,
+        final Duration timeout, final int first)
     {
         this.addresses = List.copyOf(addresses);
         final List<RouterService> routers = new ArrayList<>(addresses.size());
         for (final String address : addresses)
         {
-            routers.add(transport.router(address));
+            routers.add(transport.router(address, credentials));
         }
         this.stubs = List.copyOf(routers);
         this.timeoutNs = timeout.toNanos();
@@ -113,8 +115,10 @@ public final class RouterClient
                 {
                     stillNotFound = notFound != null ? notFound : Futures.toRockletException(error, what);
                 }
-                else if (code == ErrorCode.INVALID_ARGUMENT || code == ErrorCode.ILLEGAL_TOPIC)
+                else if (code == ErrorCode.INVALID_ARGUMENT || code == ErrorCode.ILLEGAL_TOPIC ||
+                    code == ErrorCode.PERMISSION_DENIED || code == ErrorCode.UNAUTHENTICATED)
                 {
+                    // the request or the caller is refused: another router would refuse it too, never a NO_ROUTE
                     result.completeExceptionally(Futures.toRockletException(error, what));
                     return;
                 }

@@ -97,7 +97,7 @@ final class GroupWatch implements Subscription
         final ClientCall<BrokerProto.WatchGroupRequest, BrokerProto.GroupEvent> opened =
             peer.newStream(BrokerGrpc.getWatchGroupMethod());
         call = opened;
-        opened.start(new Listener(opened), new Metadata());
+        opened.start(new Listener(opened), peer.headers(BrokerGrpc.getWatchGroupMethod().getFullMethodName()));
         opened.request(1);
         opened.sendMessage(request);
         opened.halfClose();

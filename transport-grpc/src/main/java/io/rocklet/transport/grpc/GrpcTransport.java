@@ -2,14 +2,19 @@ package io.rocklet.transport.grpc;
 
 import io.grpc.ChannelCredentials;
 import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.rocklet.api.ClosedException;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.RockletException;
+import io.rocklet.api.auth.AccessControl;
+import io.rocklet.api.auth.Signer;
 import io.rocklet.api.spi.Binding;
 import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.ControllerService;
 import io.rocklet.api.spi.RouterService;
 import io.rocklet.api.spi.Transport;
+import io.rocklet.auth.AccessGuard;
 import io.rocklet.transport.grpc.proto.BrokerGrpc;
 import io.rocklet.transport.grpc.proto.RouterGrpc;
 import org.slf4j.Logger;
@@ -39,7 +44,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * server owned by the binding (closing the binding stops it). A router, a broker and a controller may share one address. Clients:
  * one channel per peer address, shared by its stubs, with deadlines, a bound on calls in flight (BUSY beyond it),
  * reconnection with back-off, and fast BROKER_UNAVAILABLE failures while a peer is down. Security: TLS (optionally
- * mutual) or, when chosen explicitly, plaintext. Threads: see {@link TransportThreads}. Thread-safe.
+ * mutual) or, when chosen explicitly, plaintext. Access control: a service served with an enabled
+ * {@link AccessControl} gets an {@link AuthInterceptor} (authenticates each call from its signed header or its client
+ * certificate) and is called through an authorizing view ({@link AccessGuard}); stubs made with credentials sign each
+ * call (one channel per peer address and credentials). Threads: see {@link TransportThreads}. Thread-safe.
  */
 public final class GrpcTransport implements Transport
 {
@@ -51,7 +59,7 @@ public final class GrpcTransport implements Transport
     private final TransportThreads threads;
     private final CallCounts callCounts = new CallCounts();
     private final ChannelCredentials channelCredentials;
-    private final ConcurrentHashMap<GrpcAddress, PeerChannel> peers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<PeerKey, PeerChannel> peers = new ConcurrentHashMap<>();
     private final Map<GrpcAddress, ServerEndpoint> endpoints = new HashMap<>();
     private ServerCredentials serverCredentials;
     private volatile boolean closed;
@@ -113,19 +121,31 @@ public final class GrpcTransport implements Transport
     @Override
     public RouterService router(final String address)
     {
-        return new GrpcRouterStub(peer(address), config.callTimeout().toMillis());
+        return router(address, null);
     }
 
     @Override
     public BrokerService broker(final String address)
     {
-        return new GrpcBrokerStub(peer(address), config);
+        return broker(address, null);
+    }
+
+    @Override
+    public RouterService router(final String address, final io.rocklet.api.auth.Credentials credentials)
+    {
+        return new GrpcRouterStub(peer(address, credentials), config.callTimeout().toMillis());
+    }
+
+    @Override
+    public BrokerService broker(final String address, final io.rocklet.api.auth.Credentials credentials)
+    {
+        return new GrpcBrokerStub(peer(address, credentials), config);
     }
 
     @Override
     public ControllerService controller(final String address)
     {
-        return new GrpcControllerStub(peer(address), config.callTimeout().toMillis());
+        return new GrpcControllerStub(peer(address, null), config.callTimeout().toMillis());
     }
 
     /**
@@ -145,25 +165,39 @@ public final class GrpcTransport implements Transport
     @Override
     public GrpcBinding serve(final String address, final RouterService service)
     {
-        if (service == null)
-        {
-            throw new InvalidArgumentException("cannot serve null: kind=router, address=" + address);
-        }
-        return bind(address, "router", endpoint -> endpoint.bind("router", RouterHandlers.definition(service),
-            () -> { }));
+        return serve(address, service, AccessControl.OPEN);
     }
 
     @Override
     public GrpcBinding serve(final String address, final BrokerService service)
     {
+        return serve(address, service, AccessControl.OPEN);
+    }
+
+    @Override
+    public GrpcBinding serve(final String address, final RouterService service, final AccessControl access)
+    {
+        if (service == null)
+        {
+            throw new InvalidArgumentException("cannot serve null: kind=router, address=" + address);
+        }
+        final RouterService calls = guarded(RouterService.class, service, access);
+        return bind(address, "router", endpoint -> endpoint.bind("router",
+            intercepted(RouterHandlers.definition(calls, service), access), () -> { }));
+    }
+
+    @Override
+    public GrpcBinding serve(final String address, final BrokerService service, final AccessControl access)
+    {
         if (service == null)
         {
             throw new InvalidArgumentException("cannot serve null: kind=broker, address=" + address);
         }
+        final BrokerService calls = guarded(BrokerService.class, service, access);
         return bind(address, "broker", endpoint ->
         {
-            final BrokerHandlers handlers = new BrokerHandlers(service, endpoint.address().toString(), threads);
-            return endpoint.bind("broker", handlers.definition(), handlers::closeStreams);
+            final BrokerHandlers handlers = new BrokerHandlers(calls, endpoint.address().toString(), threads);
+            return endpoint.bind("broker", intercepted(handlers.definition(), access), handlers::closeStreams);
         });
     }
 
@@ -207,6 +241,24 @@ public final class GrpcTransport implements Transport
     public String toString()
     {
         return "GrpcTransport{tls=" + !config.plaintext() + ", peers=" + peers.keySet() + '}';
+    }
+
+    /** A channel's peer and the credentials its calls are signed with (null: unsigned). */
+    private record PeerKey(GrpcAddress address, io.rocklet.api.auth.Credentials credentials)
+    {
+    }
+
+    private static <S> S guarded(final Class<S> type, final S service, final AccessControl access)
+    {
+        return access == null || !access.enabled() ? service :
+            AccessGuard.authorizing(type, service, access, AuthInterceptor::current);
+    }
+
+    private static ServerServiceDefinition intercepted(final ServerServiceDefinition definition,
+        final AccessControl access)
+    {
+        return access == null || !access.enabled() ? definition :
+            ServerInterceptors.intercept(definition, new AuthInterceptor(access));
     }
 
     /** Binds one service on an endpoint. */
@@ -276,7 +328,7 @@ public final class GrpcTransport implements Transport
         endpoint.close();
     }
 
-    private PeerChannel peer(final String address)
+    private PeerChannel peer(final String address, final io.rocklet.api.auth.Credentials credentials)
     {
         final GrpcAddress peer = GrpcAddress.parse(address);
         if (peer.port() == 0)
@@ -284,8 +336,8 @@ public final class GrpcTransport implements Transport
             throw new InvalidArgumentException("cannot call port 0: address=" + address + "; use the bound address");
         }
         checkOpen(address);
-        final PeerChannel channel = peers.computeIfAbsent(peer, a -> new PeerChannel(a, config, threads,
-            channelCredentials));
+        final PeerChannel channel = peers.computeIfAbsent(new PeerKey(peer, credentials), key -> new PeerChannel(peer,
+            config, threads, channelCredentials, credentials == null ? null : new Signer(credentials)));
         if (closed)
         {
             channel.close();

@@ -14,6 +14,7 @@ import io.rocklet.api.ClosedException;
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.RockletException;
+import io.rocklet.api.auth.Signer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,12 +44,17 @@ final class PeerChannel implements AutoCloseable
     private final Semaphore inFlight;
     private final int maxInFlight;
     private final ScheduledExecutorService timers;
+    private final Signer signer;
     private final Set<AutoCloseable> streams = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
+    /**
+     * @param signer signs every call of this channel (the identity of its stubs), or null for unsigned calls.
+     */
     PeerChannel(final GrpcAddress address, final GrpcTransportConfig config, final TransportThreads threads,
-        final ChannelCredentials credentials)
+        final ChannelCredentials credentials, final Signer signer)
     {
+        this.signer = signer;
         this.address = address;
         this.addressText = address.toString();
         this.maxInFlight = config.maxInFlightRequests();
@@ -123,7 +129,7 @@ final class PeerChannel implements AutoCloseable
         final CompletableFuture<A> result = new CompletableFuture<>();
         final ClientCall<P, R> call = channel.newCall(Marshallers.forClient(method),
             CallOptions.DEFAULT.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS));
-        call.start(new UnaryListener<>(name, decode, result), new Metadata());
+        call.start(new UnaryListener<>(name, decode, result), headers(name));
         try
         {
             call.request(2); // a second message would be a protocol error; asking for it lets gRPC detect one
@@ -138,7 +144,22 @@ final class PeerChannel implements AutoCloseable
     }
 
     /**
-     * @return a new call without deadline and outside the in-flight bound (a long-lived stream).
+     * @param method the call's full method name.
+     * @return the headers a call starts with: the signed identity fields when this channel signs.
+     */
+    Metadata headers(final String method)
+    {
+        final Metadata headers = new Metadata();
+        if (signer != null)
+        {
+            headers.put(AuthInterceptor.HEADER, signer.sign(method).header());
+        }
+        return headers;
+    }
+
+    /**
+     * @return a new call without deadline and outside the in-flight bound (a long-lived stream); start it with
+     *     {@link #headers}.
      */
     <P extends MessageLite, R extends MessageLite> ClientCall<P, R> newStream(final MethodDescriptor<P, R> method)
     {

@@ -214,7 +214,7 @@ final class PullStream implements AutoCloseable
         final ClientCall<BrokerProto.SubscribeRequest, BrokerProto.PullResult> opened =
             peer.newStream(BrokerGrpc.getSubscribeMethod());
         call = opened;
-        opened.start(new Listener(opened), new Metadata());
+        opened.start(new Listener(opened), peer.headers(BrokerGrpc.getSubscribeMethod().getFullMethodName()));
         try
         {
             opened.request(1);

@@ -27,7 +27,16 @@ final class RouterHandlers
 
     static ServerServiceDefinition definition(final RouterService router)
     {
-        final BrokerLinks<Connection> links = new BrokerLinks<>(router);
+        return definition(router, router);
+    }
+
+    /**
+     * @param router the view of the router calls go through (an authorizing view, or the router itself).
+     * @param served the router itself: told of lost broker links by the transport, never through the view.
+     */
+    static ServerServiceDefinition definition(final RouterService router, final RouterService served)
+    {
+        final BrokerLinks<Connection> links = new BrokerLinks<>(served);
         return new ServiceBinder(RouterGrpc.getServiceDescriptor())
             .unary(RouterGrpc.getRegisterBrokerMethod(),
                 request -> register(router, links, request), RouterCodec::registrationResult)

@@ -164,6 +164,7 @@ final class StatusErrors
             case REPLICA_SET_NOT_FOUND -> Status.NOT_FOUND;
             case TOPIC_NOT_FOUND, GROUP_NOT_FOUND -> Status.NOT_FOUND;
             case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
+            case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
             // codes added later travel in the trailer all the same
             default -> Status.INTERNAL;
         };

@@ -1,6 +1,7 @@
 package io.rocklet.transport.grpc;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -106,6 +107,8 @@ final class SubscribeHandler implements ServerCallHandler<byte[], BrokerProto.Pu
     private final class Session extends ServerCall.Listener<byte[]>
     {
         private final ServerCall<byte[], BrokerProto.PullResult> call;
+        /** The context the stream was opened in (its authenticated caller): every pull of the session runs in it. */
+        private final Context context = Context.current();
         private PullRequest start;
         private long offset;
         private long credit;
@@ -264,7 +267,16 @@ final class SubscribeHandler implements ServerCallHandler<byte[], BrokerProto.Pu
         {
             try
             {
-                final CompletableFuture<PullResult> answer = broker.pull(request);
+                final CompletableFuture<PullResult> answer;
+                final Context previous = context.attach();
+                try
+                {
+                    answer = broker.pull(request);
+                }
+                finally
+                {
+                    context.detach(previous);
+                }
                 return answer != null ? answer : CompletableFuture.failedFuture(
                     new RockletException(ErrorCode.INTERNAL_ERROR, "service returned no future"));
             }

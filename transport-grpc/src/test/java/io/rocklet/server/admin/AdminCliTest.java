@@ -64,14 +64,15 @@ class AdminCliTest
     static void startCluster()
     {
         router = RockletServer.start(ServerOptions.parse("router", "--port", "0", "--host", "127.0.0.1",
-            "--plaintext"));
+            "--plaintext", "--no-auth"));
         routerUrl = router.address();
         routerHostPort = routerUrl.substring("grpc://".length());
         final String levels = Stream.iterate(20, ms -> ms + 20).limit(18).map(ms -> ms + "ms")
             .collect(Collectors.joining(","));
         broker = RockletServer.start(ServerOptions.parse("broker", "--name", "broker-a", "--routers",
             routerHostPort, "--data", data.resolve("broker").toString(), "--port", "0", "--host", "127.0.0.1",
-            "--segment-size", "8m", "--delay-levels", levels, "--auto-create-topics", "false", "--plaintext"));
+            "--segment-size", "8m", "--delay-levels", levels, "--auto-create-topics", "false", "--plaintext",
+            "--no-auth"));
         transport = GrpcTransport.create(GrpcTransportConfig.builder().plaintext().ioThreads(1).executorThreads(2)
             .build());
         client = RockletClients.create(ClientConfig.builder().routers(routerUrl).build(), transport);

@@ -4,6 +4,9 @@ import io.rocklet.api.ClosedException;
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.RockletException;
+import io.rocklet.api.auth.AccessControl;
+import io.rocklet.api.auth.Credentials;
+import io.rocklet.api.auth.Signer;
 import io.rocklet.api.spi.Binding;
 import io.rocklet.api.spi.BrokerLinks;
 import io.rocklet.api.spi.BrokerService;
@@ -25,6 +28,10 @@ import java.util.function.Supplier;
  * <p>A broker's binding is its connection: a broker that registered with a router served here and then stops being
  * served (closed, or dropped without unregistering) is reported to that router at once
  * ({@link RouterService#brokerDisconnected}), as a closed network connection is by the gRPC transport.
+ *
+ * <p>Access control: a service served with an enabled {@link AccessControl} is reached only through the transport's
+ * one choke point ({@link Served#view}): every call of a stub made with credentials is signed exactly as over gRPC,
+ * then authenticated and authorized before the service sees it; a stub without credentials calls anonymously.
  * Thread-safe.
  */
 public final class LocalTransport implements Transport
@@ -32,9 +39,9 @@ public final class LocalTransport implements Transport
     /** Addresses of this transport start with this scheme. */
     public static final String SCHEME = "local://";
 
-    private final ConcurrentHashMap<String, RouterService> routers = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, BrokerService> brokers = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, ControllerService> controllers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Served<RouterService>> routers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Served<BrokerService>> brokers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Served<ControllerService>> controllers = new ConcurrentHashMap<>();
     /** Per served router: the brokers that registered with it, by broker address (the link). */
     private final ConcurrentHashMap<String, BrokerLinks<String>> routerLinks = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -42,28 +49,55 @@ public final class LocalTransport implements Transport
     @Override
     public RouterService router(final String address)
     {
+        return router(address, null);
+    }
+
+    @Override
+    public RouterService router(final String address, final Credentials credentials)
+    {
         checkAddress(address);
-        return new LocalRouterStub(() -> target(routers, address, "router"), broker -> registered(address, broker));
+        final Signer signer = credentials == null ? null : new Signer(credentials);
+        return new LocalRouterStub(() -> target(routers, address, "router").view(signer),
+            broker -> registered(address, broker));
     }
 
     @Override
     public BrokerService broker(final String address)
     {
+        return broker(address, null);
+    }
+
+    @Override
+    public BrokerService broker(final String address, final Credentials credentials)
+    {
         checkAddress(address);
-        return new LocalBrokerStub(() -> target(brokers, address, "broker"));
+        final Signer signer = credentials == null ? null : new Signer(credentials);
+        return new LocalBrokerStub(() -> target(brokers, address, "broker").view(signer));
     }
 
     @Override
     public ControllerService controller(final String address)
     {
         checkAddress(address);
-        return new LocalControllerStub(() -> target(controllers, address, "controller"));
+        return new LocalControllerStub(() -> target(controllers, address, "controller").service());
     }
 
     @Override
     public Binding serve(final String address, final RouterService service)
     {
-        final Binding binding = bind(routers, address, service, "router");
+        return serve(address, service, AccessControl.OPEN);
+    }
+
+    @Override
+    public Binding serve(final String address, final BrokerService service)
+    {
+        return serve(address, service, AccessControl.OPEN);
+    }
+
+    @Override
+    public Binding serve(final String address, final RouterService service, final AccessControl access)
+    {
+        final Binding binding = bind(routers, address, new Served<>(RouterService.class, service, access), "router");
         final BrokerLinks<String> links = new BrokerLinks<>(service);
         routerLinks.put(address, links);
         return binding(address, () ->
@@ -74,12 +108,13 @@ public final class LocalTransport implements Transport
     }
 
     @Override
-    public Binding serve(final String address, final BrokerService service)
+    public Binding serve(final String address, final BrokerService service, final AccessControl access)
     {
-        bind(brokers, address, service, "broker");
+        final Served<BrokerService> served = new Served<>(BrokerService.class, service, access);
+        bind(brokers, address, served, "broker");
         return binding(address, () ->
         {
-            if (brokers.remove(address, service)) // not again, nor once another broker is served there
+            if (brokers.remove(address, served)) // not again, nor once another broker is served there
             {
                 routerLinks.values().forEach(links -> links.closed(address));
             }
@@ -89,7 +124,9 @@ public final class LocalTransport implements Transport
     @Override
     public Binding serve(final String address, final ControllerService service)
     {
-        return bind(controllers, address, service, "controller");
+        // no access control yet: the controller's operations are not in the Operations table
+        return bind(controllers, address, new Served<>(ControllerService.class, service, AccessControl.OPEN),
+            "controller");
     }
 
     @Override
@@ -177,11 +214,11 @@ public final class LocalTransport implements Transport
         };
     }
 
-    private <S> Binding bind(final ConcurrentHashMap<String, S> services, final String address, final S service,
-        final String kind)
+    private <S> Binding bind(final ConcurrentHashMap<String, Served<S>> services, final String address,
+        final Served<S> service, final String kind)
     {
         checkAddress(address);
-        if (service == null)
+        if (service.service() == null)
         {
             throw new InvalidArgumentException("cannot serve null: kind=" + kind + ", address=" + address);
         }

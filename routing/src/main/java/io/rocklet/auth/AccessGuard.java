@@ -1,0 +1,85 @@
+package io.rocklet.auth;
+
+import io.rocklet.api.ErrorCode;
+import io.rocklet.api.RockletException;
+import io.rocklet.api.auth.AccessControl;
+import io.rocklet.api.auth.Caller;
+import io.rocklet.api.auth.Signer;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Views of a served broker or router that check every call with an {@link AccessControl} before the service sees it:
+ * the transports' choke point. The operation is the SPI method's name, looked up in
+ * {@link io.rocklet.api.auth.Operations}; a refused call throws (the transports turn that into a failed future or an
+ * error status). {@code Object}'s methods pass unchecked. Thread-safe when the service is.
+ */
+public final class AccessGuard
+{
+    private static final Object[] NO_ARGUMENTS = new Object[0];
+
+    private AccessGuard()
+    {
+    }
+
+    /**
+     * For transports that authenticate a call before it reaches the service (gRPC: a server interceptor).
+     *
+     * @param caller the caller of the call running on the current thread (null: unauthenticated, refused).
+     */
+    public static <S> S authorizing(final Class<S> type, final S service, final AccessControl access,
+        final Supplier<Caller> caller)
+    {
+        return view(type, service, access, operation -> caller.get());
+    }
+
+    /**
+     * For in-JVM calls: each call is signed by {@code signer} (null: a caller without credentials) and checked
+     * exactly as a call arriving over the network, from {@code source}.
+     */
+    public static <S> S signing(final Class<S> type, final S service, final AccessControl access,
+        final Signer signer, final String source)
+    {
+        return view(type, service, access, operation ->
+            access.authenticate(signer == null ? null : signer.sign(operation), operation, source, null));
+    }
+
+    private static <S> S view(final Class<S> type, final S service, final AccessControl access,
+        final Function<String, Caller> authenticate)
+    {
+        final InvocationHandler handler = (proxy, method, arguments) ->
+        {
+            if (method.getDeclaringClass() != Object.class)
+            {
+                final String operation = method.getName();
+                final Caller caller = authenticate.apply(operation);
+                if (caller == null)
+                {
+                    throw new RockletException(ErrorCode.UNAUTHENTICATED, "unauthenticated: reason=no caller for " +
+                        "the call, operation=" + operation);
+                }
+                access.authorize(caller, operation, arguments == null ? NO_ARGUMENTS : arguments);
+            }
+            return invoke(service, method, arguments);
+        };
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
+    }
+
+    private static Object invoke(final Object service, final Method method, final Object[] arguments)
+        throws Throwable
+    {
+        try
+        {
+            return method.invoke(service, arguments);
+        }
+        catch (final InvocationTargetException e)
+        {
+            throw e.getCause();
+        }
+    }
+}
