@@ -32,9 +32,6 @@ public record ClientConfig(List<String> routerAddresses, Duration requestTimeout
         return new Builder();
     }
 
-    /**
-     * Collects values; {@link #build()} checks them.
-     */
     @Override
     public String toString()
     {
@@ -42,6 +39,9 @@ public record ClientConfig(List<String> routerAddresses, Duration requestTimeout
             ", instanceName=" + instanceName + ", credentials=" + credentials + '}';
     }
 
+    /**
+     * Collects values; {@link #build()} checks them.
+     */
     public static final class Builder
     {
         private final List<String> routerAddresses = new ArrayList<>();
