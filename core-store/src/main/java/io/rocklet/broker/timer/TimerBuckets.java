@@ -2,6 +2,7 @@ package io.rocklet.broker.timer;
 
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.StorageException;
+import org.agrona.collections.LongHashSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +31,10 @@ import java.util.TreeSet;
  *      8     8  queueOffset  where the message is in the timer topic's queue, little endian
  * </pre>
  *
- * An entry is valid when {@code 0 < dueMs < bucket start + bucketMs} and {@code queueOffset >= 0} (a file may hold
- * entries due before its bucket: those indexed while it was being delivered); a torn tail (less than 16 bytes) or
+ * An entry is valid when {@code 0 < dueMs < bucket start + bucketMs} (a file may hold entries due before its bucket:
+ * those indexed while it was being delivered). A negative {@code queueOffset} makes the entry a <em>recall
+ * marker</em>: the message at queue offset {@code -queueOffset - 1} was recalled and is not delivered
+ * ({@link #marker}). A torn tail (less than 16 bytes) or
  * zeros left by a crash are ignored; an entry written twice (indexing redone after a crash) is delivered once,
  * because delivery runs in (dueMs, queueOffset) order and drops what is not after its cursor. A file is deleted
  * once every entry in it is delivered. The heap holds only the bucket files' names and the open channels (at most
@@ -135,11 +138,20 @@ final class TimerBuckets implements AutoCloseable
     }
 
     /**
-     * Pushes every valid entry of a bucket's file into {@code heap}.
+     * @return the queue offset a recall marker entry for the message at {@code queueOffset} carries.
+     */
+    static long marker(final long queueOffset)
+    {
+        return -queueOffset - 1;
+    }
+
+    /**
+     * Pushes every valid entry of a bucket's file into {@code heap}, and adds the queue offsets its recall markers
+     * name to {@code recalled}.
      *
      * @return how many entries it pushed.
      */
-    int load(final long bucket, final DueHeap heap)
+    int load(final long bucket, final DueHeap heap, final LongHashSet recalled)
     {
         final Path file = file(bucket);
         final long endMs = bucket + bucketMs;
@@ -163,6 +175,10 @@ final class TimerBuckets implements AutoCloseable
                     {
                         heap.push(dueMs, queueOffset);
                         loaded++;
+                    }
+                    else if (dueMs > 0 && dueMs < endMs)
+                    {
+                        recalled.add(marker(queueOffset));
                     }
                     else
                     {
