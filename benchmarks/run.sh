@@ -154,7 +154,7 @@ suite_schedule()
         scenario_args+=(--quick)
         filter_args+=(--quick)
     fi
-    build api,core-store,routing,transport-local,benchmarks
+    build api,core-store,routing,transport-local,transport-grpc,benchmarks
     JAVA_OPTS="$JAVA_OPTS -Djava.io.tmpdir=$DATA_DIR"
     header schedule
     echo "# flush mode: ASYNC for every figure (EmbeddedRocklet's default; the filter figures on an ephemeral store)"

@@ -14,6 +14,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -46,13 +47,15 @@ final class TimerBuckets implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(TimerBuckets.class);
     private static final int MAX_OPEN = 16;
     private static final int READ_BYTES = 64 * 1024;
+    private static final int BUFFERED_ENTRIES = 64;
 
     private final Path directory;
     private final long bucketMs;
     private final TreeSet<Long> buckets = new TreeSet<>();
     private final Map<Long, FileChannel> open = new LinkedHashMap<>(MAX_OPEN * 2, 0.75f, true);
     private final Set<Long> unsynced = new HashSet<>();
-    private final ByteBuffer entry = ByteBuffer.allocate(ENTRY_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    /** Entries appended but not yet written, per bucket. */
+    private final Map<Long, ByteBuffer> buffered = new HashMap<>();
 
     private TimerBuckets(final Path directory, final long bucketMs)
     {
@@ -116,24 +119,58 @@ final class TimerBuckets implements AutoCloseable
         return buckets.size();
     }
 
+    /**
+     * Adds an entry to a bucket's file: buffered (per bucket, {@value #BUFFERED_ENTRIES} entries at most) until
+     * {@link #flush()}, which the indexer calls after each batch, and which {@link #load}, {@link #sync} and
+     * {@link #delete} call first.
+     */
     void append(final long bucket, final long dueMs, final long queueOffset)
     {
-        entry.clear();
-        entry.putLong(dueMs).putLong(queueOffset).flip();
+        ByteBuffer buffer = buffered.get(bucket);
+        if (buffer == null)
+        {
+            buffer = ByteBuffer.allocate(BUFFERED_ENTRIES * ENTRY_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            buffered.put(bucket, buffer);
+        }
+        buffer.putLong(dueMs).putLong(queueOffset);
+        buckets.add(bucket);
+        if (!buffer.hasRemaining())
+        {
+            write(bucket, buffer);
+        }
+    }
+
+    /**
+     * Writes the buffered entries to their files.
+     */
+    void flush()
+    {
+        if (!buffered.isEmpty())
+        {
+            for (final Map.Entry<Long, ByteBuffer> entry : buffered.entrySet())
+            {
+                write(entry.getKey(), entry.getValue());
+            }
+            buffered.clear();
+        }
+    }
+
+    private void write(final long bucket, final ByteBuffer buffer)
+    {
+        buffer.flip();
         final FileChannel channel = channel(bucket);
         try
         {
-            while (entry.hasRemaining())
+            while (buffer.hasRemaining())
             {
-                channel.write(entry);
+                channel.write(buffer);
             }
         }
         catch (final IOException e)
         {
-            throw new StorageException(ErrorCode.IO_ERROR, "cannot append timer entry: file=" + file(bucket) +
-                ", dueMs=" + dueMs + ", queueOffset=" + queueOffset, e);
+            throw new StorageException(ErrorCode.IO_ERROR, "cannot append timer entries: file=" + file(bucket), e);
         }
-        buckets.add(bucket);
+        buffer.clear();
         unsynced.add(bucket);
     }
 
@@ -153,6 +190,7 @@ final class TimerBuckets implements AutoCloseable
      */
     int load(final long bucket, final DueHeap heap, final LongHashSet recalled)
     {
+        flush();
         final Path file = file(bucket);
         final long endMs = bucket + bucketMs;
         int loaded = 0;
@@ -209,6 +247,7 @@ final class TimerBuckets implements AutoCloseable
      */
     void delete(final long bucket)
     {
+        flush();
         close(bucket);
         unsynced.remove(bucket);
         buckets.remove(bucket);
@@ -228,6 +267,7 @@ final class TimerBuckets implements AutoCloseable
      */
     void sync()
     {
+        flush();
         for (final Long bucket : unsynced)
         {
             final FileChannel channel = open.get(bucket);
@@ -256,6 +296,7 @@ final class TimerBuckets implements AutoCloseable
     @Override
     public void close()
     {
+        flush();
         for (final Long bucket : Set.copyOf(open.keySet()))
         {
             close(bucket);

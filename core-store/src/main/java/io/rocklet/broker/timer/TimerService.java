@@ -96,6 +96,10 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
     private long notBeforeMs;
     /** Delivery waits until indexing reaches this offset: the end of the timer queue when the broker started. */
     private long recoveredEnd;
+    /** The timer-queue messages read last for delivery, from {@link #readAheadFirst}: due order is mostly send order. */
+    private List<StoredMessage> readAhead = List.of();
+    private long readAheadFirst = -1;
+    private int readAheadCount = 1;
     private boolean dirty;
 
     private TimerService(final MessageStore store, final EpochClock clock, final Path directory,
@@ -265,6 +269,18 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
         {
             return 0;
         }
+        try
+        {
+            return indexBatch(nowMs);
+        }
+        finally
+        {
+            buckets.flush();
+        }
+    }
+
+    private int indexBatch(final long nowMs)
+    {
         final ReadResult read = store.read(SystemTopics.TIMER_TOPIC, Delays.TIMER_QUEUE, indexed, BATCH,
             BATCH_BYTES, TagFilter.ALL);
         if (read.status() != ReadStatus.FOUND)
@@ -421,15 +437,24 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
      */
     private boolean deliverAt(final long offset, final long nowMs)
     {
-        final ReadResult read = store.read(SystemTopics.TIMER_TOPIC, Delays.TIMER_QUEUE, offset, 1, BATCH_BYTES,
-            TagFilter.ALL);
+        final long index = offset - readAheadFirst;
+        if (index >= 0 && index < readAhead.size() && readAhead.get((int)index).queueOffset() == offset)
+        {
+            return deliver(readAhead.get((int)index), nowMs, true);
+        }
+        // sequential due order (the usual case) reads ahead more and more; any other order reads one at a time
+        readAheadCount = offset == readAheadFirst + readAhead.size() ? Math.min(BATCH, readAheadCount * 2) : 1;
+        final ReadResult read = store.read(SystemTopics.TIMER_TOPIC, Delays.TIMER_QUEUE, offset, readAheadCount,
+            BATCH_BYTES, TagFilter.ALL);
         if (read.status() != ReadStatus.FOUND || read.messages().isEmpty() ||
             read.messages().get(0).queueOffset() != offset)
         {
             LOG.warn("timed message unreadable, skipped: queueOffset={}, status={}", offset, read.status());
             return true;
         }
-        return deliver(read.messages().get(0), nowMs, true);
+        readAhead = read.messages();
+        readAheadFirst = offset;
+        return deliver(readAhead.get(0), nowMs, true);
     }
 
     /**
