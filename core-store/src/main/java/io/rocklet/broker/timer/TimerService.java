@@ -190,7 +190,7 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
             return RecallStatus.ALREADY_RECALLED;
         }
         final long nowMs = clock.time();
-        final long dueMs = dueMs(waiting);
+        final long dueMs = dueMs(waiting, waiting.properties());
         final long offset = waiting.queueOffset();
         if (dueMs <= nowMs)
         {
@@ -205,7 +205,7 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
             if (index(nowMs) == 0)
             {
                 throw new RockletException(ErrorCode.BUSY, "timer cannot index up to the recalled message now: " +
-                    "topic=" + realTopic(waiting) + ", queueOffset=" + offset + ", indexed=" + indexed);
+                    "topic=" + realTopic(waiting.properties()) + ", queueOffset=" + offset + ", indexed=" + indexed);
             }
         }
         store.append(recallRecord(waiting, dueMs));
@@ -297,18 +297,19 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
         int work = 0;
         for (final StoredMessage message : read.messages())
         {
-            final long dueMs = dueMs(message);
+            final Map<String, String> properties = message.properties(); // decoded once
+            final long dueMs = dueMs(message, properties);
             final long offset = message.queueOffset();
-            final String target = message.properties().get(SystemProperties.RECALL_QUEUE_OFFSET);
+            final String target = properties.get(SystemProperties.RECALL_QUEUE_OFFSET);
             if (target != null)
             {
-                indexRecall(message, dueMs, target);
+                indexRecall(record(message, properties), dueMs, target);
             }
             else if (dueMs > 0 && !DueHeap.less(cursorDueMs, cursorOffset, dueMs, offset))
             {
                 if (recalled.contains(offset))
                 {
-                    pending.increment(realTopic(message)); // its recall record takes it off
+                    pending.increment(realTopic(properties)); // its recall record takes it off
                 }
                 else if (!deliver(message, nowMs, false))
                 {
@@ -323,7 +324,7 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
                 {
                     heap.push(dueMs, offset);
                 }
-                pending.increment(realTopic(message));
+                pending.increment(realTopic(properties));
             }
             indexed = offset + 1;
             dirty = true;
@@ -336,7 +337,7 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
      * Writes a recall record's marker into the bucket of the message it recalls (unless delivery passed it already:
      * it was skipped) and takes the message off the pending count.
      */
-    private void indexRecall(final StoredMessage record, final long dueMs, final String target)
+    private void indexRecall(final RecallRecord record, final long dueMs, final String target)
     {
         final long offset;
         try
@@ -360,7 +361,7 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
                     cancelled.add(offset);
                 }
             }
-            pending.decrement(realTopic(record));
+            pending.decrement(record.realTopic());
         }
         recalled.remove(offset);
     }
@@ -465,9 +466,12 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
      */
     private boolean deliver(final StoredMessage message, final long nowMs, final boolean counted)
     {
+        String topic = null;
         try
         {
-            store.append(Delays.toRealTopic(message));
+            final AppendRequest append = Delays.toRealTopic(message); // decodes the properties once
+            topic = append.message().topic();
+            store.append(append);
         }
         catch (final InvalidArgumentException e)
         {
@@ -483,7 +487,7 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
         }
         if (counted)
         {
-            pending.decrement(realTopic(message));
+            pending.decrement(topic != null ? topic : realTopic(message.properties()));
         }
         return true;
     }
@@ -494,7 +498,7 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
     private static AppendRequest recallRecord(final StoredMessage waiting, final long dueMs)
     {
         final Map<String, String> properties = new HashMap<>();
-        properties.put(SystemProperties.REAL_TOPIC, realTopic(waiting));
+        properties.put(SystemProperties.REAL_TOPIC, realTopic(waiting.properties()));
         properties.put(SystemProperties.DELIVER_AT_MS, Long.toString(dueMs));
         properties.put(SystemProperties.RECALL_QUEUE_OFFSET, Long.toString(waiting.queueOffset()));
         final String uniqueId = waiting.properties().get(SystemProperties.UNIQUE_ID);
@@ -506,9 +510,9 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
             Delays.TIMER_QUEUE, waiting.bornTimestampMs(), waiting.producerId(), 0, 0L, 0);
     }
 
-    private static long dueMs(final StoredMessage message)
+    private static long dueMs(final StoredMessage message, final Map<String, String> properties)
     {
-        final String due = message.properties().get(SystemProperties.DELIVER_AT_MS);
+        final String due = properties.get(SystemProperties.DELIVER_AT_MS);
         try
         {
             return Long.parseLong(due);
@@ -521,9 +525,21 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
         }
     }
 
-    private static String realTopic(final StoredMessage message)
+    private static String realTopic(final Map<String, String> properties)
     {
-        final String topic = message.properties().get(SystemProperties.REAL_TOPIC);
+        final String topic = properties.get(SystemProperties.REAL_TOPIC);
         return topic == null ? "" : topic;
+    }
+
+    /**
+     * A recall record as indexing sees it.
+     */
+    private record RecallRecord(long queueOffset, String realTopic)
+    {
+    }
+
+    private static RecallRecord record(final StoredMessage message, final Map<String, String> properties)
+    {
+        return new RecallRecord(message.queueOffset(), realTopic(properties));
     }
 }
