@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Delivery error of timed messages: a producer sends {@code rate x seconds} messages ahead of time with
@@ -32,6 +33,8 @@ final class DeliveryErrorScenario
     private static final String TOPIC = "schedule-bench";
     private static final int QUEUES = 4;
     private static final int BATCH = 100;
+    private static final byte MEASURED = 0;
+    private static final byte WARM_UP = 1;
     private static final long LEAD_MS = 2_000;
     /**
      * 64 MiB segments (key-index files of 1.4 M entries, 5.6 MB of hash slots): with the default 1 GiB ones a fresh
@@ -45,6 +48,8 @@ final class DeliveryErrorScenario
     private final int ratePerSecond;
     private final int seconds;
     private volatile long lateSends;
+    private final AtomicInteger warmUpReceived = new AtomicInteger();
+    private long warmUpDueMs;
 
     DeliveryErrorScenario(final Path base, final boolean quick, final Results results)
     {
@@ -73,7 +78,13 @@ final class DeliveryErrorScenario
                     final long nowNs = System.nanoTime();
                     for (final ReceivedMessage message : messages)
                     {
-                        final long dueMs = ByteBuffer.wrap(message.bodyBytes()).getLong();
+                        final ByteBuffer body = ByteBuffer.wrap(message.bodyBytes());
+                        final long dueMs = body.getLong();
+                        if (body.get() == WARM_UP)
+                        {
+                            warmUpReceived.incrementAndGet();
+                            continue;
+                        }
                         final long dueNs = anchorNs + TimeUnit.MILLISECONDS.toNanos(dueMs - anchorMs);
                         errors.record(Math.max(0, nowNs - dueNs));
                         timerErrors.record(TimeUnit.MILLISECONDS.toNanos(Math.max(0,
@@ -81,13 +92,19 @@ final class DeliveryErrorScenario
                     }
                     return ConsumeResult.SUCCESS;
                 }).build());
-            // warm-up: the send path's rate on this machine now, with messages due in an hour (never delivered here)
+            // warm-up, not measured: sends (their rate on this machine now sets the lead), then deliveries and
+            // consumption of the same messages, all due a second after the last send
             final long warmUpStartNs = System.nanoTime();
-            sendAhead(rocklet, count / 10, System.currentTimeMillis() + TimeUnit.HOURS.toMillis(1)).join();
+            sendAhead(rocklet, count / 10, Long.MAX_VALUE, WARM_UP).join();
             final double sendRate = count / 10 / ((System.nanoTime() - warmUpStartNs) / 1e9);
+            final long warmUpDeadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (warmUpReceived.get() < count / 10 && System.nanoTime() - warmUpDeadlineNs < 0)
+            {
+                Thread.sleep(10);
+            }
             final long leadMs = LEAD_MS + (long)(1_500 * count / sendRate);
             final long sendStartNs = System.nanoTime();
-            final Thread sender = sendAhead(rocklet, count, System.currentTimeMillis() + leadMs);
+            final Thread sender = sendAhead(rocklet, count, System.currentTimeMillis() + leadMs, MEASURED);
             sender.join(TimeUnit.SECONDS.toMillis(seconds + 120));
             final double sendSeconds = (System.nanoTime() - sendStartNs) / 1e9;
             final long lastDueMs = dueMs(System.currentTimeMillis() - (System.nanoTime() - sendStartNs) / 1_000_000 +
@@ -101,7 +118,7 @@ final class DeliveryErrorScenario
             }
             consumer.close();
             results.note("%s: %,d timed messages (%,d due per second for %d s from %d ms after the first send: " +
-                "1.5 x the send time at the rate a warm-up of %,d sends measured, %,.0f msgs/s, + %d ms), 4 queues, " +
+                "1.5 x the send time at the rate a warm-up of %,d sends, delivered and consumed before, measured, %,.0f msgs/s, + %d ms), 4 queues, " +
                 "sent ahead with deliverAt by one thread in batches of %d, in %.1f s (%,d sent after their due " +
                 "time); push consumer in the same JVM; persistent store (ASYNC flush, 64 MiB segments)", NAME, count, ratePerSecond,
                 seconds, leadMs, count / 10, sendRate, LEAD_MS, BATCH, sendSeconds, lateSends);
@@ -121,7 +138,7 @@ final class DeliveryErrorScenario
      *
      * @return the sender thread, started.
      */
-    private Thread sendAhead(final EmbeddedRocklet rocklet, final int count, final long firstDueMs)
+    private Thread sendAhead(final EmbeddedRocklet rocklet, final int count, final long firstDueMs, final byte kind)
     {
         final Thread sender = new Thread(() ->
         {
@@ -130,13 +147,14 @@ final class DeliveryErrorScenario
                 final List<Message> batch = new ArrayList<>(BATCH);
                 for (int i = 0; i < count; i++)
                 {
-                    final long dueMs = dueMs(firstDueMs, i);
+                    // the warm-up's messages are all due a second after its sends (estimated at 5,000 msgs/s)
+                    final long dueMs = kind == WARM_UP ? warmUpDueMs(count) : dueMs(firstDueMs, i);
                     batch.add(Message.builder(TOPIC).deliverAt(dueMs)
-                        .body(ByteBuffer.allocate(128).putLong(dueMs).array()).build());
+                        .body(ByteBuffer.allocate(128).putLong(dueMs).put(kind).array()).build());
                     if (batch.size() == BATCH || i == count - 1)
                     {
                         producer.send(List.copyOf(batch)); // one queue per batch, round robin
-                        if (System.currentTimeMillis() > dueMs(firstDueMs, i - batch.size() + 1))
+                        if (kind == MEASURED && System.currentTimeMillis() > dueMs(firstDueMs, i - batch.size() + 1))
                         {
                             lateSends += batch.size();
                         }
@@ -147,6 +165,15 @@ final class DeliveryErrorScenario
         }, "schedule-bench-sender");
         sender.start();
         return sender;
+    }
+
+    private long warmUpDueMs(final int count)
+    {
+        if (warmUpDueMs == 0)
+        {
+            warmUpDueMs = System.currentTimeMillis() + count / 5 + 1_000;
+        }
+        return warmUpDueMs;
     }
 
     private long dueMs(final long firstDueMs, final int i)
