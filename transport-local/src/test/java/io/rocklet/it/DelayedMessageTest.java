@@ -143,7 +143,8 @@ class DelayedMessageTest
             awaitPending(rocklet, Map.of(TOPIC, 2L), Map.of(TOPIC, 2L));
 
             assertTrue(producer.recall(TOPIC, timed.messageId()).join());
-            assertTrue(producer.recall(TOPIC, level.messageId()).join());
+            assertTrue(rocklet.admin().recall(TOPIC, level.messageId()), "recalled through the admin");
+            assertFalse(rocklet.admin().recall(TOPIC, level.messageId()), "recalled before");
             assertFalse(producer.recall(TOPIC, timed.messageId()).join(), "recalled before");
             assertFalse(producer.recall(TOPIC, plain.messageId()).join(), "not delayed");
             assertFalse(producer.recall(TOPIC, UniqueMessageIds.next(clock.time())).join(), "unknown id");
