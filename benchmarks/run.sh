@@ -6,6 +6,8 @@
 #   benchmarks/run.sh local [--quick]   the embedded broker (router + broker + clients in one JVM), about 2 minutes
 #   benchmarks/run.sh grpc [--quick]    a broker server JVM (router + broker) and a client JVM over gRPC on loopback,
 #                                       about 1.5 minutes
+#   benchmarks/run.sh schedule [--quick] timed delivery error at 10 k due/s, heap with 1 M pending timers, SQL92 vs
+#                                       tag filter throughput (embedded broker), about 3 minutes
 #
 # A suite is a function named suite_<name> below.
 #
@@ -21,7 +23,7 @@ set -euo pipefail
 BENCH_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_HOME")
 JAR="$BENCH_HOME/target/rocklet-benchmarks.jar"
-SUITES="store local grpc"
+SUITES="store local grpc schedule"
 
 usage()
 {
@@ -140,6 +142,25 @@ suite_grpc()
     echo "# server jvm: $JAVA_OPTS $log_time (+ the Chronicle flags), log $LOG_DIR/grpc-server.log"
     JAVA_OPTS="$JAVA_OPTS $log_time" run_java "$LOG_DIR/grpc-scenarios.log" io.rocklet.benchmarks.grpc.GrpcScenarios \
         "${scenario_args[@]}" --flush "${ROCKLET_BENCH_FLUSH:-async}" --server-jvm "$JAVA_OPTS $log_time" || status=1
+    return $status
+}
+
+# Scheduled delivery and filters: the timer's figures in one JVM (persistent brokers in $DATA_DIR), then the filter
+# group of the local scenarios in another.
+suite_schedule()
+{
+    local scenario_args=(--dir "$DATA_DIR") filter_args=(--dir "$DATA_DIR" --only filter) status=0
+    if [[ $QUICK == 1 ]]; then
+        scenario_args+=(--quick)
+        filter_args+=(--quick)
+    fi
+    build api,core-store,routing,transport-local,transport-grpc,benchmarks
+    JAVA_OPTS="$JAVA_OPTS -Djava.io.tmpdir=$DATA_DIR"
+    header schedule
+    echo "# flush mode: ASYNC for every figure (EmbeddedRocklet's default; the filter figures on an ephemeral store)"
+    run_java "$LOG_DIR/schedule-scenarios.log" io.rocklet.benchmarks.schedule.ScheduleScenarios \
+        "${scenario_args[@]}" || status=1
+    run_java "$LOG_DIR/schedule-filter.log" io.rocklet.benchmarks.local.LocalScenarios "${filter_args[@]}" || status=1
     return $status
 }
 

@@ -133,6 +133,19 @@ public interface Admin
     Optional<MessageDetail> messageById(String messageId);
 
     /**
+     * Recalls (cancels) a delayed message before it is due, as {@link Producer#recall} does: every broker holding the
+     * topic is asked.
+     *
+     * @param topic     the topic the message was sent to.
+     * @param messageId its unique id ({@link SendReceipt#messageId()}).
+     * @return true when the message was waiting and will never be delivered; false when no broker holds it waiting
+     *     (unknown, not delayed, already due or delivered, recalled before).
+     * @throws InvalidArgumentException for a malformed topic or id.
+     * @throws RockletException with {@link ErrorCode#TOPIC_NOT_FOUND} when no broker has the topic.
+     */
+    boolean recall(String topic, String messageId);
+
+    /**
      * Finds every message whose send was acknowledged before the call.
      *
      * @return messages of {@code topic} carrying {@code key}, stored within [{@code beginTimestampMs},

@@ -49,6 +49,22 @@ public interface Producer extends AutoCloseable
     List<SendReceipt> send(List<Message> batch);
 
     /**
+     * Recalls (cancels) a delayed message - sent with a delay level, {@code deliverAt} or {@code deliverAfter} -
+     * before it is due (RocketMQ 5.3's recall). Every broker holding the topic is asked; the one storing the message
+     * cancels it durably before answering, so a recalled message is never delivered, also after a broker restart or
+     * crash.
+     *
+     * @param topic     the topic the message was sent to.
+     * @param messageId its id, {@link SendReceipt#messageId()}.
+     * @return completes with true when the message was waiting and is now cancelled; with false when no broker of
+     *     the topic holds it waiting: an unknown id, a message sent without a delay, one already due or delivered,
+     *     or one recalled before. Fails with {@link InvalidArgumentException} for a malformed topic or id (not a
+     *     unique id of 32 hex digits), with a {@link RockletException} when a broker holding the topic cannot be
+     *     asked (retriable when trying again may help: the recall is idempotent).
+     */
+    CompletableFuture<Boolean> recall(String topic, String messageId);
+
+    /**
      * @return the producer group.
      */
     String group();

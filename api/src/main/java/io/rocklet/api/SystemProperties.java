@@ -24,6 +24,8 @@ public final class SystemProperties
     public static final String DELAY_LEVEL = "__DELAY_LEVEL";
     /** On a message waiting for a delivery time: when it is due (ms since the epoch, the broker's clock). */
     public static final String DELIVER_AT_MS = "__DELIVER_AT_MS";
+    /** On a recall record in the timer topic: the timer-queue offset of the message it recalls. */
+    public static final String RECALL_QUEUE_OFFSET = "__RECALL_QUEUE_OFFSET";
 
     private SystemProperties()
     {

@@ -24,6 +24,7 @@ import io.rocklet.broker.internal.OffsetQueries;
 import io.rocklet.broker.internal.OffsetTable;
 import io.rocklet.broker.internal.SubscriptionTable;
 import io.rocklet.broker.internal.PullService;
+import io.rocklet.broker.internal.RecallService;
 import io.rocklet.broker.internal.QueueLocks;
 import io.rocklet.broker.internal.Replies;
 import io.rocklet.broker.internal.RequestChecks;
@@ -94,6 +95,7 @@ public final class Broker implements BrokerService, AutoCloseable
     private final long startedMs;
     private final ScheduleService schedule;
     private final TimerService timer;
+    private final RecallService recalls;
     private final RouterRegistrar registrar;
     private final AgentRunner runner;
     private final AgentInvoker invoker;
@@ -141,11 +143,11 @@ public final class Broker implements BrokerService, AutoCloseable
         this.registrar = new RouterRegistrar(transport, config.routerAddresses(), config.credentials(), identity,
             topics, config.nanoClock(), config.registerInterval().toNanos());
         relay.target = pulls;
+        this.recalls = new RecallService(store, List.of(schedule, timer));
         final BrokerAgent agent = new BrokerAgent(config.brokerName(),
             config.storeConfig().threadingMode() == ThreadingMode.INVOKER ? store : null, pulls,
-            List.of(schedule, timer), offsets, subscriptions, groups, locks, registrar, config.accessControl(),
-            config.nanoClock(),
-            config.offsetPersistInterval().toNanos());
+            List.of(schedule, timer), recalls, offsets, subscriptions, groups, locks, registrar, config.accessControl(),
+            config.nanoClock(), config.offsetPersistInterval().toNanos());
         final ErrorHandler errors = e -> LOG.error("broker agent failed: broker={}, error={}",
             config.brokerName(), e.toString(), e);
         if (config.threadingMode() == ThreadingMode.INVOKER)
@@ -300,6 +302,12 @@ public final class Broker implements BrokerService, AutoCloseable
     public CompletableFuture<List<SendResult>> sendBatch(final SendBatchRequest request)
     {
         return Replies.supply("sendBatch", () -> sends.sendBatch(checkOpen(request)));
+    }
+
+    @Override
+    public CompletableFuture<RecallStatus> recall(final RecallRequest request)
+    {
+        return Replies.call("recall", () -> recalls.recall(checkOpen(request)));
     }
 
     // ---- consuming
@@ -475,7 +483,7 @@ public final class Broker implements BrokerService, AutoCloseable
             final StoreStats stats = checkOpen(store).stats();
             return new BrokerStatus(identity, startedMs, topics.all().size(), groupQueries.consumerGroups().size(),
                 groups.clientCount(), stats.dispatchLagBytes(), !stats.fenced() && !stats.diskFull(),
-                stats.diskUsedRatio(), timer.pendingByTopic());
+                stats.diskUsedRatio(), timer.pendingByTopic(), schedule.pendingByTopic());
         });
     }
 
@@ -551,6 +559,7 @@ public final class Broker implements BrokerService, AutoCloseable
             invoker.close();
         }
         pulls.answerAll();
+        recalls.close();
         persist("consumer offsets", offsets::persist);
         persist("subscriptions", subscriptions::persist);
         persist("delay offsets", schedule::persist);

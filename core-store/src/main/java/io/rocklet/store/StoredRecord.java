@@ -92,6 +92,14 @@ public final class StoredRecord
         return view.properties();
     }
 
+    /**
+     * @return the value of one property, decoded from the record in place, or null when it has none by that name.
+     */
+    public String property(final String name)
+    {
+        return view.property(name);
+    }
+
     public String messageId()
     {
         return MessageIds.encode(storeTag, view.logOffset());

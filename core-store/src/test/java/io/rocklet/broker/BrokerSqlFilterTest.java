@@ -70,6 +70,21 @@ class BrokerSqlFilterTest
     }
 
     @Test
+    void shouldMatchPropertiesReadInPlaceWhateverTheirNamesAndKeys()
+    {
+        fixture.send(Message.builder("orders").keys("k1", "k2").property("region", "eu").property("re", "x")
+            .property("reg", "").body("a").build(), 0, 0);
+        fixture.send(Message.builder("orders").property("region", "us").body("b").build(), 0, 0);
+        fixture.drain();
+
+        assertEquals(List.of("a"), bodies(await(broker.pull(sql("region = 'eu'", "*", 0, 32, 0)))));
+        assertEquals(List.of("a"), bodies(await(broker.pull(sql("re = 'x' AND reg = ''", "*", 0, 32, 0)))),
+            "names of other lengths and an empty value");
+        assertEquals(List.of("b"), bodies(await(broker.pull(sql("re IS NULL", "*", 0, 32, 0)))));
+        assertEquals(List.of("a"), bodies(await(broker.pull(sql("KEYS = 'k1 k2'", "*", 0, 32, 0)))));
+    }
+
+    @Test
     void shouldReadPastBatchesWithoutMatchWhenTheFirstBatchHasNone()
     {
         for (int i = 0; i < 10; i++)

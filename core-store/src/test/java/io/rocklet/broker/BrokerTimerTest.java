@@ -119,7 +119,7 @@ class BrokerTimerTest
         assertEquals(Map.of(), await(crashed.broker.status()).timedPending());
     }
 
-    private static void copy(final Path from, final Path to) throws IOException
+    static void copy(final Path from, final Path to) throws IOException
     {
         try (Stream<Path> files = Files.walk(from))
         {

@@ -44,6 +44,12 @@ public abstract class UnsupportedBroker implements BrokerService
     }
 
     @Override
+    public CompletableFuture<RecallStatus> recall(final RecallRequest request)
+    {
+        return unsupported();
+    }
+
+    @Override
     public CompletableFuture<PullResult> pull(final PullRequest request)
     {
         return unsupported();

@@ -127,6 +127,14 @@ final class MultiJvmCluster implements AutoCloseable
     }
 
     /**
+     * @return the test JVM's client of the cluster (gRPC), closed with it.
+     */
+    RockletClient client()
+    {
+        return adminClient;
+    }
+
+    /**
      * Creates {@code topic} with {@code queues} queues on each broker and waits until both routers route it.
      */
     void createTopic(final String topic, final int queues)

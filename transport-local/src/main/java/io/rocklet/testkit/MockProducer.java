@@ -13,8 +13,10 @@ import io.rocklet.store.MessageIds;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -48,6 +50,7 @@ public final class MockProducer implements Producer
     private final List<Sent> sent = new ArrayList<>();
     private final Map<String, Integer> nextQueue = new HashMap<>();
     private final Map<MessageQueue, Long> nextOffsets = new HashMap<>();
+    private final Set<String> recalled = new LinkedHashSet<>();
     private long logOffset;
     private RuntimeException failure;
     private boolean failOnce;
@@ -158,6 +161,30 @@ public final class MockProducer implements Producer
             receipts.add(store(message, null, queue));
         }
         return List.copyOf(receipts);
+    }
+
+    /**
+     * Recalls a delayed message this producer sent (there is no clock: it is waiting until recalled).
+     *
+     * @return true for a message sent with a delay to {@code topic} and not recalled before, else false; see
+     *     {@link #recalled()}.
+     */
+    @Override
+    public synchronized CompletableFuture<Boolean> recall(final String topic, final String messageId)
+    {
+        Arguments.notNull(topic, "topic", "recall");
+        Arguments.notNull(messageId, "messageId", "recall");
+        final boolean waiting = sent.stream().anyMatch(send -> send.message().topic().equals(topic) &&
+            send.message().delay().isDelayed() && send.receipt().messageId().equals(messageId));
+        return CompletableFuture.completedFuture(waiting && recalled.add(messageId));
+    }
+
+    /**
+     * @return the ids of the messages recalled, in order.
+     */
+    public synchronized List<String> recalled()
+    {
+        return List.copyOf(recalled);
     }
 
     @Override

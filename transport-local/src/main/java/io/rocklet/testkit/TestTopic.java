@@ -14,6 +14,7 @@ import io.rocklet.api.PushConsumerConfig;
 import io.rocklet.api.ReceivedMessage;
 import io.rocklet.api.SendReceipt;
 import io.rocklet.api.TopicConfig;
+import io.rocklet.client.internal.Futures;
 import io.rocklet.embedded.EmbeddedRocklet;
 
 import java.nio.file.Path;
@@ -152,6 +153,20 @@ public final class TestTopic implements AutoCloseable
         Arguments.notNull(delay, "delay", "send");
         Arguments.notNull(body, "body", "send");
         return send(message -> message.delay(delay).body(body));
+    }
+
+    /**
+     * Recalls a delayed message sent to this topic before it is due ({@link Producer#recall}):
+     * {@code assertTrue(topic.recall(topic.send(Delay.after(Duration.ofMinutes(5)), "x")))}.
+     *
+     * @return true when it was waiting and is now cancelled; false when it is unknown, was not delayed, is already
+     *     due or was recalled before.
+     */
+    public boolean recall(final SendReceipt receipt)
+    {
+        Arguments.notNull(receipt, "receipt", "recall");
+        return Futures.await(producer().recall(name, receipt.messageId()), "recall: topic=" + name + ", messageId=" +
+            receipt.messageId());
     }
 
     /**

@@ -8,6 +8,8 @@ import io.rocklet.api.PullConsumer;
 import io.rocklet.api.PullConsumerConfig;
 import io.rocklet.api.ReceivedMessage;
 import io.rocklet.api.RockletException;
+import io.rocklet.api.SendReceipt;
+import io.rocklet.api.UniqueMessageIds;
 import io.rocklet.embedded.EmbeddedRocklet;
 import org.agrona.concurrent.CachedEpochClock;
 import org.junit.jupiter.api.Test;
@@ -20,8 +22,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -122,6 +126,45 @@ class DelayedMessageTest
     }
 
     @Test
+    void shouldNeverDeliverARecalledMessageAlsoAfterARestartAndAnswerFalseWhenNothingWaits()
+    {
+        clock.update(System.currentTimeMillis());
+        final SendReceipt timed;
+        final SendReceipt level;
+        try (EmbeddedRocklet rocklet = start())
+        {
+            rocklet.createTopic(TOPIC, 1);
+            final Producer producer = rocklet.newProducer("pg");
+            timed = producer.send(Message.builder(TOPIC).deliverAfter(Duration.ofSeconds(30)).body("timed").build());
+            level = producer.send(Message.builder(TOPIC).delayLevel(2).body("level").build());
+            producer.send(Message.builder(TOPIC).deliverAfter(Duration.ofSeconds(30)).body("keep timed").build());
+            producer.send(Message.builder(TOPIC).delayLevel(2).body("keep level").build());
+            final SendReceipt plain = producer.send(Message.builder(TOPIC).body("now").build());
+            awaitPending(rocklet, Map.of(TOPIC, 2L), Map.of(TOPIC, 2L));
+
+            assertTrue(producer.recall(TOPIC, timed.messageId()).join());
+            assertTrue(rocklet.admin().recall(TOPIC, level.messageId()), "recalled through the admin");
+            assertFalse(rocklet.admin().recall(TOPIC, level.messageId()), "recalled before");
+            assertFalse(producer.recall(TOPIC, timed.messageId()).join(), "recalled before");
+            assertFalse(producer.recall(TOPIC, plain.messageId()).join(), "not delayed");
+            assertFalse(producer.recall(TOPIC, UniqueMessageIds.next(clock.time())).join(), "unknown id");
+            awaitPending(rocklet, Map.of(TOPIC, 1L), Map.of(TOPIC, 1L));
+            final CompletionException malformed = assertThrows(CompletionException.class,
+                () -> producer.recall(TOPIC, "42").join());
+            assertEquals(ErrorCode.INVALID_ARGUMENT, ((RockletException) malformed.getCause()).errorCode());
+        }
+        clock.advance(30_000);
+        try (EmbeddedRocklet rocklet = start())
+        {
+            final PullConsumer consumer = consumer(rocklet);
+            assertEquals(List.of("now", "keep level", "keep timed"), pollUntil(consumer, 3));
+            assertEquals(List.of(), texts(consumer.poll(POLL)), "the recalled ones never come");
+            awaitPending(rocklet, Map.of(), Map.of());
+            assertFalse(rocklet.newProducer("pg").recall(TOPIC, level.messageId()).join(), "due already");
+        }
+    }
+
+    @Test
     void shouldRefuseADelayBeyondTheBrokersMaximumNamingTopicAndDelay()
     {
         clock.update(System.currentTimeMillis());
@@ -138,6 +181,18 @@ class DelayedMessageTest
     static Map<String, Long> pending(final EmbeddedRocklet rocklet)
     {
         return rocklet.admin().clusterStatus().brokers().get(0).timedPending();
+    }
+
+    /**
+     * Waits until the admin shows these pending counts (the broker's agent counts messages shortly after their send).
+     */
+    static void awaitPending(final EmbeddedRocklet rocklet, final Map<String, Long> timed,
+        final Map<String, Long> level)
+    {
+        Await.until(() -> timed.equals(pending(rocklet)) &&
+            level.equals(rocklet.admin().clusterStatus().brokers().get(0).levelPending()),
+            () -> "pending counts: expected timed=" + timed + ", level=" + level + ", state=" +
+                rocklet.admin().clusterStatus().brokers().get(0));
     }
 
     EmbeddedRocklet start()

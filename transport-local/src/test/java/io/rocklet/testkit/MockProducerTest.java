@@ -176,6 +176,21 @@ class MockProducerTest
     }
 
     @Test
+    void shouldRecallOnlyADelayedMessageItSentAndOnlyOnce()
+    {
+        final MockProducer producer = new MockProducer();
+        final SendReceipt delayed = producer.send(Message.builder("orders").deliverAfter(java.time.Duration
+            .ofMinutes(5)).body("later").build());
+        final SendReceipt now = producer.send(Message.builder("orders").body("now").build());
+
+        assertTrue(producer.recall("orders", delayed.messageId()).join());
+        assertFalse(producer.recall("orders", delayed.messageId()).join(), "recalled before");
+        assertFalse(producer.recall("orders", now.messageId()).join(), "not delayed");
+        assertFalse(producer.recall("payments", delayed.messageId()).join(), "another topic");
+        assertEquals(List.of(delayed.messageId()), producer.recalled());
+    }
+
+    @Test
     void shouldGoOnWithOffsetsWhenHistoryIsCleared()
     {
         final MockProducer producer = new MockProducer(ProducerConfig.builder("shop").build(), 1);

@@ -23,15 +23,19 @@ import java.util.TreeMap;
  * @param error           why it did not answer, or {@code ""}.
  * @param timedPending    per topic, messages it holds waiting for a delivery time ({@code deliverAt},
  *                        {@code deliverAfter}), sorted by topic; empty when none or it did not answer.
+ * @param levelPending    per topic, messages it holds waiting for a delay level, sorted by topic; empty when none or
+ *                        it did not answer.
  */
 public record BrokerState(String clusterName, String brokerName, long brokerId, String address,
     long lastHeartbeatMs, List<String> registeredWith, boolean reachable, long startedMs, int topicCount,
-    int groupCount, int clientCount, boolean writable, String error, Map<String, Long> timedPending)
+    int groupCount, int clientCount, boolean writable, String error, Map<String, Long> timedPending,
+    Map<String, Long> levelPending)
 {
     public BrokerState
     {
         registeredWith = List.copyOf(registeredWith);
-        timedPending = timedPending == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(timedPending));
+        timedPending = sorted(timedPending);
+        levelPending = sorted(levelPending);
     }
 
     /**
@@ -42,6 +46,11 @@ public record BrokerState(String clusterName, String brokerName, long brokerId, 
         final int topicCount, final int groupCount, final int clientCount, final boolean writable, final String error)
     {
         this(clusterName, brokerName, brokerId, address, lastHeartbeatMs, registeredWith, reachable, startedMs,
-            topicCount, groupCount, clientCount, writable, error, Map.of());
+            topicCount, groupCount, clientCount, writable, error, Map.of(), Map.of());
+    }
+
+    private static Map<String, Long> sorted(final Map<String, Long> counts)
+    {
+        return counts == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(counts));
     }
 }

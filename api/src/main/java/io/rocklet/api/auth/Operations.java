@@ -8,6 +8,7 @@ import io.rocklet.api.spi.BrokerService.CommitOffsetsRequest;
 import io.rocklet.api.spi.BrokerService.KeyQuery;
 import io.rocklet.api.spi.BrokerService.LockRequest;
 import io.rocklet.api.spi.BrokerService.PullRequest;
+import io.rocklet.api.spi.BrokerService.RecallRequest;
 import io.rocklet.api.spi.BrokerService.ResetOffsetsRequest;
 import io.rocklet.api.spi.BrokerService.SendBackRequest;
 import io.rocklet.api.spi.BrokerService.SendBatchRequest;
@@ -62,6 +63,7 @@ public final class Operations
         open("identity");
         policy("send", topic(a -> ((SendRequest) a[0]).message().topic()), PUB);
         policy("sendBatch", topic(a -> ((SendBatchRequest) a[0]).topic()), PUB);
+        policy("recall", topic(a -> ((RecallRequest) a[0]).topic()), PUB); // as RocketMQ 5.3
         policy("pull", topic(a -> ((PullRequest) a[0]).topic()), SUB);
         policy("heartbeat", a -> ((ClientHeartbeat) a[0]).consumers().stream()
             .map(consumer -> Resource.group(consumer.group())).toList(), SUB);

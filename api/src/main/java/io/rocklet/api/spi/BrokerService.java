@@ -38,6 +38,15 @@ public interface BrokerService
      */
     CompletableFuture<List<SendResult>> sendBatch(SendBatchRequest request);
 
+    /**
+     * Recalls (cancels) a delayed message of the request's topic before it is due (RocketMQ 5.3's recall), by level
+     * or by delivery time: once answered {@link RecallStatus#RECALLED}, the message is never delivered, also after a
+     * restart or a crash of the broker. Answers once every send acknowledged before the call is indexed.
+     *
+     * @return what became of the message on this broker; fails with INVALID_ARGUMENT for a malformed topic or id.
+     */
+    CompletableFuture<RecallStatus> recall(RecallRequest request);
+
     // ---- consuming
 
     /**
@@ -174,6 +183,31 @@ public interface BrokerService
     CompletableFuture<List<MessageView>> messagesByKey(KeyQuery query);
 
     // ---- contracts
+
+    /**
+     * @param topic     the topic the delayed message was sent to.
+     * @param messageId its unique id ({@link io.rocklet.api.SendReceipt#messageId()}).
+     */
+    record RecallRequest(String topic, String messageId)
+    {
+    }
+
+    /**
+     * The answer to a {@link RecallRequest}.
+     */
+    enum RecallStatus
+    {
+        /** The message was waiting and will never be delivered. */
+        RECALLED,
+        /** The message was recalled before. */
+        ALREADY_RECALLED,
+        /** The message is due: delivered already, or being delivered. */
+        ALREADY_DUE,
+        /** The message is stored in the topic but was never delayed. */
+        NOT_DELAYED,
+        /** This broker holds no message of the topic with this id. */
+        NOT_FOUND
+    }
 
     /**
      * @param producerGroup   the sender's group.
@@ -407,13 +441,16 @@ public interface BrokerService
      * @param diskUsedRatio    last measured disk usage, 0.0 to 1.0.
      * @param timedPending     per topic, messages waiting for a delivery time ({@code deliverAt},
      *                         {@code deliverAfter}); topics with none left out.
+     * @param levelPending     per topic, messages waiting for a delay level; topics with none left out.
      */
     record BrokerStatus(RouterService.BrokerIdentity identity, long startedMs, int topicCount, int groupCount,
-        int clientCount, long dispatchLagBytes, boolean writable, double diskUsedRatio, Map<String, Long> timedPending)
+        int clientCount, long dispatchLagBytes, boolean writable, double diskUsedRatio, Map<String, Long> timedPending,
+        Map<String, Long> levelPending)
     {
         public BrokerStatus
         {
             timedPending = timedPending == null ? Map.of() : Map.copyOf(timedPending);
+            levelPending = levelPending == null ? Map.of() : Map.copyOf(levelPending);
         }
 
         /**
@@ -424,7 +461,7 @@ public interface BrokerService
             final double diskUsedRatio)
         {
             this(identity, startedMs, topicCount, groupCount, clientCount, dispatchLagBytes, writable, diskUsedRatio,
-                Map.of());
+                Map.of(), Map.of());
         }
     }
 

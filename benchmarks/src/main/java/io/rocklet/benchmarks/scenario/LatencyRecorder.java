@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * slot per sample, claimed with one atomic increment; no allocation), then sorted once to read exact
  * percentiles. Samples beyond the capacity are counted, not kept.
  */
-final class LatencyRecorder
+public final class LatencyRecorder
 {
     private final long[] samples;
     private final AtomicInteger next = new AtomicInteger();
@@ -20,7 +20,7 @@ final class LatencyRecorder
     /**
      * @param capacity most samples kept.
      */
-    LatencyRecorder(final int capacity)
+    public LatencyRecorder(final int capacity)
     {
         this.samples = new long[capacity];
     }
@@ -28,7 +28,7 @@ final class LatencyRecorder
     /**
      * Records one latency. Thread-safe.
      */
-    void record(final long latencyNs)
+    public void record(final long latencyNs)
     {
         final int slot = next.getAndIncrement();
         if (slot < samples.length)
@@ -45,7 +45,7 @@ final class LatencyRecorder
     /**
      * @return samples kept and fully written (visible to the caller).
      */
-    int count()
+    public int count()
     {
         return written.get();
     }
@@ -55,7 +55,7 @@ final class LatencyRecorder
      *
      * @return true when they were.
      */
-    boolean awaitCount(final int expected, final long timeoutNs) throws InterruptedException
+    public boolean awaitCount(final int expected, final long timeoutNs) throws InterruptedException
     {
         final long deadline = System.nanoTime() + timeoutNs;
         while (written.get() < expected)
@@ -72,7 +72,7 @@ final class LatencyRecorder
     /**
      * @return samples offered beyond the capacity.
      */
-    long overflow()
+    public long overflow()
     {
         return overflow.get();
     }
@@ -80,7 +80,7 @@ final class LatencyRecorder
     /**
      * Sorts the samples written so far; call once recording has stopped (see {@link #awaitCount}).
      */
-    void freeze()
+    public void freeze()
     {
         sorted = Arrays.copyOf(samples, count());
         Arrays.sort(sorted);
@@ -90,7 +90,7 @@ final class LatencyRecorder
      * @param fraction 0 to 1 (0.99 for p99).
      * @return the smallest sample at or below which at least {@code fraction} of the samples lie (nearest rank).
      */
-    long percentile(final double fraction)
+    public long percentile(final double fraction)
     {
         checkFrozen();
         if (fraction < 0 || fraction > 1)
@@ -101,13 +101,13 @@ final class LatencyRecorder
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
-    long max()
+    public long max()
     {
         checkFrozen();
         return sorted[sorted.length - 1];
     }
 
-    double mean()
+    public double mean()
     {
         checkFrozen();
         double sum = 0;
@@ -121,7 +121,7 @@ final class LatencyRecorder
     /**
      * @return how many samples exceed {@code thresholdNs}.
      */
-    long countAbove(final long thresholdNs)
+    public long countAbove(final long thresholdNs)
     {
         checkFrozen();
         int low = 0;

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The broker's one agent: answers held pulls whose deadline passed, delivers delayed messages that are due (each
- * {@link DelayedDelivery}), persists consumer and delay offsets, expires silent clients and stale queue locks, and
- * keeps the registration with the routers fresh, and lets the access control pick up changed rules (a watched rules
- * file). When the store runs in INVOKER mode, the agent also runs the
+ * The broker's one agent: answers held pulls whose deadline passed, runs recalls ({@link RecallService}), delivers
+ * delayed messages that are due (each {@link DelayedDelivery}), persists consumer and delay offsets, expires silent
+ * clients and stale queue locks, keeps the registration with the routers fresh, and lets the access control pick up
+ * changed rules (a watched rules file). When the store runs in INVOKER mode, the agent also runs the
  * store's duty cycle first. Each step runs when its interval on the injected nano clock is due.
  */
 public final class BrokerAgent implements Agent
@@ -24,6 +24,7 @@ public final class BrokerAgent implements Agent
     private final MessageStore storeToRun;
     private final PullService pulls;
     private final DelayedDelivery[] deliveries;
+    private final RecallService recalls;
     private final OffsetTable offsets;
     private final SubscriptionTable subscriptions;
     private final ConsumerGroups groups;
@@ -39,8 +40,8 @@ public final class BrokerAgent implements Agent
      * @param storeToRun the store, when the agent runs its duty cycle (INVOKER store); else null.
      */
     public BrokerAgent(final String brokerName, final MessageStore storeToRun, final PullService pulls,
-        final List<DelayedDelivery> deliveries, final OffsetTable offsets, final SubscriptionTable subscriptions,
-        final ConsumerGroups groups, final QueueLocks locks,
+        final List<DelayedDelivery> deliveries, final RecallService recalls, final OffsetTable offsets,
+        final SubscriptionTable subscriptions, final ConsumerGroups groups, final QueueLocks locks,
         final RouterRegistrar registrar, final AccessControl accessControl, final NanoClock nanoClock,
         final long persistIntervalNs)
     {
@@ -49,6 +50,7 @@ public final class BrokerAgent implements Agent
         this.storeToRun = storeToRun;
         this.pulls = pulls;
         this.deliveries = deliveries.toArray(new DelayedDelivery[0]);
+        this.recalls = recalls;
         this.offsets = offsets;
         this.subscriptions = subscriptions;
         this.groups = groups;
@@ -64,8 +66,8 @@ public final class BrokerAgent implements Agent
     @Override
     public int doWork()
     {
-        return runStore() + expireHeldPulls() + deliverDueMessages() + persistOffsets() + expireClientsAndLocks() +
-            registerWithRouters() + refreshAccessRules();
+        return runStore() + expireHeldPulls() + recalls.runRecalls() + deliverDueMessages() + persistOffsets() +
+            expireClientsAndLocks() + registerWithRouters() + refreshAccessRules();
     }
 
     @Override

@@ -2,14 +2,13 @@ package io.rocklet.broker.internal;
 
 import io.rocklet.api.TagFilter;
 import io.rocklet.api.filter.SqlFilter;
-import io.rocklet.store.StoredMessage;
+import io.rocklet.store.StoredRecord;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What a pull accepts: its tag filter (checked by the store by tag code) and, optionally, an SQL92 filter over the
- * message properties, checked on the messages the store read. Immutable.
+ * message properties, checked on each record the store visits, in place. Immutable.
  *
  * @param tags the tag filter.
  * @param sql  the SQL92 filter, or null for none.
@@ -17,27 +16,24 @@ import java.util.List;
 record PullFilter(TagFilter tags, SqlFilter sql)
 {
     /**
-     * @return the messages of {@code read} the SQL filter accepts (all of them without one).
+     * @return whether the SQL filter (there must be one) accepts a record, read in place: a property is decoded only
+     *     when the expression asks for it.
      */
-    List<StoredMessage> select(final List<StoredMessage> read)
+    boolean accepts(final StoredRecord record)
     {
-        if (sql == null)
+        return sql.matches(name ->
         {
-            return read;
-        }
-        List<StoredMessage> matched = null;
-        for (int i = 0; i < read.size(); i++)
-        {
-            final StoredMessage message = read.get(i);
-            if (sql.matches(message))
+            if (SqlFilter.TAGS.equals(name))
             {
-                if (matched == null)
-                {
-                    matched = new ArrayList<>(read.size() - i);
-                }
-                matched.add(message);
+                final String tag = record.tag();
+                return tag == null || tag.isEmpty() ? null : tag;
             }
-        }
-        return matched == null ? List.of() : matched;
+            if (SqlFilter.KEYS.equals(name))
+            {
+                final List<String> keys = record.keys();
+                return keys.isEmpty() ? null : String.join(" ", keys);
+            }
+            return record.property(name);
+        });
     }
 }

@@ -14,6 +14,7 @@ import io.rocklet.store.MessageArrivalListener;
 import io.rocklet.store.MessageStore;
 import io.rocklet.store.ReadResult;
 import io.rocklet.store.ReadStatus;
+import io.rocklet.store.ScanResult;
 import io.rocklet.store.StoredMessage;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 import org.agrona.concurrent.NanoClock;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
@@ -237,7 +239,7 @@ public final class PullService implements MessageArrivalListener
      */
     private ReadResult read(final PullRequest request, final long offset, final PullFilter filter)
     {
-        ReadResult read = readStore(request, offset, filter);
+        ReadResult read = filter.sql() == null ? readStore(request, offset, filter) : scanStore(request, offset, filter);
         if (filter.sql() == null)
         {
             return read;
@@ -248,11 +250,9 @@ public final class PullService implements MessageArrivalListener
         {
             if (read.status() == ReadStatus.FOUND)
             {
-                final List<StoredMessage> matched = filter.select(read.messages());
-                if (!matched.isEmpty())
+                if (!read.messages().isEmpty())
                 {
-                    return new ReadResult(ReadStatus.FOUND, read.nextOffset(), read.minOffset(), read.maxOffset(),
-                        matched);
+                    return read;
                 }
             }
             else if (read.status() != ReadStatus.NO_MATCHED_MESSAGE || read.nextOffset() <= next)
@@ -268,8 +268,34 @@ public final class PullService implements MessageArrivalListener
                 return new ReadResult(ReadStatus.NO_MATCHED_MESSAGE, next, read.minOffset(), read.maxOffset(),
                     List.of());
             }
-            read = readStore(request, next, filter);
+            read = scanStore(request, next, filter);
         }
+    }
+
+    /**
+     * Reads with an SQL92 filter: the store's records are visited in place and evaluated on their property bytes
+     * ({@link PullFilter#accepts}); only the matching ones are copied out.
+     *
+     * @return FOUND with the matching messages (none when the batch had no match), or the store's other status.
+     */
+    private ReadResult scanStore(final PullRequest request, final long offset, final PullFilter filter)
+    {
+        final List<StoredMessage> matched = new ArrayList<>();
+        final ScanResult scan = store.scan(request.topic(), request.queueId(), offset,
+            Math.min(request.maxCount(), MAX_PULL_COUNT), MAX_PULL_BYTES, filter.tags(), record ->
+            {
+                if (filter.accepts(record))
+                {
+                    matched.add(record.toMessage());
+                }
+                return true;
+            });
+        if (scan.status() == ReadStatus.DAMAGED_MESSAGE)
+        {
+            LOG.error("message damaged in the store, consumers skip it: topic={}, queueId={}, queueOffset={}, group={}",
+                request.topic(), request.queueId(), offset, request.group());
+        }
+        return new ReadResult(scan.status(), scan.nextOffset(), scan.minOffset(), scan.maxOffset(), matched);
     }
 
     private ReadResult readStore(final PullRequest request, final long offset, final PullFilter filter)

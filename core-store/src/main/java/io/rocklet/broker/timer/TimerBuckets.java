@@ -2,6 +2,7 @@ package io.rocklet.broker.timer;
 
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.StorageException;
+import org.agrona.collections.LongHashSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +14,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -30,8 +32,10 @@ import java.util.TreeSet;
  *      8     8  queueOffset  where the message is in the timer topic's queue, little endian
  * </pre>
  *
- * An entry is valid when {@code 0 < dueMs < bucket start + bucketMs} and {@code queueOffset >= 0} (a file may hold
- * entries due before its bucket: those indexed while it was being delivered); a torn tail (less than 16 bytes) or
+ * An entry is valid when {@code 0 < dueMs < bucket start + bucketMs} (a file may hold entries due before its bucket:
+ * those indexed while it was being delivered). A negative {@code queueOffset} makes the entry a <em>recall
+ * marker</em>: the message at queue offset {@code -queueOffset - 1} was recalled and is not delivered
+ * ({@link #marker}). A torn tail (less than 16 bytes) or
  * zeros left by a crash are ignored; an entry written twice (indexing redone after a crash) is delivered once,
  * because delivery runs in (dueMs, queueOffset) order and drops what is not after its cursor. A file is deleted
  * once every entry in it is delivered. The heap holds only the bucket files' names and the open channels (at most
@@ -43,13 +47,15 @@ final class TimerBuckets implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(TimerBuckets.class);
     private static final int MAX_OPEN = 16;
     private static final int READ_BYTES = 64 * 1024;
+    private static final int BUFFERED_ENTRIES = 64;
 
     private final Path directory;
     private final long bucketMs;
     private final TreeSet<Long> buckets = new TreeSet<>();
     private final Map<Long, FileChannel> open = new LinkedHashMap<>(MAX_OPEN * 2, 0.75f, true);
     private final Set<Long> unsynced = new HashSet<>();
-    private final ByteBuffer entry = ByteBuffer.allocate(ENTRY_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    /** Entries appended but not yet written, per bucket. */
+    private final Map<Long, ByteBuffer> buffered = new HashMap<>();
 
     private TimerBuckets(final Path directory, final long bucketMs)
     {
@@ -113,34 +119,78 @@ final class TimerBuckets implements AutoCloseable
         return buckets.size();
     }
 
+    /**
+     * Adds an entry to a bucket's file: buffered (per bucket, {@value #BUFFERED_ENTRIES} entries at most) until
+     * {@link #flush()}, which the indexer calls after each batch, and which {@link #load}, {@link #sync} and
+     * {@link #delete} call first.
+     */
     void append(final long bucket, final long dueMs, final long queueOffset)
     {
-        entry.clear();
-        entry.putLong(dueMs).putLong(queueOffset).flip();
+        ByteBuffer buffer = buffered.get(bucket);
+        if (buffer == null)
+        {
+            buffer = ByteBuffer.allocate(BUFFERED_ENTRIES * ENTRY_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            buffered.put(bucket, buffer);
+        }
+        buffer.putLong(dueMs).putLong(queueOffset);
+        buckets.add(bucket);
+        if (!buffer.hasRemaining())
+        {
+            write(bucket, buffer);
+        }
+    }
+
+    /**
+     * Writes the buffered entries to their files.
+     */
+    void flush()
+    {
+        if (!buffered.isEmpty())
+        {
+            for (final Map.Entry<Long, ByteBuffer> entry : buffered.entrySet())
+            {
+                write(entry.getKey(), entry.getValue());
+            }
+            buffered.clear();
+        }
+    }
+
+    private void write(final long bucket, final ByteBuffer buffer)
+    {
+        buffer.flip();
         final FileChannel channel = channel(bucket);
         try
         {
-            while (entry.hasRemaining())
+            while (buffer.hasRemaining())
             {
-                channel.write(entry);
+                channel.write(buffer);
             }
         }
         catch (final IOException e)
         {
-            throw new StorageException(ErrorCode.IO_ERROR, "cannot append timer entry: file=" + file(bucket) +
-                ", dueMs=" + dueMs + ", queueOffset=" + queueOffset, e);
+            throw new StorageException(ErrorCode.IO_ERROR, "cannot append timer entries: file=" + file(bucket), e);
         }
-        buckets.add(bucket);
+        buffer.clear();
         unsynced.add(bucket);
     }
 
     /**
-     * Pushes every valid entry of a bucket's file into {@code heap}.
+     * @return the queue offset a recall marker entry for the message at {@code queueOffset} carries.
+     */
+    static long marker(final long queueOffset)
+    {
+        return -queueOffset - 1;
+    }
+
+    /**
+     * Pushes every valid entry of a bucket's file into {@code heap}, and adds the queue offsets its recall markers
+     * name to {@code recalled}.
      *
      * @return how many entries it pushed.
      */
-    int load(final long bucket, final DueHeap heap)
+    int load(final long bucket, final DueHeap heap, final LongHashSet recalled)
     {
+        flush();
         final Path file = file(bucket);
         final long endMs = bucket + bucketMs;
         int loaded = 0;
@@ -163,6 +213,10 @@ final class TimerBuckets implements AutoCloseable
                     {
                         heap.push(dueMs, queueOffset);
                         loaded++;
+                    }
+                    else if (dueMs > 0 && dueMs < endMs)
+                    {
+                        recalled.add(marker(queueOffset));
                     }
                     else
                     {
@@ -193,6 +247,7 @@ final class TimerBuckets implements AutoCloseable
      */
     void delete(final long bucket)
     {
+        flush();
         close(bucket);
         unsynced.remove(bucket);
         buckets.remove(bucket);
@@ -212,6 +267,7 @@ final class TimerBuckets implements AutoCloseable
      */
     void sync()
     {
+        flush();
         for (final Long bucket : unsynced)
         {
             final FileChannel channel = open.get(bucket);
@@ -240,6 +296,7 @@ final class TimerBuckets implements AutoCloseable
     @Override
     public void close()
     {
+        flush();
         for (final Long bucket : Set.copyOf(open.keySet()))
         {
             close(bucket);

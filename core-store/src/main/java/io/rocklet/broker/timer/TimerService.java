@@ -1,27 +1,32 @@
 package io.rocklet.broker.timer;
 
+import io.rocklet.api.ErrorCode;
 import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.api.Message;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.SystemProperties;
 import io.rocklet.api.SystemTopics;
 import io.rocklet.api.TagFilter;
+import io.rocklet.api.spi.BrokerService.RecallStatus;
 import io.rocklet.broker.internal.BrokerFiles;
 import io.rocklet.broker.internal.DelayedDelivery;
 import io.rocklet.broker.internal.Delays;
+import io.rocklet.broker.internal.PendingCounts;
+import io.rocklet.store.AppendRequest;
 import io.rocklet.store.MessageStore;
 import io.rocklet.store.ReadResult;
 import io.rocklet.store.ReadStatus;
 import io.rocklet.store.StoredMessage;
+import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.EpochClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Delivers messages at their delivery time (RocketMQ 5's timer, F20). A timed send is stored once, in
@@ -47,8 +52,18 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * After a crash, indexing is redone from {@code indexed} (an entry found twice in a bucket is delivered once; a
  * message at or before the cursor is delivered at once) and delivery from the cursor: nothing due is lost, and
- * what was delivered after the last checkpoint is delivered again (at least once). Owned by the broker agent thread
- * (and the closing thread once the agent stopped); {@link #pendingByTopic()} may be read from any thread.
+ * what was delivered after the last checkpoint is delivered again (at least once). Delivery waits until indexing
+ * has caught up with the timer queue as recovery left it, so that every recall record is indexed first.
+ *
+ * <p><b>Recall</b> ({@link #recall}): a waiting message is cancelled by appending a <em>recall record</em> to the
+ * timer queue (its due time, {@link SystemProperties#RECALL_QUEUE_OFFSET} naming the message's queue offset, and the
+ * message's unique id). Indexing writes it into the message's bucket as a marker entry (a negative queue offset,
+ * see {@link TimerBuckets}); a bucket's markers are loaded with it and delivery skips what they name. Until the
+ * record is indexed, the recalled offset is held in memory (a few at most); the log holds the record, so the
+ * cancel survives a restart and a crash. Memory stays bounded: the markers of the bucket being delivered only.
+ *
+ * <p>Owned by the broker agent thread (and the closing thread once the agent stopped); {@link #pendingByTopic()}
+ * may be read from any thread.
  */
 public final class TimerService implements DelayedDelivery, AutoCloseable
 {
@@ -69,12 +84,22 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
     private final Path checkpoint;
     private final boolean fsync;
     private final DueHeap heap = new DueHeap();
-    private final Map<String, Long> pending = new ConcurrentHashMap<>();
+    /** Queue offsets of the current bucket's messages that were recalled (its marker entries). */
+    private final LongHashSet cancelled = new LongHashSet();
+    /** Queue offsets of recalled messages whose recall record is not indexed yet. */
+    private final LongHashSet recalled = new LongHashSet();
+    private final PendingCounts pending = new PendingCounts();
     private long indexed;
     private long cursorDueMs;
     private long cursorOffset = -1;
     private long current = NONE;
     private long notBeforeMs;
+    /** Delivery waits until indexing reaches this offset: the end of the timer queue when the broker started. */
+    private long recoveredEnd;
+    /** The timer-queue messages read last for delivery, from {@link #readAheadFirst}: due order is mostly send order. */
+    private List<StoredMessage> readAhead = List.of();
+    private long readAheadFirst = -1;
+    private int readAheadCount = 1;
     private boolean dirty;
 
     private TimerService(final MessageStore store, final EpochClock clock, final Path directory,
@@ -111,9 +136,9 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
                     timer.cursorDueMs = Long.parseLong(record[1]);
                     timer.cursorOffset = Long.parseLong(record[2]);
                 }
-                else if (record.length == 3 && record[0].equals("pending"))
+                else if (record.length == 3 && record[0].equals(PendingCounts.RECORD))
                 {
-                    timer.pending.put(record[1], Long.parseLong(record[2]));
+                    timer.pending.set(record[1], Long.parseLong(record[2]));
                 }
                 else
                 {
@@ -127,6 +152,7 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
                     String.join(" ", record), e.toString());
             }
         }
+        timer.recoveredEnd = store.maxOffset(SystemTopics.TIMER_TOPIC, Delays.TIMER_QUEUE);
         return timer;
     }
 
@@ -138,7 +164,53 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
         {
             return 0;
         }
-        return index(nowMs) + deliver(nowMs);
+        final int indexedNow = index(nowMs);
+        return indexed < recoveredEnd ? indexedNow : indexedNow + deliver(nowMs);
+    }
+
+    @Override
+    public boolean holds(final StoredMessage copy)
+    {
+        return SystemTopics.TIMER_TOPIC.equals(copy.topic());
+    }
+
+    /**
+     * Recalls a message waiting in the timer queue: appends its recall record (see the class comment). Indexes the
+     * timer queue up to the message first, so that a recall is always indexed after its message.
+     *
+     * @param waiting the message as stored in the timer queue.
+     * @throws RockletException BUSY (retriable) when the timer queue cannot be indexed up to the message now, or the
+     *                          store's error when it refuses the recall record.
+     */
+    @Override
+    public RecallStatus recall(final StoredMessage waiting)
+    {
+        if (waiting.properties().containsKey(SystemProperties.RECALL_QUEUE_OFFSET))
+        {
+            return RecallStatus.ALREADY_RECALLED;
+        }
+        final long nowMs = clock.time();
+        final long dueMs = dueMs(waiting, waiting.properties());
+        final long offset = waiting.queueOffset();
+        if (dueMs <= nowMs)
+        {
+            return RecallStatus.ALREADY_DUE;
+        }
+        if (recalled.contains(offset) || cancelled.contains(offset))
+        {
+            return RecallStatus.ALREADY_RECALLED;
+        }
+        while (indexed <= offset)
+        {
+            if (index(nowMs) == 0)
+            {
+                throw new RockletException(ErrorCode.BUSY, "timer cannot index up to the recalled message now: " +
+                    "topic=" + realTopic(waiting.properties()) + ", queueOffset=" + offset + ", indexed=" + indexed);
+            }
+        }
+        store.append(recallRecord(waiting, dueMs));
+        recalled.add(offset);
+        return RecallStatus.RECALLED;
     }
 
     @Override
@@ -152,10 +224,10 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
         {
             buckets.sync();
         }
-        final List<String> records = new ArrayList<>(pending.size() + 2);
+        final List<String> records = new ArrayList<>();
         records.add("indexed " + indexed);
         records.add("cursor " + cursorDueMs + " " + cursorOffset);
-        new TreeMap<>(pending).forEach((topic, count) -> records.add("pending " + topic + " " + count));
+        pending.addRecords(records);
         BrokerFiles.write(checkpoint, "timer-checkpoint", records, fsync);
         dirty = false;
         return 1;
@@ -166,15 +238,7 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
      */
     public Map<String, Long> pendingByTopic()
     {
-        final Map<String, Long> copy = new TreeMap<>();
-        pending.forEach((topic, count) ->
-        {
-            if (count > 0)
-            {
-                copy.put(topic, count);
-            }
-        });
-        return copy;
+        return pending.snapshot();
     }
 
     /**
@@ -205,6 +269,18 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
         {
             return 0;
         }
+        try
+        {
+            return indexBatch(nowMs);
+        }
+        finally
+        {
+            buckets.flush();
+        }
+    }
+
+    private int indexBatch(final long nowMs)
+    {
         final ReadResult read = store.read(SystemTopics.TIMER_TOPIC, Delays.TIMER_QUEUE, indexed, BATCH,
             BATCH_BYTES, TagFilter.ALL);
         if (read.status() != ReadStatus.FOUND)
@@ -221,31 +297,78 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
         int work = 0;
         for (final StoredMessage message : read.messages())
         {
-            final long dueMs = dueMs(message);
+            final Map<String, String> properties = message.properties(); // decoded once
+            final long dueMs = dueMs(message, properties);
             final long offset = message.queueOffset();
-            if (dueMs > 0 && !DueHeap.less(cursorDueMs, cursorOffset, dueMs, offset))
+            final String target = properties.get(SystemProperties.RECALL_QUEUE_OFFSET);
+            if (target != null)
             {
-                if (!deliver(message, nowMs, false))
+                indexRecall(record(message, properties), dueMs, target);
+            }
+            else if (dueMs > 0 && !DueHeap.less(cursorDueMs, cursorOffset, dueMs, offset))
+            {
+                if (recalled.contains(offset))
+                {
+                    pending.increment(realTopic(properties)); // its recall record takes it off
+                }
+                else if (!deliver(message, nowMs, false))
                 {
                     return work; // retried later, from this message
                 }
             }
             else if (dueMs > 0)
             {
-                final long bucket = current == NONE ? buckets.bucketOf(dueMs) :
-                    Math.max(buckets.bucketOf(dueMs), current);
+                final long bucket = bucketFor(dueMs);
                 buckets.append(bucket, dueMs, offset);
                 if (bucket == current)
                 {
                     heap.push(dueMs, offset);
                 }
-                pending.merge(realTopic(message), 1L, Long::sum);
+                pending.increment(realTopic(properties));
             }
             indexed = offset + 1;
             dirty = true;
             work++;
         }
         return work;
+    }
+
+    /**
+     * Writes a recall record's marker into the bucket of the message it recalls (unless delivery passed it already:
+     * it was skipped) and takes the message off the pending count.
+     */
+    private void indexRecall(final RecallRecord record, final long dueMs, final String target)
+    {
+        final long offset;
+        try
+        {
+            offset = Long.parseLong(target);
+        }
+        catch (final NumberFormatException e)
+        {
+            LOG.warn("skipping malformed timer recall record: queueOffset={}, {}={}", record.queueOffset(),
+                SystemProperties.RECALL_QUEUE_OFFSET, target);
+            return;
+        }
+        if (dueMs > 0 && offset >= 0)
+        {
+            if (DueHeap.less(cursorDueMs, cursorOffset, dueMs, offset))
+            {
+                final long bucket = bucketFor(dueMs);
+                buckets.append(bucket, dueMs, TimerBuckets.marker(offset));
+                if (bucket == current)
+                {
+                    cancelled.add(offset);
+                }
+            }
+            pending.decrement(record.realTopic());
+        }
+        recalled.remove(offset);
+    }
+
+    private long bucketFor(final long dueMs)
+    {
+        return current == NONE ? buckets.bucketOf(dueMs) : Math.max(buckets.bucketOf(dueMs), current);
     }
 
     private int deliver(final long nowMs)
@@ -262,7 +385,8 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
                 }
                 current = first;
                 heap.clear();
-                buckets.load(first, heap);
+                cancelled.clear();
+                buckets.load(first, heap, cancelled);
             }
             if (heap.isEmpty())
             {
@@ -285,6 +409,15 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
             {
                 return work;
             }
+            if (recalled.contains(offset) || cancelled.contains(offset))
+            {
+                heap.pop(); // recalled: never delivered
+                cursorDueMs = dueMs;
+                cursorOffset = offset;
+                dirty = true;
+                work++;
+                continue;
+            }
             if (!deliverAt(offset, nowMs))
             {
                 return work;
@@ -305,15 +438,24 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
      */
     private boolean deliverAt(final long offset, final long nowMs)
     {
-        final ReadResult read = store.read(SystemTopics.TIMER_TOPIC, Delays.TIMER_QUEUE, offset, 1, BATCH_BYTES,
-            TagFilter.ALL);
+        final long index = offset - readAheadFirst;
+        if (index >= 0 && index < readAhead.size() && readAhead.get((int)index).queueOffset() == offset)
+        {
+            return deliver(readAhead.get((int)index), nowMs, true);
+        }
+        // sequential due order (the usual case) reads ahead more and more; any other order reads one at a time
+        readAheadCount = offset == readAheadFirst + readAhead.size() ? Math.min(BATCH, readAheadCount * 2) : 1;
+        final ReadResult read = store.read(SystemTopics.TIMER_TOPIC, Delays.TIMER_QUEUE, offset, readAheadCount,
+            BATCH_BYTES, TagFilter.ALL);
         if (read.status() != ReadStatus.FOUND || read.messages().isEmpty() ||
             read.messages().get(0).queueOffset() != offset)
         {
             LOG.warn("timed message unreadable, skipped: queueOffset={}, status={}", offset, read.status());
             return true;
         }
-        return deliver(read.messages().get(0), nowMs, true);
+        readAhead = read.messages();
+        readAheadFirst = offset;
+        return deliver(readAhead.get(0), nowMs, true);
     }
 
     /**
@@ -324,9 +466,12 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
      */
     private boolean deliver(final StoredMessage message, final long nowMs, final boolean counted)
     {
+        String topic = null;
         try
         {
-            store.append(Delays.toRealTopic(message));
+            final AppendRequest append = Delays.toRealTopic(message); // decodes the properties once
+            topic = append.message().topic();
+            store.append(append);
         }
         catch (final InvalidArgumentException e)
         {
@@ -342,14 +487,32 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
         }
         if (counted)
         {
-            pending.computeIfPresent(realTopic(message), (topic, count) -> count > 1 ? count - 1 : null);
+            pending.decrement(topic != null ? topic : realTopic(message.properties()));
         }
         return true;
     }
 
-    private static long dueMs(final StoredMessage message)
+    /**
+     * @return the recall record of a waiting message: same real topic, due time and unique id, no body.
+     */
+    private static AppendRequest recallRecord(final StoredMessage waiting, final long dueMs)
     {
-        final String due = message.properties().get(SystemProperties.DELIVER_AT_MS);
+        final Map<String, String> properties = new HashMap<>();
+        properties.put(SystemProperties.REAL_TOPIC, realTopic(waiting.properties()));
+        properties.put(SystemProperties.DELIVER_AT_MS, Long.toString(dueMs));
+        properties.put(SystemProperties.RECALL_QUEUE_OFFSET, Long.toString(waiting.queueOffset()));
+        final String uniqueId = waiting.properties().get(SystemProperties.UNIQUE_ID);
+        if (uniqueId != null)
+        {
+            properties.put(SystemProperties.UNIQUE_ID, uniqueId);
+        }
+        return new AppendRequest(new Message(SystemTopics.TIMER_TOPIC, "", List.of(), properties, new byte[0]),
+            Delays.TIMER_QUEUE, waiting.bornTimestampMs(), waiting.producerId(), 0, 0L, 0);
+    }
+
+    private static long dueMs(final StoredMessage message, final Map<String, String> properties)
+    {
+        final String due = properties.get(SystemProperties.DELIVER_AT_MS);
         try
         {
             return Long.parseLong(due);
@@ -362,9 +525,21 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
         }
     }
 
-    private static String realTopic(final StoredMessage message)
+    private static String realTopic(final Map<String, String> properties)
     {
-        final String topic = message.properties().get(SystemProperties.REAL_TOPIC);
+        final String topic = properties.get(SystemProperties.REAL_TOPIC);
         return topic == null ? "" : topic;
+    }
+
+    /**
+     * A recall record as indexing sees it.
+     */
+    private record RecallRecord(long queueOffset, String realTopic)
+    {
+    }
+
+    private static RecallRecord record(final StoredMessage message, final Map<String, String> properties)
+    {
+        return new RecallRecord(message.queueOffset(), realTopic(properties));
     }
 }

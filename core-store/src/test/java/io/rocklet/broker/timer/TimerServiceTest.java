@@ -4,6 +4,7 @@ import io.rocklet.api.Message;
 import io.rocklet.api.SystemProperties;
 import io.rocklet.api.SystemTopics;
 import io.rocklet.api.TagFilter;
+import io.rocklet.api.spi.BrokerService.RecallStatus;
 import io.rocklet.broker.internal.Delays;
 import io.rocklet.store.AppendRequest;
 import io.rocklet.store.MessageStore;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -147,6 +149,40 @@ class TimerServiceTest
         clock.update(T0 + 30_000);
         run();
         assertEquals(List.of("a", "a", "c", "b", "d"), delivered());
+        assertEquals(Map.of(), timer.pendingByTopic());
+    }
+
+    @Test
+    void shouldNeverDeliverARecalledMessageWhenReopenedAfterACrashThatLostTheBucketFiles() throws IOException
+    {
+        open();
+        timer.persist(); // the last checkpoint before the crash: nothing indexed
+        for (int i = 0; i < 100; i++)
+        {
+            sendAt(T0 + 5_000, "m" + i);
+        }
+        run();
+        assertEquals(RecallStatus.RECALLED, timer.recall(read(SystemTopics.TIMER_TOPIC, 0).get(0)));
+        run();
+
+        // a crash that lost the timer's progress and the bucket files' unsynced entries (here: all of them)
+        timer.close();
+        store.close();
+        try (Stream<Path> files = Files.list(dir.resolve("broker").resolve(TimerService.DIRECTORY)))
+        {
+            for (final Path file : files.toList())
+            {
+                Files.delete(file);
+            }
+        }
+        Files.write(dir.resolve("store").resolve("abort"), new byte[0]);
+        store = MessageStores.open(TestStores.small(dir.resolve("store")).clock(clock).build());
+        timer = TimerService.load(store, clock, dir.resolve("broker"), false, BUCKET_MS);
+        clock.update(T0 + 5_000); // due at once: indexing is redone (more than one batch) before any delivery
+        run();
+        final List<String> delivered = delivered();
+        assertEquals(99, delivered.size(), "every message but the recalled one: " + delivered);
+        assertFalse(delivered.contains("m0"), "the recalled message");
         assertEquals(Map.of(), timer.pendingByTopic());
     }
 

@@ -132,6 +132,12 @@ public final class DefaultAdmin implements Admin
     }
 
     @Override
+    public boolean recall(final String topic, final String messageId)
+    {
+        return messages.recall(topic, messageId);
+    }
+
+    @Override
     public List<MessageDetail> messagesByKey(final String topic, final String key, final long beginTimestampMs,
         final long endTimestampMs, final int maxCount)
     {

@@ -3,7 +3,10 @@ package io.rocklet.client.admin;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.MessageView;
 import io.rocklet.api.admin.MessageDetail;
+import io.rocklet.api.UniqueMessageIds;
 import io.rocklet.api.spi.BrokerService.KeyQuery;
+import io.rocklet.api.spi.BrokerService.RecallRequest;
+import io.rocklet.api.spi.BrokerService.RecallStatus;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -54,6 +57,24 @@ final class MessageOperations
         answers.forEach((broker, views) -> views.forEach(view -> found.add(MessageDetail.of(broker, view))));
         found.sort(STORE_ORDER);
         return found;
+    }
+
+    /**
+     * @return true when one of the brokers holding the topic recalled the message.
+     */
+    boolean recall(final String topic, final String messageId)
+    {
+        final String what = "recall: topic=" + topic + ", messageId=" + messageId;
+        AdminChecks.topic(topic);
+        if (!UniqueMessageIds.isUniqueId(messageId))
+        {
+            throw new InvalidArgumentException(what + ": illegal messageId (a unique id of " +
+                UniqueMessageIds.LENGTH + " hex digits)");
+        }
+        final RecallRequest request = new RecallRequest(topic, messageId);
+        final Map<String, RecallStatus> answers = calls.fanOut(what, AdminCalls.addresses(calls.holders(topic)),
+            broker -> broker.recall(request));
+        return answers.containsValue(RecallStatus.RECALLED);
     }
 
     List<MessageDetail> byKey(final String topic, final String key, final long beginTimestampMs,

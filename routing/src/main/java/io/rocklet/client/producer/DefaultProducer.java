@@ -10,9 +10,13 @@ import io.rocklet.api.Producer;
 import io.rocklet.api.ProducerConfig;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.SendReceipt;
+import io.rocklet.api.TopicNames;
+import io.rocklet.api.spi.BrokerService.RecallRequest;
+import io.rocklet.api.spi.BrokerService.RecallStatus;
 import io.rocklet.api.spi.BrokerService.SendBatchRequest;
 import io.rocklet.api.spi.BrokerService.SendRequest;
 import io.rocklet.api.spi.BrokerService.SendResult;
+import io.rocklet.api.spi.RouterService.QueueRoute;
 import io.rocklet.client.internal.DefaultClientContext;
 import io.rocklet.client.internal.Futures;
 import org.agrona.concurrent.EpochClock;
@@ -162,6 +166,39 @@ public final class DefaultProducer implements Producer
         return Futures.await(receipts, "send batch: topic=" + topic);
     }
 
+    /**
+     * Asks the master of every broker holding the topic (from its route), within the request timeout each; true when
+     * one of them recalled the message.
+     */
+    @Override
+    public CompletableFuture<Boolean> recall(final String topic, final String messageId)
+    {
+        final RecallRequest request;
+        try
+        {
+            checkOpen();
+            request = checkRecall(topic, messageId);
+        }
+        catch (final RockletException e)
+        {
+            return CompletableFuture.failedFuture(e);
+        }
+        final long timeoutNs = context.config().requestTimeout().toNanos();
+        return context.route(topic).thenCompose(route ->
+        {
+            final List<CompletableFuture<RecallStatus>> answers = new ArrayList<>();
+            for (final QueueRoute queues : route.queues())
+            {
+                answers.add(Futures.within(Futures.call(() -> context.broker(queues.brokerName()).recall(request)),
+                    timeoutNs, () -> "recall: topic=" + topic + ", messageId=" + messageId + ", broker=" +
+                    queues.brokerName()));
+            }
+            return CompletableFuture.allOf(answers.toArray(new CompletableFuture<?>[0]))
+                .thenApply(done -> answers.stream().anyMatch(answer -> answer.join() == RecallStatus.RECALLED));
+        }).exceptionallyCompose(error -> CompletableFuture.failedFuture(
+            Futures.toRockletException(error, "recall: topic=" + topic + ", messageId=" + messageId)));
+    }
+
     @Override
     public String group()
     {
@@ -254,6 +291,20 @@ public final class DefaultProducer implements Producer
         {
             throw new ClosedException("producer closed: group=" + config.group());
         }
+    }
+
+    private static RecallRequest checkRecall(final String topic, final String messageId)
+    {
+        if (!TopicNames.isValid(topic) || topic.startsWith("%"))
+        {
+            throw new InvalidArgumentException("cannot recall: illegal topic=" + topic + ", messageId=" + messageId);
+        }
+        if (!UniqueMessageIds.isUniqueId(messageId))
+        {
+            throw new InvalidArgumentException("cannot recall: topic=" + topic + ", illegal messageId=" + messageId +
+                " (a unique id of " + UniqueMessageIds.LENGTH + " hex digits, SendReceipt.messageId())");
+        }
+        return new RecallRequest(topic, messageId);
     }
 
     private void check(final Message message)

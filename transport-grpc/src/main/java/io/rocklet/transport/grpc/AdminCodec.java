@@ -43,6 +43,7 @@ final class AdminCodec
             .setWritable(status.writable())
             .setDiskUsedRatio(status.diskUsedRatio())
             .putAllTimedPending(status.timedPending())
+            .putAllLevelPending(status.levelPending())
             .build();
     }
 
@@ -51,7 +52,7 @@ final class AdminCodec
         return new BrokerStatus(brokerIdentity(required(status.hasIdentity(), status.getIdentity(),
             "BrokerStatus.identity")), status.getStartedMs(), status.getTopicCount(), status.getGroupCount(),
             status.getClientCount(), status.getDispatchLagBytes(), status.getWritable(), status.getDiskUsedRatio(),
-            status.getTimedPendingMap());
+            status.getTimedPendingMap(), status.getLevelPendingMap());
     }
 
     static BrokerProto.TopicOffsetsResult topicOffsets(final Map<Integer, QueueOffsets> offsets)

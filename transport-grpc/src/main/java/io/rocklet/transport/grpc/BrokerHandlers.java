@@ -27,6 +27,8 @@ final class BrokerHandlers
                 request -> broker.send(MessageCodec.sendRequest(request)), MessageCodec::sendResult)
             .unary(BrokerGrpc.getSendBatchMethod(),
                 request -> broker.sendBatch(MessageCodec.sendBatchRequest(request)), MessageCodec::sendBatchResult)
+            .unary(BrokerGrpc.getRecallMethod(),
+                request -> broker.recall(MessageCodec.recallRequest(request)), MessageCodec::recallResult)
             .unary(BrokerGrpc.getPullMethod(),
                 request -> broker.pull(MessageCodec.pullRequest(request)), MessageCodec::pullResult)
             .bind(BrokerGrpc.getSubscribeMethod(), subscriptions)

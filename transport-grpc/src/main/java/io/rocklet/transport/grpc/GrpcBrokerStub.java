@@ -61,6 +61,13 @@ final class GrpcBrokerStub implements BrokerService
             MessageCodec::sendBatchResult, timeoutMs);
     }
 
+    @Override
+    public CompletableFuture<RecallStatus> recall(final RecallRequest request)
+    {
+        return peer.unary(BrokerGrpc.getRecallMethod(), () -> MessageCodec.recallRequest(request),
+            MessageCodec::recallResult, timeoutMs);
+    }
+
     /**
      * With streaming on, a pull with a long-poll timeout is served from its queue's stream (see {@link PullStream});
      * otherwise it is one unary call whose deadline covers the long-poll timeout plus the call timeout, so a held

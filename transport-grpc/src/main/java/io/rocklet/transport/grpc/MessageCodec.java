@@ -5,6 +5,8 @@ import io.rocklet.api.MessageView;
 import io.rocklet.api.spi.BrokerService.PullRequest;
 import io.rocklet.api.spi.BrokerService.PullResult;
 import io.rocklet.api.spi.BrokerService.PullStatus;
+import io.rocklet.api.spi.BrokerService.RecallRequest;
+import io.rocklet.api.spi.BrokerService.RecallStatus;
 import io.rocklet.api.spi.BrokerService.SendBackRequest;
 import io.rocklet.api.spi.BrokerService.SendBatchRequest;
 import io.rocklet.api.spi.BrokerService.SendRequest;
@@ -82,6 +84,44 @@ final class MessageCodec
     {
         return new SendBatchRequest(request.getProducerGroup(), request.getProducerId(), request.getTopic(),
             request.getQueueId(), map(request.getMessagesList(), CommonCodec::message), request.getBornTimestampMs());
+    }
+
+    static BrokerProto.RecallRequest recallRequest(final RecallRequest request)
+    {
+        return BrokerProto.RecallRequest.newBuilder()
+            .setTopic(text(request.topic()))
+            .setMessageId(text(request.messageId()))
+            .build();
+    }
+
+    static RecallRequest recallRequest(final BrokerProto.RecallRequest request)
+    {
+        return new RecallRequest(request.getTopic(), request.getMessageId());
+    }
+
+    static BrokerProto.RecallResult recallResult(final RecallStatus status)
+    {
+        return BrokerProto.RecallResult.newBuilder().setStatus(switch (status)
+        {
+            case RECALLED -> BrokerProto.RecallStatus.RECALL_STATUS_RECALLED;
+            case ALREADY_RECALLED -> BrokerProto.RecallStatus.RECALL_STATUS_ALREADY_RECALLED;
+            case ALREADY_DUE -> BrokerProto.RecallStatus.RECALL_STATUS_ALREADY_DUE;
+            case NOT_DELAYED -> BrokerProto.RecallStatus.RECALL_STATUS_NOT_DELAYED;
+            case NOT_FOUND -> BrokerProto.RecallStatus.RECALL_STATUS_NOT_FOUND;
+        }).build();
+    }
+
+    static RecallStatus recallResult(final BrokerProto.RecallResult result)
+    {
+        return switch (result.getStatus())
+        {
+            case RECALL_STATUS_RECALLED -> RecallStatus.RECALLED;
+            case RECALL_STATUS_ALREADY_RECALLED -> RecallStatus.ALREADY_RECALLED;
+            case RECALL_STATUS_ALREADY_DUE -> RecallStatus.ALREADY_DUE;
+            case RECALL_STATUS_NOT_DELAYED -> RecallStatus.NOT_DELAYED;
+            case RECALL_STATUS_NOT_FOUND -> RecallStatus.NOT_FOUND;
+            default -> throw unknownEnum("RecallResult.status", result.getStatus());
+        };
     }
 
     static BrokerProto.SendBatchResult sendBatchResult(final List<SendResult> results)

@@ -26,6 +26,8 @@ import io.rocklet.api.spi.BrokerService.QueueConsumeState;
 import io.rocklet.api.spi.BrokerService.QueueOffset;
 import io.rocklet.api.spi.BrokerService.QueueOffsets;
 import io.rocklet.api.spi.BrokerService.QueueRef;
+import io.rocklet.api.spi.BrokerService.RecallRequest;
+import io.rocklet.api.spi.BrokerService.RecallStatus;
 import io.rocklet.api.spi.BrokerService.ResetOffsetsRequest;
 import io.rocklet.api.spi.BrokerService.SendBackRequest;
 import io.rocklet.api.spi.BrokerService.SendBatchRequest;
@@ -115,6 +117,14 @@ class CodecTest
             Message.builder("orders").deliverAfter(java.time.Duration.ofSeconds(7)).body("c").build()), 5);
         assertEquals(delayed, roundTrip(MessageCodec.sendBatchRequest(delayed), BrokerProto.SendBatchRequest.parser(),
             MessageCodec::sendBatchRequest), "each message keeps its delay");
+        final RecallRequest recall = new RecallRequest("orders", "0A0B0C0D0E0F00010203040506070809");
+        assertEquals(recall, roundTrip(MessageCodec.recallRequest(recall), BrokerProto.RecallRequest.parser(),
+            MessageCodec::recallRequest));
+        for (final RecallStatus status : RecallStatus.values())
+        {
+            assertEquals(status, roundTrip(MessageCodec.recallResult(status), BrokerProto.RecallResult.parser(),
+                MessageCodec::recallResult));
+        }
         final SendBackRequest back = new SendBackRequest("g", "id-1", "orders", 3, 16);
         assertEquals(back, roundTrip(MessageCodec.sendBackRequest(back), BrokerProto.SendBackRequest.parser(),
             MessageCodec::sendBackRequest));
@@ -209,7 +219,7 @@ class CodecTest
     void shouldCarryEveryAdminRecordFieldForField()
     {
         final BrokerStatus status = new BrokerStatus(BROKER, 1_700_000_000_000L, 12, 3, 5, 4096, true, 0.42,
-            Map.of("orders", 7L, "jobs", 1L));
+            Map.of("orders", 7L, "jobs", 1L), Map.of("orders", 2L));
         assertEquals(status, roundTrip(AdminCodec.brokerStatus(status), BrokerProto.BrokerStatus.parser(),
             AdminCodec::brokerStatus));
         final Map<Integer, QueueOffsets> offsets = Map.of(0, new QueueOffsets(0, 10), 3, new QueueOffsets(5, 7));

@@ -46,6 +46,12 @@ final class LocalBrokerStub implements BrokerService
     }
 
     @Override
+    public CompletableFuture<RecallStatus> recall(final RecallRequest request)
+    {
+        return call(() -> target.get().recall(request));
+    }
+
+    @Override
     public CompletableFuture<PullResult> pull(final PullRequest request)
     {
         return call(() -> target.get().pull(request));

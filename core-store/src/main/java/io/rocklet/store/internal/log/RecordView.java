@@ -233,6 +233,58 @@ public final class RecordView
     }
 
     /**
+     * @return the value of the property {@code name}, or null when the record has none: only that value is decoded,
+     *     names are compared in place.
+     */
+    public String property(final String name)
+    {
+        int p = propertiesStart();
+        for (int i = 0, count = propertyCount(); i < count; i++)
+        {
+            final int nameLength = buffer.getShort(p) & 0xFFFF;
+            final boolean match = nameEquals(p + 2, nameLength, name);
+            p += 2 + nameLength;
+            final int valueLength = buffer.getShort(p) & 0xFFFF;
+            if (match)
+            {
+                return Utf8.decode(buffer, p + 2, valueLength);
+            }
+            p += 2 + valueLength;
+        }
+        return null;
+    }
+
+    private boolean nameEquals(final int start, final int length, final String name)
+    {
+        if (length != name.length())
+        {
+            // a name with non-ASCII characters has more UTF-8 bytes than characters
+            return length > name.length() && !isAscii(name) && Utf8.decode(buffer, start, length).equals(name);
+        }
+        for (int i = 0; i < length; i++)
+        {
+            final char c = name.charAt(i);
+            if (c >= 0x80 || buffer.getByte(start + i) != (byte)c)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAscii(final String text)
+    {
+        for (int i = 0; i < text.length(); i++)
+        {
+            if (text.charAt(i) >= 0x80)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Finds a property by name without allocating.
      *
      * @param asciiName the property name's bytes (ASCII).
