@@ -33,7 +33,12 @@ import io.rocklet.store.internal.recovery.Checkpoint;
 import io.rocklet.store.internal.recovery.DirectoryLock;
 import io.rocklet.store.internal.recovery.Recovery;
 import io.rocklet.store.internal.recovery.StoreMeta;
+import io.rocklet.store.internal.recovery.LogTruncation;
+import io.rocklet.store.internal.replica.EpochFile;
+import io.rocklet.store.internal.replica.LogChunkReader;
 import io.rocklet.store.internal.retention.Retention;
+import io.rocklet.store.EpochEntry;
+import io.rocklet.store.LogChunk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +77,7 @@ public final class DefaultMessageStore implements MessageStore
     private final DispatchRing ring;
     private final StoreAgents agents;
     private final RecoveryReport recoveryReport;
+    private final EpochFile epochs;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DefaultMessageStore(final StoreConfig config, final Path directory, final DirectoryLock lock,
@@ -85,6 +91,7 @@ public final class DefaultMessageStore implements MessageStore
         this.topics = topics;
         this.keyIndex = keyIndex;
         this.recoveryReport = recovered.report();
+        this.epochs = EpochFile.load(directory, config.fsync());
         this.health = new StoreHealth(directory.toString());
         this.ring = new DispatchRing(config.dispatchRingBytes(), config.nanoClock(), config.busyTimeout().toNanos());
         this.writer = new StoreWriter(log, topics, ring,
@@ -284,6 +291,95 @@ public final class DefaultMessageStore implements MessageStore
     {
         health.checkOpen();
         return dispatcher.whenDispatched(writer.committedPosition());
+    }
+
+    @Override
+    public long logEndOffset()
+    {
+        return writer.committedPosition();
+    }
+
+    @Override
+    public LogChunk readLog(final long fromOffset, final int maxBytes)
+    {
+        health.checkOpen();
+        return LogChunkReader.read(log, fromOffset, maxBytes, writer.committedPosition());
+    }
+
+    @Override
+    public long appendLog(final long offset, final byte[] bytes)
+    {
+        final long end = writer.appendReplicated(offset, bytes);
+        if (config.flushMode() == io.rocklet.store.FlushMode.SYNC)
+        {
+            flusher.awaitDurable(end);
+        }
+        return end;
+    }
+
+    @Override
+    public List<EpochEntry> epochs()
+    {
+        return epochs.entries();
+    }
+
+    @Override
+    public void appendEpoch(final long epoch, final long startOffset)
+    {
+        health.checkWritable();
+        if (startOffset > writer.committedPosition())
+        {
+            throw new io.rocklet.api.InvalidArgumentException("epoch cannot start beyond the log end: epoch=" + epoch +
+                ", startOffset=" + startOffset + ", logEnd=" + writer.committedPosition());
+        }
+        epochs.append(epoch, startOffset);
+    }
+
+    /**
+     * See {@link io.rocklet.store.MessageStores#truncate}: opens the store (recovering it) to learn where its records
+     * end, closes it cleanly, then cuts the log, drops later epochs and the checkpoint and leaves the abort mark, so
+     * that the next open rebuilds queues and index as after a crash.
+     */
+    public static Path truncate(final StoreConfig config, final long logOffset)
+    {
+        if (config.directory() == null || config.ephemeral())
+        {
+            throw new io.rocklet.api.InvalidArgumentException("cannot truncate a store without a lasting directory: " +
+                "dir=" + config.directory());
+        }
+        final long logEnd;
+        try (MessageStore store = open(config.toBuilder().threadingMode(io.rocklet.store.ThreadingMode.INVOKER)
+            .arrivalListener(io.rocklet.store.MessageArrivalListener.NONE).build()))
+        {
+            logEnd = store.logEndOffset();
+        }
+        final Path directory = config.directory();
+        final DirectoryLock lock = DirectoryLock.acquire(directory);
+        final CommitLog log = new CommitLog(directory, config.segmentSizeBytes(), config.preallocate(), config.fsync());
+        try
+        {
+            log.load();
+            LogTruncation.checkBoundary(log, logOffset, logEnd);
+            if (logOffset == logEnd)
+            {
+                return null;
+            }
+            Files.write(directory.resolve(ABORT_FILE), new byte[0]);
+            Files.deleteIfExists(directory.resolve(Checkpoint.FILE));
+            final Path quarantined = LogTruncation.truncate(directory, log, logOffset, logEnd, config.fsync());
+            EpochFile.load(directory, config.fsync()).truncateFrom(logOffset);
+            return quarantined;
+        }
+        catch (final IOException e)
+        {
+            throw new StorageException(ErrorCode.IO_ERROR, "cannot truncate the store: dir=" + directory +
+                ", offset=" + logOffset, e);
+        }
+        finally
+        {
+            log.close();
+            lock.close();
+        }
     }
 
     @Override
