@@ -16,6 +16,10 @@ import io.rocklet.api.spi.Transport;
 import io.rocklet.broker.internal.AdminService;
 import io.rocklet.broker.internal.BrokerAgent;
 import io.rocklet.broker.internal.ConsumerGroups;
+import io.rocklet.broker.internal.DelayedDelivery;
+import io.rocklet.broker.replication.MetadataSync;
+import io.rocklet.broker.replication.Replication;
+import io.rocklet.broker.replication.ReplicationStatus;
 import io.rocklet.broker.internal.DelayLevels;
 import io.rocklet.broker.internal.Delays;
 import io.rocklet.broker.internal.GroupQueries;
@@ -95,20 +99,23 @@ public final class Broker implements BrokerService, AutoCloseable
     private final ScheduleService schedule;
     private final TimerService timer;
     private final RouterRegistrar registrar;
+    private final Replication replication;
     private final AgentRunner runner;
     private final AgentInvoker invoker;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Binding binding;
 
-    /** Forwards the store's arrival events to the pull service once it exists. */
+    /** Forwards the store's arrival events to the pull service and replication once they exist. */
     private static final class ArrivalRelay implements MessageArrivalListener
     {
         private volatile MessageArrivalListener target = NONE;
+        private volatile Runnable appended = () -> { };
 
         @Override
         public void onArrival(final String topic, final int queueId, final long maxOffset)
         {
             target.onArrival(topic, queueId, maxOffset);
+            appended.run();
         }
     }
 
@@ -140,11 +147,14 @@ public final class Broker implements BrokerService, AutoCloseable
         this.startedMs = config.clock().time();
         this.registrar = new RouterRegistrar(transport, config.routerAddresses(), identity, topics, config.nanoClock(),
             config.registerInterval().toNanos());
+        this.replication = new Replication(config, store, transport,
+            new MetadataSync(topics, offsets, subscriptions, schedule));
         relay.target = pulls;
+        relay.appended = replication::onAppended;
         final BrokerAgent agent = new BrokerAgent(config.brokerName(),
             config.storeConfig().threadingMode() == ThreadingMode.INVOKER ? store : null, pulls,
-            List.of(schedule, timer), offsets, subscriptions, groups, locks, registrar, config.nanoClock(),
-            config.offsetPersistInterval().toNanos());
+            List.of(onMaster(schedule), onMaster(timer)), offsets, subscriptions, groups, locks, registrar,
+            replication::doWork, config.nanoClock(), config.offsetPersistInterval().toNanos());
         final ErrorHandler errors = e -> LOG.error("broker agent failed: broker={}, error={}",
             config.brokerName(), e.toString(), e);
         if (config.threadingMode() == ThreadingMode.INVOKER)
@@ -203,6 +213,15 @@ public final class Broker implements BrokerService, AutoCloseable
             broker.identity = new BrokerIdentity(config.clusterName(), config.brokerName(), config.brokerId(),
                 broker.binding.address());
             broker.registrar.identity(broker.identity);
+        }
+        catch (final RuntimeException e)
+        {
+            broker.close();
+            throw e;
+        }
+        try
+        {
+            broker.replication.start(broker.identity.address());
         }
         catch (final RuntimeException e)
         {
@@ -283,13 +302,23 @@ public final class Broker implements BrokerService, AutoCloseable
     @Override
     public CompletableFuture<SendResult> send(final SendRequest request)
     {
-        return Replies.supply("send", () -> sends.send(checkOpen(request)));
+        return Replies.call("send", () ->
+        {
+            replication.checkCanAcknowledge("send");
+            final SendResult result = sends.send(checkOpen(request));
+            return replication.whenReplicated(store.logEndOffset()).thenApply(replicated -> result);
+        });
     }
 
     @Override
     public CompletableFuture<List<SendResult>> sendBatch(final SendBatchRequest request)
     {
-        return Replies.supply("sendBatch", () -> sends.sendBatch(checkOpen(request)));
+        return Replies.call("sendBatch", () ->
+        {
+            replication.checkCanAcknowledge("sendBatch");
+            final List<SendResult> results = sends.sendBatch(checkOpen(request));
+            return replication.whenReplicated(store.logEndOffset()).thenApply(replicated -> results);
+        });
     }
 
     // ---- consuming
@@ -355,6 +384,7 @@ public final class Broker implements BrokerService, AutoCloseable
             for (final QueueOffset offset : request.offsets())
             {
                 offsets.commit(request.group(), offset.topic(), offset.queueId(), offset.offset());
+                replication.onCommit(request.group(), offset.topic(), offset.queueId(), offset.offset());
             }
         });
     }
@@ -411,7 +441,11 @@ public final class Broker implements BrokerService, AutoCloseable
     @Override
     public CompletableFuture<Void> sendBack(final SendBackRequest request)
     {
-        return Replies.run("sendBack", () -> retries.sendBack(checkOpen(request)));
+        return Replies.run("sendBack", () ->
+        {
+            replication.checkMaster("sendBack");
+            retries.sendBack(checkOpen(request));
+        });
     }
 
     // ---- administration
@@ -423,7 +457,11 @@ public final class Broker implements BrokerService, AutoCloseable
     @Override
     public CompletableFuture<Void> createOrUpdateTopic(final TopicConfig topic)
     {
-        return Replies.run("createOrUpdateTopic", () -> admin.createOrUpdateTopic(checkOpen(topic)))
+        return Replies.run("createOrUpdateTopic", () ->
+            {
+                replication.checkMaster("createOrUpdateTopic");
+                admin.createOrUpdateTopic(checkOpen(topic));
+            })
             .thenCompose(done -> registeredWithRouters());
     }
 
@@ -434,7 +472,11 @@ public final class Broker implements BrokerService, AutoCloseable
     @Override
     public CompletableFuture<Void> deleteTopic(final String topic)
     {
-        return Replies.call("deleteTopic", () -> admin.deleteTopic(checkOpen(topic)))
+        return Replies.call("deleteTopic", () ->
+            {
+                replication.checkMaster("deleteTopic");
+                return admin.deleteTopic(checkOpen(topic));
+            })
             .thenCompose(done -> registeredWithRouters());
     }
 
@@ -453,6 +495,7 @@ public final class Broker implements BrokerService, AutoCloseable
         return Replies.call("resetOffsets", () ->
         {
             final ResetOffsetsRequest checked = checkOpen(request);
+            replication.checkMaster("resetOffsets");
             return store.whenReadable().thenApply(readable -> admin.resetOffsets(checked));
         });
     }
@@ -515,6 +558,39 @@ public final class Broker implements BrokerService, AutoCloseable
         });
     }
 
+    // ---- replication
+
+    @Override
+    public CompletableFuture<ReplicaFetchResult> fetchReplica(final ReplicaFetchRequest request)
+    {
+        return Replies.call("fetchReplica", () -> replication.fetch(checkOpen(request)));
+    }
+
+    @Override
+    public CompletableFuture<ReplicaMetadata> fetchReplicaMetadata(final ReplicaMetadataRequest request)
+    {
+        return Replies.call("fetchReplicaMetadata", () -> replication.metadata(checkOpen(request)));
+    }
+
+    /**
+     * @return this broker's replication: role, epoch, lag (bytes and ms), in-sync replicas, a slave's problem.
+     */
+    public ReplicationStatus replicationStatus()
+    {
+        return replication.status();
+    }
+
+    /**
+     * On a slave, copies the master's topics, offsets and delay progress now (it also does so every
+     * {@code replication.metadataSyncInterval}).
+     *
+     * @throws RockletException on a master, or with the master's error.
+     */
+    public void syncMetadataNow()
+    {
+        replication.syncMetadataNow();
+    }
+
     /**
      * Unregisters from the routers, stops serving and the agent, answers held pulls, persists offsets and closes
      * the store. Idempotent. In INVOKER mode, do not call it while another thread runs {@link #doWork()}.
@@ -540,6 +616,7 @@ public final class Broker implements BrokerService, AutoCloseable
         {
             invoker.close();
         }
+        replication.close();
         pulls.answerAll();
         persist("consumer offsets", offsets::persist);
         persist("subscriptions", subscriptions::persist);
@@ -585,6 +662,25 @@ public final class Broker implements BrokerService, AutoCloseable
             throw new InvalidArgumentException("illegal broker request: a required argument is null");
         }
         return argument;
+    }
+
+    /** A delivery service that runs only while this broker is its replica set's master (a slave follows). */
+    private DelayedDelivery onMaster(final DelayedDelivery delivery)
+    {
+        return new DelayedDelivery()
+        {
+            @Override
+            public int deliverDue()
+            {
+                return replication.isMaster() ? delivery.deliverDue() : 0;
+            }
+
+            @Override
+            public int persist()
+            {
+                return delivery.persist();
+            }
+        };
     }
 
     private static Path temporaryDirectory(final String brokerName)

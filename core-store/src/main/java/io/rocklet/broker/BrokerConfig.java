@@ -3,6 +3,7 @@ package io.rocklet.broker;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.Limits;
 import io.rocklet.api.TopicConfig;
+import io.rocklet.broker.replication.ReplicationConfig;
 import io.rocklet.store.StoreConfig;
 import io.rocklet.store.ThreadingMode;
 import org.agrona.concurrent.EpochClock;
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
  *
  * @param clusterName            the cluster the broker belongs to (default {@code DefaultCluster}).
  * @param brokerName             the replica set's name (required; {@code [a-zA-Z0-9_.-]}, at most 127 characters).
- * @param brokerId               0 for the master (the only role implemented so far).
+ * @param brokerId               0 for the master, 1 and up for a slave (which needs
+ *                               {@link ReplicationConfig#masterAddress()}).
  * @param address                the transport address the broker is served at, e.g. {@code local://broker-a}
  *                               (required).
  * @param routerAddresses        the routers the broker registers with (default none).
@@ -51,6 +53,8 @@ import java.util.regex.Pattern;
  *                               nano clock; the store is given this clock).
  * @param threadingMode          DEDICATED (default: the broker agent on a thread of its own) or INVOKER (no thread;
  *                               the caller runs {@link Broker#doWork()}).
+ * @param replication            the broker's part in its replica set (default {@link ReplicationConfig#DEFAULT}: a
+ *                               master replicating ASYNC).
  */
 public record BrokerConfig(
     String clusterName,
@@ -72,7 +76,8 @@ public record BrokerConfig(
     Duration maxDelay,
     EpochClock clock,
     NanoClock nanoClock,
-    ThreadingMode threadingMode)
+    ThreadingMode threadingMode,
+    ReplicationConfig replication)
 {
     /** RocketMQ's 18 delay levels. */
     public static final List<Duration> DEFAULT_DELAY_LEVELS = List.of(
@@ -124,6 +129,7 @@ public record BrokerConfig(
         b.clock = clock;
         b.nanoClock = nanoClock;
         b.threadingMode = threadingMode;
+        b.replication = replication;
         return b;
     }
 
@@ -152,6 +158,7 @@ public record BrokerConfig(
         private EpochClock clock;
         private NanoClock nanoClock;
         private ThreadingMode threadingMode = ThreadingMode.DEDICATED;
+        private ReplicationConfig replication = ReplicationConfig.DEFAULT;
 
         private Builder()
         {
@@ -281,6 +288,12 @@ public record BrokerConfig(
             return this;
         }
 
+        public Builder replication(final ReplicationConfig replication)
+        {
+            this.replication = replication;
+            return this;
+        }
+
         public Builder threadingMode(final ThreadingMode mode)
         {
             this.threadingMode = mode;
@@ -297,8 +310,10 @@ public record BrokerConfig(
                 "[a-zA-Z0-9_.-], 1.." + Limits.MAX_TOPIC_LENGTH + " characters");
             check(brokerName != null && BROKER_NAME.matcher(brokerName).matches(), "brokerName", brokerName,
                 "[a-zA-Z0-9_.-], 1.." + Limits.MAX_TOPIC_LENGTH + " characters");
-            check(brokerId == 0, "brokerId", brokerId,
-                "0 (only masters so far: slave replication, F4, is a later step)");
+            check(brokerId >= 0, "brokerId", brokerId, "0 for the master, 1 and up for a slave");
+            check(replication != null, "replication", null, "a replication configuration");
+            check(brokerId == 0 || replication.masterAddress() != null, "replication.masterAddress", null,
+                "the master's address for a slave (brokerId=" + brokerId + ")");
             check(address != null && !address.isBlank(), "address", address, "a transport address");
             check(routerAddresses.stream().noneMatch(a -> a == null || a.isBlank()), "routerAddresses",
                 routerAddresses, "non-blank addresses");
@@ -331,7 +346,7 @@ public record BrokerConfig(
                 clientExpiry, queueLockExpiry, longPollMaxHeld, offsetPersistInterval, List.copyOf(delayLevels),
                 maxDelay, clock != null ? clock : storeConfig.clock(),
                 nanoClock != null ? nanoClock : storeConfig.nanoClock(),
-                threadingMode);
+                threadingMode, replication);
         }
 
         private static void check(final boolean ok, final String name, final Object value, final String allowed)

@@ -1,6 +1,7 @@
 package io.rocklet.store;
 
 import io.rocklet.api.TagFilter;
+import io.rocklet.api.spi.EpochEntry;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -4,6 +4,7 @@ import io.rocklet.api.ErrorCode;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.Message;
 import io.rocklet.api.RockletException;
+import io.rocklet.api.spi.EpochEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

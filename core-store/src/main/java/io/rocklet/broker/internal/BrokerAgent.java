@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The broker's one agent: answers held pulls whose deadline passed, delivers delayed messages that are due (each
  * {@link DelayedDelivery}), persists consumer and delay offsets, expires silent clients and stale queue locks, and
- * keeps the registration with the routers fresh. When the store runs in INVOKER mode, the agent also runs the
+ * keeps the registration with the routers fresh; on a master, answers slaves' fetches whose wait ended and fails SYNC
+ * sends not replicated in time. When the store runs in INVOKER mode, the agent also runs the
  * store's duty cycle first. Each step runs when its interval on the injected nano clock is due.
  */
 public final class BrokerAgent implements Agent
@@ -27,6 +28,7 @@ public final class BrokerAgent implements Agent
     private final ConsumerGroups groups;
     private final QueueLocks locks;
     private final RouterRegistrar registrar;
+    private final java.util.function.IntSupplier replication;
     private final NanoClock nanoClock;
     private final long persistIntervalNs;
     private long nextPersistNs;
@@ -38,8 +40,10 @@ public final class BrokerAgent implements Agent
     public BrokerAgent(final String brokerName, final MessageStore storeToRun, final PullService pulls,
         final List<DelayedDelivery> deliveries, final OffsetTable offsets, final SubscriptionTable subscriptions,
         final ConsumerGroups groups, final QueueLocks locks,
-        final RouterRegistrar registrar, final NanoClock nanoClock, final long persistIntervalNs)
+        final RouterRegistrar registrar, final java.util.function.IntSupplier replication, final NanoClock nanoClock,
+        final long persistIntervalNs)
     {
+        this.replication = replication;
         this.roleName = "rocklet-broker-" + brokerName;
         this.storeToRun = storeToRun;
         this.pulls = pulls;
@@ -59,8 +63,8 @@ public final class BrokerAgent implements Agent
     @Override
     public int doWork()
     {
-        return runStore() + expireHeldPulls() + deliverDueMessages() + persistOffsets() + expireClientsAndLocks() +
-            registerWithRouters();
+        return runStore() + expireHeldPulls() + deliverDueMessages() + replicate() + persistOffsets() +
+            expireClientsAndLocks() + registerWithRouters();
     }
 
     @Override
@@ -72,6 +76,11 @@ public final class BrokerAgent implements Agent
     private int runStore()
     {
         return storeToRun == null ? 0 : storeToRun.doWork();
+    }
+
+    private int replicate()
+    {
+        return replication.getAsInt();
     }
 
     private int expireHeldPulls()

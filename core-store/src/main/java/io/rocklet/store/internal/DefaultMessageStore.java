@@ -37,7 +37,7 @@ import io.rocklet.store.internal.recovery.LogTruncation;
 import io.rocklet.store.internal.replica.EpochFile;
 import io.rocklet.store.internal.replica.LogChunkReader;
 import io.rocklet.store.internal.retention.Retention;
-import io.rocklet.store.EpochEntry;
+import io.rocklet.api.spi.EpochEntry;
 import io.rocklet.store.LogChunk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

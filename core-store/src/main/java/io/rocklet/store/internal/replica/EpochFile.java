@@ -3,7 +3,7 @@ package io.rocklet.store.internal.replica;
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.StorageException;
-import io.rocklet.store.EpochEntry;
+import io.rocklet.api.spi.EpochEntry;
 import io.rocklet.store.internal.file.DirectorySync;
 
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.rocklet.store.internal.replica;
 
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.StorageException;
-import io.rocklet.store.EpochEntry;
+import io.rocklet.api.spi.EpochEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

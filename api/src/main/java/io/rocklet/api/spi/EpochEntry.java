@@ -1,4 +1,4 @@
-package io.rocklet.store;
+package io.rocklet.api.spi;
 
 /**
  * One entry of a store's epoch history: from log offset {@code startOffset} on, the records were written by the master

@@ -1,0 +1,215 @@
+package io.rocklet.broker.replication;
+
+import io.rocklet.api.ErrorCode;
+import io.rocklet.api.RockletException;
+import io.rocklet.api.spi.BrokerService.ReplicaFetchRequest;
+import io.rocklet.api.spi.BrokerService.ReplicaFetchResult;
+import io.rocklet.api.spi.BrokerService.ReplicaMetadata;
+import io.rocklet.api.spi.BrokerService.ReplicaMetadataRequest;
+import io.rocklet.api.spi.EpochEntry;
+import io.rocklet.api.spi.Transport;
+import io.rocklet.broker.BrokerConfig;
+import io.rocklet.store.MessageStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A broker's part in its replica set (F4): its role (master, or slave of a master address), the master's side
+ * ({@link MasterReplication}: slaves' fetches, SYNC acknowledgements) or the slave's ({@link SlaveReplication}: the
+ * fetch loop, metadata copies), and the role changes a failover controller calls through the broker.
+ *
+ * <p>Threads: any; role changes are serialised by the broker.
+ */
+public final class Replication implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Replication.class);
+
+    private final BrokerConfig config;
+    private final MessageStore store;
+    private final Transport transport;
+    private final MetadataSync metadata;
+    private final MasterReplication master;
+    private volatile String masterAddress;
+    private volatile SlaveReplication slave;
+    private volatile String selfAddress;
+
+    public Replication(final BrokerConfig config, final MessageStore store, final Transport transport,
+        final MetadataSync metadata)
+    {
+        this.config = config;
+        this.store = store;
+        this.transport = transport;
+        this.metadata = metadata;
+        this.master = new MasterReplication(config, store);
+        this.masterAddress = config.brokerId() == 0 ? null : config.replication().masterAddress();
+    }
+
+    /**
+     * Starts the role of the configuration: a master opens its first epoch when its history is empty; a slave starts
+     * fetching from its master.
+     *
+     * @param self the address the broker is served at.
+     */
+    public void start(final String self)
+    {
+        this.selfAddress = self;
+        final String following = masterAddress;
+        if (following == null)
+        {
+            if (store.epochs().isEmpty())
+            {
+                store.appendEpoch(1, store.stats().minLogOffset());
+            }
+        }
+        else
+        {
+            startSlave(following);
+        }
+    }
+
+    public boolean isMaster()
+    {
+        return masterAddress == null;
+    }
+
+    /**
+     * @return the master this broker follows, or null on a master.
+     */
+    public String masterAddress()
+    {
+        return masterAddress;
+    }
+
+    /**
+     * @throws RockletException with NOT_MASTER (naming the master) on a slave.
+     */
+    public void checkMaster(final String operation)
+    {
+        final String following = masterAddress;
+        if (following != null)
+        {
+            throw new RockletException(ErrorCode.NOT_MASTER, operation + " refused: this broker is a slave, send to " +
+                "its master: brokerName=" + config.brokerName() + ", brokerId=" + config.brokerId() + ", master=" +
+                following);
+        }
+    }
+
+    /**
+     * Before a send is stored on a master.
+     *
+     * @throws RockletException with NOT_MASTER on a slave, NOT_ENOUGH_REPLICAS when SYNC replication is short of
+     *                          in-sync replicas.
+     */
+    public void checkCanAcknowledge(final String operation)
+    {
+        checkMaster(operation);
+        master.acks().checkEnoughInSync();
+    }
+
+    /**
+     * @param logEnd the log end after a send's bytes.
+     * @return completes when the send may be acknowledged (at once in ASYNC mode).
+     */
+    public CompletableFuture<Void> whenReplicated(final long logEnd)
+    {
+        return master.acks().whenReplicated(logEnd);
+    }
+
+    public CompletableFuture<ReplicaFetchResult> fetch(final ReplicaFetchRequest request)
+    {
+        checkMaster("replica fetch");
+        return master.fetch(request);
+    }
+
+    public CompletableFuture<ReplicaMetadata> metadata(final ReplicaMetadataRequest request)
+    {
+        checkMaster("replica metadata fetch");
+        return CompletableFuture.completedFuture(metadata.answer(request));
+    }
+
+    /**
+     * A consumer committed an offset here: on a slave it is handed to the master with the next metadata copy.
+     */
+    public void onCommit(final String group, final String topic, final int queueId, final long offset)
+    {
+        if (!isMaster())
+        {
+            metadata.onSlaveCommit(group, topic, queueId, offset);
+        }
+    }
+
+    /**
+     * New bytes in the log (store dispatcher thread): answers slaves' held fetches.
+     */
+    public void onAppended()
+    {
+        master.onAppended();
+    }
+
+    /**
+     * Broker agent: expires held fetches and late SYNC acknowledgements.
+     */
+    public int doWork()
+    {
+        return master.doWork();
+    }
+
+    /**
+     * Copies the master's metadata now, on a slave (tests and operators; the slave also does it every
+     * {@code metadataSyncInterval}).
+     *
+     * @throws RockletException with INVALID_ARGUMENT on a master; the master's error otherwise.
+     */
+    public void syncMetadataNow()
+    {
+        final SlaveReplication following = slave;
+        if (following == null)
+        {
+            throw new RockletException(ErrorCode.INVALID_ARGUMENT, "metadata sync is for slaves: brokerName=" +
+                config.brokerName() + ", brokerId=" + config.brokerId());
+        }
+        metadata.syncFrom(transport.broker(following.masterAddress()), new ReplicaFetchRequest(config.clusterName(),
+            config.brokerName(), config.brokerId(), selfAddress, store.logEndOffset(), 0, 0));
+    }
+
+    public ReplicationStatus status()
+    {
+        final SlaveReplication following = slave;
+        if (following != null)
+        {
+            return following.status();
+        }
+        final List<EpochEntry> epochs = store.epochs();
+        return master.status(epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1).epoch());
+    }
+
+    @Override
+    public void close()
+    {
+        stopSlave();
+        master.stop(new RockletException(ErrorCode.CLOSED, "broker closed: brokerName=" + config.brokerName()));
+    }
+
+    private void startSlave(final String following)
+    {
+        final SlaveReplication started = new SlaveReplication(config, store, transport.broker(following), following,
+            selfAddress, metadata);
+        slave = started;
+        started.start();
+        LOG.info("following master: brokerName={}, brokerId={}, master={}", config.brokerName(), config.brokerId(),
+            following);
+    }
+
+    private void stopSlave()
+    {
+        final SlaveReplication running = slave;
+        if (running != null)
+        {
+            running.stop();
+            slave = null;
+        }
+    }
+}
