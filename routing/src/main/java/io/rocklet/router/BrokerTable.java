@@ -137,6 +137,16 @@ final class BrokerTable
     }
 
     /**
+     * @return the address of the broker with this name and id, or null when none is registered.
+     */
+    synchronized String memberAddress(final String brokerName, final long brokerId)
+    {
+        final ReplicaSet set = replicaSets.get(brokerName);
+        final Member member = set == null ? null : set.members.get(brokerId);
+        return member == null ? null : member.address;
+    }
+
+    /**
      * @return true when a broker with this name and id is registered.
      */
     synchronized boolean isRegistered(final String brokerName, final long brokerId)
