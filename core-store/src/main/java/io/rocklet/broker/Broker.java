@@ -506,9 +506,10 @@ public final class Broker implements BrokerService, AutoCloseable
         return Replies.supply("status", () ->
         {
             final StoreStats stats = checkOpen(store).stats();
+            final ReplicationStatus lag = replication.status();
             return new BrokerStatus(identity, startedMs, topics.all().size(), groupQueries.consumerGroups().size(),
                 groups.clientCount(), stats.dispatchLagBytes(), !stats.fenced() && !stats.diskFull(),
-                stats.diskUsedRatio(), timer.pendingByTopic());
+                stats.diskUsedRatio(), timer.pendingByTopic(), lag.lagBytes(), lag.lagMs());
         });
     }
 

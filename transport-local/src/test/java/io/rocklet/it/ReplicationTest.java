@@ -132,6 +132,32 @@ class ReplicationTest
     }
 
     @Test
+    void shouldReportReplicationLagInBytesAndTimeWhenTheSlaveFallsBehind() throws Exception
+    {
+        final Broker master = set.master("a", UnaryOperator.identity());
+        final Broker slave = set.slave("b", 1, "a", UnaryOperator.identity());
+        send(master, "orders", 0, "first");
+        awaitCaughtUp(master, slave);
+        Await.until(() -> master.replicationStatus().lagBytes() == 0, () -> "no lag: " + master.replicationStatus());
+        set.stop("b");
+        final long before = master.replicationStatus().logEndOffset();
+        for (int i = 0; i < 10; i++)
+        {
+            send(master, "orders", 0, "while-away-" + i);
+        }
+        final long behind = master.replicationStatus().logEndOffset() - before;
+        final var status = master.status().get(5, TimeUnit.SECONDS);
+        assertEquals(behind, status.replicationLagBytes());
+        assertEquals(behind, master.replicationStatus().lagBytes());
+        final long lagMs = master.replicationStatus().lagMs();
+        Await.until(() -> master.replicationStatus().lagMs() > lagMs, () -> "lag grows in time");
+        final Broker back = set.slave("b", 1, "a", UnaryOperator.identity());
+        awaitCaughtUp(master, back);
+        Await.until(() -> master.status().join().replicationLagBytes() == 0, () -> "caught up again");
+        assertEquals(0, back.status().get(5, TimeUnit.SECONDS).replicationLagBytes());
+    }
+
+    @Test
     void shouldRefuseWritesOnASlaveNamingTheMaster() throws Exception
     {
         set.master("a", UnaryOperator.identity());

@@ -435,10 +435,25 @@ public interface BrokerService
      * @param diskUsedRatio    last measured disk usage, 0.0 to 1.0.
      * @param timedPending     per topic, messages waiting for a delivery time ({@code deliverAt},
      *                         {@code deliverAfter}); topics with none left out.
+     * @param replicationLagBytes on a master, how far its furthest-behind slave is from its log end; on a slave, how
+     *                            far it is from its master's (0 without replicas).
+     * @param replicationLagMs    how long that replica has not had everything.
      */
     record BrokerStatus(RouterService.BrokerIdentity identity, long startedMs, int topicCount, int groupCount,
-        int clientCount, long dispatchLagBytes, boolean writable, double diskUsedRatio, Map<String, Long> timedPending)
+        int clientCount, long dispatchLagBytes, boolean writable, double diskUsedRatio, Map<String, Long> timedPending,
+        long replicationLagBytes, long replicationLagMs)
     {
+        /**
+         * A status without replication.
+         */
+        public BrokerStatus(final RouterService.BrokerIdentity identity, final long startedMs, final int topicCount,
+            final int groupCount, final int clientCount, final long dispatchLagBytes, final boolean writable,
+            final double diskUsedRatio, final Map<String, Long> timedPending)
+        {
+            this(identity, startedMs, topicCount, groupCount, clientCount, dispatchLagBytes, writable, diskUsedRatio,
+                timedPending, 0, 0);
+        }
+
         public BrokerStatus
         {
             timedPending = timedPending == null ? Map.of() : Map.copyOf(timedPending);

@@ -43,6 +43,8 @@ final class AdminCodec
             .setWritable(status.writable())
             .setDiskUsedRatio(status.diskUsedRatio())
             .putAllTimedPending(status.timedPending())
+            .setReplicationLagBytes(status.replicationLagBytes())
+            .setReplicationLagMs(status.replicationLagMs())
             .build();
     }
 
@@ -51,7 +53,7 @@ final class AdminCodec
         return new BrokerStatus(brokerIdentity(required(status.hasIdentity(), status.getIdentity(),
             "BrokerStatus.identity")), status.getStartedMs(), status.getTopicCount(), status.getGroupCount(),
             status.getClientCount(), status.getDispatchLagBytes(), status.getWritable(), status.getDiskUsedRatio(),
-            status.getTimedPendingMap());
+            status.getTimedPendingMap(), status.getReplicationLagBytes(), status.getReplicationLagMs());
     }
 
     static BrokerProto.TopicOffsetsResult topicOffsets(final Map<Integer, QueueOffsets> offsets)
