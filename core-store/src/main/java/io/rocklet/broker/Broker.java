@@ -20,6 +20,7 @@ import io.rocklet.broker.internal.DelayedDelivery;
 import io.rocklet.broker.replication.MetadataSync;
 import io.rocklet.broker.replication.Replication;
 import io.rocklet.broker.replication.ReplicationStatus;
+import io.rocklet.broker.replication.ReopenableStore;
 import io.rocklet.broker.internal.DelayLevels;
 import io.rocklet.broker.internal.Delays;
 import io.rocklet.broker.internal.GroupQueries;
@@ -82,7 +83,7 @@ public final class Broker implements BrokerService, AutoCloseable
 
     private final BrokerConfig config;
     private volatile BrokerIdentity identity;
-    private final MessageStore store;
+    private final ReopenableStore store;
     private final TopicConfigStore topics;
     private final OffsetTable offsets;
     private final SubscriptionTable subscriptions;
@@ -119,7 +120,7 @@ public final class Broker implements BrokerService, AutoCloseable
         }
     }
 
-    private Broker(final BrokerConfig config, final Transport transport, final MessageStore store,
+    private Broker(final BrokerConfig config, final Transport transport, final ReopenableStore store,
         final Path dataDirectory, final ArrivalRelay relay)
     {
         this.config = config;
@@ -192,11 +193,12 @@ public final class Broker implements BrokerService, AutoCloseable
             dataDirectory = directory.resolve(BrokerConfig.DEFAULT_DATA_DIRECTORY_NAME);
         }
         final ArrivalRelay relay = new ArrivalRelay();
-        final MessageStore store = MessageStores.open(storeConfig.toBuilder()
+        final StoreConfig opened = storeConfig.toBuilder()
             .arrivalListener(relay)
             .clock(config.clock())
             .nanoClock(config.nanoClock())
-            .build());
+            .build();
+        final ReopenableStore store = new ReopenableStore(opened, MessageStores.open(opened));
         final Broker broker;
         try
         {
@@ -579,6 +581,44 @@ public final class Broker implements BrokerService, AutoCloseable
     public ReplicationStatus replicationStatus()
     {
         return replication.status();
+    }
+
+    /**
+     * Role change for a failover controller: this slave becomes its replica set's master. It stops fetching, writes
+     * {@code epoch} (above every epoch of its log) at its log end, takes sends, resumes delay deliveries from the
+     * progress copied from the old master, and registers with the routers as the master (brokerId 0).
+     *
+     * @throws RockletException with REPLICA_MISMATCH for an epoch not above the log's last.
+     */
+    public synchronized void becomeMaster(final long epoch)
+    {
+        checkOpen(config);
+        replication.becomeMaster(epoch);
+        reidentify();
+    }
+
+    /**
+     * Role change for a failover controller: this broker (a master, or a slave of another master) follows
+     * {@code masterAddress}, whose epoch is {@code epoch}. It refuses sends from now on (NOT_MASTER), then in the
+     * background finds where its log last agreed with the new master's epoch history, truncates its tail after that
+     * point (copied to the store's quarantine directory first) and fetches from there; it registers as brokerId
+     * {@code max(1, configured id)}. Follow it with {@link #replicationStatus()}.
+     *
+     * @throws RockletException with REPLICA_MISMATCH for an epoch below the log's last, INVALID_ARGUMENT for a bad
+     *                          address.
+     */
+    public synchronized void becomeSlave(final String masterAddress, final long epoch)
+    {
+        checkOpen(config);
+        replication.becomeSlave(masterAddress, epoch, Math.max(1, config.brokerId()));
+        reidentify();
+    }
+
+    private void reidentify()
+    {
+        identity = new BrokerIdentity(config.clusterName(), config.brokerName(), replication.currentBrokerId(),
+            identity.address());
+        registrar.reregister(identity);
     }
 
     /**

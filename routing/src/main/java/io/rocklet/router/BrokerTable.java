@@ -63,6 +63,9 @@ final class BrokerTable
         }
         final ReplicaSet set = replicaSets.computeIfAbsent(broker.brokerName(), name -> new ReplicaSet());
         set.clusterName = broker.clusterName();
+        // a broker that changed its role (a slave promoted to master, a master turned slave) keeps its address
+        set.members.entrySet().removeIf(member -> member.getKey() != broker.brokerId() &&
+            member.getValue().address.equals(broker.address()));
         final Member held = set.members.get(broker.brokerId());
         if (held != null && held.address.equals(broker.address()) && registration.dataVersion() < held.dataVersion)
         {

@@ -9,7 +9,6 @@ import io.rocklet.api.spi.BrokerService.ReplicaMetadataRequest;
 import io.rocklet.api.spi.EpochEntry;
 import io.rocklet.api.spi.Transport;
 import io.rocklet.broker.BrokerConfig;
-import io.rocklet.store.MessageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,17 +27,21 @@ public final class Replication implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(Replication.class);
 
     private final BrokerConfig config;
-    private final MessageStore store;
+    private final ReopenableStore store;
     private final Transport transport;
     private final MetadataSync metadata;
     private final MasterReplication master;
     private volatile String masterAddress;
     private volatile SlaveReplication slave;
     private volatile String selfAddress;
+    /** The id this broker fetches with as a slave (its configured id, or the one a role change gave it). */
+    private volatile long replicaId;
+    private volatile ReplicationStatus lastStatus;
 
-    public Replication(final BrokerConfig config, final MessageStore store, final Transport transport,
+    public Replication(final BrokerConfig config, final ReopenableStore store, final Transport transport,
         final MetadataSync metadata)
     {
+        this.replicaId = config.brokerId();
         this.config = config;
         this.store = store;
         this.transport = transport;
@@ -66,8 +69,79 @@ public final class Replication implements AutoCloseable
         }
         else
         {
-            startSlave(following);
+            startSlave(following, null);
         }
+    }
+
+    /**
+     * Slave to master (a failover controller's call): stops fetching, opens {@code epoch} at this log's end (durably),
+     * and takes sends from now on; delay and timer deliveries resume from the progress copied from the old master.
+     *
+     * @throws RockletException with REPLICA_MISMATCH when {@code epoch} is not above every epoch this log has.
+     */
+    public synchronized void becomeMaster(final long epoch)
+    {
+        final long last = lastEpoch(store.epochs());
+        if (epoch <= last)
+        {
+            throw new RockletException(ErrorCode.REPLICA_MISMATCH, "epoch going backwards refused: brokerName=" +
+                config.brokerName() + ", epoch=" + epoch + ", lastEpoch=" + last);
+        }
+        stopSlave();
+        final long end = store.logEndOffset();
+        store.appendEpoch(epoch, end);
+        masterAddress = null;
+        LOG.info("became master: brokerName={}, epoch={}, startOffset={}", config.brokerName(), epoch, end);
+    }
+
+    /**
+     * Master to slave, or a slave re-pointed at a new master (a failover controller's call): refuses sends from now on,
+     * then follows {@code newMaster}. Its first handshake finds where this log last agreed with the new master's epoch
+     * history and truncates any tail written after that point (the bytes quarantined) before fetching.
+     *
+     * @param epoch    the new master's epoch (this log must not have a later one).
+     * @param brokerId the id to replicate under, 1 and up.
+     * @throws RockletException with REPLICA_MISMATCH for an epoch going backwards, INVALID_ARGUMENT for a bad address
+     *                          or id.
+     */
+    public synchronized void becomeSlave(final String newMaster, final long epoch, final long brokerId)
+    {
+        if (newMaster == null || newMaster.isBlank() || newMaster.equals(selfAddress) || brokerId < 1)
+        {
+            throw new RockletException(ErrorCode.INVALID_ARGUMENT, "illegal role change to slave: brokerName=" +
+                config.brokerName() + ", master=" + newMaster + ", self=" + selfAddress + ", brokerId=" + brokerId);
+        }
+        final long last = lastEpoch(store.epochs());
+        if (epoch < last)
+        {
+            throw new RockletException(ErrorCode.REPLICA_MISMATCH, "epoch going backwards refused: brokerName=" +
+                config.brokerName() + ", epoch=" + epoch + ", lastEpoch=" + last + ", master=" + newMaster);
+        }
+        final boolean wasMaster = isMaster();
+        masterAddress = newMaster;
+        if (wasMaster)
+        {
+            master.stop(new RockletException(ErrorCode.NOT_MASTER, "this broker became a slave: brokerName=" +
+                config.brokerName() + ", master=" + newMaster));
+        }
+        stopSlave();
+        replicaId = brokerId;
+        startSlave(newMaster, store::truncate);
+        LOG.info("became slave: brokerName={}, brokerId={}, epoch={}, master={}", config.brokerName(), brokerId,
+            epoch, newMaster);
+    }
+
+    /**
+     * @return the id this broker registers and replicates under: 0 while master, else its replica id.
+     */
+    public long currentBrokerId()
+    {
+        return isMaster() ? 0 : replicaId;
+    }
+
+    private static long lastEpoch(final List<EpochEntry> epochs)
+    {
+        return epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1).epoch();
     }
 
     public boolean isMaster()
@@ -172,18 +246,27 @@ public final class Replication implements AutoCloseable
                 config.brokerName() + ", brokerId=" + config.brokerId());
         }
         metadata.syncFrom(transport.broker(following.masterAddress()), new ReplicaFetchRequest(config.clusterName(),
-            config.brokerName(), config.brokerId(), selfAddress, store.logEndOffset(), 0, 0));
+            config.brokerName(), replicaId, selfAddress, store.logEndOffset(), 0, 0));
     }
 
+    /**
+     * @return the replication status; while a role change truncates the store, the last one taken before.
+     */
     public ReplicationStatus status()
     {
-        final SlaveReplication following = slave;
-        if (following != null)
+        try
         {
-            return following.status();
+            final SlaveReplication following = slave;
+            lastStatus = following != null ? following.status() : master.status(lastEpoch(store.epochs()));
         }
-        final List<EpochEntry> epochs = store.epochs();
-        return master.status(epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1).epoch());
+        catch (final RockletException e)
+        {
+            if (e.errorCode() != ErrorCode.BUSY || lastStatus == null)
+            {
+                throw e;
+            }
+        }
+        return lastStatus;
     }
 
     @Override
@@ -193,10 +276,10 @@ public final class Replication implements AutoCloseable
         master.stop(new RockletException(ErrorCode.CLOSED, "broker closed: brokerName=" + config.brokerName()));
     }
 
-    private void startSlave(final String following)
+    private void startSlave(final String following, final java.util.function.LongFunction<java.nio.file.Path> truncator)
     {
-        final SlaveReplication started = new SlaveReplication(config, store, transport.broker(following), following,
-            selfAddress, metadata);
+        final SlaveReplication started = new SlaveReplication(config, replicaId, store, transport.broker(following),
+            following, selfAddress, metadata, truncator);
         slave = started;
         started.start();
         LOG.info("following master: brokerName={}, brokerId={}, master={}", config.brokerName(), config.brokerId(),

@@ -33,7 +33,10 @@ final class SlaveReplication implements Runnable
     private static final long ANSWER_SLACK_MS = 10_000;
 
     private final BrokerConfig config;
+    private final long brokerId;
     private final MessageStore store;
+    /** Cuts the log at a consistent point (after a role change), or null: a mismatch is then only reported. */
+    private final java.util.function.LongFunction<java.nio.file.Path> truncator;
     private final BrokerService master;
     private final String masterAddress;
     private final String selfAddress;
@@ -47,10 +50,13 @@ final class SlaveReplication implements Runnable
     private boolean handshaken;
     private long nextMetadataNs;
 
-    SlaveReplication(final BrokerConfig config, final MessageStore store, final BrokerService master,
-        final String masterAddress, final String selfAddress, final MetadataSync metadata)
+    SlaveReplication(final BrokerConfig config, final long brokerId, final MessageStore store,
+        final BrokerService master, final String masterAddress, final String selfAddress, final MetadataSync metadata,
+        final java.util.function.LongFunction<java.nio.file.Path> truncator)
     {
         this.config = config;
+        this.brokerId = brokerId;
+        this.truncator = truncator;
         this.store = store;
         this.master = master;
         this.masterAddress = masterAddress;
@@ -59,7 +65,7 @@ final class SlaveReplication implements Runnable
         this.nanoClock = config.nanoClock();
         this.caughtUpNs = nanoClock.nanoTime();
         this.nextMetadataNs = caughtUpNs;
-        this.thread = new Thread(this, "rocklet-replica-" + config.brokerName() + "-" + config.brokerId());
+        this.thread = new Thread(this, "rocklet-replica-" + config.brokerName() + "-" + brokerId);
         thread.setDaemon(true);
     }
 
@@ -109,7 +115,7 @@ final class SlaveReplication implements Runnable
     public void run()
     {
         LOG.info("replication started: brokerName={}, brokerId={}, master={}, logEnd={}", config.brokerName(),
-            config.brokerId(), masterAddress, store.logEndOffset());
+            brokerId, masterAddress, store.logEndOffset());
         while (running)
         {
             try
@@ -123,7 +129,7 @@ final class SlaveReplication implements Runnable
                 if (!problem.isEmpty())
                 {
                     LOG.info("replication resumed: brokerName={}, brokerId={}, master={}, logEnd={}",
-                        config.brokerName(), config.brokerId(), masterAddress, store.logEndOffset());
+                        config.brokerName(), brokerId, masterAddress, store.logEndOffset());
                     problem = "";
                 }
             }
@@ -133,12 +139,27 @@ final class SlaveReplication implements Runnable
             }
         }
         LOG.info("replication stopped: brokerName={}, brokerId={}, master={}, logEnd={}", config.brokerName(),
-            config.brokerId(), masterAddress, store.logEndOffset());
+            brokerId, masterAddress, store.logEndOffset());
     }
 
     private void handshake()
     {
         final ReplicaFetchResult answer = fetch(0, 0);
+        if (truncator != null)
+        {
+            final long end = store.logEndOffset();
+            final long consistent = EpochHistory.consistentPoint(store.epochs(), end, answer.epochs(),
+                answer.masterLogEnd());
+            if (consistent < end && answer.segmentSizeBytes() == config.storeConfig().segmentSizeBytes())
+            {
+                LOG.warn("log diverges from the new master, truncating: brokerName={}, brokerId={}, master={}, " +
+                    "logEnd={}, consistentUpTo={}, epochs={}, masterEpochs={}", config.brokerName(), brokerId,
+                    masterAddress, end, consistent, store.epochs(), answer.epochs());
+                final java.nio.file.Path quarantined = truncator.apply(consistent);
+                LOG.warn("truncated to the new master's history: brokerName={}, logEnd={}, quarantine={}",
+                    config.brokerName(), store.logEndOffset(), quarantined);
+            }
+        }
         checkCompatible(config, store, masterAddress, answer);
         handshaken = true;
     }
@@ -165,7 +186,7 @@ final class SlaveReplication implements Runnable
             final String what = end > answer.masterLogEnd() && consistent == answer.masterLogEnd() ?
                 "slave ahead of its master" : "slave's log diverges from its master's epoch history";
             throw new RockletException(ErrorCode.REPLICA_MISMATCH, what + ": brokerName=" + config.brokerName() +
-                ", brokerId=" + config.brokerId() + ", slaveLogEnd=" + end + ", masterLogEnd=" + answer.masterLogEnd() +
+                ", slaveLogEnd=" + end + ", masterLogEnd=" + answer.masterLogEnd() +
                 ", consistentUpTo=" + consistent + ", slaveEpochs=" + store.epochs() + ", masterEpochs=" +
                 answer.epochs() + ", master=" + masterAddress + "; becomeSlave truncates the slave to the consistent " +
                 "point (its tail is quarantined)");
@@ -238,7 +259,7 @@ final class SlaveReplication implements Runnable
 
     private ReplicaFetchRequest request(final long offset, final int maxBytes)
     {
-        return new ReplicaFetchRequest(config.clusterName(), config.brokerName(), config.brokerId(), selfAddress,
+        return new ReplicaFetchRequest(config.clusterName(), config.brokerName(), brokerId, selfAddress,
             offset, maxBytes, maxBytes == 0 ? 0 : config.replication().fetchMaxWait().toMillis());
     }
 
@@ -253,7 +274,7 @@ final class SlaveReplication implements Runnable
         if (!message.equals(problem))
         {
             LOG.warn("replication failed, retrying: brokerName={}, brokerId={}, master={}, error={}",
-                config.brokerName(), config.brokerId(), masterAddress, message);
+                config.brokerName(), brokerId, masterAddress, message);
         }
         problem = message;
         LockSupport.parkNanos(config.replication().retryBackoff().toNanos()); // a stop interrupts it
