@@ -328,7 +328,7 @@ public final class Broker implements BrokerService, AutoCloseable
     @Override
     public CompletableFuture<PullResult> pull(final PullRequest request)
     {
-        return Replies.call("pull", () -> pulls.pull(checkOpen(request)));
+        return Replies.call("pull", () -> pulls.pull(checkOpen(request)).thenApply(replication::suggestReplica));
     }
 
     @Override

@@ -298,9 +298,21 @@ public interface BrokerService
      * @param minOffset  the queue's first offset.
      * @param maxOffset  the queue's next offset.
      * @param messages   the messages found (broker-side tag filtering is by hash; check tags exactly).
+     * @param suggestedBrokerId which replica of the set the next pull of this queue should go to: 0 the master, 1 a
+     *                          slave, when the consumer is so far behind that its reads would leave memory (RocketMQ's
+     *                          {@code suggestWhichBrokerId}); a client without such a replica in its route stays.
      */
-    record PullResult(PullStatus status, long nextOffset, long minOffset, long maxOffset, List<MessageView> messages)
+    record PullResult(PullStatus status, long nextOffset, long minOffset, long maxOffset, List<MessageView> messages,
+        long suggestedBrokerId)
     {
+        /**
+         * An answer suggesting the master.
+         */
+        public PullResult(final PullStatus status, final long nextOffset, final long minOffset, final long maxOffset,
+            final List<MessageView> messages)
+        {
+            this(status, nextOffset, minOffset, maxOffset, messages, 0);
+        }
     }
 
     /**

@@ -2,6 +2,8 @@ package io.rocklet.broker.replication;
 
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.RockletException;
+import io.rocklet.api.MessageView;
+import io.rocklet.api.spi.BrokerService.PullResult;
 import io.rocklet.api.spi.BrokerService.ReplicaFetchRequest;
 import io.rocklet.api.spi.BrokerService.ReplicaFetchResult;
 import io.rocklet.api.spi.BrokerService.ReplicaMetadata;
@@ -202,6 +204,23 @@ public final class Replication implements AutoCloseable
     {
         checkMaster("replica metadata fetch");
         return CompletableFuture.completedFuture(metadata.answer(request));
+    }
+
+    /**
+     * Adds the replica suggestion to a pull's answer: slave 1 when its last message lies further behind the log end
+     * than {@code slaveReadLagBytes} (its reads would leave memory), else the master.
+     */
+    public PullResult suggestReplica(final PullResult result)
+    {
+        final List<MessageView> messages = result.messages();
+        if (messages.isEmpty())
+        {
+            return result;
+        }
+        final long behind = store.logEndOffset() - messages.get(messages.size() - 1).logOffset();
+        final long suggested = behind > config.replication().slaveReadLagBytes() ? 1 : 0;
+        return suggested == result.suggestedBrokerId() ? result : new PullResult(result.status(), result.nextOffset(),
+            result.minOffset(), result.maxOffset(), messages, suggested);
     }
 
     /**

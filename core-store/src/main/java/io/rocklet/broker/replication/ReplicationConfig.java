@@ -25,11 +25,19 @@ import java.time.Duration;
  * @param metadataSyncInterval   how often a slave copies its master's topics, offsets and delay progress (default 10
  *                               s, RocketMQ's slave sync interval).
  * @param retryBackoff           a slave retries a failed fetch after this (default 1 s).
+ * @param slaveReadLagBytes      a pull whose last message is further than this behind the log end is answered with a
+ *                               suggestion to read from slave 1 (default 40 % of the machine's physical memory,
+ *                               RocketMQ's {@code accessMessageInMemoryMaxRatio}: reads that far back leave the page
+ *                               cache).
  */
 public record ReplicationConfig(ReplicationMode mode, String masterAddress, int minInSyncReplicas,
     long maxGapNotInSyncBytes, Duration maxSilenceNotInSync, Duration syncReplicationTimeout, boolean allowDegradedSync,
-    int fetchMaxBytes, Duration fetchMaxWait, Duration metadataSyncInterval, Duration retryBackoff)
+    int fetchMaxBytes, Duration fetchMaxWait, Duration metadataSyncInterval, Duration retryBackoff,
+    long slaveReadLagBytes)
 {
+    /** RocketMQ's {@code accessMessageInMemoryMaxRatio}: 40 % of physical memory. */
+    public static final double DEFAULT_SLAVE_READ_MEMORY_RATIO = 0.40;
+
     /** A master's default: ASYNC replication. */
     public static final ReplicationConfig DEFAULT = builder().build();
 
@@ -52,6 +60,7 @@ public record ReplicationConfig(ReplicationMode mode, String masterAddress, int 
         b.fetchMaxWait = fetchMaxWait;
         b.metadataSyncInterval = metadataSyncInterval;
         b.retryBackoff = retryBackoff;
+        b.slaveReadLagBytes = slaveReadLagBytes;
         return b;
     }
 
@@ -71,6 +80,7 @@ public record ReplicationConfig(ReplicationMode mode, String masterAddress, int 
         private Duration fetchMaxWait = Duration.ofSeconds(1);
         private Duration metadataSyncInterval = Duration.ofSeconds(10);
         private Duration retryBackoff = Duration.ofSeconds(1);
+        private Long slaveReadLagBytes;
 
         public Builder mode(final ReplicationMode mode)
         {
@@ -138,6 +148,12 @@ public record ReplicationConfig(ReplicationMode mode, String masterAddress, int 
             return this;
         }
 
+        public Builder slaveReadLagBytes(final long bytes)
+        {
+            this.slaveReadLagBytes = bytes;
+            return this;
+        }
+
         /**
          * @throws InvalidArgumentException naming the first value that is wrong.
          */
@@ -155,9 +171,22 @@ public record ReplicationConfig(ReplicationMode mode, String masterAddress, int 
             checkPositive(retryBackoff, "retryBackoff");
             check(masterAddress == null || !masterAddress.isBlank(), "masterAddress", masterAddress,
                 "a transport address or none");
+            final long lagBytes = slaveReadLagBytes != null ? slaveReadLagBytes :
+                (long)(physicalMemoryBytes() * DEFAULT_SLAVE_READ_MEMORY_RATIO);
+            check(lagBytes > 0, "slaveReadLagBytes", lagBytes, "> 0");
             return new ReplicationConfig(mode, masterAddress, minInSync, maxGapNotInSyncBytes, maxSilenceNotInSync,
                 syncReplicationTimeout, allowDegradedSync, fetchMaxBytes, fetchMaxWait, metadataSyncInterval,
-                retryBackoff);
+                retryBackoff, lagBytes);
+        }
+
+        private static long physicalMemoryBytes()
+        {
+            if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof
+                com.sun.management.OperatingSystemMXBean os)
+            {
+                return os.getTotalMemorySize();
+            }
+            return Runtime.getRuntime().maxMemory();
         }
 
         private static void check(final boolean ok, final String name, final Object value, final String allowed)
