@@ -6,6 +6,8 @@
 #   benchmarks/run.sh local [--quick]   the embedded broker (router + broker + clients in one JVM), about 2 minutes
 #   benchmarks/run.sh grpc [--quick]    a broker server JVM (router + broker) and a client JVM over gRPC on loopback,
 #                                       about 1.5 minutes
+#   benchmarks/run.sh ha [--quick]      replication: a master and a slave in one JVM over the local transport, send
+#                                       throughput with and without SYNC replication and the ASYNC lag, about 40 s
 #
 # A suite is a function named suite_<name> below.
 #
@@ -21,7 +23,7 @@ set -euo pipefail
 BENCH_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_HOME")
 JAR="$BENCH_HOME/target/rocklet-benchmarks.jar"
-SUITES="store local grpc"
+SUITES="store local grpc ha"
 
 usage()
 {
@@ -140,6 +142,21 @@ suite_grpc()
     echo "# server jvm: $JAVA_OPTS $log_time (+ the Chronicle flags), log $LOG_DIR/grpc-server.log"
     JAVA_OPTS="$JAVA_OPTS $log_time" run_java "$LOG_DIR/grpc-scenarios.log" io.rocklet.benchmarks.grpc.GrpcScenarios \
         "${scenario_args[@]}" --flush "${ROCKLET_BENCH_FLUSH:-async}" --server-jvm "$JAVA_OPTS $log_time" || status=1
+    return $status
+}
+
+# Replication (issue 10): a replica set (router, master, slave) in one JVM over the local transport, stores under
+# $DATA_DIR (ASYNC flush).
+suite_ha()
+{
+    local scenario_args=(--dir "$DATA_DIR") status=0
+    if [[ $QUICK == 1 ]]; then
+        scenario_args+=(--quick)
+    fi
+    build api,core-store,routing,transport-local,transport-grpc,benchmarks
+    header ha
+    echo "# flush mode: ASYNC for every figure; master and slave in one JVM (no network between them)"
+    run_java "$LOG_DIR/ha-scenarios.log" io.rocklet.benchmarks.ha.HaScenarios "${scenario_args[@]}" || status=1
     return $status
 }
 

@@ -38,7 +38,15 @@ public final class SendScenario
      */
     public void sync(final int threads) throws InterruptedException
     {
-        run(target.name() + ".send.128b.sync.t" + threads, threads, (producer, topic, body, running, sent) ->
+        sync(threads, target.name() + ".send.128b.sync.t" + threads);
+    }
+
+    /**
+     * {@link Producer#send} from {@code threads} threads, reported as {@code name}.
+     */
+    public void sync(final int threads, final String name) throws InterruptedException
+    {
+        run(name, threads, (producer, topic, body, running, sent) ->
         {
             while (running.get())
             {

@@ -76,13 +76,7 @@ final class MasterReplication
         final long nowNs = nanoClock.nanoTime();
         final SlaveProgress progress = slaves.computeIfAbsent(request.brokerId(),
             id -> new SlaveProgress(id, request.address(), nowNs));
-        progress.address = request.address();
-        progress.ackedOffset = request.fetchOffset();
-        progress.lastFetchNs = nowNs;
-        if (request.fetchOffset() >= end)
-        {
-            progress.caughtUpNs = nowNs;
-        }
+        progress.onFetch(request.address(), request.fetchOffset(), end, nowNs);
         acks.onProgress();
         final ReplicaFetchResult ready = tryAnswer(request);
         if (ready != null || request.maxWaitMs() <= 0)

@@ -47,6 +47,7 @@ final class SlaveReplication implements Runnable
     private volatile String problem = "";
     private volatile long masterLogEnd;
     private volatile long caughtUpNs;
+    private long lastAnswerNs;
     private boolean handshaken;
     private long nextMetadataNs;
 
@@ -65,6 +66,7 @@ final class SlaveReplication implements Runnable
         this.nanoClock = config.nanoClock();
         this.caughtUpNs = nanoClock.nanoTime();
         this.nextMetadataNs = caughtUpNs;
+        this.lastAnswerNs = caughtUpNs;
         this.thread = new Thread(this, "rocklet-replica-" + config.brokerName() + "-" + brokerId);
         thread.setDaemon(true);
     }
@@ -196,8 +198,15 @@ final class SlaveReplication implements Runnable
     private void fetchOnce()
     {
         final long end = store.logEndOffset();
+        final long previousMasterEnd = masterLogEnd;
+        final long previousAnswerNs = lastAnswerNs;
         final ReplicaFetchResult answer = fetch(end, config.replication().fetchMaxBytes());
+        lastAnswerNs = nanoClock.nanoTime();
         masterLogEnd = answer.masterLogEnd();
+        if (end >= previousMasterEnd)
+        {
+            caughtUpNs = previousAnswerNs; // it had all the master had at the previous answer
+        }
         if (answer.bytes().length > 0)
         {
             recordEpochs(answer.epochs(), answer.offset());
@@ -205,7 +214,7 @@ final class SlaveReplication implements Runnable
         }
         if (store.logEndOffset() >= answer.masterLogEnd())
         {
-            caughtUpNs = nanoClock.nanoTime();
+            caughtUpNs = lastAnswerNs;
         }
     }
 
