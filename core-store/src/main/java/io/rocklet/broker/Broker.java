@@ -308,6 +308,7 @@ public final class Broker implements BrokerService, AutoCloseable
         {
             replication.checkCanAcknowledge("send");
             final SendResult result = sends.send(checkOpen(request));
+            replication.onAppended(); // a held slave fetch takes the bytes now, not after the dispatcher
             return replication.whenReplicated(store.logEndOffset()).thenApply(replicated -> result);
         });
     }
@@ -319,6 +320,7 @@ public final class Broker implements BrokerService, AutoCloseable
         {
             replication.checkCanAcknowledge("sendBatch");
             final List<SendResult> results = sends.sendBatch(checkOpen(request));
+            replication.onAppended();
             return replication.whenReplicated(store.logEndOffset()).thenApply(replicated -> results);
         });
     }
