@@ -13,7 +13,8 @@ class ErrorCodeTest
     void shouldMarkOnlyTransientConditionsRetriable()
     {
         final Set<ErrorCode> retriable = EnumSet.of(ErrorCode.DISK_FULL, ErrorCode.FLUSH_TIMEOUT, ErrorCode.BUSY,
-            ErrorCode.NO_ROUTE, ErrorCode.BROKER_UNAVAILABLE, ErrorCode.TIMEOUT);
+            ErrorCode.NO_ROUTE, ErrorCode.BROKER_UNAVAILABLE, ErrorCode.TIMEOUT, ErrorCode.NOT_MASTER,
+            ErrorCode.NOT_ENOUGH_REPLICAS, ErrorCode.REPLICATION_TIMEOUT);
 
         for (final ErrorCode code : ErrorCode.values())
         {

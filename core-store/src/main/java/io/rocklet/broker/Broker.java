@@ -16,7 +16,6 @@ import io.rocklet.api.spi.Transport;
 import io.rocklet.broker.internal.AdminService;
 import io.rocklet.broker.internal.BrokerAgent;
 import io.rocklet.broker.internal.ConsumerGroups;
-import io.rocklet.broker.internal.DelayedDelivery;
 import io.rocklet.broker.replication.MetadataSync;
 import io.rocklet.broker.replication.Replication;
 import io.rocklet.broker.replication.ReplicationStatus;
@@ -154,7 +153,7 @@ public final class Broker implements BrokerService, AutoCloseable
         relay.appended = replication::onAppended;
         final BrokerAgent agent = new BrokerAgent(config.brokerName(),
             config.storeConfig().threadingMode() == ThreadingMode.INVOKER ? store : null, pulls,
-            List.of(onMaster(schedule), onMaster(timer)), offsets, subscriptions, groups, locks, registrar,
+            List.of(replication.onMaster(schedule), replication.onMaster(timer)), offsets, subscriptions, groups, locks, registrar,
             replication::doWork, config.nanoClock(), config.offsetPersistInterval().toNanos());
         final ErrorHandler errors = e -> LOG.error("broker agent failed: broker={}, error={}",
             config.brokerName(), e.toString(), e);
@@ -705,25 +704,6 @@ public final class Broker implements BrokerService, AutoCloseable
             throw new InvalidArgumentException("illegal broker request: a required argument is null");
         }
         return argument;
-    }
-
-    /** A delivery service that runs only while this broker is its replica set's master (a slave follows). */
-    private DelayedDelivery onMaster(final DelayedDelivery delivery)
-    {
-        return new DelayedDelivery()
-        {
-            @Override
-            public int deliverDue()
-            {
-                return replication.isMaster() ? delivery.deliverDue() : 0;
-            }
-
-            @Override
-            public int persist()
-            {
-                return delivery.persist();
-            }
-        };
     }
 
     private static Path temporaryDirectory(final String brokerName)

@@ -34,7 +34,7 @@ public final class MessageStores
      */
     public static java.nio.file.Path truncate(final StoreConfig config, final long logOffset)
     {
-        return DefaultMessageStore.truncate(config, logOffset);
+        return io.rocklet.store.internal.StoreTruncation.truncate(config, logOffset);
     }
 
     /**

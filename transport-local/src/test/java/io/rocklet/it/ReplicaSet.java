@@ -102,6 +102,33 @@ final class ReplicaSet implements AutoCloseable
             () -> "slave caught up: master=" + master.replicationStatus() + ", slave=" + slave.replicationStatus());
     }
 
+    /**
+     * Waits until the slave serves every message the master serves in each of the topic's first {@code queues} queues
+     * (a slave's log end catching up is not enough: its dispatcher then puts the records in its consume queues).
+     */
+    static void awaitReadable(final Broker master, final Broker slave, final String topic, final int queues)
+    {
+        awaitCaughtUp(master, slave);
+        for (int q = 0; q < queues; q++)
+        {
+            final int queueId = q;
+            Await.until(() -> count(slave, topic, queueId) == count(master, topic, queueId),
+                () -> "slave serves queue " + queueId + " as the master does");
+        }
+    }
+
+    private static int count(final Broker broker, final String topic, final int queueId)
+    {
+        try
+        {
+            return pull(broker, topic, queueId, 0).messages().size();
+        }
+        catch (final Exception e)
+        {
+            return -1;
+        }
+    }
+
     @Override
     public void close()
     {

@@ -59,7 +59,7 @@ class ReplicationTest
         {
             send(master, "orders", i % 4, "body-" + i);
         }
-        awaitCaughtUp(master, slave);
+        ReplicaSet.awaitReadable(master, slave, "orders", 4);
         for (int q = 0; q < 4; q++)
         {
             final PullResult fromSlave = pull(slave, "orders", q, 0);

@@ -95,7 +95,7 @@ class RoleChangeTest
         rejoined.becomeSlave(ReplicaSet.address("b"), 2);
         final ExecutionException refused = assertThrows(ExecutionException.class, () -> send(rejoined, "orders", 0, "x"));
         assertEquals(ErrorCode.NOT_MASTER, ((RockletException)refused.getCause()).errorCode());
-        awaitCaughtUp(promoted, rejoined);
+        ReplicaSet.awaitReadable(promoted, rejoined, "orders", 2);
         Await.until(() -> rejoined.replicationStatus().problem().isEmpty(), () -> "following: " +
             rejoined.replicationStatus());
         assertEquals(2, rejoined.replicationStatus().epoch());

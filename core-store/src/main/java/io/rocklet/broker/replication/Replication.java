@@ -11,6 +11,7 @@ import io.rocklet.api.spi.BrokerService.ReplicaMetadataRequest;
 import io.rocklet.api.spi.EpochEntry;
 import io.rocklet.api.spi.Transport;
 import io.rocklet.broker.BrokerConfig;
+import io.rocklet.broker.internal.DelayedDelivery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -232,6 +233,28 @@ public final class Replication implements AutoCloseable
         {
             metadata.onSlaveCommit(group, topic, queueId, offset);
         }
+    }
+
+    /**
+     * @return {@code delivery} running only while this broker is its replica set's master (a slave follows the
+     *     master's progress instead).
+     */
+    public DelayedDelivery onMaster(final DelayedDelivery delivery)
+    {
+        return new DelayedDelivery()
+        {
+            @Override
+            public int deliverDue()
+            {
+                return isMaster() ? delivery.deliverDue() : 0;
+            }
+
+            @Override
+            public int persist()
+            {
+                return delivery.persist();
+            }
+        };
     }
 
     /**

@@ -44,6 +44,8 @@ final class SlaveReplication implements Runnable
     private final NanoClock nanoClock;
     private final Thread thread;
     private volatile boolean running = true;
+    /** A truncation is running: a stop waits for it instead of interrupting its file I/O. */
+    private volatile boolean truncating;
     private volatile String problem = "";
     private volatile long masterLogEnd;
     private volatile long caughtUpNs;
@@ -87,7 +89,10 @@ final class SlaveReplication implements Runnable
     void stop()
     {
         running = false;
-        thread.interrupt();
+        if (!truncating)
+        {
+            thread.interrupt();
+        }
         try
         {
             thread.join(TimeUnit.SECONDS.toMillis(30));
@@ -157,7 +162,16 @@ final class SlaveReplication implements Runnable
                 LOG.warn("log diverges from the new master, truncating: brokerName={}, brokerId={}, master={}, " +
                     "logEnd={}, consistentUpTo={}, epochs={}, masterEpochs={}", config.brokerName(), brokerId,
                     masterAddress, end, consistent, store.epochs(), answer.epochs());
-                final java.nio.file.Path quarantined = truncator.apply(consistent);
+                final java.nio.file.Path quarantined;
+                truncating = true;
+                try
+                {
+                    quarantined = truncator.apply(consistent);
+                }
+                finally
+                {
+                    truncating = false;
+                }
                 LOG.warn("truncated to the new master's history: brokerName={}, logEnd={}, quarantine={}",
                     config.brokerName(), store.logEndOffset(), quarantined);
             }

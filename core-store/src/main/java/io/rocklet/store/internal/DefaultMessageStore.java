@@ -33,7 +33,6 @@ import io.rocklet.store.internal.recovery.Checkpoint;
 import io.rocklet.store.internal.recovery.DirectoryLock;
 import io.rocklet.store.internal.recovery.Recovery;
 import io.rocklet.store.internal.recovery.StoreMeta;
-import io.rocklet.store.internal.recovery.LogTruncation;
 import io.rocklet.store.internal.replica.EpochFile;
 import io.rocklet.store.internal.replica.LogChunkReader;
 import io.rocklet.store.internal.retention.Retention;
@@ -333,53 +332,6 @@ public final class DefaultMessageStore implements MessageStore
                 ", startOffset=" + startOffset + ", logEnd=" + writer.committedPosition());
         }
         epochs.append(epoch, startOffset);
-    }
-
-    /**
-     * See {@link io.rocklet.store.MessageStores#truncate}: opens the store (recovering it) to learn where its records
-     * end, closes it cleanly, then cuts the log, drops later epochs and the checkpoint and leaves the abort mark, so
-     * that the next open rebuilds queues and index as after a crash.
-     */
-    public static Path truncate(final StoreConfig config, final long logOffset)
-    {
-        if (config.directory() == null || config.ephemeral())
-        {
-            throw new io.rocklet.api.InvalidArgumentException("cannot truncate a store without a lasting directory: " +
-                "dir=" + config.directory());
-        }
-        final long logEnd;
-        try (MessageStore store = open(config.toBuilder().threadingMode(io.rocklet.store.ThreadingMode.INVOKER)
-            .arrivalListener(io.rocklet.store.MessageArrivalListener.NONE).build()))
-        {
-            logEnd = store.logEndOffset();
-        }
-        final Path directory = config.directory();
-        final DirectoryLock lock = DirectoryLock.acquire(directory);
-        final CommitLog log = new CommitLog(directory, config.segmentSizeBytes(), config.preallocate(), config.fsync());
-        try
-        {
-            log.load();
-            LogTruncation.checkBoundary(log, logOffset, logEnd);
-            if (logOffset == logEnd)
-            {
-                return null;
-            }
-            Files.write(directory.resolve(ABORT_FILE), new byte[0]);
-            Files.deleteIfExists(directory.resolve(Checkpoint.FILE));
-            final Path quarantined = LogTruncation.truncate(directory, log, logOffset, logEnd, config.fsync());
-            EpochFile.load(directory, config.fsync()).truncateFrom(logOffset);
-            return quarantined;
-        }
-        catch (final IOException e)
-        {
-            throw new StorageException(ErrorCode.IO_ERROR, "cannot truncate the store: dir=" + directory +
-                ", offset=" + logOffset, e);
-        }
-        finally
-        {
-            log.close();
-            lock.close();
-        }
     }
 
     @Override

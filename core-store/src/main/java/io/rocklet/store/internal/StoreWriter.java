@@ -228,7 +228,15 @@ public final class StoreWriter
                     ", expected=" + queue.nextAppendOffset() + ", logOffset=" + writePosition);
             }
             final int slot = ring.claim();
-            segment.buffer().putBytes(segmentIndex, replicated.buffer(), index, length);
+            try
+            {
+                segment.buffer().putBytes(segmentIndex, replicated.buffer(), index, length);
+            }
+            catch (final InternalError e)
+            {
+                ring.abort(slot);
+                throw e;
+            }
             final long logOffset = writePosition;
             final long storeTimestamp = record.storeTimestampMs();
             queue.nextAppendOffset(record.queueOffset() + 1);

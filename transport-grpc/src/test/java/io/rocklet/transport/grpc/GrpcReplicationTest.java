@@ -70,6 +70,9 @@ class GrpcReplicationTest
             assertTrue(slave.replicationStatus().logEndOffset() >= master.replicationStatus().logEndOffset(),
                 "a SYNC send is acknowledged once the slave has it");
         }
+        // acknowledged means in the slave's log; readable once its dispatcher has put it in the consume queue
+        Await.until(() -> slave.pull(new PullRequest("cg", "orders", 1, 0, 1000, "*", 0)).join().messages().size() == 250,
+            () -> "the slave serves all 250 of queue 1");
         final PullResult fromSlave = slave.pull(new PullRequest("cg", "orders", 1, 0, 1000, "*", 0))
             .get(10, TimeUnit.SECONDS);
         assertEquals(250, fromSlave.messages().size());
