@@ -8,6 +8,8 @@
 #                                       about 1.5 minutes
 #   benchmarks/run.sh schedule [--quick] timed delivery error at 10 k due/s, heap with 1 M pending timers, SQL92 vs
 #                                       tag filter throughput (embedded broker), about 3 minutes
+#   benchmarks/run.sh ha [--quick]      replication: a master and a slave in one JVM over the local transport, send
+#                                       throughput with and without SYNC replication and the ASYNC lag, about 40 s
 #
 # A suite is a function named suite_<name> below.
 #
@@ -23,7 +25,7 @@ set -euo pipefail
 BENCH_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_HOME")
 JAR="$BENCH_HOME/target/rocklet-benchmarks.jar"
-SUITES="store local grpc schedule"
+SUITES="store local grpc schedule ha"
 
 usage()
 {
@@ -161,6 +163,21 @@ suite_schedule()
     run_java "$LOG_DIR/schedule-scenarios.log" io.rocklet.benchmarks.schedule.ScheduleScenarios \
         "${scenario_args[@]}" || status=1
     run_java "$LOG_DIR/schedule-filter.log" io.rocklet.benchmarks.local.LocalScenarios "${filter_args[@]}" || status=1
+    return $status
+}
+
+# Replication (issue 10): a replica set (router, master, slave) in one JVM over the local transport, stores under
+# $DATA_DIR (ASYNC flush).
+suite_ha()
+{
+    local scenario_args=(--dir "$DATA_DIR") status=0
+    if [[ $QUICK == 1 ]]; then
+        scenario_args+=(--quick)
+    fi
+    build api,core-store,routing,transport-local,transport-grpc,benchmarks
+    header ha
+    echo "# flush mode: ASYNC for every figure; master and slave in one JVM (no network between them)"
+    run_java "$LOG_DIR/ha-scenarios.log" io.rocklet.benchmarks.ha.HaScenarios "${scenario_args[@]}" || status=1
     return $status
 }
 

@@ -68,6 +68,23 @@ public enum ErrorCode
     STALE_EPOCH(false),
     /** The failover controller knows no such replica set, or no such replica in it (register it first). */
     REPLICA_SET_NOT_FOUND(false),
+    /** A write went to a replica that is not its set's master (a slave); the message names the master. */
+    NOT_MASTER(true),
+    /**
+     * SYNC replication: too few replicas are in sync to acknowledge a send (the message was not stored); the message
+     * names the counts. Retrying later, or on another replica set, may succeed.
+     */
+    NOT_ENOUGH_REPLICAS(true),
+    /**
+     * SYNC replication: the message was stored on the master but not acknowledged by enough replicas in time; a retry
+     * may store it twice.
+     */
+    REPLICATION_TIMEOUT(true),
+    /**
+     * Two brokers cannot replicate: another replica set or cluster, a second master of one set, a slave ahead of its
+     * master or with a diverging epoch history, different segment sizes. The message says which.
+     */
+    REPLICA_MISMATCH(false),
     /** An unexpected failure inside a component; the message says what. */
     INTERNAL_ERROR(false);
 

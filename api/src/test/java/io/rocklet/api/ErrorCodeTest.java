@@ -14,7 +14,7 @@ class ErrorCodeTest
     {
         final Set<ErrorCode> retriable = EnumSet.of(ErrorCode.DISK_FULL, ErrorCode.FLUSH_TIMEOUT, ErrorCode.BUSY,
             ErrorCode.NO_ROUTE, ErrorCode.BROKER_UNAVAILABLE, ErrorCode.TIMEOUT, ErrorCode.NOT_LEADER,
-            ErrorCode.NO_QUORUM);
+            ErrorCode.NO_QUORUM, ErrorCode.NOT_MASTER, ErrorCode.NOT_ENOUGH_REPLICAS, ErrorCode.REPLICATION_TIMEOUT);
 
         for (final ErrorCode code : ErrorCode.values())
         {

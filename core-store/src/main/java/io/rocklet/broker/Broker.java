@@ -16,6 +16,10 @@ import io.rocklet.api.spi.Transport;
 import io.rocklet.broker.internal.AdminService;
 import io.rocklet.broker.internal.BrokerAgent;
 import io.rocklet.broker.internal.ConsumerGroups;
+import io.rocklet.broker.replication.MetadataSync;
+import io.rocklet.broker.replication.Replication;
+import io.rocklet.broker.replication.ReplicationStatus;
+import io.rocklet.broker.replication.ReopenableStore;
 import io.rocklet.broker.internal.DelayLevels;
 import io.rocklet.broker.internal.Delays;
 import io.rocklet.broker.internal.GroupQueries;
@@ -79,7 +83,7 @@ public final class Broker implements BrokerService, AutoCloseable
 
     private final BrokerConfig config;
     private volatile BrokerIdentity identity;
-    private final MessageStore store;
+    private final ReopenableStore store;
     private final TopicConfigStore topics;
     private final OffsetTable offsets;
     private final SubscriptionTable subscriptions;
@@ -97,24 +101,27 @@ public final class Broker implements BrokerService, AutoCloseable
     private final TimerService timer;
     private final RecallService recalls;
     private final RouterRegistrar registrar;
+    private final Replication replication;
     private final AgentRunner runner;
     private final AgentInvoker invoker;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Binding binding;
 
-    /** Forwards the store's arrival events to the pull service once it exists. */
+    /** Forwards the store's arrival events to the pull service and replication once they exist. */
     private static final class ArrivalRelay implements MessageArrivalListener
     {
         private volatile MessageArrivalListener target = NONE;
+        private volatile Runnable appended = () -> { };
 
         @Override
         public void onArrival(final String topic, final int queueId, final long maxOffset)
         {
             target.onArrival(topic, queueId, maxOffset);
+            appended.run();
         }
     }
 
-    private Broker(final BrokerConfig config, final Transport transport, final MessageStore store,
+    private Broker(final BrokerConfig config, final Transport transport, final ReopenableStore store,
         final Path dataDirectory, final ArrivalRelay relay)
     {
         this.config = config;
@@ -142,12 +149,16 @@ public final class Broker implements BrokerService, AutoCloseable
         this.startedMs = config.clock().time();
         this.registrar = new RouterRegistrar(transport, config.routerAddresses(), config.credentials(), identity,
             topics, config.nanoClock(), config.registerInterval().toNanos());
+        this.replication = new Replication(config, store, transport,
+            new MetadataSync(topics, offsets, subscriptions, schedule));
         relay.target = pulls;
+        relay.appended = replication::onAppended;
         this.recalls = new RecallService(store, List.of(schedule, timer));
         final BrokerAgent agent = new BrokerAgent(config.brokerName(),
             config.storeConfig().threadingMode() == ThreadingMode.INVOKER ? store : null, pulls,
-            List.of(schedule, timer), recalls, offsets, subscriptions, groups, locks, registrar, config.accessControl(),
-            config.nanoClock(), config.offsetPersistInterval().toNanos());
+            List.of(replication.onMaster(schedule), replication.onMaster(timer)), recalls, offsets, subscriptions,
+            groups, locks, registrar, config.accessControl(), replication::doWork, config.nanoClock(),
+            config.offsetPersistInterval().toNanos());
         final ErrorHandler errors = e -> LOG.error("broker agent failed: broker={}, error={}",
             config.brokerName(), e.toString(), e);
         if (config.threadingMode() == ThreadingMode.INVOKER)
@@ -185,11 +196,12 @@ public final class Broker implements BrokerService, AutoCloseable
             dataDirectory = directory.resolve(BrokerConfig.DEFAULT_DATA_DIRECTORY_NAME);
         }
         final ArrivalRelay relay = new ArrivalRelay();
-        final MessageStore store = MessageStores.open(storeConfig.toBuilder()
+        final StoreConfig opened = storeConfig.toBuilder()
             .arrivalListener(relay)
             .clock(config.clock())
             .nanoClock(config.nanoClock())
-            .build());
+            .build();
+        final ReopenableStore store = new ReopenableStore(opened, MessageStores.open(opened));
         final Broker broker;
         try
         {
@@ -206,6 +218,15 @@ public final class Broker implements BrokerService, AutoCloseable
             broker.identity = new BrokerIdentity(config.clusterName(), config.brokerName(), config.brokerId(),
                 broker.binding.address());
             broker.registrar.identity(broker.identity);
+        }
+        catch (final RuntimeException e)
+        {
+            broker.close();
+            throw e;
+        }
+        try
+        {
+            broker.replication.start(broker.identity.address());
         }
         catch (final RuntimeException e)
         {
@@ -295,19 +316,35 @@ public final class Broker implements BrokerService, AutoCloseable
     @Override
     public CompletableFuture<SendResult> send(final SendRequest request)
     {
-        return Replies.supply("send", () -> sends.send(checkOpen(request)));
+        return Replies.call("send", () ->
+        {
+            replication.checkCanAcknowledge("send");
+            final SendResult result = sends.send(checkOpen(request));
+            replication.onAppended(); // a held slave fetch takes the bytes now, not after the dispatcher
+            return replication.whenReplicated(store.logEndOffset()).thenApply(replicated -> result);
+        });
     }
 
     @Override
     public CompletableFuture<List<SendResult>> sendBatch(final SendBatchRequest request)
     {
-        return Replies.supply("sendBatch", () -> sends.sendBatch(checkOpen(request)));
+        return Replies.call("sendBatch", () ->
+        {
+            replication.checkCanAcknowledge("sendBatch");
+            final List<SendResult> results = sends.sendBatch(checkOpen(request));
+            replication.onAppended();
+            return replication.whenReplicated(store.logEndOffset()).thenApply(replicated -> results);
+        });
     }
 
     @Override
     public CompletableFuture<RecallStatus> recall(final RecallRequest request)
     {
-        return Replies.call("recall", () -> recalls.recall(checkOpen(request)));
+        return Replies.call("recall", () ->
+        {
+            replication.checkMaster("recall"); // the master holds the pending timers; a slave only copies them
+            return recalls.recall(checkOpen(request));
+        });
     }
 
     // ---- consuming
@@ -315,7 +352,7 @@ public final class Broker implements BrokerService, AutoCloseable
     @Override
     public CompletableFuture<PullResult> pull(final PullRequest request)
     {
-        return Replies.call("pull", () -> pulls.pull(checkOpen(request)));
+        return Replies.call("pull", () -> pulls.pull(checkOpen(request)).thenApply(replication::suggestReplica));
     }
 
     @Override
@@ -373,6 +410,7 @@ public final class Broker implements BrokerService, AutoCloseable
             for (final QueueOffset offset : request.offsets())
             {
                 offsets.commit(request.group(), offset.topic(), offset.queueId(), offset.offset());
+                replication.onCommit(request.group(), offset.topic(), offset.queueId(), offset.offset());
             }
         });
     }
@@ -429,7 +467,11 @@ public final class Broker implements BrokerService, AutoCloseable
     @Override
     public CompletableFuture<Void> sendBack(final SendBackRequest request)
     {
-        return Replies.run("sendBack", () -> retries.sendBack(checkOpen(request)));
+        return Replies.run("sendBack", () ->
+        {
+            replication.checkMaster("sendBack");
+            retries.sendBack(checkOpen(request));
+        });
     }
 
     // ---- administration
@@ -441,7 +483,11 @@ public final class Broker implements BrokerService, AutoCloseable
     @Override
     public CompletableFuture<Void> createOrUpdateTopic(final TopicConfig topic)
     {
-        return Replies.run("createOrUpdateTopic", () -> admin.createOrUpdateTopic(checkOpen(topic)))
+        return Replies.run("createOrUpdateTopic", () ->
+            {
+                replication.checkMaster("createOrUpdateTopic");
+                admin.createOrUpdateTopic(checkOpen(topic));
+            })
             .thenCompose(done -> registeredWithRouters());
     }
 
@@ -452,7 +498,11 @@ public final class Broker implements BrokerService, AutoCloseable
     @Override
     public CompletableFuture<Void> deleteTopic(final String topic)
     {
-        return Replies.call("deleteTopic", () -> admin.deleteTopic(checkOpen(topic)))
+        return Replies.call("deleteTopic", () ->
+            {
+                replication.checkMaster("deleteTopic");
+                return admin.deleteTopic(checkOpen(topic));
+            })
             .thenCompose(done -> registeredWithRouters());
     }
 
@@ -471,6 +521,7 @@ public final class Broker implements BrokerService, AutoCloseable
         return Replies.call("resetOffsets", () ->
         {
             final ResetOffsetsRequest checked = checkOpen(request);
+            replication.checkMaster("resetOffsets");
             return store.whenReadable().thenApply(readable -> admin.resetOffsets(checked));
         });
     }
@@ -481,9 +532,11 @@ public final class Broker implements BrokerService, AutoCloseable
         return Replies.supply("status", () ->
         {
             final StoreStats stats = checkOpen(store).stats();
+            final ReplicationStatus lag = replication.status();
             return new BrokerStatus(identity, startedMs, topics.all().size(), groupQueries.consumerGroups().size(),
                 groups.clientCount(), stats.dispatchLagBytes(), !stats.fenced() && !stats.diskFull(),
-                stats.diskUsedRatio(), timer.pendingByTopic(), schedule.pendingByTopic());
+                stats.diskUsedRatio(), timer.pendingByTopic(), schedule.pendingByTopic(), lag.lagBytes(),
+                lag.lagMs());
         });
     }
 
@@ -533,6 +586,77 @@ public final class Broker implements BrokerService, AutoCloseable
         });
     }
 
+    // ---- replication
+
+    @Override
+    public CompletableFuture<ReplicaFetchResult> fetchReplica(final ReplicaFetchRequest request)
+    {
+        return Replies.call("fetchReplica", () -> replication.fetch(checkOpen(request)));
+    }
+
+    @Override
+    public CompletableFuture<ReplicaMetadata> fetchReplicaMetadata(final ReplicaMetadataRequest request)
+    {
+        return Replies.call("fetchReplicaMetadata", () -> replication.metadata(checkOpen(request)));
+    }
+
+    /**
+     * @return this broker's replication: role, epoch, lag (bytes and ms), in-sync replicas, a slave's problem.
+     */
+    public ReplicationStatus replicationStatus()
+    {
+        return replication.status();
+    }
+
+    /**
+     * Role change for a failover controller: this slave becomes its replica set's master. It stops fetching, writes
+     * {@code epoch} (above every epoch of its log) at its log end, takes sends, resumes delay deliveries from the
+     * progress copied from the old master, and registers with the routers as the master (brokerId 0).
+     *
+     * @throws RockletException with REPLICA_MISMATCH for an epoch not above the log's last.
+     */
+    public synchronized void becomeMaster(final long epoch)
+    {
+        checkOpen(config);
+        replication.becomeMaster(epoch);
+        reidentify();
+    }
+
+    /**
+     * Role change for a failover controller: this broker (a master, or a slave of another master) follows
+     * {@code masterAddress}, whose epoch is {@code epoch}. It refuses sends from now on (NOT_MASTER), then in the
+     * background finds where its log last agreed with the new master's epoch history, truncates its tail after that
+     * point (copied to the store's quarantine directory first) and fetches from there; it registers as brokerId
+     * {@code max(1, configured id)}. Follow it with {@link #replicationStatus()}.
+     *
+     * @throws RockletException with REPLICA_MISMATCH for an epoch below the log's last, INVALID_ARGUMENT for a bad
+     *                          address.
+     */
+    public synchronized void becomeSlave(final String masterAddress, final long epoch)
+    {
+        checkOpen(config);
+        replication.becomeSlave(masterAddress, epoch, Math.max(1, config.brokerId()));
+        reidentify();
+    }
+
+    private void reidentify()
+    {
+        identity = new BrokerIdentity(config.clusterName(), config.brokerName(), replication.currentBrokerId(),
+            identity.address());
+        registrar.reregister(identity);
+    }
+
+    /**
+     * On a slave, copies the master's topics, offsets and delay progress now (it also does so every
+     * {@code replication.metadataSyncInterval}).
+     *
+     * @throws RockletException on a master, or with the master's error.
+     */
+    public void syncMetadataNow()
+    {
+        replication.syncMetadataNow();
+    }
+
     /**
      * Unregisters from the routers, stops serving and the agent, answers held pulls, persists offsets and closes
      * the store. Idempotent. In INVOKER mode, do not call it while another thread runs {@link #doWork()}.
@@ -558,6 +682,7 @@ public final class Broker implements BrokerService, AutoCloseable
         {
             invoker.close();
         }
+        replication.close();
         pulls.answerAll();
         recalls.close();
         persist("consumer offsets", offsets::persist);

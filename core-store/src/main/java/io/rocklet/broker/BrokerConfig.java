@@ -5,6 +5,7 @@ import io.rocklet.api.Limits;
 import io.rocklet.api.TopicConfig;
 import io.rocklet.api.auth.AccessControl;
 import io.rocklet.api.auth.Credentials;
+import io.rocklet.broker.replication.ReplicationConfig;
 import io.rocklet.store.StoreConfig;
 import io.rocklet.store.ThreadingMode;
 import org.agrona.concurrent.EpochClock;
@@ -22,7 +23,8 @@ import java.util.regex.Pattern;
  *
  * @param clusterName            the cluster the broker belongs to (default {@code DefaultCluster}).
  * @param brokerName             the replica set's name (required; {@code [a-zA-Z0-9_.-]}, at most 127 characters).
- * @param brokerId               0 for the master (the only role implemented so far).
+ * @param brokerId               0 for the master, 1 and up for a slave (which needs
+ *                               {@link ReplicationConfig#masterAddress()}).
  * @param address                the transport address the broker is served at, e.g. {@code local://broker-a}
  *                               (required).
  * @param routerAddresses        the routers the broker registers with (default none).
@@ -57,6 +59,8 @@ import java.util.regex.Pattern;
  *                               agent calls its {@link AccessControl#refresh()} (a watched rules file).
  * @param credentials            the broker's own identity (a cluster member) its registrations with routers are signed
  *                               with, or null (default) for routers without access control.
+ * @param replication            the broker's part in its replica set (default {@link ReplicationConfig#DEFAULT}: a
+ *                               master replicating ASYNC).
  */
 public record BrokerConfig(
     String clusterName,
@@ -80,7 +84,8 @@ public record BrokerConfig(
     NanoClock nanoClock,
     ThreadingMode threadingMode,
     AccessControl accessControl,
-    Credentials credentials)
+    Credentials credentials,
+    ReplicationConfig replication)
 {
     /** RocketMQ's 18 delay levels. */
     public static final List<Duration> DEFAULT_DELAY_LEVELS = List.of(
@@ -134,6 +139,7 @@ public record BrokerConfig(
         b.threadingMode = threadingMode;
         b.accessControl = accessControl;
         b.credentials = credentials;
+        b.replication = replication;
         return b;
     }
 
@@ -164,6 +170,7 @@ public record BrokerConfig(
         private ThreadingMode threadingMode = ThreadingMode.DEDICATED;
         private AccessControl accessControl = AccessControl.OPEN;
         private Credentials credentials;
+        private ReplicationConfig replication = ReplicationConfig.DEFAULT;
 
         private Builder()
         {
@@ -293,6 +300,12 @@ public record BrokerConfig(
             return this;
         }
 
+        public Builder replication(final ReplicationConfig replication)
+        {
+            this.replication = replication;
+            return this;
+        }
+
         public Builder threadingMode(final ThreadingMode mode)
         {
             this.threadingMode = mode;
@@ -324,8 +337,10 @@ public record BrokerConfig(
                 "[a-zA-Z0-9_.-], 1.." + Limits.MAX_TOPIC_LENGTH + " characters");
             check(brokerName != null && BROKER_NAME.matcher(brokerName).matches(), "brokerName", brokerName,
                 "[a-zA-Z0-9_.-], 1.." + Limits.MAX_TOPIC_LENGTH + " characters");
-            check(brokerId == 0, "brokerId", brokerId,
-                "0 (only masters so far: slave replication, F4, is a later step)");
+            check(brokerId >= 0, "brokerId", brokerId, "0 for the master, 1 and up for a slave");
+            check(replication != null, "replication", null, "a replication configuration");
+            check(brokerId == 0 || replication.masterAddress() != null, "replication.masterAddress", null,
+                "the master's address for a slave (brokerId=" + brokerId + ")");
             check(address != null && !address.isBlank(), "address", address, "a transport address");
             check(routerAddresses.stream().noneMatch(a -> a == null || a.isBlank()), "routerAddresses",
                 routerAddresses, "non-blank addresses");
@@ -359,7 +374,7 @@ public record BrokerConfig(
                 clientExpiry, queueLockExpiry, longPollMaxHeld, offsetPersistInterval, List.copyOf(delayLevels),
                 maxDelay, clock != null ? clock : storeConfig.clock(),
                 nanoClock != null ? nanoClock : storeConfig.nanoClock(),
-                threadingMode, accessControl, credentials);
+                threadingMode, accessControl, credentials, replication);
         }
 
         private static void check(final boolean ok, final String name, final Object value, final String allowed)

@@ -1,6 +1,7 @@
 package io.rocklet.store;
 
 import io.rocklet.api.TagFilter;
+import io.rocklet.api.spi.EpochEntry;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -124,6 +125,46 @@ public interface MessageStore extends AutoCloseable
      *     closes or is fenced meanwhile.
      */
     CompletableFuture<Void> whenReadable();
+
+    /**
+     * @return the end of the last appended record (where the next record goes).
+     */
+    long logEndOffset();
+
+    /**
+     * Reads raw commit-log bytes for a replica: whole records as stored from {@code fromOffset} (a record boundary), up
+     * to the committed end, within one segment (a chunk reaching a segment's filler ends with it).
+     *
+     * @param maxBytes at most this many bytes, but at least one whole record when there is one.
+     * @throws io.rocklet.api.InvalidArgumentException when the offset is beyond the end or not a record boundary.
+     * @throws io.rocklet.api.RockletException         with {@code MESSAGE_NOT_FOUND} when retention deleted it.
+     */
+    LogChunk readLog(long fromOffset, int maxBytes);
+
+    /**
+     * Appends raw replicated bytes (as {@link #readLog} read them on the master) at exactly the log's end, verifying
+     * each record (CRC32C, the log offset it claims, its queue offset) as it arrives; the dispatcher then builds this
+     * store's consume queues and key index from them. In SYNC flush mode, returns once they are on disk. Records before
+     * a refused one stay appended ({@link #logEndOffset()} tells how far).
+     *
+     * @return the log end after the bytes.
+     * @throws io.rocklet.api.InvalidArgumentException for a gap or overlap, a record that does not verify, a filler
+     *                                                 that does not end the segment (segment sizes differ).
+     */
+    long appendLog(long offset, byte[] bytes);
+
+    /**
+     * @return the epoch history (which master term wrote the log from which offset), oldest first.
+     */
+    List<EpochEntry> epochs();
+
+    /**
+     * Records, durably, that the log from {@code startOffset} on is written by the master of {@code epoch}. The newest
+     * entry again is a no-op.
+     *
+     * @throws io.rocklet.api.InvalidArgumentException when the epoch or its start goes backwards.
+     */
+    void appendEpoch(long epoch, long startOffset);
 
     StoreStats stats();
 

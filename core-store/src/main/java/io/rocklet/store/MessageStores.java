@@ -23,6 +23,21 @@ public final class MessageStores
     }
 
     /**
+     * Cuts the log of the (closed) store in {@code config}'s directory at {@code logOffset}, a record boundary: the bytes
+     * after it are copied to {@code quarantine/} first, epoch entries starting at or after it are dropped, and the next
+     * open rolls the consume queues, key index and checkpoint back to the log (recovery's rebuild, as after a crash).
+     * For a replica whose tail diverged from its new master.
+     *
+     * @return the quarantine file holding the cut bytes, or null when the log already ended there.
+     * @throws io.rocklet.api.InvalidArgumentException when the offset is outside the log or inside a record.
+     * @throws io.rocklet.api.StorageException         with {@code DIRECTORY_LOCKED} while a store is open on it.
+     */
+    public static java.nio.file.Path truncate(final StoreConfig config, final long logOffset)
+    {
+        return io.rocklet.store.internal.StoreTruncation.truncate(config, logOffset);
+    }
+
+    /**
      * @return a new ephemeral store with default settings (temporary directory, deleted on close).
      */
     public static MessageStore ephemeral()

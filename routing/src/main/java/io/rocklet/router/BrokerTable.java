@@ -63,6 +63,9 @@ final class BrokerTable
         }
         final ReplicaSet set = replicaSets.computeIfAbsent(broker.brokerName(), name -> new ReplicaSet());
         set.clusterName = broker.clusterName();
+        // a broker that changed its role (a slave promoted to master, a master turned slave) keeps its address
+        set.members.entrySet().removeIf(member -> member.getKey() != broker.brokerId() &&
+            member.getValue().address.equals(broker.address()));
         final Member held = set.members.get(broker.brokerId());
         if (held != null && held.address.equals(broker.address()) && registration.dataVersion() < held.dataVersion)
         {
@@ -134,6 +137,16 @@ final class BrokerTable
         disconnected.put(broker.address(), new Departure(member.dataVersion, nowMs));
         remove(broker.brokerName(), set, broker.brokerId());
         return true;
+    }
+
+    /**
+     * @return the address of the broker with this name and id, or null when none is registered.
+     */
+    synchronized String memberAddress(final String brokerName, final long brokerId)
+    {
+        final ReplicaSet set = replicaSets.get(brokerName);
+        final Member member = set == null ? null : set.members.get(brokerId);
+        return member == null ? null : member.address;
     }
 
     /**

@@ -140,6 +140,16 @@ public final class Router implements RouterService, AutoCloseable
         }
         final BrokerIdentity broker = registration.broker();
         final boolean known = table.isRegistered(broker.brokerName(), broker.brokerId());
+        final String otherMaster = broker.brokerId() == 0 ? table.memberAddress(broker.brokerName(), 0) : null;
+        if (otherMaster != null && !otherMaster.equals(broker.address()))
+        {
+            LOG.warn("second master of a replica set refused: router={}, brokerName={}, registered={}, refused={}",
+                config.address(), broker.brokerName(), otherMaster, broker.address());
+            return CompletableFuture.failedFuture(new RockletException(ErrorCode.REPLICA_MISMATCH, "a second master " +
+                "of a replica set refused: router=" + config.address() + ", brokerName=" + broker.brokerName() +
+                ", registeredMaster=" + otherMaster + ", refused=" + broker.address() + "; the registered master " +
+                "must unregister, disconnect or expire first"));
+        }
         final String master = table.register(registration, config.clock().time());
         if (!known)
         {

@@ -229,13 +229,15 @@ class RouterTest
     @Test
     void shouldIgnoreUnregisterWhenBrokerRegisteredAgainAtAnotherAddress()
     {
+        // a master at another address is refused while the first is registered (a second master), so a slave
         register(A0, TopicConfig.of("orders", 4));
-        final BrokerIdentity restarted = new BrokerIdentity("c1", "broker-a", 0, "test://a0-new");
+        register(A1, TopicConfig.of("orders", 4));
+        final BrokerIdentity restarted = new BrokerIdentity("c1", "broker-a", 1, "test://a1-new");
         register(restarted, TopicConfig.of("orders", 4));
 
-        router.unregisterBroker(A0).join();
+        router.unregisterBroker(A1).join();
 
-        assertEquals("test://a0-new", router.clusterInfo().join().brokers().get("broker-a").masterAddress());
+        assertEquals("test://a1-new", router.clusterInfo().join().brokers().get("broker-a").addresses().get(1L));
     }
 
     @Test
@@ -383,6 +385,20 @@ class RouterTest
     {
         return Router.start(RouterConfig.builder(address).clock(clock)
             .threadingMode(RouterConfig.ThreadingMode.INVOKER).build(), transport);
+    }
+
+    @Test
+    void shouldRefuseASecondMasterOfAReplicaSetWhileTheFirstIsRegistered()
+    {
+        register(A0, TopicConfig.of("orders", 4));
+        final BrokerIdentity second = new BrokerIdentity("c1", "broker-a", 0, "test://a0-again");
+        final CompletableFuture<RouterService.RegistrationResult> refused =
+            router.registerBroker(new BrokerRegistration(second, List.of(), 1));
+        assertEquals(ErrorCode.REPLICA_MISMATCH, errorCode(refused));
+        assertTrue(error(refused).getMessage().contains("registeredMaster=test://a0"), error(refused).getMessage());
+        assertEquals("test://a0", register(A1).masterAddress());
+        router.unregisterBroker(A0).join();
+        register(second); // the first master left: the new one is taken
     }
 
     private RouterService.RegistrationResult register(final BrokerIdentity broker, final TopicConfig... topics)

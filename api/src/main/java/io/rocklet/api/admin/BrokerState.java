@@ -25,12 +25,27 @@ import java.util.TreeMap;
  *                        {@code deliverAfter}), sorted by topic; empty when none or it did not answer.
  * @param levelPending    per topic, messages it holds waiting for a delay level, sorted by topic; empty when none or
  *                        it did not answer.
+ * @param replicationLagBytes on a master, how far its furthest-behind slave is from its log end; on a slave, how far it
+ *                            is from its master's.
+ * @param replicationLagMs    how long that replica has not had everything.
  */
 public record BrokerState(String clusterName, String brokerName, long brokerId, String address,
     long lastHeartbeatMs, List<String> registeredWith, boolean reachable, long startedMs, int topicCount,
     int groupCount, int clientCount, boolean writable, String error, Map<String, Long> timedPending,
-    Map<String, Long> levelPending)
+    Map<String, Long> levelPending, long replicationLagBytes, long replicationLagMs)
 {
+    /**
+     * A broker state without level-delay counts and replication figures.
+     */
+    public BrokerState(final String clusterName, final String brokerName, final long brokerId, final String address,
+        final long lastHeartbeatMs, final List<String> registeredWith, final boolean reachable, final long startedMs,
+        final int topicCount, final int groupCount, final int clientCount, final boolean writable, final String error,
+        final Map<String, Long> timedPending)
+    {
+        this(clusterName, brokerName, brokerId, address, lastHeartbeatMs, registeredWith, reachable, startedMs,
+            topicCount, groupCount, clientCount, writable, error, timedPending, Map.of(), 0, 0);
+    }
+
     public BrokerState
     {
         registeredWith = List.copyOf(registeredWith);
@@ -46,7 +61,7 @@ public record BrokerState(String clusterName, String brokerName, long brokerId, 
         final int topicCount, final int groupCount, final int clientCount, final boolean writable, final String error)
     {
         this(clusterName, brokerName, brokerId, address, lastHeartbeatMs, registeredWith, reachable, startedMs,
-            topicCount, groupCount, clientCount, writable, error, Map.of(), Map.of());
+            topicCount, groupCount, clientCount, writable, error, Map.of(), Map.of(), 0, 0);
     }
 
     private static Map<String, Long> sorted(final Map<String, Long> counts)

@@ -50,7 +50,8 @@ import static io.rocklet.api.auth.Action.UPDATE;
  *       <td>cluster</td></tr>
  *   <tr><td>queryRoute</td><td>Get, Pub or Sub</td><td>topic</td></tr>
  *   <tr><td>identity, clusterInfo</td><td>any authenticated caller</td><td>-</td></tr>
- *   <tr><td>registerBroker, unregisterBroker</td><td>cluster members only</td><td>cluster</td></tr>
+ *   <tr><td>registerBroker, unregisterBroker, fetchReplica, fetchReplicaMetadata</td><td>cluster members only</td>
+ *   <td>cluster</td></tr>
  *   <tr><td>brokerDisconnected</td><td>never from a peer (the transport calls it)</td><td>-</td></tr>
  * </table>
  */
@@ -90,6 +91,10 @@ public final class Operations
 
         add(new Operation("registerBroker", Scope.MEMBER, List.of(Action.ADMIN), a -> List.of(Resource.CLUSTER)));
         add(new Operation("unregisterBroker", Scope.MEMBER, List.of(Action.ADMIN), a -> List.of(Resource.CLUSTER)));
+        // replication: a slave reads its master's whole log and metadata
+        add(new Operation("fetchReplica", Scope.MEMBER, List.of(Action.ADMIN), a -> List.of(Resource.CLUSTER)));
+        add(new Operation("fetchReplicaMetadata", Scope.MEMBER, List.of(Action.ADMIN),
+            a -> List.of(Resource.CLUSTER)));
         add(new Operation("brokerDisconnected", Scope.INTERNAL, List.of(Action.ADMIN), a -> List.of()));
         policy("queryRoute", topic(a -> (String) a[0]), GET, PUB, SUB);
         open("clusterInfo");

@@ -182,6 +182,34 @@ public interface BrokerService
      */
     CompletableFuture<List<MessageView>> messagesByKey(KeyQuery query);
 
+    // ---- replication (broker to broker)
+
+    /**
+     * A slave's long-poll fetch of its master's commit log (Kafka-style: the fetch offset is the slave's
+     * acknowledgement of everything before it). The master checks the request is from a slave of its own replica set,
+     * records the acknowledgement, and answers with the raw bytes from {@code fetchOffset} on - at once when there are
+     * some, else when some arrive or after {@code maxWaitMs} with none - together with its epoch history and log end,
+     * which the slave checks its own log against. Fails with NOT_MASTER on a slave, REPLICA_MISMATCH for a request
+     * from another replica set or cluster, INVALID_ARGUMENT for an offset beyond the master's log end.
+     */
+    default CompletableFuture<ReplicaFetchResult> fetchReplica(final ReplicaFetchRequest request)
+    {
+        return CompletableFuture.failedFuture(new io.rocklet.api.RockletException(io.rocklet.api.ErrorCode.REPLICA_MISMATCH,
+            "this broker service does not replicate: service=" + getClass().getName()));
+    }
+
+    /**
+     * A slave's periodic copy of its master's metadata: topic configs, committed consumer offsets, subscription
+     * times and delay-level progress. The request carries the offsets consumers committed to the slave since its last
+     * copy (while the master was away); the master takes those ahead of its own before it answers. Fails as
+     * {@link #fetchReplica}.
+     */
+    default CompletableFuture<ReplicaMetadata> fetchReplicaMetadata(final ReplicaMetadataRequest request)
+    {
+        return CompletableFuture.failedFuture(new io.rocklet.api.RockletException(io.rocklet.api.ErrorCode.REPLICA_MISMATCH,
+            "this broker service does not replicate: service=" + getClass().getName()));
+    }
+
     // ---- contracts
 
     /**
@@ -304,9 +332,21 @@ public interface BrokerService
      * @param minOffset  the queue's first offset.
      * @param maxOffset  the queue's next offset.
      * @param messages   the messages found (broker-side tag filtering is by hash; check tags exactly).
+     * @param suggestedBrokerId which replica of the set the next pull of this queue should go to: 0 the master, 1 a
+     *                          slave, when the consumer is so far behind that its reads would leave memory (RocketMQ's
+     *                          {@code suggestWhichBrokerId}); a client without such a replica in its route stays.
      */
-    record PullResult(PullStatus status, long nextOffset, long minOffset, long maxOffset, List<MessageView> messages)
+    record PullResult(PullStatus status, long nextOffset, long minOffset, long maxOffset, List<MessageView> messages,
+        long suggestedBrokerId)
     {
+        /**
+         * An answer suggesting the master.
+         */
+        public PullResult(final PullStatus status, final long nextOffset, final long minOffset, final long maxOffset,
+            final List<MessageView> messages)
+        {
+            this(status, nextOffset, minOffset, maxOffset, messages, 0);
+        }
     }
 
     /**
@@ -442,11 +482,25 @@ public interface BrokerService
      * @param timedPending     per topic, messages waiting for a delivery time ({@code deliverAt},
      *                         {@code deliverAfter}); topics with none left out.
      * @param levelPending     per topic, messages waiting for a delay level; topics with none left out.
+     * @param replicationLagBytes on a master, how far its furthest-behind slave is from its log end; on a slave, how
+     *                            far it is from its master's (0 without replicas).
+     * @param replicationLagMs    how long that replica has not had everything.
      */
     record BrokerStatus(RouterService.BrokerIdentity identity, long startedMs, int topicCount, int groupCount,
         int clientCount, long dispatchLagBytes, boolean writable, double diskUsedRatio, Map<String, Long> timedPending,
-        Map<String, Long> levelPending)
+        Map<String, Long> levelPending, long replicationLagBytes, long replicationLagMs)
     {
+        /**
+         * A status without level-delay counts and replication.
+         */
+        public BrokerStatus(final RouterService.BrokerIdentity identity, final long startedMs, final int topicCount,
+            final int groupCount, final int clientCount, final long dispatchLagBytes, final boolean writable,
+            final double diskUsedRatio, final Map<String, Long> timedPending)
+        {
+            this(identity, startedMs, topicCount, groupCount, clientCount, dispatchLagBytes, writable, diskUsedRatio,
+                timedPending, Map.of(), 0, 0);
+        }
+
         public BrokerStatus
         {
             timedPending = timedPending == null ? Map.of() : Map.copyOf(timedPending);
@@ -461,8 +515,67 @@ public interface BrokerService
             final double diskUsedRatio)
         {
             this(identity, startedMs, topicCount, groupCount, clientCount, dispatchLagBytes, writable, diskUsedRatio,
-                Map.of(), Map.of());
+                Map.of(), Map.of(), 0, 0);
         }
+    }
+
+    /**
+     * A slave's fetch of its master's log.
+     *
+     * @param clusterName the slave's cluster (must be the master's).
+     * @param brokerName  the slave's replica set (must be the master's).
+     * @param brokerId    the slave's id, 1 and up.
+     * @param address     where the slave is served.
+     * @param fetchOffset the slave's log end: where the answer's bytes start, and the acknowledgement of all before it.
+     * @param maxBytes    the most bytes to answer (one whole record at least); 0 for a handshake without bytes.
+     * @param maxWaitMs   how long the master may hold the fetch when it has nothing new.
+     */
+    record ReplicaFetchRequest(String clusterName, String brokerName, long brokerId, String address, long fetchOffset,
+        int maxBytes, long maxWaitMs)
+    {
+    }
+
+    /**
+     * The master's answer to a fetch.
+     *
+     * @param epochs           the master's epoch history, oldest first (the last is its current epoch).
+     * @param masterLogEnd     the master's log end when it answered.
+     * @param segmentSizeBytes the master's segment size (a slave must have the same).
+     * @param offset           where {@code bytes} start (the fetch offset).
+     * @param nextOffset       where the slave's log continues after them.
+     * @param bytes            whole records as stored; empty when there was nothing new.
+     */
+    record ReplicaFetchResult(List<EpochEntry> epochs, long masterLogEnd, int segmentSizeBytes, long offset,
+        long nextOffset, byte[] bytes)
+    {
+        public ReplicaFetchResult
+        {
+            epochs = List.copyOf(epochs);
+        }
+    }
+
+    /**
+     * A slave's request for its master's metadata.
+     *
+     * @param slave            who asks ({@code fetchOffset}, {@code maxBytes} and {@code maxWaitMs} are not used).
+     * @param committedOnSlave offsets consumers committed to the slave since its last copy: group, then
+     *                         {@code topic@queueId}, then offset.
+     */
+    record ReplicaMetadataRequest(ReplicaFetchRequest slave, Map<String, Map<String, Long>> committedOnSlave)
+    {
+    }
+
+    /**
+     * A master's metadata, as a slave copies it.
+     *
+     * @param topics        every topic config.
+     * @param offsets       committed offsets: group, then "topic@queueId", then offset.
+     * @param delayOffsets  delay-level progress: level, then the next queue offset to deliver.
+     * @param subscriptions when groups first subscribed: group, then topic, then ms since the epoch.
+     */
+    record ReplicaMetadata(List<TopicConfig> topics, Map<String, Map<String, Long>> offsets,
+        Map<Integer, Long> delayOffsets, Map<String, Map<String, Long>> subscriptions)
+    {
     }
 
     /**

@@ -145,7 +145,7 @@ public final class GrpcScenarios
     private double measureT4(final GrpcTarget target, final String suffix) throws InterruptedException
     {
         final Results figure = new Results(new PrintStream(OutputStream.nullOutputStream()));
-        new SendScenario(target, settings.load(), figure).sync(4, suffix);
+        new SendScenario(target, settings.load(), figure).sync(4, target.name() + ".send.128b.sync.t4" + suffix);
         return figure.value("grpc.send.128b.sync.t4" + suffix).orElse(Double.NaN);
     }
 

@@ -38,16 +38,15 @@ public final class SendScenario
      */
     public void sync(final int threads) throws InterruptedException
     {
-        sync(threads, "");
+        sync(threads, target.name() + ".send.128b.sync.t" + threads);
     }
 
     /**
-     * {@code <target>.send.128b.sync.t<threads><suffix>}: the same figure of a variant of the target (e.g.
-     * {@code .auth}).
+     * {@link Producer#send} from {@code threads} threads, reported as {@code name}.
      */
-    public void sync(final int threads, final String suffix) throws InterruptedException
+    public void sync(final int threads, final String name) throws InterruptedException
     {
-        run(target.name() + ".send.128b.sync.t" + threads + suffix, threads, (producer, topic, body, running, sent) ->
+        run(name, threads, (producer, topic, body, running, sent) ->
         {
             while (running.get())
             {

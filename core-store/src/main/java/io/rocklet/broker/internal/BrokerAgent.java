@@ -6,13 +6,15 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 
 import java.util.List;
+import java.util.function.IntSupplier;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The broker's one agent: answers held pulls whose deadline passed, runs recalls ({@link RecallService}), delivers
  * delayed messages that are due (each {@link DelayedDelivery}), persists consumer and delay offsets, expires silent
- * clients and stale queue locks, keeps the registration with the routers fresh, and lets the access control pick up
- * changed rules (a watched rules file). When the store runs in INVOKER mode, the agent also runs the
+ * clients and stale queue locks, keeps the registration with the routers fresh, lets the access control pick up
+ * changed rules (a watched rules file); on a master, answers slaves' fetches whose wait ended and fails SYNC sends not
+ * replicated in time. When the store runs in INVOKER mode, the agent also runs the
  * store's duty cycle first. Each step runs when its interval on the injected nano clock is due.
  */
 public final class BrokerAgent implements Agent
@@ -31,6 +33,7 @@ public final class BrokerAgent implements Agent
     private final QueueLocks locks;
     private final RouterRegistrar registrar;
     private final AccessControl accessControl;
+    private final IntSupplier replication;
     private final NanoClock nanoClock;
     private final long persistIntervalNs;
     private long nextPersistNs;
@@ -42,10 +45,11 @@ public final class BrokerAgent implements Agent
     public BrokerAgent(final String brokerName, final MessageStore storeToRun, final PullService pulls,
         final List<DelayedDelivery> deliveries, final RecallService recalls, final OffsetTable offsets,
         final SubscriptionTable subscriptions, final ConsumerGroups groups, final QueueLocks locks,
-        final RouterRegistrar registrar, final AccessControl accessControl, final NanoClock nanoClock,
-        final long persistIntervalNs)
+        final RouterRegistrar registrar, final AccessControl accessControl, final IntSupplier replication,
+        final NanoClock nanoClock, final long persistIntervalNs)
     {
         this.accessControl = accessControl;
+        this.replication = replication;
         this.roleName = "rocklet-broker-" + brokerName;
         this.storeToRun = storeToRun;
         this.pulls = pulls;
@@ -66,8 +70,8 @@ public final class BrokerAgent implements Agent
     @Override
     public int doWork()
     {
-        return runStore() + expireHeldPulls() + recalls.runRecalls() + deliverDueMessages() + persistOffsets() +
-            expireClientsAndLocks() + registerWithRouters() + refreshAccessRules();
+        return runStore() + expireHeldPulls() + recalls.runRecalls() + deliverDueMessages() + replicate() +
+            persistOffsets() + expireClientsAndLocks() + registerWithRouters() + refreshAccessRules();
     }
 
     @Override
@@ -79,6 +83,11 @@ public final class BrokerAgent implements Agent
     private int runStore()
     {
         return storeToRun == null ? 0 : storeToRun.doWork();
+    }
+
+    private int replicate()
+    {
+        return replication.getAsInt();
     }
 
     private int expireHeldPulls()

@@ -106,6 +106,43 @@ public final class OffsetTable
     }
 
     /**
+     * @return every committed offset: group, then {@code topic@queueId}, then offset (a master's copy for its slaves).
+     */
+    public Map<String, Map<String, Long>> snapshot()
+    {
+        final Map<String, Map<String, Long>> copy = new TreeMap<>();
+        offsets.forEach((key, queues) -> queues.forEach((queueId, offset) ->
+            copy.computeIfAbsent(key.group(), g -> new TreeMap<>()).put(key.topic() + '@' + queueId, offset)));
+        return copy;
+    }
+
+    /**
+     * Takes each offset of {@code snapshot} that is ahead of this table's (a slave following its master keeps what
+     * consumers committed to it while the master was away).
+     *
+     * @return how many offsets moved.
+     */
+    public int mergeLarger(final Map<String, Map<String, Long>> snapshot)
+    {
+        int moved = 0;
+        for (final Map.Entry<String, Map<String, Long>> group : snapshot.entrySet())
+        {
+            for (final Map.Entry<String, Long> queue : group.getValue().entrySet())
+            {
+                final int at = queue.getKey().lastIndexOf('@');
+                final String topic = queue.getKey().substring(0, at);
+                final int queueId = Integer.parseInt(queue.getKey().substring(at + 1));
+                if (queue.getValue() > query(group.getKey(), topic, queueId))
+                {
+                    commit(group.getKey(), topic, queueId, queue.getValue());
+                    moved++;
+                }
+            }
+        }
+        return moved;
+    }
+
+    /**
      * Forgets every group's offsets of {@code topic} (the topic was deleted).
      */
     public void removeTopic(final String topic)

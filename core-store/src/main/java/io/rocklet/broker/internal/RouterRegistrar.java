@@ -94,6 +94,18 @@ public final class RouterRegistrar
     }
 
     /**
+     * Registers as {@code next} from now on, at once (a role change: the routers replace the broker's entry at its
+     * address).
+     *
+     * @return completes when every router answered (successfully or not).
+     */
+    public synchronized CompletableFuture<Void> reregister(final BrokerIdentity next)
+    {
+        identity = next;
+        return register(nanoClock.nanoTime());
+    }
+
+    /**
      * Registers with every router when the topics changed since the last registration or the interval passed.
      *
      * @return 1 when it registered, else 0.

@@ -179,6 +179,35 @@ public final class ScheduleService implements DelayedDelivery
     }
 
     /**
+     * @return level to the next schedule-queue offset to deliver (a master's copy for its slaves).
+     */
+    public synchronized java.util.Map<Integer, Long> offsets()
+    {
+        final java.util.Map<Integer, Long> copy = new java.util.TreeMap<>();
+        for (int i = 0; i < offsets.length; i++)
+        {
+            copy.put(i + 1, offsets[i]);
+        }
+        return copy;
+    }
+
+    /**
+     * A slave takes its master's progress (it delivers nothing itself until it becomes master). Levels not configured
+     * here are ignored.
+     */
+    public synchronized void follow(final java.util.Map<Integer, Long> masterOffsets)
+    {
+        masterOffsets.forEach((level, offset) ->
+        {
+            if (level >= 1 && level <= offsets.length && offsets[level - 1] != offset)
+            {
+                offsets[level - 1] = offset;
+                dirty = true;
+            }
+        });
+    }
+
+    /**
      * Writes the levels' offsets when they moved since the last write.
      *
      * @return 1 when it wrote, else 0.

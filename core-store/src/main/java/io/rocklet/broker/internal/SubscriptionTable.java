@@ -93,6 +93,33 @@ public final class SubscriptionTable
     }
 
     /**
+     * @return group, then topic, then when the group first subscribed to it (a master's copy for its slaves).
+     */
+    public java.util.Map<String, java.util.Map<String, Long>> snapshot()
+    {
+        final java.util.Map<String, java.util.Map<String, Long>> copy = new java.util.TreeMap<>();
+        firstSubscribedMs.forEach((key, ms) ->
+            copy.computeIfAbsent(key.group(), g -> new java.util.TreeMap<>()).put(key.topic(), ms));
+        return copy;
+    }
+
+    /**
+     * Takes each subscription time of {@code snapshot} that is earlier than this table's.
+     */
+    public void mergeEarlier(final java.util.Map<String, java.util.Map<String, Long>> snapshot)
+    {
+        snapshot.forEach((group, topics) -> topics.forEach((topic, ms) ->
+        {
+            final Long previous = firstSubscribedMs.get(new GroupTopic(group, topic));
+            if (previous == null || ms < previous)
+            {
+                firstSubscribedMs.merge(new GroupTopic(group, topic), ms, Math::min);
+                changes.incrementAndGet();
+            }
+        }));
+    }
+
+    /**
      * @return when the group first subscribed to the topic, or -1 when it never did (as far as this broker knows).
      */
     public long firstSubscribedMs(final String group, final String topic)

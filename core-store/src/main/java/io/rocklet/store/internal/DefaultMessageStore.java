@@ -33,7 +33,11 @@ import io.rocklet.store.internal.recovery.Checkpoint;
 import io.rocklet.store.internal.recovery.DirectoryLock;
 import io.rocklet.store.internal.recovery.Recovery;
 import io.rocklet.store.internal.recovery.StoreMeta;
+import io.rocklet.store.internal.replica.EpochFile;
+import io.rocklet.store.internal.replica.LogChunkReader;
 import io.rocklet.store.internal.retention.Retention;
+import io.rocklet.api.spi.EpochEntry;
+import io.rocklet.store.LogChunk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +76,7 @@ public final class DefaultMessageStore implements MessageStore
     private final DispatchRing ring;
     private final StoreAgents agents;
     private final RecoveryReport recoveryReport;
+    private final EpochFile epochs;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DefaultMessageStore(final StoreConfig config, final Path directory, final DirectoryLock lock,
@@ -85,6 +90,7 @@ public final class DefaultMessageStore implements MessageStore
         this.topics = topics;
         this.keyIndex = keyIndex;
         this.recoveryReport = recovered.report();
+        this.epochs = EpochFile.load(directory, config.fsync());
         this.health = new StoreHealth(directory.toString());
         this.ring = new DispatchRing(config.dispatchRingBytes(), config.nanoClock(), config.busyTimeout().toNanos());
         this.writer = new StoreWriter(log, topics, ring,
@@ -284,6 +290,48 @@ public final class DefaultMessageStore implements MessageStore
     {
         health.checkOpen();
         return dispatcher.whenDispatched(writer.committedPosition());
+    }
+
+    @Override
+    public long logEndOffset()
+    {
+        return writer.committedPosition();
+    }
+
+    @Override
+    public LogChunk readLog(final long fromOffset, final int maxBytes)
+    {
+        health.checkOpen();
+        return LogChunkReader.read(log, fromOffset, maxBytes, writer.committedPosition());
+    }
+
+    @Override
+    public long appendLog(final long offset, final byte[] bytes)
+    {
+        final long end = writer.appendReplicated(offset, bytes);
+        if (config.flushMode() == io.rocklet.store.FlushMode.SYNC)
+        {
+            flusher.awaitDurable(end);
+        }
+        return end;
+    }
+
+    @Override
+    public List<EpochEntry> epochs()
+    {
+        return epochs.entries();
+    }
+
+    @Override
+    public void appendEpoch(final long epoch, final long startOffset)
+    {
+        health.checkWritable();
+        if (startOffset > writer.committedPosition())
+        {
+            throw new io.rocklet.api.InvalidArgumentException("epoch cannot start beyond the log end: epoch=" + epoch +
+                ", startOffset=" + startOffset + ", logEnd=" + writer.committedPosition());
+        }
+        epochs.append(epoch, startOffset);
     }
 
     @Override

@@ -10,6 +10,8 @@ import io.rocklet.store.internal.log.CommitLog;
 import io.rocklet.store.internal.log.LogSegment;
 import io.rocklet.store.internal.log.RecordDescriptor;
 import io.rocklet.store.internal.log.RecordEncoder;
+import io.rocklet.store.internal.log.RecordView;
+import io.rocklet.store.internal.replica.ReplicatedRecords;
 import io.rocklet.store.internal.queue.QueueState;
 import io.rocklet.store.internal.queue.TopicState;
 import io.rocklet.store.internal.queue.TopicTable;
@@ -53,6 +55,7 @@ public final class StoreWriter
     private final RecordEncoder encoder;
     private final EpochClock clock;
     private final StoreHealth health;
+    private final ReplicatedRecords replicated = new ReplicatedRecords();
     private final int storeTag;
     private LogSegment active;
     private long writePosition;
@@ -151,6 +154,106 @@ public final class StoreWriter
         ring.wakeConsumer();
         receipt.set(logOffset, queueOffset, storeTimestamp, length, storeTag);
         return logOffset;
+    }
+
+    /**
+     * Appends raw replicated bytes (whole records as the master stored them) at exactly the log's end, checking each
+     * entry as it arrives ({@link ReplicatedRecords}), and dispatches each record as an append would. Entries before a
+     * refused one stay appended: the caller reads the new end from {@link #committedPosition()}.
+     *
+     * @return the log end after the chunk.
+     * @throws io.rocklet.api.InvalidArgumentException when the bytes do not start at the log end (gap or overlap), a
+     *                                                 record does not verify or does not follow its queue.
+     */
+    public long appendReplicated(final long offset, final byte[] bytes)
+    {
+        lock.lock();
+        try
+        {
+            health.checkWritable();
+            if (offset != writePosition)
+            {
+                throw new io.rocklet.api.InvalidArgumentException("replicated bytes must start at the log end: offset=" +
+                    offset + ", logEnd=" + writePosition + ", problem=" + (offset > writePosition ? "gap" : "overlap"));
+            }
+            replicated.wrap(bytes, offset);
+            int index = 0;
+            while (index < bytes.length)
+            {
+                index += appendReplicatedEntry(index);
+            }
+        }
+        finally
+        {
+            lock.unlock();
+            ring.wakeConsumer();
+        }
+        return committedPosition;
+    }
+
+    private int appendReplicatedEntry(final int index)
+    {
+        LogSegment segment = activeSegment();
+        final int segmentIndex = (int)(writePosition - segment.baseOffset());
+        final ReplicatedRecords.Kind kind = replicated.check(index, writePosition, segmentIndex, segment.usableBytes());
+        final int length = replicated.buffer().getInt(index);
+        try
+        {
+            if (kind == ReplicatedRecords.Kind.FILLER)
+            {
+                roll(segment, segmentIndex);
+                COMMITTED.setRelease(this, writePosition);
+                return length;
+            }
+            if (kind == ReplicatedRecords.Kind.GAP)
+            {
+                segment.buffer().putBytes(segmentIndex, replicated.buffer(), index, length);
+                writePosition += length;
+                if (segmentIndex + length == segment.usableBytes())
+                {
+                    segment.seal(lastStoreTimestampMs);
+                    active = log.addSegment(segment.endOffset());
+                    writePosition = active.baseOffset();
+                }
+                COMMITTED.setRelease(this, writePosition);
+                return length;
+            }
+            final RecordView record = replicated.view();
+            final TopicState topic = topics.getOrCreate(record.topic());
+            final QueueState queue = topic.getOrCreateQueue(record.queueId());
+            if (record.queueOffset() != queue.nextAppendOffset())
+            {
+                throw new io.rocklet.api.InvalidArgumentException("replicated record does not follow its queue: " +
+                    "topic=" + topic.name() + ", queueId=" + record.queueId() + ", queueOffset=" + record.queueOffset() +
+                    ", expected=" + queue.nextAppendOffset() + ", logOffset=" + writePosition);
+            }
+            final int slot = ring.claim();
+            try
+            {
+                segment.buffer().putBytes(segmentIndex, replicated.buffer(), index, length);
+            }
+            catch (final InternalError e)
+            {
+                ring.abort(slot);
+                throw e;
+            }
+            final long logOffset = writePosition;
+            final long storeTimestamp = record.storeTimestampMs();
+            queue.nextAppendOffset(record.queueOffset() + 1);
+            lastStoreTimestampMs = Math.max(lastStoreTimestampMs, storeTimestamp);
+            writePosition = logOffset + length;
+            COMMITTED.setRelease(this, writePosition);
+            ring.publish(slot, topic.id(), record.queueId(), record.queueOffset(), logOffset, length,
+                record.keyCount(), record.tagCode(), storeTimestamp);
+            return length;
+        }
+        catch (final InternalError e)
+        {
+            final StorageException fault = new StorageException(ErrorCode.STORE_FENCED,
+                "replicated write to the commit log failed: position=" + writePosition, e);
+            health.fence(fault);
+            throw fault;
+        }
     }
 
     /**

@@ -92,7 +92,8 @@ final class ClusterOperations
                 final BrokerStatus status = Futures.await(asked.get(key), "broker status: address=" + id.address());
                 states.add(new BrokerState(id.clusterName(), id.brokerName(), id.brokerId(), id.address(),
                     heartbeatMs, routers, true, status.startedMs(), status.topicCount(), status.groupCount(),
-                    status.clientCount(), status.writable(), "", status.timedPending(), status.levelPending()));
+                    status.clientCount(), status.writable(), "", status.timedPending(), status.levelPending(),
+                    status.replicationLagBytes(), status.replicationLagMs()));
             }
             catch (final RockletException e)
             {

@@ -375,8 +375,15 @@ final class FetchBuffers
         final MessageQueue mq = queue.queue;
         final PullRequest request = new PullRequest(group, mq.topic(), mq.queueId(), queue.fetchOffset,
             Math.min(batchSize, threshold - queue.buffer.size()), queue.selector, LONG_POLL_MS);
-        timers.execute(() -> Futures.call(() -> context.broker(mq.brokerName()).pull(request))
-            .whenCompleteAsync((result, error) -> onFetched(queue, epoch, request, result, error), timers));
+        timers.execute(() -> Futures.call(() -> context.pullBroker(mq).pull(request))
+            .whenCompleteAsync((result, error) ->
+            {
+                if (result != null)
+                {
+                    context.suggestBroker(mq, result.suggestedBrokerId());
+                }
+                onFetched(queue, epoch, request, result, error);
+            }, timers));
     }
 
     private void onFetched(final FetchQueue queue, final int epoch, final PullRequest request, final PullResult result,

@@ -122,9 +122,15 @@ final class PullScheduler
         final PullRequest request = new PullRequest(group, mq.topic(), mq.queueId(), queue.nextOffset(), batchSize,
             selectors.getOrDefault(mq.topic(), MessageSelector.all()), longPollMs);
         final int sequence = queue.beginPull(System.nanoTime());
-        final CompletableFuture<PullResult> answer = Futures.call(() -> context.broker(mq.brokerName()).pull(request));
+        final CompletableFuture<PullResult> answer = Futures.call(() -> context.pullBroker(mq).pull(request));
         final BiConsumer<PullResult, Throwable> handler = (result, error) ->
+        {
+            if (result != null)
+            {
+                context.suggestBroker(mq, result.suggestedBrokerId());
+            }
             onAnswer(queue, sequence, request, result, error);
+        };
         if (answer.isDone())
         {
             answer.whenCompleteAsync(handler, timers); // answered at once: on the scheduler, so pulls never recurse

@@ -62,10 +62,28 @@ public interface ClientContext
     List<MessageQueue> readQueues(TopicRoute route);
 
     /**
-     * @return a stub for the master of {@code brokerName}, from the routes seen so far.
+     * @return a stub for the master of {@code brokerName}, from the routes seen so far; for its slave of lowest id while
+     *     the route names no master (the master is down: consumers read and commit there).
      * @throws io.rocklet.api.RockletException with NO_ROUTE when no route names that broker.
      */
     BrokerService broker(String brokerName);
+
+    /**
+     * @return a stub for the replica to pull {@code queue} from: the one the queue's last pull answer suggested (slave
+     *     1 for a consumer far behind, RocketMQ's {@code pullFromWhichNodeTable}) when the route names it, else as
+     *     {@link #broker}.
+     */
+    default BrokerService pullBroker(final io.rocklet.api.MessageQueue queue)
+    {
+        return broker(queue.brokerName());
+    }
+
+    /**
+     * Records the replica a pull answer suggested for {@code queue}'s next pull.
+     */
+    default void suggestBroker(final io.rocklet.api.MessageQueue queue, final long brokerId)
+    {
+    }
 
     /**
      * @return the names of every broker the cached routes mention.

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,6 +54,8 @@ public final class DefaultClientContext implements ClientContext, AutoCloseable
     private final RouteCache routes;
     private final Heartbeats heartbeats;
     private final ConcurrentHashMap<String, BrokerService> stubs = new ConcurrentHashMap<>();
+    /** Per queue, the replica its last pull answer suggested (absent: the master). */
+    private final ConcurrentHashMap<MessageQueue, Long> suggestedReplicas = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
@@ -172,12 +175,48 @@ public final class DefaultClientContext implements ClientContext, AutoCloseable
     {
         final BrokerRoute route = routes.broker(brokerName);
         final String master = route == null ? null : route.masterAddress();
-        if (master == null)
+        if (master != null)
+        {
+            return brokerAt(master);
+        }
+        final String slave = route == null ? null : route.addresses().entrySet().stream()
+            .filter(member -> member.getKey() > 0).min(Map.Entry.comparingByKey()).map(Map.Entry::getValue)
+            .orElse(null);
+        if (slave == null)
         {
             throw new RockletException(ErrorCode.NO_ROUTE, "no master known for broker: brokerName=" + brokerName +
                 ", knownBrokers=" + routes.brokerNames());
         }
-        return brokerAt(master);
+        return brokerAt(slave);
+    }
+
+    @Override
+    public BrokerService pullBroker(final MessageQueue queue)
+    {
+        final Long suggested = suggestedReplicas.get(queue);
+        if (suggested != null && suggested > 0)
+        {
+            final BrokerRoute route = routes.broker(queue.brokerName());
+            final String replica = route == null ? null : route.addresses().get(suggested);
+            if (replica != null)
+            {
+                return brokerAt(replica);
+            }
+        }
+        return broker(queue.brokerName());
+    }
+
+    @Override
+    public void suggestBroker(final MessageQueue queue, final long brokerId)
+    {
+        if (brokerId > 0)
+        {
+            suggestedReplicas.put(queue, brokerId);
+        }
+        else
+        {
+            suggestedReplicas.remove(queue);
+        }
     }
 
     @Override

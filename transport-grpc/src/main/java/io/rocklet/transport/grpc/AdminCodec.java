@@ -44,6 +44,8 @@ final class AdminCodec
             .setDiskUsedRatio(status.diskUsedRatio())
             .putAllTimedPending(status.timedPending())
             .putAllLevelPending(status.levelPending())
+            .setReplicationLagBytes(status.replicationLagBytes())
+            .setReplicationLagMs(status.replicationLagMs())
             .build();
     }
 
@@ -52,7 +54,8 @@ final class AdminCodec
         return new BrokerStatus(brokerIdentity(required(status.hasIdentity(), status.getIdentity(),
             "BrokerStatus.identity")), status.getStartedMs(), status.getTopicCount(), status.getGroupCount(),
             status.getClientCount(), status.getDispatchLagBytes(), status.getWritable(), status.getDiskUsedRatio(),
-            status.getTimedPendingMap(), status.getLevelPendingMap());
+            status.getTimedPendingMap(), status.getLevelPendingMap(), status.getReplicationLagBytes(),
+            status.getReplicationLagMs());
     }
 
     static BrokerProto.TopicOffsetsResult topicOffsets(final Map<Integer, QueueOffsets> offsets)

@@ -75,6 +75,10 @@ final class BrokerHandlers
                 request -> broker.messageById(request.getMessageId()), AdminCodec::storedMessages)
             .unary(BrokerGrpc.getMessagesByKeyMethod(),
                 request -> broker.messagesByKey(AdminCodec.keyQuery(request)), AdminCodec::storedMessages)
+            .unary(BrokerGrpc.getFetchReplicaMethod(),
+                request -> broker.fetchReplica(ReplicaCodec.fetchRequest(request)), ReplicaCodec::fetchResult)
+            .unary(BrokerGrpc.getFetchReplicaMetadataMethod(),
+                request -> broker.fetchReplicaMetadata(ReplicaCodec.metadataRequest(request)), ReplicaCodec::metadata)
             .build();
     }
 

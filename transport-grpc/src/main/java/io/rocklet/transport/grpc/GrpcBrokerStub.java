@@ -242,6 +242,24 @@ final class GrpcBrokerStub implements BrokerService
     }
 
     /**
+     * A long poll: the deadline covers the master's hold ({@code maxWaitMs}) on top of the call timeout.
+     */
+    @Override
+    public CompletableFuture<ReplicaFetchResult> fetchReplica(final ReplicaFetchRequest request)
+    {
+        final long waitMs = request == null ? 0 : Math.max(0, request.maxWaitMs());
+        return peer.unary(BrokerGrpc.getFetchReplicaMethod(), () -> ReplicaCodec.fetchRequest(request),
+            ReplicaCodec::fetchResult, timeoutMs + waitMs);
+    }
+
+    @Override
+    public CompletableFuture<ReplicaMetadata> fetchReplicaMetadata(final ReplicaMetadataRequest request)
+    {
+        return peer.unary(BrokerGrpc.getFetchReplicaMetadataMethod(), () -> ReplicaCodec.metadataRequest(request),
+            ReplicaCodec::metadata, timeoutMs);
+    }
+
+    /**
      * @return this stub's pull streams, or null when streaming is off.
      */
     PullStreams streams()

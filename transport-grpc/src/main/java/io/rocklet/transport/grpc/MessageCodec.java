@@ -185,13 +185,15 @@ final class MessageCodec
             .setMinOffset(result.minOffset())
             .setMaxOffset(result.maxOffset())
             .addAllMessages(map(result.messages(), MessageCodec::storedMessage))
+            .setSuggestedBrokerId(result.suggestedBrokerId())
             .build();
     }
 
     static PullResult pullResult(final BrokerProto.PullResult result)
     {
         return new PullResult(pullStatus(result.getStatus()), result.getNextOffset(), result.getMinOffset(),
-            result.getMaxOffset(), List.copyOf(map(result.getMessagesList(), WireMessageView::new)));
+            result.getMaxOffset(), List.copyOf(map(result.getMessagesList(), WireMessageView::new)),
+            result.getSuggestedBrokerId());
     }
 
     static BrokerProto.SendBackRequest sendBackRequest(final SendBackRequest request)

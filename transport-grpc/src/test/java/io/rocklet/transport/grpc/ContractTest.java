@@ -43,6 +43,8 @@ class ContractTest
     {
         final Set<String> expected = rpcNamesOf(BrokerService.class);
         expected.addAll(BROKER_TRANSPORT_RPCS);
+        // the replication calls have default methods (a broker service that does not replicate refuses them)
+        expected.addAll(Set.of("FetchReplica", "FetchReplicaMetadata"));
         assertEquals(expected, rpcNames(BrokerGrpc.getServiceDescriptor()));
     }
 

@@ -182,4 +182,16 @@ final class LocalBrokerStub implements BrokerService
     {
         return call(() -> target.get().messagesByKey(query));
     }
+
+    @Override
+    public CompletableFuture<ReplicaFetchResult> fetchReplica(final ReplicaFetchRequest request)
+    {
+        return call(() -> target.get().fetchReplica(request));
+    }
+
+    @Override
+    public CompletableFuture<ReplicaMetadata> fetchReplicaMetadata(final ReplicaMetadataRequest request)
+    {
+        return call(() -> target.get().fetchReplicaMetadata(request));
+    }
 }

@@ -1,0 +1,247 @@
+package io.rocklet.broker.replication;
+
+import io.rocklet.api.ErrorCode;
+import io.rocklet.api.RockletException;
+import io.rocklet.api.spi.BrokerService.ReplicaFetchRequest;
+import io.rocklet.api.spi.BrokerService.ReplicaFetchResult;
+import io.rocklet.api.spi.EpochEntry;
+import io.rocklet.broker.BrokerConfig;
+import io.rocklet.store.LogChunk;
+import io.rocklet.store.MessageStore;
+import org.agrona.concurrent.NanoClock;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The master's side of replication: answers slaves' long-poll fetches of its log (holding a fetch with nothing new
+ * until bytes arrive or its wait ends), keeps each slave's acknowledged offset, and acknowledges SYNC sends once enough
+ * in-sync replicas hold them ({@link SyncAcks}).
+ *
+ * <p>Threads: fetches on any thread (the transport's); {@link #onAppended()} on the store's dispatcher;
+ * {@link #doWork()} on the broker agent.
+ */
+final class MasterReplication
+{
+    private final BrokerConfig config;
+    private final ReplicationConfig replication;
+    private final MessageStore store;
+    private final NanoClock nanoClock;
+    private final Map<Long, SlaveProgress> slaves = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<HeldFetch> held = new ConcurrentLinkedQueue<>();
+    private final SyncAcks acks;
+
+    private record HeldFetch(ReplicaFetchRequest request, CompletableFuture<ReplicaFetchResult> answer, long deadlineNs)
+    {
+    }
+
+    MasterReplication(final BrokerConfig config, final MessageStore store)
+    {
+        this.config = config;
+        this.replication = config.replication();
+        this.store = store;
+        this.nanoClock = config.nanoClock();
+        this.acks = new SyncAcks(replication, this::inSyncSlaves, this::ackedOffsets, nanoClock, store::logEndOffset,
+            config.brokerName());
+    }
+
+    SyncAcks acks()
+    {
+        return acks;
+    }
+
+    /**
+     * Checks and answers a slave's fetch (see {@link io.rocklet.api.spi.BrokerService#fetchReplica}).
+     */
+    CompletableFuture<ReplicaFetchResult> fetch(final ReplicaFetchRequest request)
+    {
+        checkSameReplicaSet(request);
+        final long end = store.logEndOffset();
+        if (request.maxBytes() == 0)
+        {
+            return CompletableFuture.completedFuture(answer(request.fetchOffset(), end, null));
+        }
+        if (request.fetchOffset() > end)
+        {
+            throw new RockletException(ErrorCode.REPLICA_MISMATCH, "slave ahead of its master: brokerName=" +
+                config.brokerName() + ", slaveId=" + request.brokerId() + ", slaveLogEnd=" + request.fetchOffset() +
+                ", masterLogEnd=" + end);
+        }
+        final long nowNs = nanoClock.nanoTime();
+        final SlaveProgress progress = slaves.computeIfAbsent(request.brokerId(),
+            id -> new SlaveProgress(id, request.address(), nowNs));
+        progress.onFetch(request.address(), request.fetchOffset(), end, nowNs);
+        acks.onProgress();
+        final ReplicaFetchResult ready = tryAnswer(request);
+        if (ready != null || request.maxWaitMs() <= 0)
+        {
+            return CompletableFuture.completedFuture(ready != null ? ready : answer(request.fetchOffset(), end, null));
+        }
+        final HeldFetch fetch = new HeldFetch(request, new CompletableFuture<>(),
+            nowNs + TimeUnit.MILLISECONDS.toNanos(request.maxWaitMs()));
+        held.add(fetch);
+        onAppended(); // bytes may have arrived between the read above and the hold
+        return fetch.answer;
+    }
+
+    /**
+     * Answers the held fetches that now have bytes. Store dispatcher thread.
+     */
+    void onAppended()
+    {
+        if (held.isEmpty())
+        {
+            return;
+        }
+        for (final Iterator<HeldFetch> it = held.iterator(); it.hasNext(); )
+        {
+            final HeldFetch fetch = it.next();
+            if (fetch.answer.isDone())
+            {
+                it.remove();
+                continue;
+            }
+            try
+            {
+                final ReplicaFetchResult ready = tryAnswer(fetch.request);
+                if (ready != null)
+                {
+                    fetch.answer.complete(ready);
+                    it.remove();
+                }
+            }
+            catch (final RuntimeException e)
+            {
+                fetch.answer.completeExceptionally(e);
+                it.remove();
+            }
+        }
+    }
+
+    /**
+     * Answers held fetches whose wait ended and fails SYNC sends not acknowledged in time. Broker agent.
+     */
+    int doWork()
+    {
+        int work = 0;
+        if (!held.isEmpty())
+        {
+            final long nowNs = nanoClock.nanoTime();
+            for (final Iterator<HeldFetch> it = held.iterator(); it.hasNext(); )
+            {
+                final HeldFetch fetch = it.next();
+                if (fetch.answer.isDone() || nowNs - fetch.deadlineNs >= 0)
+                {
+                    fetch.answer.complete(answer(fetch.request.fetchOffset(), store.logEndOffset(), null));
+                    it.remove();
+                    work++;
+                }
+            }
+        }
+        return work + acks.expire();
+    }
+
+    /**
+     * Answers every held fetch (empty) and fails every waiting SYNC send: the broker closes or stops being master.
+     */
+    void stop(final RockletException reason)
+    {
+        HeldFetch fetch;
+        while ((fetch = held.poll()) != null)
+        {
+            fetch.answer.completeExceptionally(reason);
+        }
+        acks.failAll(reason);
+        slaves.clear();
+    }
+
+    ReplicationStatus status(final long epoch)
+    {
+        final long end = store.logEndOffset();
+        final long nowNs = nanoClock.nanoTime();
+        long lagBytes = 0;
+        long lagNs = 0;
+        final List<ReplicationStatus.Slave> list = new ArrayList<>();
+        for (final SlaveProgress slave : slaves.values())
+        {
+            final boolean inSync = isInSync(slave, end, nowNs);
+            list.add(new ReplicationStatus.Slave(slave.brokerId, slave.address, slave.ackedOffset, inSync));
+            lagBytes = Math.max(lagBytes, end - slave.ackedOffset);
+            if (slave.ackedOffset < end)
+            {
+                lagNs = Math.max(lagNs, nowNs - slave.caughtUpNs);
+            }
+        }
+        return new ReplicationStatus(true, epoch, end, lagBytes, TimeUnit.NANOSECONDS.toMillis(lagNs),
+            1 + inSyncSlaves(), List.copyOf(list), "");
+    }
+
+    private ReplicaFetchResult tryAnswer(final ReplicaFetchRequest request)
+    {
+        final long end = store.logEndOffset();
+        if (end <= request.fetchOffset())
+        {
+            return null;
+        }
+        final List<EpochEntry> epochs = store.epochs();
+        final long epochLimit = EpochHistory.nextEpochStart(epochs, request.fetchOffset());
+        final int maxBytes = (int)Math.min(request.maxBytes(), epochLimit - request.fetchOffset());
+        final LogChunk chunk = store.readLog(request.fetchOffset(), maxBytes);
+        return chunk.isEmpty() ? null : new ReplicaFetchResult(epochs, end, config.storeConfig().segmentSizeBytes(),
+            chunk.offset(), chunk.nextOffset(), chunk.bytes());
+    }
+
+    private ReplicaFetchResult answer(final long offset, final long end, final LogChunk chunk)
+    {
+        return new ReplicaFetchResult(store.epochs(), end, config.storeConfig().segmentSizeBytes(), offset,
+            chunk == null ? offset : chunk.nextOffset(), chunk == null ? new byte[0] : chunk.bytes());
+    }
+
+    private void checkSameReplicaSet(final ReplicaFetchRequest request)
+    {
+        if (!config.clusterName().equals(request.clusterName()) || !config.brokerName().equals(request.brokerName()))
+        {
+            throw new RockletException(ErrorCode.REPLICA_MISMATCH, "fetch from another replica set refused: " +
+                "masterCluster=" + config.clusterName() + ", masterBrokerName=" + config.brokerName() +
+                ", slaveCluster=" + request.clusterName() + ", slaveBrokerName=" + request.brokerName() +
+                ", slaveAddress=" + request.address());
+        }
+        if (request.brokerId() < 1)
+        {
+            throw new RockletException(ErrorCode.REPLICA_MISMATCH, "a master cannot replicate from a master (two " +
+                "masters of one replica set?): brokerName=" + config.brokerName() + ", requesterId=" +
+                request.brokerId() + ", requesterAddress=" + request.address());
+        }
+    }
+
+    private boolean isInSync(final SlaveProgress slave, final long end, final long nowNs)
+    {
+        return slave.inSync(end, nowNs, replication.maxGapNotInSyncBytes(), replication.maxSilenceNotInSync().toNanos());
+    }
+
+    private int inSyncSlaves()
+    {
+        final long end = store.logEndOffset();
+        final long nowNs = nanoClock.nanoTime();
+        int count = 0;
+        for (final SlaveProgress slave : slaves.values())
+        {
+            if (isInSync(slave, end, nowNs))
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private long[] ackedOffsets()
+    {
+        return slaves.values().stream().mapToLong(s -> s.ackedOffset).toArray();
+    }
+}

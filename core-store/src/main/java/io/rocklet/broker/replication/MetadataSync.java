@@ -1,0 +1,143 @@
+package io.rocklet.broker.replication;
+
+import io.rocklet.api.ErrorCode;
+import io.rocklet.api.RockletException;
+import io.rocklet.api.TopicConfig;
+import io.rocklet.api.spi.BrokerService;
+import io.rocklet.api.spi.BrokerService.ReplicaFetchRequest;
+import io.rocklet.api.spi.BrokerService.ReplicaMetadata;
+import io.rocklet.api.spi.BrokerService.ReplicaMetadataRequest;
+import io.rocklet.broker.internal.OffsetTable;
+import io.rocklet.broker.internal.ScheduleService;
+import io.rocklet.broker.internal.SubscriptionTable;
+import io.rocklet.broker.internal.TopicConfigStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Broker metadata that follows the master (RocketMQ's {@code SlaveSynchronize}): topic configs, committed consumer
+ * offsets, first-subscription times and delay-level progress. A master answers with {@link #answer}; a slave applies
+ * one ({@link #syncFrom}): topics, offsets and delay progress as the master has them, subscription times merged. Offsets
+ * consumers commit to a slave (while the master is away) are kept there and handed to the master with the next copy,
+ * which takes those ahead of its own: they are not lost when the master returns. Thread-safe.
+ */
+public final class MetadataSync
+{
+    private static final Logger LOG = LoggerFactory.getLogger(MetadataSync.class);
+    private static final long ANSWER_TIMEOUT_MS = 10_000;
+
+    private final TopicConfigStore topics;
+    private final OffsetTable offsets;
+    private final SubscriptionTable subscriptions;
+    private final ScheduleService schedule;
+    /** Offsets committed to this broker while a slave, not yet taken by the master. */
+    private final Map<String, Map<String, Long>> committedHere = new ConcurrentHashMap<>();
+
+    public MetadataSync(final TopicConfigStore topics, final OffsetTable offsets, final SubscriptionTable subscriptions,
+        final ScheduleService schedule)
+    {
+        this.topics = topics;
+        this.offsets = offsets;
+        this.subscriptions = subscriptions;
+        this.schedule = schedule;
+    }
+
+    /**
+     * A master answers a slave: first takes the offsets consumers committed to the slave that are ahead of its own
+     * (committed there while this master was away), then copies everything.
+     */
+    ReplicaMetadata answer(final ReplicaMetadataRequest request)
+    {
+        final int moved = offsets.mergeLarger(request.committedOnSlave());
+        if (moved > 0)
+        {
+            LOG.info("offsets taken from a slave, committed there while the master was away: slave={}, moved={}",
+                request.slave().address(), moved);
+        }
+        return new ReplicaMetadata(topics.all(), offsets.snapshot(), schedule.offsets(), subscriptions.snapshot());
+    }
+
+    /**
+     * A consumer committed an offset to this broker while it is a slave: kept, and handed to the master with the next
+     * copy.
+     */
+    void onSlaveCommit(final String group, final String topic, final int queueId, final long offset)
+    {
+        committedHere.computeIfAbsent(group, g -> new ConcurrentHashMap<>()).merge(topic + '@' + queueId, offset,
+            Math::max);
+    }
+
+    /**
+     * Copies the master's metadata now (a slave's replication thread, or a test's explicit sync).
+     *
+     * @throws RockletException when the master cannot be asked or refuses.
+     */
+    void syncFrom(final BrokerService master, final ReplicaFetchRequest slave)
+    {
+        final Map<String, Map<String, Long>> sent = new HashMap<>();
+        committedHere.forEach((group, queues) -> sent.put(group, Map.copyOf(queues)));
+        try
+        {
+            apply(master.fetchReplicaMetadata(new ReplicaMetadataRequest(slave, sent))
+                .get(ANSWER_TIMEOUT_MS, TimeUnit.MILLISECONDS), sent);
+        }
+        catch (final ExecutionException e)
+        {
+            throw e.getCause() instanceof RockletException rocklet ? rocklet : new RockletException(
+                ErrorCode.BROKER_UNAVAILABLE, "metadata sync failed: brokerName=" + slave.brokerName(), e.getCause());
+        }
+        catch (final TimeoutException e)
+        {
+            throw new RockletException(ErrorCode.TIMEOUT, "metadata sync not answered: brokerName=" +
+                slave.brokerName() + ", waitedMs=" + ANSWER_TIMEOUT_MS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new RockletException(ErrorCode.CLOSED, "metadata sync interrupted: brokerName=" + slave.brokerName());
+        }
+    }
+
+    /** Follows the master: its topics, offsets (also backwards, after a reset) and delay progress. */
+    private void apply(final ReplicaMetadata metadata, final Map<String, Map<String, Long>> sent)
+    {
+        int changedTopics = 0;
+        for (final TopicConfig topic : metadata.topics())
+        {
+            changedTopics += topics.put(topic) ? 1 : 0;
+        }
+        int movedOffsets = 0;
+        for (final Map.Entry<String, Map<String, Long>> group : metadata.offsets().entrySet())
+        {
+            for (final Map.Entry<String, Long> queue : group.getValue().entrySet())
+            {
+                final int at = queue.getKey().lastIndexOf('@');
+                final String topic = queue.getKey().substring(0, at);
+                final int queueId = Integer.parseInt(queue.getKey().substring(at + 1));
+                final long here = offsets.query(group.getKey(), topic, queueId);
+                final Long pending = committedHere.getOrDefault(group.getKey(), Map.of()).get(queue.getKey());
+                if (here != queue.getValue() && (pending == null || pending <= queue.getValue()))
+                {
+                    offsets.commit(group.getKey(), topic, queueId, queue.getValue());
+                    movedOffsets++;
+                }
+            }
+        }
+        // what the master now has need not be sent again
+        sent.forEach((group, queues) -> queues.forEach((queue, offset) ->
+            committedHere.getOrDefault(group, new ConcurrentHashMap<>()).remove(queue, offset)));
+        subscriptions.mergeEarlier(metadata.subscriptions());
+        schedule.follow(metadata.delayOffsets());
+        if (changedTopics > 0 || movedOffsets > 0)
+        {
+            LOG.debug("metadata synced from master: changedTopics={}, movedOffsets={}", changedTopics, movedOffsets);
+        }
+    }
+}

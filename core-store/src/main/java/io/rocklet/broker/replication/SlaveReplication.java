@@ -1,0 +1,305 @@
+package io.rocklet.broker.replication;
+
+import io.rocklet.api.ErrorCode;
+import io.rocklet.api.RockletException;
+import io.rocklet.api.spi.BrokerService;
+import io.rocklet.api.spi.BrokerService.ReplicaFetchRequest;
+import io.rocklet.api.spi.BrokerService.ReplicaFetchResult;
+import io.rocklet.api.spi.EpochEntry;
+import io.rocklet.broker.BrokerConfig;
+import io.rocklet.store.MessageStore;
+import org.agrona.concurrent.NanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A slave's side of replication, on a thread of its own ({@code rocklet-replica-<brokerName>-<id>}): a handshake with
+ * the master (same segment size, an epoch history that agrees with the master's up to this log's end), then a loop of
+ * long-poll fetches from this store's log end, each appending the bytes unchanged ({@link MessageStore#appendLog}) after
+ * recording the master's epochs that start at or before them; the next fetch's offset acknowledges them. A failure
+ * (master unreachable, a mismatch) is logged once, kept as {@link #problem()}, and retried after the configured
+ * back-off with a new handshake. Every {@code metadataSyncInterval} it copies the master's metadata
+ * ({@link MetadataSync}).
+ */
+final class SlaveReplication implements Runnable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(SlaveReplication.class);
+    private static final long ANSWER_SLACK_MS = 10_000;
+
+    private final BrokerConfig config;
+    private final long brokerId;
+    private final MessageStore store;
+    /** Cuts the log at a consistent point (after a role change), or null: a mismatch is then only reported. */
+    private final java.util.function.LongFunction<java.nio.file.Path> truncator;
+    private final BrokerService master;
+    private final String masterAddress;
+    private final String selfAddress;
+    private final MetadataSync metadata;
+    private final NanoClock nanoClock;
+    private final Thread thread;
+    private volatile boolean running = true;
+    /** A truncation is running: a stop waits for it instead of interrupting its file I/O. */
+    private volatile boolean truncating;
+    private volatile String problem = "";
+    private volatile long masterLogEnd;
+    private volatile long caughtUpNs;
+    private long lastAnswerNs;
+    private boolean handshaken;
+    private long nextMetadataNs;
+
+    SlaveReplication(final BrokerConfig config, final long brokerId, final MessageStore store,
+        final BrokerService master, final String masterAddress, final String selfAddress, final MetadataSync metadata,
+        final java.util.function.LongFunction<java.nio.file.Path> truncator)
+    {
+        this.config = config;
+        this.brokerId = brokerId;
+        this.truncator = truncator;
+        this.store = store;
+        this.master = master;
+        this.masterAddress = masterAddress;
+        this.selfAddress = selfAddress;
+        this.metadata = metadata;
+        this.nanoClock = config.nanoClock();
+        this.caughtUpNs = nanoClock.nanoTime();
+        this.nextMetadataNs = caughtUpNs;
+        this.lastAnswerNs = caughtUpNs;
+        this.thread = new Thread(this, "rocklet-replica-" + config.brokerName() + "-" + brokerId);
+        thread.setDaemon(true);
+    }
+
+    void start()
+    {
+        thread.start();
+    }
+
+    String masterAddress()
+    {
+        return masterAddress;
+    }
+
+    /**
+     * Stops fetching and waits for the thread to end (a fetch in flight is abandoned).
+     */
+    void stop()
+    {
+        running = false;
+        if (!truncating)
+        {
+            thread.interrupt();
+        }
+        try
+        {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    String problem()
+    {
+        return problem;
+    }
+
+    ReplicationStatus status()
+    {
+        final long end = store.logEndOffset();
+        final long masterEnd = masterLogEnd;
+        final long lagNs = end >= masterEnd ? 0 : nanoClock.nanoTime() - caughtUpNs;
+        final List<EpochEntry> epochs = store.epochs();
+        return new ReplicationStatus(false, epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1).epoch(), end,
+            Math.max(0, masterEnd - end), TimeUnit.NANOSECONDS.toMillis(lagNs), 0, List.of(), problem);
+    }
+
+    @Override
+    public void run()
+    {
+        LOG.info("replication started: brokerName={}, brokerId={}, master={}, logEnd={}", config.brokerName(),
+            brokerId, masterAddress, store.logEndOffset());
+        while (running)
+        {
+            try
+            {
+                if (!handshaken)
+                {
+                    handshake();
+                }
+                fetchOnce();
+                syncMetadataIfDue();
+                if (!problem.isEmpty())
+                {
+                    LOG.info("replication resumed: brokerName={}, brokerId={}, master={}, logEnd={}",
+                        config.brokerName(), brokerId, masterAddress, store.logEndOffset());
+                    problem = "";
+                }
+            }
+            catch (final RuntimeException e)
+            {
+                onFailure(e);
+            }
+        }
+        LOG.info("replication stopped: brokerName={}, brokerId={}, master={}, logEnd={}", config.brokerName(),
+            brokerId, masterAddress, store.logEndOffset());
+    }
+
+    private void handshake()
+    {
+        final ReplicaFetchResult answer = fetch(0, 0);
+        if (truncator != null)
+        {
+            final long end = store.logEndOffset();
+            final long consistent = EpochHistory.consistentPoint(store.epochs(), end, answer.epochs(),
+                answer.masterLogEnd());
+            if (consistent < end && answer.segmentSizeBytes() == config.storeConfig().segmentSizeBytes())
+            {
+                LOG.warn("log diverges from the new master, truncating: brokerName={}, brokerId={}, master={}, " +
+                    "logEnd={}, consistentUpTo={}, epochs={}, masterEpochs={}", config.brokerName(), brokerId,
+                    masterAddress, end, consistent, store.epochs(), answer.epochs());
+                final java.nio.file.Path quarantined;
+                truncating = true;
+                try
+                {
+                    quarantined = truncator.apply(consistent);
+                }
+                finally
+                {
+                    truncating = false;
+                }
+                LOG.warn("truncated to the new master's history: brokerName={}, logEnd={}, quarantine={}",
+                    config.brokerName(), store.logEndOffset(), quarantined);
+            }
+        }
+        checkCompatible(config, store, masterAddress, answer);
+        handshaken = true;
+    }
+
+    /**
+     * @throws RockletException with REPLICA_MISMATCH when the store cannot follow the master's log as it is: segment
+     *                          sizes differ, or its log is ahead of the master's or diverges from it.
+     */
+    static void checkCompatible(final BrokerConfig config, final MessageStore store, final String masterAddress,
+        final ReplicaFetchResult answer)
+    {
+        if (answer.segmentSizeBytes() != config.storeConfig().segmentSizeBytes())
+        {
+            throw new RockletException(ErrorCode.REPLICA_MISMATCH, "slave's segment size differs from its master's: " +
+                "brokerName=" + config.brokerName() + ", slaveSegmentSizeBytes=" +
+                config.storeConfig().segmentSizeBytes() + ", masterSegmentSizeBytes=" + answer.segmentSizeBytes() +
+                ", master=" + masterAddress);
+        }
+        final long end = store.logEndOffset();
+        final long consistent = EpochHistory.consistentPoint(store.epochs(), end, answer.epochs(),
+            answer.masterLogEnd());
+        if (consistent < end)
+        {
+            final String what = end > answer.masterLogEnd() && consistent == answer.masterLogEnd() ?
+                "slave ahead of its master" : "slave's log diverges from its master's epoch history";
+            throw new RockletException(ErrorCode.REPLICA_MISMATCH, what + ": brokerName=" + config.brokerName() +
+                ", slaveLogEnd=" + end + ", masterLogEnd=" + answer.masterLogEnd() +
+                ", consistentUpTo=" + consistent + ", slaveEpochs=" + store.epochs() + ", masterEpochs=" +
+                answer.epochs() + ", master=" + masterAddress + "; becomeSlave truncates the slave to the consistent " +
+                "point (its tail is quarantined)");
+        }
+    }
+
+    private void fetchOnce()
+    {
+        final long end = store.logEndOffset();
+        final long previousMasterEnd = masterLogEnd;
+        final long previousAnswerNs = lastAnswerNs;
+        final ReplicaFetchResult answer = fetch(end, config.replication().fetchMaxBytes());
+        lastAnswerNs = nanoClock.nanoTime();
+        masterLogEnd = answer.masterLogEnd();
+        if (end >= previousMasterEnd)
+        {
+            caughtUpNs = previousAnswerNs; // it had all the master had at the previous answer
+        }
+        if (answer.bytes().length > 0)
+        {
+            recordEpochs(answer.epochs(), answer.offset());
+            store.appendLog(answer.offset(), answer.bytes());
+        }
+        if (store.logEndOffset() >= answer.masterLogEnd())
+        {
+            caughtUpNs = lastAnswerNs;
+        }
+    }
+
+    /** The master's epochs that start at or before {@code offset}, newer than this store's last: before their bytes. */
+    private void recordEpochs(final List<EpochEntry> masterEpochs, final long offset)
+    {
+        final List<EpochEntry> mine = store.epochs();
+        final long last = mine.isEmpty() ? 0 : mine.get(mine.size() - 1).epoch();
+        for (final EpochEntry entry : masterEpochs)
+        {
+            if (entry.epoch() > last && entry.startOffset() <= offset)
+            {
+                store.appendEpoch(entry.epoch(), entry.startOffset());
+            }
+        }
+    }
+
+    private void syncMetadataIfDue()
+    {
+        final long nowNs = nanoClock.nanoTime();
+        if (nowNs - nextMetadataNs >= 0)
+        {
+            nextMetadataNs = nowNs + config.replication().metadataSyncInterval().toNanos();
+            metadata.syncFrom(master, request(0, 0));
+        }
+    }
+
+    private ReplicaFetchResult fetch(final long offset, final int maxBytes)
+    {
+        final long waitMs = maxBytes == 0 ? 0 : config.replication().fetchMaxWait().toMillis();
+        try
+        {
+            return master.fetchReplica(request(offset, maxBytes)).get(waitMs + ANSWER_SLACK_MS, TimeUnit.MILLISECONDS);
+        }
+        catch (final ExecutionException e)
+        {
+            throw e.getCause() instanceof RockletException rocklet ? rocklet : new RockletException(
+                ErrorCode.BROKER_UNAVAILABLE, "replica fetch failed: master=" + masterAddress, e.getCause());
+        }
+        catch (final TimeoutException e)
+        {
+            throw new RockletException(ErrorCode.TIMEOUT, "replica fetch not answered: master=" + masterAddress +
+                ", waitedMs=" + (waitMs + ANSWER_SLACK_MS));
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new RockletException(ErrorCode.CLOSED, "replication stopped: master=" + masterAddress);
+        }
+    }
+
+    private ReplicaFetchRequest request(final long offset, final int maxBytes)
+    {
+        return new ReplicaFetchRequest(config.clusterName(), config.brokerName(), brokerId, selfAddress,
+            offset, maxBytes, maxBytes == 0 ? 0 : config.replication().fetchMaxWait().toMillis());
+    }
+
+    private void onFailure(final RuntimeException e)
+    {
+        handshaken = false;
+        if (!running)
+        {
+            return;
+        }
+        final String message = String.valueOf(e.getMessage());
+        if (!message.equals(problem))
+        {
+            LOG.warn("replication failed, retrying: brokerName={}, brokerId={}, master={}, error={}",
+                config.brokerName(), brokerId, masterAddress, message);
+        }
+        problem = message;
+        LockSupport.parkNanos(config.replication().retryBackoff().toNanos()); // a stop interrupts it
+    }
+}
