@@ -13,6 +13,8 @@ import io.rocklet.api.spi.BrokerService.KeyQuery;
 import io.rocklet.api.spi.BrokerService.LockRequest;
 import io.rocklet.api.spi.BrokerService.PullRequest;
 import io.rocklet.api.spi.BrokerService.RecallRequest;
+import io.rocklet.api.spi.BrokerService.ReplicaFetchRequest;
+import io.rocklet.api.spi.BrokerService.ReplicaMetadataRequest;
 import io.rocklet.api.spi.BrokerService.QueueOffset;
 import io.rocklet.api.spi.BrokerService.QueueRef;
 import io.rocklet.api.spi.BrokerService.ResetOffsetsRequest;
@@ -65,6 +67,10 @@ public final class SpiCalls
         calls.put("send", s -> s.broker().send(new SendRequest("p", "c", message, 0, 1, 0)));
         calls.put("sendBatch", s -> s.broker().sendBatch(new SendBatchRequest("p", "c", TOPIC, 0, List.of(message),
             1)));
+        calls.put("fetchReplica", s -> s.broker().fetchReplica(new ReplicaFetchRequest("c", "no-such-set", 1,
+            "local://nowhere", 0, 1024, 0)));
+        calls.put("fetchReplicaMetadata", s -> s.broker().fetchReplicaMetadata(new ReplicaMetadataRequest(
+            new ReplicaFetchRequest("c", "no-such-set", 1, "local://nowhere", 0, 1024, 0), Map.of())));
         calls.put("recall", s -> s.broker().recall(new RecallRequest(TOPIC, "0A0000000000000000000000")));
         calls.put("pull", s -> s.broker().pull(new PullRequest(GROUP, TOPIC, 0, 0, 1, "*", 0)));
         calls.put("heartbeat", s -> s.broker().heartbeat(new ClientHeartbeat("c", List.of(new ConsumerRegistration(
