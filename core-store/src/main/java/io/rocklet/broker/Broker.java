@@ -11,11 +11,13 @@ import io.rocklet.api.TopicConfig;
 import io.rocklet.api.spi.Binding;
 import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.RouterService.BrokerIdentity;
+import io.rocklet.api.spi.ControllerClient;
 import io.rocklet.api.spi.Subscription;
 import io.rocklet.api.spi.Transport;
 import io.rocklet.broker.internal.AdminService;
 import io.rocklet.broker.internal.BrokerAgent;
 import io.rocklet.broker.internal.ConsumerGroups;
+import io.rocklet.broker.replication.ControllerLink;
 import io.rocklet.broker.replication.MetadataSync;
 import io.rocklet.broker.replication.Replication;
 import io.rocklet.broker.replication.ReplicationStatus;
@@ -102,6 +104,8 @@ public final class Broker implements BrokerService, AutoCloseable
     private final RecallService recalls;
     private final RouterRegistrar registrar;
     private final Replication replication;
+    /** The failover controllers' link, or null for static roles. */
+    private final ControllerLink controllerLink;
     private final AgentRunner runner;
     private final AgentInvoker invoker;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -153,11 +157,12 @@ public final class Broker implements BrokerService, AutoCloseable
             new MetadataSync(topics, offsets, subscriptions, schedule));
         relay.target = pulls;
         relay.appended = replication::onAppended;
+        this.controllerLink = controllerLink(config, transport, replication, registrar);
         this.recalls = new RecallService(store, List.of(schedule, timer));
         final BrokerAgent agent = new BrokerAgent(config.brokerName(),
             config.storeConfig().threadingMode() == ThreadingMode.INVOKER ? store : null, pulls,
             List.of(replication.onMaster(schedule), replication.onMaster(timer)), recalls, offsets, subscriptions,
-            groups, locks, registrar, config.accessControl(), replication::doWork, config.nanoClock(),
+            groups, locks, registrar, config.accessControl(), this::replicationDuties, config.nanoClock(),
             config.offsetPersistInterval().toNanos());
         final ErrorHandler errors = e -> LOG.error("broker agent failed: broker={}, error={}",
             config.brokerName(), e.toString(), e);
@@ -227,6 +232,10 @@ public final class Broker implements BrokerService, AutoCloseable
         try
         {
             broker.replication.start(broker.identity.address());
+            if (broker.controllerLink != null)
+            {
+                broker.controllerLink.start(broker.identity.address());
+            }
         }
         catch (final RuntimeException e)
         {
@@ -637,6 +646,57 @@ public final class Broker implements BrokerService, AutoCloseable
         checkOpen(config);
         replication.becomeSlave(masterAddress, epoch, Math.max(1, config.brokerId()));
         reidentify();
+    }
+
+    /**
+     * Stops taking writes (the failover controllers name no master, or refused this master's epoch) until a role
+     * change.
+     */
+    private synchronized void fence(final String reason)
+    {
+        checkOpen(config);
+        replication.fence(reason);
+        reidentify();
+    }
+
+    /**
+     * Broker agent: replication's duties and, under failover controllers, the heartbeat and role changes.
+     */
+    private int replicationDuties()
+    {
+        final ControllerLink link = controllerLink;
+        return replication.doWork() + (link == null ? 0 : link.doWork(config.nanoClock().nanoTime()));
+    }
+
+    private ControllerLink controllerLink(final BrokerConfig config, final Transport transport,
+        final Replication replication, final RouterRegistrar registrar)
+    {
+        if (!config.replication().controlled())
+        {
+            return null;
+        }
+        registrar.masterEpoch(() -> replication.isMaster() ? replication.lastEpoch() : 0);
+        return new ControllerLink(config, replication, ControllerClient.create(transport,
+            config.replication().controllers()), new ControllerLink.Roles()
+            {
+                @Override
+                public void becomeMaster(final long epoch)
+                {
+                    Broker.this.becomeMaster(epoch);
+                }
+
+                @Override
+                public void becomeSlave(final String masterAddress, final long epoch)
+                {
+                    Broker.this.becomeSlave(masterAddress, epoch);
+                }
+
+                @Override
+                public void fence(final String reason)
+                {
+                    Broker.this.fence(reason);
+                }
+            });
     }
 
     private void reidentify()

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  *
  * @param clusterName            the cluster the broker belongs to (default {@code DefaultCluster}).
  * @param brokerName             the replica set's name (required; {@code [a-zA-Z0-9_.-]}, at most 127 characters).
- * @param brokerId               0 for the master, 1 and up for a slave (which needs
+ * @param brokerId               0 for the master, 1 and up for a slave (with failover controllers: the replica's
+ *                               id, 1 and up, whatever its role; otherwise a slave needs
  *                               {@link ReplicationConfig#masterAddress()}).
  * @param address                the transport address the broker is served at, e.g. {@code local://broker-a}
  *                               (required).
@@ -339,8 +340,16 @@ public record BrokerConfig(
                 "[a-zA-Z0-9_.-], 1.." + Limits.MAX_TOPIC_LENGTH + " characters");
             check(brokerId >= 0, "brokerId", brokerId, "0 for the master, 1 and up for a slave");
             check(replication != null, "replication", null, "a replication configuration");
-            check(brokerId == 0 || replication.masterAddress() != null, "replication.masterAddress", null,
-                "the master's address for a slave (brokerId=" + brokerId + ")");
+            if (replication.controlled())
+            {
+                check(brokerId >= 1, "brokerId", brokerId, "the replica's id, 1 and up, with failover controllers " +
+                    "(they decide which replica is the master; it registers as brokerId 0)");
+            }
+            else
+            {
+                check(brokerId == 0 || replication.masterAddress() != null, "replication.masterAddress", null,
+                    "the master's address for a slave (brokerId=" + brokerId + ")");
+            }
             check(address != null && !address.isBlank(), "address", address, "a transport address");
             check(routerAddresses.stream().noneMatch(a -> a == null || a.isBlank()), "routerAddresses",
                 routerAddresses, "non-blank addresses");

@@ -71,7 +71,8 @@ final class BrokerTable
         {
             // an older registration overtaken by a newer one (a network transport may run two calls of one
             // broker at once): data versions only grow, so keep the newer topics; the broker is alive all the same
-            set.members.put(broker.brokerId(), new Member(held.address, held.topics, nowMs, held.dataVersion));
+            set.members.put(broker.brokerId(), new Member(held.address, held.topics, nowMs, held.dataVersion,
+                held.masterEpoch));
         }
         else
         {
@@ -81,7 +82,7 @@ final class BrokerTable
                 topics.put(topic.name(), topic);
             }
             set.members.put(broker.brokerId(), new Member(broker.address(), topics, nowMs,
-                registration.dataVersion()));
+                registration.dataVersion(), registration.masterEpoch()));
         }
         if (broker.brokerId() == 0)
         {
@@ -142,6 +143,16 @@ final class BrokerTable
     /**
      * @return the address of the broker with this name and id, or null when none is registered.
      */
+    /**
+     * @return the master epoch the member registered with, or -1 when there is no such member.
+     */
+    synchronized long memberEpoch(final String brokerName, final long brokerId)
+    {
+        final ReplicaSet set = replicaSets.get(brokerName);
+        final Member member = set == null ? null : set.members.get(brokerId);
+        return member == null ? -1 : member.masterEpoch;
+    }
+
     synchronized String memberAddress(final String brokerName, final long brokerId)
     {
         final ReplicaSet set = replicaSets.get(brokerName);
@@ -271,7 +282,11 @@ final class BrokerTable
     /**
      * One broker's latest registration.
      */
-    private record Member(String address, Map<String, TopicConfig> topics, long lastRegistrationMs, long dataVersion)
+    /**
+     * @param masterEpoch the epoch its failover controllers gave it as master (0 without controllers, or a slave).
+     */
+    private record Member(String address, Map<String, TopicConfig> topics, long lastRegistrationMs, long dataVersion,
+        long masterEpoch)
     {
     }
 }

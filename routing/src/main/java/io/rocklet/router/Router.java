@@ -141,7 +141,15 @@ public final class Router implements RouterService, AutoCloseable
         final BrokerIdentity broker = registration.broker();
         final boolean known = table.isRegistered(broker.brokerName(), broker.brokerId());
         final String otherMaster = broker.brokerId() == 0 ? table.memberAddress(broker.brokerName(), 0) : null;
-        if (otherMaster != null && !otherMaster.equals(broker.address()))
+        if (otherMaster != null && !otherMaster.equals(broker.address()) &&
+            registration.masterEpoch() > table.memberEpoch(broker.brokerName(), 0) &&
+            table.memberEpoch(broker.brokerName(), 0) > 0)
+        {
+            // failover: the controllers made a new master (a higher epoch); the old one may be dead, not yet expired
+            LOG.info("master replaced by a newer epoch: router={}, brokerName={}, old={}, new={}, epoch={}",
+                config.address(), broker.brokerName(), otherMaster, broker.address(), registration.masterEpoch());
+        }
+        else if (otherMaster != null && !otherMaster.equals(broker.address()))
         {
             LOG.warn("second master of a replica set refused: router={}, brokerName={}, registered={}, refused={}",
                 config.address(), broker.brokerName(), otherMaster, broker.address());

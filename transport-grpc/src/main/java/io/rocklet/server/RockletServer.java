@@ -197,7 +197,8 @@ public final class RockletServer implements AutoCloseable
                 .segmentSizeBytes(settings.segmentSizeBytes()))
                 .build())
             .dataDirectory(settings.dataDirectory().resolve("broker"))
-            .autoCreateTopicEnable(settings.autoCreateTopics());
+            .autoCreateTopicEnable(settings.autoCreateTopics())
+            .replication(settings.replication());
         if (settings.maxDelay() != null)
         {
             builder.maxDelay(settings.maxDelay());

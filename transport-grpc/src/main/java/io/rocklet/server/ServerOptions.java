@@ -58,6 +58,9 @@ public final class ServerOptions
                default RocketMQ's 18 levels, 1s 5s 10s 30s 1m ... 2h; --max-delay: the longest delivery delay
                by time a send may ask for, default 3d)
                [--offset-flush-interval 5s] (how often committed consumer offsets are written to disk)
+               [--replication sync|async] [--min-in-sync 2] (SYNC: a send is acknowledged once that many replicas,
+               the master counted, hold it) [--master host:port] (static roles: a slave, --id 1 and up) or
+               [--controllers host:port,...] (failover controllers decide the role; --id is the replica's id, 1 and up)
                rocklet-server controller --controller-id 1 --controller-peers 1=host:port,2=host:port,3=host:port
                                      --data DIR [--port 9880] [--host 127.0.0.1] [--heartbeat-timeout 3s]
                                      [--allow-unclean-election]
@@ -86,7 +89,8 @@ public final class ServerOptions
     private static final Set<String> COMMON = Set.of("role", "port", "host", "tls-cert", "tls-key", "tls-ca",
         "tls-client-auth", "plaintext", "config", "log-config", "log-format", "auth", "no-auth");
     private static final Set<String> BROKER = Set.of("name", "id", "cluster", "routers", "data", "flush",
-        "auto-create-topics", "segment-size", "delay-levels", "max-delay", "member");
+        "auto-create-topics", "segment-size", "delay-levels", "max-delay", "member", "replication", "min-in-sync",
+        "master", "controllers");
     private static final Set<String> BROKER_STORE = StoreOptions.NAMES;
     private static final Set<String> ROUTER = Set.of("broker-expiry");
     private static final Set<String> CONTROLLER = Set.of("controller-id", "controller-peers", "data",
@@ -203,7 +207,7 @@ public final class ServerOptions
         {
             return new ServerSettings(role, host, port, tls, null, 0, null, List.of(), null, null, false, 0,
                 duration(options, "broker-expiry", Duration.ofSeconds(120)), List.of(), null,
-                connections(options), StoreOptions.defaults(), null, null, auth(options, null));
+                connections(options), StoreOptions.defaults(), null, null, auth(options, null), null);
         }
         if (role == Role.CONTROLLER)
         {
@@ -214,7 +218,8 @@ public final class ServerOptions
             }
             return new ServerSettings(role, host, port, tls, null, 0, null, List.of(),
                 Path.of(required(options, "data", "controller")), null, false, 0, null, List.of(), null,
-                connections(options), StoreOptions.defaults(), null, controllerOptions(options), AuthFiles.none());
+                connections(options), StoreOptions.defaults(), null, controllerOptions(options), AuthFiles.none(),
+                null);
         }
         return new ServerSettings(role, host, port, tls, required(options, "name"),
             integer(options, "id", 0, 0, Integer.MAX_VALUE), options.getOrDefault("cluster", "DefaultCluster"),
@@ -222,7 +227,7 @@ public final class ServerOptions
             bool(options, "auto-create-topics", true), segmentSize(options), null, delayLevels(options),
             duration(options, "offset-flush-interval", null), connections(options), StoreOptions.parse(options),
             duration(options, "max-delay", BrokerConfig.DEFAULT_MAX_DELAY), null,
-            auth(options, options.getOrDefault("member", options.get("name"))));
+            auth(options, options.getOrDefault("member", options.get("name"))), ReplicationOptions.parse(options));
     }
 
     private static ControllerOptions controllerOptions(final Map<String, String> options)

@@ -1,5 +1,6 @@
 package io.rocklet.server;
 
+import io.rocklet.broker.replication.ReplicationConfig;
 import io.rocklet.store.FlushMode;
 
 import java.nio.file.Path;
@@ -36,13 +37,15 @@ import java.util.Map;
  * @param maxDelay       broker: the longest delivery delay by time a send may ask for; null for the default (3 days).
  * @param controller     controller: its Raft id, peers and failover settings; null for the other roles (a
  *                       controller keeps its Raft log and snapshots under {@code dataDirectory}).
+ * @param replication    broker: its part in its replica set ({@code --replication}, {@code --master},
+ *                       {@code --controllers}); null for the other roles.
  * @param auth           access control: the rules file and a broker's member user, or none ({@code --no-auth}).
  */
 public record ServerSettings(Role role, String host, int port, TlsFiles tls, String brokerName, long brokerId,
     String clusterName, List<String> routers, Path dataDirectory, FlushMode flushMode, boolean autoCreateTopics,
     int segmentSizeBytes, Duration brokerExpiry, List<Duration> delayLevels, Duration offsetFlushInterval,
     Connections connections, StoreOptions storeOptions, Duration maxDelay, ControllerOptions controller,
-    AuthFiles auth)
+    AuthFiles auth, ReplicationConfig replication)
 {
     /**
      * A controller's options ({@code --controller-id}, {@code --controller-peers}, {@code --heartbeat-timeout},

@@ -147,6 +147,32 @@ class ServerOptionsTest
     }
 
     @Test
+    void shouldTakeReplicationModeMasterAndControllersWhenGiven(@TempDir final Path dir)
+    {
+        final ServerSettings controlled = ServerOptions.parse("broker", "--name", "b", "--id", "2", "--routers", "h:1",
+            "--data", dir.toString(), "--plaintext", "--no-auth", "--replication", "sync", "--controllers",
+            "c1:9880,grpc://c2:9880");
+        assertEquals(io.rocklet.broker.replication.ReplicationMode.SYNC, controlled.replication().mode());
+        assertEquals(2, controlled.replication().minInSyncReplicas());
+        assertEquals(List.of("grpc://c1:9880", "grpc://c2:9880"), controlled.replication().controllers());
+        assertEquals(2, RockletServer.brokerConfig(controlled, "grpc://127.0.0.1:10911").brokerId());
+
+        final ServerSettings slave = ServerOptions.parse("broker", "--name", "b", "--id", "1", "--routers", "h:1",
+            "--data", dir.toString(), "--plaintext", "--no-auth", "--master", "m:10911", "--min-in-sync", "1");
+        assertEquals("grpc://m:10911", slave.replication().masterAddress());
+        assertEquals(1, slave.replication().minInSyncReplicas());
+
+        assertError("--replication wants sync or async, got 'maybe'", "broker", "--name", "b", "--routers", "h:1",
+            "--data", "d", "--plaintext", "--no-auth", "--replication", "maybe");
+        assertError("--master and --controllers exclude each other", "broker", "--name", "b", "--routers", "h:1",
+            "--data", "d", "--plaintext", "--no-auth", "--master", "m:1", "--controllers", "c:1");
+        final InvalidArgumentException idZero = assertThrows(InvalidArgumentException.class,
+            () -> RockletServer.brokerConfig(ServerOptions.parse("broker", "--name", "b", "--routers", "h:1", "--data",
+                dir.toString(), "--plaintext", "--no-auth", "--controllers", "c:1"), "grpc://127.0.0.1:10911"));
+        assertTrue(idZero.getMessage().contains("brokerId"), idZero.getMessage());
+    }
+
+    @Test
     void shouldRequireAuthChoiceAndTakeRulesFileWhenGiven(@TempDir final Path dir) throws Exception
     {
         final Path rules = Files.writeString(dir.resolve("rules.acl"), "user b kind=member secret=s");

@@ -70,12 +70,23 @@ public interface RouterService
      * @param broker      the broker.
      * @param topics      every topic it holds.
      * @param dataVersion grows whenever the topic list changes.
+     * @param masterEpoch a master's epoch from its failover controllers (0 without): a master of a higher epoch
+     *                    replaces the registered master of its replica set at once (the old one may be dead and not
+     *                    yet expired).
      */
-    record BrokerRegistration(BrokerIdentity broker, List<TopicConfig> topics, long dataVersion)
+    record BrokerRegistration(BrokerIdentity broker, List<TopicConfig> topics, long dataVersion, long masterEpoch)
     {
         public BrokerRegistration
         {
             topics = List.copyOf(topics);
+        }
+
+        /**
+         * A registration without a master epoch (a broker without failover controllers).
+         */
+        public BrokerRegistration(final BrokerIdentity broker, final List<TopicConfig> topics, final long dataVersion)
+        {
+            this(broker, topics, dataVersion, 0);
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +39,8 @@ public final class RouterRegistrar
     /** Completes when the routers answered the registration of {@code registeredVersion}. */
     private CompletableFuture<Void> lastRegistration = CompletableFuture.completedFuture(null);
     private long nextRegistrationNs;
+    /** The master epoch registrations carry (0 without failover controllers). */
+    private volatile LongSupplier masterEpoch = () -> 0;
     /** Completes when a router first accepted a registration (at once without routers). */
     private final CompletableFuture<Void> firstAccepted = new CompletableFuture<>();
 
@@ -94,6 +97,14 @@ public final class RouterRegistrar
     }
 
     /**
+     * @param epoch the master epoch every registration carries from now on (a broker under failover controllers).
+     */
+    public void masterEpoch(final LongSupplier epoch)
+    {
+        masterEpoch = epoch;
+    }
+
+    /**
      * Registers as {@code next} from now on, at once (a role change: the routers replace the broker's entry at its
      * address).
      *
@@ -139,7 +150,8 @@ public final class RouterRegistrar
     {
         nextRegistrationNs = nowNs + intervalNs;
         final long version = topics.dataVersion();
-        final BrokerRegistration registration = new BrokerRegistration(identity, topics.all(), version);
+        final BrokerRegistration registration = new BrokerRegistration(identity, topics.all(), version,
+            masterEpoch.getAsLong());
         registeredVersion = version;
         final List<CompletableFuture<?>> calls = new ArrayList<>(routers.size());
         for (final Router router : routers)

@@ -42,6 +42,8 @@ public final class Replication implements AutoCloseable
     /** The id this broker fetches with as a slave (its configured id, or the one a role change gave it). */
     private volatile long replicaId;
     private volatile ReplicationStatus lastStatus;
+    /** No role yet, or stepped down: failover controllers decide (no writes, no fetching). */
+    private volatile boolean fenced;
 
     public Replication(final BrokerConfig config, final ReopenableStore store, final Transport transport,
         final MetadataSync metadata)
@@ -53,6 +55,7 @@ public final class Replication implements AutoCloseable
         this.metadata = metadata;
         this.master = new MasterReplication(config, store);
         this.masterAddress = config.brokerId() == 0 ? null : config.replication().masterAddress();
+        this.fenced = config.replication().controlled();
     }
 
     /**
@@ -65,7 +68,12 @@ public final class Replication implements AutoCloseable
     {
         this.selfAddress = self;
         final String following = masterAddress;
-        if (following == null)
+        if (fenced)
+        {
+            LOG.info("waiting for the failover controllers to name the master: brokerName={}, replicaId={}, " +
+                "controllers={}", config.brokerName(), config.brokerId(), config.replication().controllers());
+        }
+        else if (following == null)
         {
             if (store.epochs().isEmpty())
             {
@@ -87,6 +95,19 @@ public final class Replication implements AutoCloseable
     public synchronized void becomeMaster(final long epoch)
     {
         final long last = lastEpoch(store.epochs());
+        if (epoch == last && fenced)
+        {
+            // a restart (or a step-down) of the master of this very epoch: its log ends with the epoch's records
+            stopSlave();
+            masterAddress = null;
+            fenced = false;
+            LOG.info("master again: brokerName={}, epoch={}", config.brokerName(), epoch);
+            return;
+        }
+        if (epoch == last && isMaster())
+        {
+            return;
+        }
         if (epoch <= last)
         {
             throw new RockletException(ErrorCode.REPLICA_MISMATCH, "epoch going backwards refused: brokerName=" +
@@ -96,7 +117,29 @@ public final class Replication implements AutoCloseable
         final long end = store.logEndOffset();
         store.appendEpoch(epoch, end);
         masterAddress = null;
+        fenced = false;
         LOG.info("became master: brokerName={}, epoch={}, startOffset={}", config.brokerName(), epoch, end);
+    }
+
+    /**
+     * Stops taking writes and fetching (a failover controller names no master, or refused this master's epoch):
+     * sends fail with NOT_MASTER until a role change.
+     */
+    public synchronized void fence(final String reason)
+    {
+        if (fenced)
+        {
+            return;
+        }
+        if (isMaster())
+        {
+            master.stop(new RockletException(ErrorCode.NOT_MASTER, "this broker stepped down: brokerName=" +
+                config.brokerName() + ", reason=" + reason));
+        }
+        stopSlave();
+        masterAddress = null;
+        fenced = true;
+        LOG.warn("fenced: brokerName={}, replicaId={}, reason={}", config.brokerName(), config.brokerId(), reason);
     }
 
     /**
@@ -124,6 +167,7 @@ public final class Replication implements AutoCloseable
         }
         final boolean wasMaster = isMaster();
         masterAddress = newMaster;
+        fenced = false;
         if (wasMaster)
         {
             master.stop(new RockletException(ErrorCode.NOT_MASTER, "this broker became a slave: brokerName=" +
@@ -151,7 +195,23 @@ public final class Replication implements AutoCloseable
 
     public boolean isMaster()
     {
-        return masterAddress == null;
+        return masterAddress == null && !fenced;
+    }
+
+    /**
+     * @return true while failover controllers have not given this broker a role (or it stepped down).
+     */
+    public boolean fenced()
+    {
+        return fenced;
+    }
+
+    /**
+     * @return the newest epoch of this broker's log (0 before any).
+     */
+    public long lastEpoch()
+    {
+        return lastEpoch(store.epochs());
     }
 
     /**
@@ -167,6 +227,12 @@ public final class Replication implements AutoCloseable
      */
     public void checkMaster(final String operation)
     {
+        if (fenced)
+        {
+            throw new RockletException(ErrorCode.NOT_MASTER, operation + " refused: this broker has no role (its " +
+                "failover controllers name no master yet, or it stepped down): brokerName=" + config.brokerName() +
+                ", brokerId=" + config.brokerId());
+        }
         final String following = masterAddress;
         if (following != null)
         {
@@ -315,7 +381,9 @@ public final class Replication implements AutoCloseable
         try
         {
             final SlaveReplication following = slave;
-            lastStatus = following != null ? following.status() : master.status(lastEpoch(store.epochs()));
+            lastStatus = fenced ? new ReplicationStatus(false, lastEpoch(store.epochs()), store.logEndOffset(), 0, 0,
+                0, List.of(), "fenced: no role from the failover controllers") :
+                following != null ? following.status() : master.status(lastEpoch(store.epochs()));
         }
         catch (final RockletException e)
         {

@@ -3,6 +3,7 @@ package io.rocklet.broker.replication;
 import io.rocklet.api.InvalidArgumentException;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How a broker takes part in its replica set. Build with {@link #builder()}; {@link Builder#build()} validates every
@@ -29,12 +30,32 @@ import java.time.Duration;
  *                               suggestion to read from slave 1 (default 40 % of the machine's physical memory,
  *                               RocketMQ's {@code accessMessageInMemoryMaxRatio}: reads that far back leave the page
  *                               cache).
+ * @param controllers            failover controllers (transport addresses) that decide this broker's role; empty (the
+ *                               default) for static roles. With controllers the broker starts fenced (no writes) until
+ *                               a controller names the master, its {@code brokerId} is its replica id (1 and up, stable
+ *                               across role changes) and {@code masterAddress} must be unset.
+ * @param controllerHeartbeatInterval how often the broker heartbeats the controllers and learns its role (default 1
+ *                               s, RocketMQ's controller-mode heartbeat; failover takes the controllers' heartbeat
+ *                               timeout plus about one interval).
  */
 public record ReplicationConfig(ReplicationMode mode, String masterAddress, int minInSyncReplicas,
     long maxGapNotInSyncBytes, Duration maxSilenceNotInSync, Duration syncReplicationTimeout, boolean allowDegradedSync,
     int fetchMaxBytes, Duration fetchMaxWait, Duration metadataSyncInterval, Duration retryBackoff,
-    long slaveReadLagBytes)
+    long slaveReadLagBytes, List<String> controllers, Duration controllerHeartbeatInterval)
 {
+    public ReplicationConfig
+    {
+        controllers = List.copyOf(controllers);
+    }
+
+    /**
+     * @return true when failover controllers decide the broker's role.
+     */
+    public boolean controlled()
+    {
+        return !controllers.isEmpty();
+    }
+
     /** RocketMQ's {@code accessMessageInMemoryMaxRatio}: 40 % of physical memory. */
     public static final double DEFAULT_SLAVE_READ_MEMORY_RATIO = 0.40;
 
@@ -61,6 +82,8 @@ public record ReplicationConfig(ReplicationMode mode, String masterAddress, int 
         b.metadataSyncInterval = metadataSyncInterval;
         b.retryBackoff = retryBackoff;
         b.slaveReadLagBytes = slaveReadLagBytes;
+        b.controllers = controllers;
+        b.controllerHeartbeatInterval = controllerHeartbeatInterval;
         return b;
     }
 
@@ -81,6 +104,23 @@ public record ReplicationConfig(ReplicationMode mode, String masterAddress, int 
         private Duration metadataSyncInterval = Duration.ofSeconds(10);
         private Duration retryBackoff = Duration.ofSeconds(1);
         private Long slaveReadLagBytes;
+        private List<String> controllers = List.of();
+        private Duration controllerHeartbeatInterval = Duration.ofSeconds(1);
+
+        /**
+         * Failover controllers decide the broker's role (RocketMQ 5 controller mode).
+         */
+        public Builder controllers(final List<String> addresses)
+        {
+            this.controllers = addresses == null ? null : List.copyOf(addresses);
+            return this;
+        }
+
+        public Builder controllerHeartbeatInterval(final Duration interval)
+        {
+            this.controllerHeartbeatInterval = interval;
+            return this;
+        }
 
         public Builder mode(final ReplicationMode mode)
         {
@@ -174,9 +214,14 @@ public record ReplicationConfig(ReplicationMode mode, String masterAddress, int 
             final long lagBytes = slaveReadLagBytes != null ? slaveReadLagBytes :
                 (long)(physicalMemoryBytes() * DEFAULT_SLAVE_READ_MEMORY_RATIO);
             check(lagBytes > 0, "slaveReadLagBytes", lagBytes, "> 0");
+            check(controllers != null && controllers.stream().noneMatch(a -> a == null || a.isBlank()),
+                "controllers", controllers, "transport addresses, or none");
+            check(controllers.isEmpty() || masterAddress == null, "masterAddress", masterAddress,
+                "none with controllers (they name the master)");
+            checkPositive(controllerHeartbeatInterval, "controllerHeartbeatInterval");
             return new ReplicationConfig(mode, masterAddress, minInSync, maxGapNotInSyncBytes, maxSilenceNotInSync,
                 syncReplicationTimeout, allowDegradedSync, fetchMaxBytes, fetchMaxWait, metadataSyncInterval,
-                retryBackoff, lagBytes);
+                retryBackoff, lagBytes, controllers, controllerHeartbeatInterval);
         }
 
         private static long physicalMemoryBytes()

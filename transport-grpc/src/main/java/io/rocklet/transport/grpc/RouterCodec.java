@@ -33,6 +33,7 @@ final class RouterCodec
             .setBroker(brokerIdentity(registration.broker()))
             .addAllTopics(map(registration.topics(), CommonCodec::topicConfig))
             .setDataVersion(registration.dataVersion())
+            .setMasterEpoch(registration.masterEpoch())
             .build();
     }
 
@@ -40,7 +41,7 @@ final class RouterCodec
     {
         return new BrokerRegistration(brokerIdentity(required(registration.hasBroker(), registration.getBroker(),
             "BrokerRegistration.broker")), map(registration.getTopicsList(), CommonCodec::topicConfig),
-            registration.getDataVersion());
+            registration.getDataVersion(), registration.getMasterEpoch());
     }
 
     static RouterProto.RegistrationResult registrationResult(final RegistrationResult result)

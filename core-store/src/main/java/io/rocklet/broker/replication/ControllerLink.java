@@ -1,0 +1,240 @@
+package io.rocklet.broker.replication;
+
+import io.rocklet.api.ErrorCode;
+import io.rocklet.api.RockletException;
+import io.rocklet.api.spi.ControllerClient;
+import io.rocklet.api.spi.ControllerService.ReplicaHeartbeat;
+import io.rocklet.api.spi.ControllerService.ReplicaSetState;
+import io.rocklet.api.spi.ControllerService.SyncStateSetChange;
+import io.rocklet.api.spi.RouterService.BrokerIdentity;
+import io.rocklet.broker.BrokerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A broker's link to its failover controllers (RocketMQ 5 controller mode): registers the replica, heartbeats every
+ * {@code controllerHeartbeatInterval} with its epoch and log end, and applies the role each answer gives: master
+ * ({@link Roles#becomeMaster}), slave of the named master ({@link Roles#becomeSlave}), or fenced when the controllers
+ * name no master. As master it reports its in-sync replicas ({@code alterSyncStateSet}) whenever they differ from the
+ * controllers' set, and steps down when the controllers refuse its epoch.
+ *
+ * <p>Calls to the controllers are asynchronous; their answers are applied by {@link #doWork(long)} on the broker
+ * agent thread, the only thread that changes roles through this link.
+ */
+public final class ControllerLink
+{
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerLink.class);
+    private static final long FAILURE_LOG_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
+
+    /** What the link changes on its broker. */
+    public interface Roles
+    {
+        void becomeMaster(long epoch);
+
+        void becomeSlave(String masterAddress, long epoch);
+
+        void fence(String reason);
+    }
+
+    private final BrokerConfig config;
+    private final Replication replication;
+    private final ControllerClient controllers;
+    private final Roles roles;
+    private final long intervalNs;
+    private final AtomicReference<ReplicaSetState> answer = new AtomicReference<>();
+    private volatile BrokerIdentity identity;
+    private volatile CompletableFuture<?> inFlight;
+    private volatile CompletableFuture<?> reportInFlight;
+    private volatile boolean registered;
+    private volatile boolean refused;
+    private long nextHeartbeatNs;
+    private volatile long nextFailureLogNs;
+    /** The epoch of the master this broker follows (a change re-points it). */
+    private long followingEpoch = -1;
+
+    public ControllerLink(final BrokerConfig config, final Replication replication, final ControllerClient controllers,
+        final Roles roles)
+    {
+        this.config = config;
+        this.replication = replication;
+        this.controllers = controllers;
+        this.roles = roles;
+        this.intervalNs = config.replication().controllerHeartbeatInterval().toNanos();
+    }
+
+    /**
+     * @param address where the broker is served (the controllers hand it to the other replicas).
+     */
+    public void start(final String address)
+    {
+        identity = new BrokerIdentity(config.clusterName(), config.brokerName(), config.brokerId(), address);
+    }
+
+    /**
+     * Broker agent: applies the last answer, then heartbeats when due.
+     *
+     * @return the work done.
+     */
+    public int doWork(final long nowNs)
+    {
+        if (identity == null)
+        {
+            return 0;
+        }
+        int work = 0;
+        final ReplicaSetState state = answer.getAndSet(null);
+        if (state != null)
+        {
+            apply(state);
+            work++;
+        }
+        if (refused)
+        {
+            refused = false;
+            roles.fence("the failover controllers refused this master's epoch");
+            nextHeartbeatNs = nowNs; // learn the new master at once
+            work++;
+        }
+        if (inFlight == null && nowNs - nextHeartbeatNs >= 0)
+        {
+            nextHeartbeatNs = nowNs + intervalNs;
+            heartbeat(nowNs);
+            work++;
+        }
+        return work;
+    }
+
+    private void heartbeat(final long nowNs)
+    {
+        final CompletableFuture<ReplicaSetState> call;
+        try
+        {
+            call = registered ?
+                controllers.heartbeat(new ReplicaHeartbeat(identity, replication.lastEpoch(),
+                    replication.status().logEndOffset())) :
+                controllers.registerReplica(identity);
+        }
+        catch (final RuntimeException e)
+        {
+            failed("heartbeat", e, nowNs);
+            return;
+        }
+        inFlight = call;
+        call.whenComplete((state, error) ->
+        {
+            if (error == null)
+            {
+                registered = true;
+                answer.set(state);
+            }
+            else
+            {
+                final Throwable cause = cause(error);
+                if (cause instanceof RockletException rocklet && rocklet.errorCode() == ErrorCode.REPLICA_SET_NOT_FOUND)
+                {
+                    registered = false; // the controllers lost or never had it: register again
+                }
+                failed("heartbeat", cause, System.nanoTime());
+            }
+            inFlight = null;
+        });
+    }
+
+    private void apply(final ReplicaSetState state)
+    {
+        final long myId = config.brokerId();
+        try
+        {
+            if (state.isMaster(myId))
+            {
+                if (!replication.isMaster() || replication.lastEpoch() < state.masterEpoch())
+                {
+                    roles.becomeMaster(state.masterEpoch());
+                    followingEpoch = -1;
+                }
+                reportSyncStateSet(state);
+            }
+            else if (state.hasMaster())
+            {
+                final String master = state.masterAddress();
+                if (replication.isMaster() || replication.fenced() || !master.equals(replication.masterAddress()) ||
+                    followingEpoch != state.masterEpoch())
+                {
+                    roles.becomeSlave(master, state.masterEpoch());
+                    followingEpoch = state.masterEpoch();
+                }
+            }
+            else if (!replication.fenced())
+            {
+                roles.fence("the failover controllers name no master: epoch=" + state.masterEpoch());
+                followingEpoch = -1;
+            }
+        }
+        catch (final RuntimeException e)
+        {
+            LOG.error("role change failed: brokerName={}, replicaId={}, state={}", config.brokerName(), myId, state, e);
+        }
+    }
+
+    /**
+     * The master tells the controllers which replicas are in sync (they elect the next master among them).
+     */
+    private void reportSyncStateSet(final ReplicaSetState state)
+    {
+        final long myId = config.brokerId();
+        final Set<Long> inSync = new TreeSet<>();
+        inSync.add(myId);
+        replication.status().slaves().stream().filter(ReplicationStatus.Slave::inSync)
+            .forEach(slave -> inSync.add(slave.brokerId()));
+        if (inSync.equals(new TreeSet<>(state.syncStateSet())) || reportInFlight != null)
+        {
+            return;
+        }
+        final CompletableFuture<ReplicaSetState> call = controllers.alterSyncStateSet(new SyncStateSetChange(
+            config.brokerName(), myId, state.masterEpoch(), inSync));
+        reportInFlight = call;
+        call.whenComplete((changed, error) ->
+        {
+            reportInFlight = null;
+            if (error == null)
+            {
+                LOG.info("in-sync replicas reported: brokerName={}, epoch={}, syncStateSet={}", config.brokerName(),
+                    changed.masterEpoch(), changed.syncStateSet());
+                return;
+            }
+            final Throwable cause = cause(error);
+            if (cause instanceof RockletException rocklet && rocklet.errorCode() == ErrorCode.STALE_EPOCH)
+            {
+                LOG.warn("the controllers refused this master's epoch; stepping down: brokerName={}, epoch={}, " +
+                    "error={}", config.brokerName(), state.masterEpoch(), cause.getMessage());
+                refused = true;
+            }
+            else
+            {
+                failed("alterSyncStateSet", cause, System.nanoTime());
+            }
+        });
+    }
+
+    private void failed(final String call, final Throwable cause, final long nowNs)
+    {
+        if (nowNs - nextFailureLogNs >= 0)
+        {
+            nextFailureLogNs = nowNs + FAILURE_LOG_INTERVAL_NS;
+            LOG.warn("failover controllers did not answer: call={}, brokerName={}, replicaId={}, error={}", call,
+                config.brokerName(), config.brokerId(), cause.toString());
+        }
+    }
+
+    private static Throwable cause(final Throwable error)
+    {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+}

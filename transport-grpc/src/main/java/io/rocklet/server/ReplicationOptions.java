@@ -1,0 +1,77 @@
+package io.rocklet.server;
+
+import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.broker.replication.ReplicationConfig;
+import io.rocklet.broker.replication.ReplicationMode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A broker server's part in its replica set (F4):
+ *
+ * <pre>
+ * --replication sync|async            SYNC: a send is acknowledged once enough replicas hold it (default async)
+ * --min-in-sync N                     replicas, the master counted, a SYNC send needs (default 2 with sync)
+ * --master host:port                  static roles: this broker (--id 1 and up) is a slave of that master
+ * --controllers host:port,host:port   failover controllers decide the role (--id is the replica's id, 1 and up)
+ * </pre>
+ */
+final class ReplicationOptions
+{
+    static final Set<String> NAMES = Set.of("replication", "min-in-sync", "master", "controllers");
+
+    private ReplicationOptions()
+    {
+    }
+
+    /**
+     * @throws InvalidArgumentException naming the option and the value.
+     */
+    static ReplicationConfig parse(final Map<String, String> options)
+    {
+        final ReplicationConfig.Builder builder = ReplicationConfig.builder();
+        final String mode = options.getOrDefault("replication", "async");
+        builder.mode(switch (mode.toLowerCase(Locale.ROOT))
+        {
+            case "sync" -> ReplicationMode.SYNC;
+            case "async" -> ReplicationMode.ASYNC;
+            default -> throw new InvalidArgumentException("--replication wants sync or async, got '" + mode + "'");
+        });
+        if (options.containsKey("min-in-sync"))
+        {
+            builder.minInSyncReplicas(ServerOptions.integer(options, "min-in-sync", 1, 1, 16));
+        }
+        final String master = options.get("master");
+        final String controllers = options.get("controllers");
+        if (master != null && controllers != null)
+        {
+            throw new InvalidArgumentException("--master and --controllers exclude each other: with controllers, " +
+                "they name the master");
+        }
+        if (master != null)
+        {
+            builder.masterAddress(ServerOptions.grpcAddress("master", master));
+        }
+        if (controllers != null)
+        {
+            final List<String> addresses = new ArrayList<>();
+            for (final String controller : controllers.split(","))
+            {
+                addresses.add(ServerOptions.grpcAddress("controllers", controller));
+            }
+            builder.controllers(addresses);
+        }
+        try
+        {
+            return builder.build();
+        }
+        catch (final InvalidArgumentException e)
+        {
+            throw new InvalidArgumentException("replication options: " + e.getMessage());
+        }
+    }
+}
