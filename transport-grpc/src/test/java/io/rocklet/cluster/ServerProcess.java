@@ -77,6 +77,41 @@ final class ServerProcess implements AutoCloseable
     }
 
     /**
+     * Starts a failover controller (a Raft group of one on {@code raftPort}); call {@link #awaitReady()} before using
+     * it.
+     */
+    static ServerProcess controller(final String name, final int raftPort, final Path dataDirectory,
+        final Path logDirectory, final String... extra)
+    {
+        final List<String> args = new ArrayList<>(List.of("controller", "--controller-id", name,
+            "--controller-peers", name + "=127.0.0.1:" + raftPort, "--data", dataDirectory.toString(), "--plaintext"));
+        args.addAll(List.of(extra));
+        final ServerProcess controller = new ServerProcess(name, logDirectory.resolve(name + ".log"), args);
+        controller.launch(0);
+        return controller;
+    }
+
+    /**
+     * Starts replica {@code replicaId} of replica set {@code brokerName} under failover controllers (SYNC flush);
+     * call {@link #awaitReady()} before using it.
+     *
+     * @param name        the process's name (its log file).
+     * @param controllers {@code host:port,...}.
+     */
+    static ServerProcess replica(final String name, final String brokerName, final int replicaId,
+        final String routers, final String controllers, final Path dataDirectory, final Path logDirectory,
+        final String... extra)
+    {
+        final List<String> args = new ArrayList<>(List.of("broker", "--name", brokerName, "--id",
+            Integer.toString(replicaId), "--routers", routers, "--controllers", controllers, "--data",
+            dataDirectory.toString(), "--flush", "sync", "--plaintext", "--no-auth"));
+        args.addAll(List.of(extra));
+        final ServerProcess replica = new ServerProcess(name, logDirectory.resolve(name + ".log"), args);
+        replica.launch(0);
+        return replica;
+    }
+
+    /**
      * Waits for the READY line and learns the address.
      *
      * @return this.

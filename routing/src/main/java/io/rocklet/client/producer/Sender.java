@@ -132,6 +132,11 @@ final class Sender
         {
             final boolean anyWritable = route.queues().stream()
                 .anyMatch(queue -> (queue.permission() & TopicConfig.PERM_WRITE) != 0);
+            if (anyWritable)
+            {
+                // a replica set between masters (failover): the next send asks the routers again, not in 30 s
+                context.invalidateRoute(topic);
+            }
             throw anyWritable ?
                 new RockletException(ErrorCode.NO_ROUTE, "no master for a writable queue: topic=" + topic +
                     ", brokers=" + route.queues().stream().map(QueueRoute::brokerName).toList()) :
