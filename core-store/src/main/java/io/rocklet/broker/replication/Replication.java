@@ -104,10 +104,6 @@ public final class Replication implements AutoCloseable
             LOG.info("master again: brokerName={}, epoch={}", config.brokerName(), epoch);
             return;
         }
-        if (epoch == last && isMaster())
-        {
-            return;
-        }
         if (epoch <= last)
         {
             throw new RockletException(ErrorCode.REPLICA_MISMATCH, "epoch going backwards refused: brokerName=" +
