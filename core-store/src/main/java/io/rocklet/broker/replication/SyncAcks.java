@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 
 /**
  * SYNC acknowledgements on a master: a send waits until {@code minInSyncReplicas - 1} slaves acknowledged its bytes
- * (fetched past them), and fails at once with NOT_ENOUGH_REPLICAS when fewer slaves are in sync than that (unless
+ * (fetched past them; under failover controllers, every in-sync slave, at least that many), and fails at once with NOT_ENOUGH_REPLICAS when fewer slaves are in sync than that (unless
  * degraded acknowledgement is allowed), or with REPLICATION_TIMEOUT after {@code syncReplicationTimeout}. No thread
  * waits: each send gets a future, completed by the fetch that acknowledges it (any thread) or failed by the agent.
  * Thread-safe (one lock around the waiters).
@@ -46,7 +46,14 @@ final class SyncAcks
 
     private int slavesNeeded()
     {
-        return config.mode() == ReplicationMode.SYNC ? config.minInSyncReplicas() - 1 : 0;
+        if (config.mode() != ReplicationMode.SYNC)
+        {
+            return 0;
+        }
+        final int minimum = config.minInSyncReplicas() - 1;
+        // under failover controllers any in-sync replica may be elected master: each must hold every acknowledged
+        // message (RocketMQ's allAckInSyncStateSet), not only the minimum count
+        return config.controlled() ? Math.max(minimum, inSyncSlaves.getAsInt()) : minimum;
     }
 
     /**
