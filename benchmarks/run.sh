@@ -46,8 +46,8 @@ build()
     if [[ "${ROCKLET_BENCH_SKIP_BUILD:-0}" == "1" && -f "$JAR" ]]; then
         return 0
     fi
-    (cd "$ROOT" && { mvn -q -o package -DskipTests -pl "$1" >/dev/null 2>&1 ||
-        mvn -q package -DskipTests -pl "$1"; })
+    (cd "$ROOT" && { mvn -q -o package -DskipTests -pl "$1" -am >/dev/null 2>&1 ||
+        mvn -q package -DskipTests -pl "$1" -am; })
 }
 
 # header <suite>: what the figures were measured on.
