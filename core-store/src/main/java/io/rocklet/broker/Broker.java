@@ -11,7 +11,6 @@ import io.rocklet.api.TopicConfig;
 import io.rocklet.api.spi.Binding;
 import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.RouterService.BrokerIdentity;
-import io.rocklet.api.spi.ControllerClient;
 import io.rocklet.api.spi.Subscription;
 import io.rocklet.api.spi.Transport;
 import io.rocklet.broker.internal.AdminService;
@@ -157,7 +156,8 @@ public final class Broker implements BrokerService, AutoCloseable
             new MetadataSync(topics, offsets, subscriptions, schedule));
         relay.target = pulls;
         relay.appended = replication::onAppended;
-        this.controllerLink = controllerLink(config, transport, replication, registrar);
+        this.controllerLink = ControllerLink.create(config, transport, replication, registrar,
+            new ControllerLink.Roles(this::becomeMaster, this::becomeSlave, this::fence));
         this.recalls = new RecallService(store, List.of(schedule, timer));
         final BrokerAgent agent = new BrokerAgent(config.brokerName(),
             config.storeConfig().threadingMode() == ThreadingMode.INVOKER ? store : null, pulls,
@@ -666,37 +666,6 @@ public final class Broker implements BrokerService, AutoCloseable
     {
         final ControllerLink link = controllerLink;
         return replication.doWork() + (link == null ? 0 : link.doWork(config.nanoClock().nanoTime()));
-    }
-
-    private ControllerLink controllerLink(final BrokerConfig config, final Transport transport,
-        final Replication replication, final RouterRegistrar registrar)
-    {
-        if (!config.replication().controlled())
-        {
-            return null;
-        }
-        registrar.masterEpoch(() -> replication.isMaster() ? replication.lastEpoch() : 0);
-        return new ControllerLink(config, replication, ControllerClient.create(transport,
-            config.replication().controllers()), new ControllerLink.Roles()
-            {
-                @Override
-                public void becomeMaster(final long epoch)
-                {
-                    Broker.this.becomeMaster(epoch);
-                }
-
-                @Override
-                public void becomeSlave(final String masterAddress, final long epoch)
-                {
-                    Broker.this.becomeSlave(masterAddress, epoch);
-                }
-
-                @Override
-                public void fence(final String reason)
-                {
-                    Broker.this.fence(reason);
-                }
-            });
     }
 
     private void reidentify()

@@ -7,7 +7,9 @@ import io.rocklet.api.spi.ControllerService.ReplicaHeartbeat;
 import io.rocklet.api.spi.ControllerService.ReplicaSetState;
 import io.rocklet.api.spi.ControllerService.SyncStateSetChange;
 import io.rocklet.api.spi.RouterService.BrokerIdentity;
+import io.rocklet.api.spi.Transport;
 import io.rocklet.broker.BrokerConfig;
+import io.rocklet.broker.internal.RouterRegistrar;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +19,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * A broker's link to its failover controllers (RocketMQ 5 controller mode): registers the replica, heartbeats every
@@ -33,14 +38,31 @@ public final class ControllerLink
     private static final Logger LOG = LoggerFactory.getLogger(ControllerLink.class);
     private static final long FAILURE_LOG_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
 
-    /** What the link changes on its broker. */
-    public interface Roles
+    /**
+     * What the link changes on its broker.
+     *
+     * @param becomeMaster master of the epoch.
+     * @param becomeSlave  slave of the master address, whose epoch is given.
+     * @param fence        no role (no writes, no fetching), for the reason given.
+     */
+    public record Roles(LongConsumer becomeMaster, BiConsumer<String, Long> becomeSlave, Consumer<String> fence)
     {
-        void becomeMaster(long epoch);
+    }
 
-        void becomeSlave(String masterAddress, long epoch);
-
-        void fence(String reason);
+    /**
+     * @return the link of a broker under failover controllers (its registrations then carry its master epoch), or
+     *     null for static roles.
+     */
+    public static ControllerLink create(final BrokerConfig config, final Transport transport,
+        final Replication replication, final RouterRegistrar registrar, final Roles roles)
+    {
+        if (!config.replication().controlled())
+        {
+            return null;
+        }
+        registrar.masterEpoch(() -> replication.isMaster() ? replication.lastEpoch() : 0);
+        return new ControllerLink(config, replication, ControllerClient.create(transport,
+            config.replication().controllers()), roles);
     }
 
     private final BrokerConfig config;
@@ -98,7 +120,7 @@ public final class ControllerLink
         if (refused)
         {
             refused = false;
-            roles.fence("the failover controllers refused this master's epoch");
+            roles.fence().accept("the failover controllers refused this master's epoch");
             nextHeartbeatNs = nowNs; // learn the new master at once
             work++;
         }
@@ -156,7 +178,7 @@ public final class ControllerLink
             {
                 if (!replication.isMaster() || replication.lastEpoch() < state.masterEpoch())
                 {
-                    roles.becomeMaster(state.masterEpoch());
+                    roles.becomeMaster().accept(state.masterEpoch());
                     followingEpoch = -1;
                 }
                 reportSyncStateSet(state);
@@ -167,13 +189,13 @@ public final class ControllerLink
                 if (replication.isMaster() || replication.fenced() || !master.equals(replication.masterAddress()) ||
                     followingEpoch != state.masterEpoch())
                 {
-                    roles.becomeSlave(master, state.masterEpoch());
+                    roles.becomeSlave().accept(master, state.masterEpoch());
                     followingEpoch = state.masterEpoch();
                 }
             }
             else if (!replication.fenced())
             {
-                roles.fence("the failover controllers name no master: epoch=" + state.masterEpoch());
+                roles.fence().accept("the failover controllers name no master: epoch=" + state.masterEpoch());
                 followingEpoch = -1;
             }
         }
