@@ -4,6 +4,7 @@ import io.rocklet.api.TagFilter;
 import io.rocklet.api.spi.EpochEntry;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 
@@ -101,6 +102,24 @@ public interface MessageStore extends AutoCloseable
      * @throws io.rocklet.api.StorageException         when fenced or the watermark cannot be written.
      */
     CompletableFuture<Void> deleteTopic(String topic);
+
+    /**
+     * @return every topic deletion this store made or followed: topic, then the log position below which its records
+     *     are deleted (the latest deletion of the topic).
+     */
+    Map<String, Long> topicDeletions();
+
+    /**
+     * A slave follows its master's deletion of {@code topic} at log position {@code logOffset} (from
+     * {@link #topicDeletions()} of the master): its records below that position are deleted and its queues restart
+     * there, at the same place in this log as in the master's. Applied at once when the log has reached the position,
+     * else by {@link #appendLog} when the replicated bytes reach it. Nothing happens for a deletion already followed.
+     *
+     * @return true when the deletion is new to this store.
+     * @throws io.rocklet.api.InvalidArgumentException for an illegal topic name or a negative position.
+     * @throws io.rocklet.api.StorageException         when fenced or the watermark cannot be written.
+     */
+    boolean followTopicDeletion(String topic, long logOffset);
 
     /**
      * @return the topics the store has messages for.

@@ -91,6 +91,55 @@ class ReplicaMetadataTest
         assertEquals(17, slave.queryOffset("cg", "orders", 0).get(5, TimeUnit.SECONDS));
     }
 
+    @Test
+    void shouldFollowTheMastersTopicDeletionsWhenTheTopicIsCreatedAgainOrGone() throws Exception
+    {
+        final Broker master = set.master("a", UnaryOperator.identity());
+        final UnaryOperator<io.rocklet.broker.replication.ReplicationConfig.Builder> hourly =
+            r -> r.metadataSyncInterval(Duration.ofHours(1));
+        Broker slave = set.slave("b", 1, "a", hourly);
+        for (int i = 0; i < 10; i++)
+        {
+            send(master, "orders", 0, "old-" + i);
+            send(master, "audit", 0, "audit-" + i);
+        }
+        commit(master, 0, 7);
+        ReplicaSet.awaitReadable(master, slave, "orders", 1);
+        slave.syncMetadataNow();
+
+        // followed while the slave is replicating: the next record of orders restarts its queue at 0
+        master.deleteTopic("orders").get(5, TimeUnit.SECONDS);
+        send(master, "orders", 0, "new-0");
+        ReplicaSet.awaitReadable(master, slave, "orders", 1);
+        assertEquals("", slave.replicationStatus().problem());
+        assertEquals(List.of("new-0"), bodies(slave, "orders"));
+        assertEquals(bodies(master, "orders"), bodies(slave, "orders"));
+
+        // followed by a slave that was away: deletions ahead of its log end wait until its log reaches them
+        set.stop("b");
+        master.deleteTopic("orders").get(5, TimeUnit.SECONDS);
+        master.deleteTopic("audit").get(5, TimeUnit.SECONDS);
+        for (int i = 0; i < 3; i++)
+        {
+            send(master, "orders", 0, "newer-" + i);
+        }
+        slave = set.slave("b", 1, "a", hourly);
+        ReplicaSet.awaitReadable(master, slave, "orders", 1);
+        slave.syncMetadataNow();
+        assertEquals("", slave.replicationStatus().problem());
+        assertEquals(List.of("newer-0", "newer-1", "newer-2"), bodies(slave, "orders"));
+        assertTrue(slave.topics().get(5, TimeUnit.SECONDS).stream().noneMatch(t -> t.name().equals("audit")),
+            "a topic the master deleted is gone from the slave's topics");
+        assertEquals(master.queryOffset("cg", "orders", 0).get(5, TimeUnit.SECONDS),
+            slave.queryOffset("cg", "orders", 0).get(5, TimeUnit.SECONDS), "the old topic's offsets are gone");
+    }
+
+    private static List<String> bodies(final Broker broker, final String topic) throws Exception
+    {
+        return ReplicaSet.pull(broker, topic, 0, 0).messages().stream()
+            .map(message -> new String(message.bodyBytes(), java.nio.charset.StandardCharsets.UTF_8)).toList();
+    }
+
     private static void commit(final Broker broker, final int queueId, final long offset) throws Exception
     {
         broker.commitOffsets(new CommitOffsetsRequest("cg", List.of(new QueueOffset("orders", queueId, offset))))

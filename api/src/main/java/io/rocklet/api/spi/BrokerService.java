@@ -571,10 +571,12 @@ public interface BrokerService
      * @param topics        every topic config.
      * @param offsets       committed offsets: group, then "topic@queueId", then offset.
      * @param delayOffsets  delay-level progress: level, then the next queue offset to deliver.
-     * @param subscriptions when groups first subscribed: group, then topic, then ms since the epoch.
+     * @param subscriptions  when groups first subscribed: group, then topic, then ms since the epoch.
+     * @param topicDeletions topics deleted on the master: topic, then the log position below which its records are
+     *                       deleted (the latest deletion; a slave deletes at the same position of its log).
      */
     record ReplicaMetadata(List<TopicConfig> topics, Map<String, Map<String, Long>> offsets,
-        Map<Integer, Long> delayOffsets, Map<String, Map<String, Long>> subscriptions)
+        Map<Integer, Long> delayOffsets, Map<String, Map<String, Long>> subscriptions, Map<String, Long> topicDeletions)
     {
     }
 

@@ -11,11 +11,14 @@ import io.rocklet.broker.internal.OffsetTable;
 import io.rocklet.broker.internal.ScheduleService;
 import io.rocklet.broker.internal.SubscriptionTable;
 import io.rocklet.broker.internal.TopicConfigStore;
+import io.rocklet.store.MessageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +26,11 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Broker metadata that follows the master (RocketMQ's {@code SlaveSynchronize}): topic configs, committed consumer
- * offsets, first-subscription times and delay-level progress. A master answers with {@link #answer}; a slave applies
- * one ({@link #syncFrom}): topics, offsets and delay progress as the master has them, subscription times merged. Offsets
+ * offsets, first-subscription times, delay-level progress and topic deletions. A master answers with {@link #answer};
+ * a slave applies one ({@link #syncFrom}): topics, offsets and delay progress as the master has them, subscription
+ * times merged, and each deletion made at the same position of its log as in the master's
+ * ({@link MessageStore#followTopicDeletion}; the topic's config and offsets go too unless the master has the topic
+ * again). Offsets
  * consumers commit to a slave (while the master is away) are kept there and handed to the master with the next copy,
  * which takes those ahead of its own: they are not lost when the master returns. Thread-safe.
  */
@@ -33,6 +39,7 @@ public final class MetadataSync
     private static final Logger LOG = LoggerFactory.getLogger(MetadataSync.class);
     private static final long ANSWER_TIMEOUT_MS = 10_000;
 
+    private final MessageStore store;
     private final TopicConfigStore topics;
     private final OffsetTable offsets;
     private final SubscriptionTable subscriptions;
@@ -40,9 +47,10 @@ public final class MetadataSync
     /** Offsets committed to this broker while a slave, not yet taken by the master. */
     private final Map<String, Map<String, Long>> committedHere = new ConcurrentHashMap<>();
 
-    public MetadataSync(final TopicConfigStore topics, final OffsetTable offsets, final SubscriptionTable subscriptions,
-        final ScheduleService schedule)
+    public MetadataSync(final MessageStore store, final TopicConfigStore topics, final OffsetTable offsets,
+        final SubscriptionTable subscriptions, final ScheduleService schedule)
     {
+        this.store = store;
         this.topics = topics;
         this.offsets = offsets;
         this.subscriptions = subscriptions;
@@ -61,7 +69,8 @@ public final class MetadataSync
             LOG.info("offsets taken from a slave, committed there while the master was away: slave={}, moved={}",
                 request.slave().address(), moved);
         }
-        return new ReplicaMetadata(topics.all(), offsets.snapshot(), schedule.offsets(), subscriptions.snapshot());
+        return new ReplicaMetadata(topics.all(), offsets.snapshot(), schedule.offsets(), subscriptions.snapshot(),
+            store.topicDeletions());
     }
 
     /**
@@ -77,15 +86,16 @@ public final class MetadataSync
     /**
      * Copies the master's metadata now (a slave's replication thread, or a test's explicit sync).
      *
+     * @return how many of the master's topic deletions were new to this slave.
      * @throws RockletException when the master cannot be asked or refuses.
      */
-    void syncFrom(final BrokerService master, final ReplicaFetchRequest slave)
+    int syncFrom(final BrokerService master, final ReplicaFetchRequest slave)
     {
         final Map<String, Map<String, Long>> sent = new HashMap<>();
         committedHere.forEach((group, queues) -> sent.put(group, Map.copyOf(queues)));
         try
         {
-            apply(master.fetchReplicaMetadata(new ReplicaMetadataRequest(slave, sent))
+            return apply(master.fetchReplicaMetadata(new ReplicaMetadataRequest(slave, sent))
                 .get(ANSWER_TIMEOUT_MS, TimeUnit.MILLISECONDS), sent);
         }
         catch (final ExecutionException e)
@@ -105,9 +115,30 @@ public final class MetadataSync
         }
     }
 
-    /** Follows the master: its topics, offsets (also backwards, after a reset) and delay progress. */
-    private void apply(final ReplicaMetadata metadata, final Map<String, Map<String, Long>> sent)
+    /** Follows the master: its topic deletions, topics, offsets (also backwards, after a reset) and delay progress. */
+    private int apply(final ReplicaMetadata metadata, final Map<String, Map<String, Long>> sent)
     {
+        final Set<String> masterTopics = new HashSet<>();
+        metadata.topics().forEach(topic -> masterTopics.add(topic.name()));
+        int followed = 0;
+        for (final Map.Entry<String, Long> deletion : metadata.topicDeletions().entrySet())
+        {
+            final String topic = deletion.getKey();
+            final long logOffset = deletion.getValue();
+            if (store.followTopicDeletion(topic, logOffset))
+            {
+                followed++;
+                if (!masterTopics.contains(topic))
+                {
+                    topics.remove(topic);
+                }
+                offsets.removeTopic(topic); // the master's offsets of a topic created again follow below
+                committedHere.values().forEach(queues -> queues.keySet().removeIf(queue ->
+                    queue.substring(0, queue.lastIndexOf('@')).equals(topic)));
+                LOG.info("topic deletion followed: topic={}, logOffset={}, createdAgain={}", topic, logOffset,
+                    masterTopics.contains(topic));
+            }
+        }
         int changedTopics = 0;
         for (final TopicConfig topic : metadata.topics())
         {
@@ -139,5 +170,6 @@ public final class MetadataSync
         {
             LOG.debug("metadata synced from master: changedTopics={}, movedOffsets={}", changedTopics, movedOffsets);
         }
+        return followed;
     }
 }

@@ -21,6 +21,7 @@ import io.rocklet.store.StoredMessage;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -160,6 +161,18 @@ public final class ReopenableStore implements MessageStore
     public CompletableFuture<Void> deleteTopic(final String topic)
     {
         return current().deleteTopic(topic);
+    }
+
+    @Override
+    public Map<String, Long> topicDeletions()
+    {
+        return current().topicDeletions();
+    }
+
+    @Override
+    public boolean followTopicDeletion(final String topic, final long logOffset)
+    {
+        return current().followTopicDeletion(topic, logOffset);
     }
 
     @Override

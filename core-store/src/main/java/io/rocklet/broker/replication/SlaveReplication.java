@@ -1,6 +1,7 @@
 package io.rocklet.broker.replication;
 
 import io.rocklet.api.ErrorCode;
+import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.BrokerService.ReplicaFetchRequest;
@@ -224,11 +225,33 @@ final class SlaveReplication implements Runnable
         if (answer.bytes().length > 0)
         {
             recordEpochs(answer.epochs(), answer.offset());
-            store.appendLog(answer.offset(), answer.bytes());
+            appendOrFollowDeletion(answer);
         }
         if (store.logEndOffset() >= answer.masterLogEnd())
         {
             caughtUpNs = lastAnswerNs;
+        }
+    }
+
+    /**
+     * Appends the chunk. A record that does not follow its queue is, from a healthy master, a topic the master deleted
+     * (its queues restart at 0): the master's metadata says where, the deletion is followed at that position (the
+     * records before the refused one stay appended) and the next fetch goes on from the log end.
+     *
+     * @throws InvalidArgumentException when the chunk is refused for any other reason.
+     */
+    private void appendOrFollowDeletion(final ReplicaFetchResult answer)
+    {
+        try
+        {
+            store.appendLog(answer.offset(), answer.bytes());
+        }
+        catch (final InvalidArgumentException refused)
+        {
+            if (metadata.syncFrom(master, request(0, 0)) == 0)
+            {
+                throw refused;
+            }
         }
     }
 

@@ -47,6 +47,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -251,6 +252,25 @@ public final class DefaultMessageStore implements MessageStore
         health.checkOpen();
         TopicNames.validate(topic);
         return writer.deleteTopic(topic);
+    }
+
+    @Override
+    public Map<String, Long> topicDeletions()
+    {
+        return topics.deletions();
+    }
+
+    @Override
+    public boolean followTopicDeletion(final String topic, final long logOffset)
+    {
+        health.checkOpen();
+        TopicNames.validate(topic);
+        if (logOffset < 0)
+        {
+            throw new io.rocklet.api.InvalidArgumentException("topic deletion position must be >= 0: topic=" + topic +
+                ", logOffset=" + logOffset);
+        }
+        return writer.followDeletion(topic, logOffset);
     }
 
     @Override

@@ -16,9 +16,14 @@ import io.rocklet.store.internal.queue.QueueState;
 import io.rocklet.store.internal.queue.TopicState;
 import io.rocklet.store.internal.queue.TopicTable;
 import org.agrona.concurrent.EpochClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -34,6 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class StoreWriter
 {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreWriter.class);
     private static final VarHandle COMMITTED;
 
     static
@@ -51,6 +57,8 @@ public final class StoreWriter
     private final ReentrantLock lock = new ReentrantLock();
     private final CommitLog log;
     private final TopicTable topics;
+    /** A slave's deletions of its master that its log has not reached yet: topic, then the position (append lock). */
+    private final Map<String, Long> followedDeletions = new HashMap<>();
     private final DispatchRing ring;
     private final RecordEncoder encoder;
     private final EpochClock clock;
@@ -180,7 +188,15 @@ public final class StoreWriter
             int index = 0;
             while (index < bytes.length)
             {
+                if (!followedDeletions.isEmpty())
+                {
+                    deleteReached(); // a deletion at this entry's position: before the entry, as on the master
+                }
                 index += appendReplicatedEntry(index);
+            }
+            if (!followedDeletions.isEmpty())
+            {
+                deleteReached();
             }
         }
         finally
@@ -275,19 +291,78 @@ public final class StoreWriter
             {
                 return CompletableFuture.completedFuture(null);
             }
-            topics.markDeleted(topic, writePosition);
-            for (final QueueState queue : topic.queues())
-            {
-                queue.nextAppendOffset(0);
-            }
-            final CompletableFuture<Void> reset = topic.resetPublished();
-            ring.publishTopicReset(topic.id(), writePosition);
-            ring.wakeConsumer();
-            return reset;
+            return delete(topic, writePosition);
         }
         finally
         {
             lock.unlock();
+        }
+    }
+
+    /**
+     * A slave follows its master's deletion of a topic at {@code logOffset}: now when the log has reached it, else
+     * when {@link #appendReplicated} reaches it (kept until then; a later deletion of the topic replaces it).
+     *
+     * @return true when the deletion is new (above the topic's watermark and not already waiting).
+     */
+    public boolean followDeletion(final String name, final long logOffset)
+    {
+        lock.lock();
+        try
+        {
+            health.checkWritable();
+            if (logOffset <= topics.watermark(name) || Long.valueOf(logOffset).equals(followedDeletions.get(name)))
+            {
+                return false;
+            }
+            if (logOffset <= writePosition)
+            {
+                delete(topics.getOrCreate(name), logOffset);
+                ring.wakeConsumer();
+            }
+            else
+            {
+                followedDeletions.put(name, logOffset);
+            }
+            return true;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Deletes the records of {@code topic} below {@code logOffset} and restarts its queues (the append-lock holder):
+     * the watermark on disk first, then the reset published to the dispatcher at the current log position.
+     */
+    private CompletableFuture<Void> delete(final TopicState topic, final long logOffset)
+    {
+        topics.markDeleted(topic, logOffset);
+        for (final QueueState queue : topic.queues())
+        {
+            queue.nextAppendOffset(0);
+        }
+        final CompletableFuture<Void> reset = topic.resetPublished();
+        ring.publishTopicReset(topic.id(), writePosition);
+        ring.wakeConsumer();
+        return reset;
+    }
+
+    /** Applies the followed deletions the replicated log has reached (the append-lock holder). */
+    private void deleteReached()
+    {
+        final Iterator<Map.Entry<String, Long>> deletions = followedDeletions.entrySet().iterator();
+        while (deletions.hasNext())
+        {
+            final Map.Entry<String, Long> deletion = deletions.next();
+            if (deletion.getValue() <= writePosition)
+            {
+                deletions.remove();
+                delete(topics.getOrCreate(deletion.getKey()), deletion.getValue());
+                LOG.info("replicated log reached a topic deletion: topic={}, logOffset={}", deletion.getKey(),
+                    deletion.getValue());
+            }
         }
     }
 

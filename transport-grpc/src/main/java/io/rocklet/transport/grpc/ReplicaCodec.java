@@ -93,7 +93,8 @@ final class ReplicaCodec
         final BrokerProto.ReplicaMetadata.Builder builder = BrokerProto.ReplicaMetadata.newBuilder()
             .putAllOffsets(toProto(metadata.offsets()))
             .putAllDelayOffsets(metadata.delayOffsets())
-            .putAllSubscriptions(toProto(metadata.subscriptions()));
+            .putAllSubscriptions(toProto(metadata.subscriptions()))
+            .putAllTopicDeletions(metadata.topicDeletions());
         for (final TopicConfig topic : metadata.topics())
         {
             builder.addTopics(CommonCodec.topicConfig(topic));
@@ -105,7 +106,7 @@ final class ReplicaCodec
     {
         final List<TopicConfig> topics = metadata.getTopicsList().stream().map(CommonCodec::topicConfig).toList();
         return new ReplicaMetadata(topics, fromProto(metadata.getOffsetsMap()), Map.copyOf(metadata.getDelayOffsetsMap()),
-            fromProto(metadata.getSubscriptionsMap()));
+            fromProto(metadata.getSubscriptionsMap()), Map.copyOf(metadata.getTopicDeletionsMap()));
     }
 
     private static Map<String, BrokerProto.LongsByName> toProto(final Map<String, Map<String, Long>> values)

@@ -99,6 +99,22 @@ public final class TopicTable
         topic.visibleFrom(logOffset);
     }
 
+    /**
+     * @return topic to the log position below which its records are deleted, for every topic ever deleted.
+     */
+    public synchronized Map<String, Long> deletions()
+    {
+        return Map.copyOf(watermarks);
+    }
+
+    /**
+     * @return the log position below which the topic's records are deleted; 0 when it was never deleted.
+     */
+    public synchronized long watermark(final String name)
+    {
+        return watermarks.getOrDefault(name, 0L);
+    }
+
     private void loadWatermarks()
     {
         if (!Files.exists(watermarkFile))
