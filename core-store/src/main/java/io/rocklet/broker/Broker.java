@@ -153,7 +153,7 @@ public final class Broker implements BrokerService, AutoCloseable
         this.registrar = new RouterRegistrar(transport, config.routerAddresses(), config.credentials(), identity,
             topics, config.nanoClock(), config.registerInterval().toNanos());
         this.replication = new Replication(config, store, transport,
-            new MetadataSync(store, topics, offsets, subscriptions, schedule));
+            new MetadataSync(store, topics, offsets, subscriptions, schedule, timer));
         relay.target = pulls;
         relay.appended = replication::onAppended;
         this.controllerLink = ControllerLink.create(config, transport, replication, registrar,

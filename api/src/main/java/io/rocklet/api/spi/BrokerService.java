@@ -574,10 +574,27 @@ public interface BrokerService
      * @param subscriptions  when groups first subscribed: group, then topic, then ms since the epoch.
      * @param topicDeletions topics deleted on the master: topic, then the log position below which its records are
      *                       deleted (the latest deletion; a slave deletes at the same position of its log).
+     * @param timerProgress  the master's timer progress (timed messages, {@code deliverAt}).
      */
     record ReplicaMetadata(List<TopicConfig> topics, Map<String, Map<String, Long>> offsets,
-        Map<Integer, Long> delayOffsets, Map<String, Map<String, Long>> subscriptions, Map<String, Long> topicDeletions)
+        Map<Integer, Long> delayOffsets, Map<String, Map<String, Long>> subscriptions, Map<String, Long> topicDeletions,
+        TimerProgress timerProgress)
     {
+    }
+
+    /**
+     * How far a master's timer got, for its slaves: a promoted slave neither delivers again what its master delivered
+     * (up to the last copy) nor loses what still waits.
+     *
+     * @param indexed      timer-queue offsets below it were indexed (a message at or before the cursor among them was
+     *                     delivered or recalled).
+     * @param cursorDueMs  the due time of the last delivered (due time, queue offset).
+     * @param cursorOffset the queue offset of the last delivered; -1 before the first.
+     */
+    record TimerProgress(long indexed, long cursorDueMs, long cursorOffset)
+    {
+        /** A timer that has done nothing yet. */
+        public static final TimerProgress NONE = new TimerProgress(0, 0, -1);
     }
 
     /**

@@ -11,6 +11,7 @@ import io.rocklet.broker.internal.OffsetTable;
 import io.rocklet.broker.internal.ScheduleService;
 import io.rocklet.broker.internal.SubscriptionTable;
 import io.rocklet.broker.internal.TopicConfigStore;
+import io.rocklet.broker.timer.TimerService;
 import io.rocklet.store.MessageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Broker metadata that follows the master (RocketMQ's {@code SlaveSynchronize}): topic configs, committed consumer
- * offsets, first-subscription times, delay-level progress and topic deletions. A master answers with {@link #answer};
+ * offsets, first-subscription times, delay-level and timer progress, and topic deletions. A master answers with {@link #answer};
  * a slave applies one ({@link #syncFrom}): topics, offsets and delay progress as the master has them, subscription
  * times merged, and each deletion made at the same position of its log as in the master's
  * ({@link MessageStore#followTopicDeletion}; the topic's config and offsets go too unless the master has the topic
@@ -44,13 +45,15 @@ public final class MetadataSync
     private final OffsetTable offsets;
     private final SubscriptionTable subscriptions;
     private final ScheduleService schedule;
+    private final TimerService timer;
     /** Offsets committed to this broker while a slave, not yet taken by the master. */
     private final Map<String, Map<String, Long>> committedHere = new ConcurrentHashMap<>();
 
     public MetadataSync(final MessageStore store, final TopicConfigStore topics, final OffsetTable offsets,
-        final SubscriptionTable subscriptions, final ScheduleService schedule)
+        final SubscriptionTable subscriptions, final ScheduleService schedule, final TimerService timer)
     {
         this.store = store;
+        this.timer = timer;
         this.topics = topics;
         this.offsets = offsets;
         this.subscriptions = subscriptions;
@@ -70,7 +73,7 @@ public final class MetadataSync
                 request.slave().address(), moved);
         }
         return new ReplicaMetadata(topics.all(), offsets.snapshot(), schedule.offsets(), subscriptions.snapshot(),
-            store.topicDeletions());
+            store.topicDeletions(), timer.progress());
     }
 
     /**
@@ -166,6 +169,7 @@ public final class MetadataSync
             committedHere.getOrDefault(group, new ConcurrentHashMap<>()).remove(queue, offset)));
         subscriptions.mergeEarlier(metadata.subscriptions());
         schedule.follow(metadata.delayOffsets());
+        timer.follow(metadata.timerProgress());
         if (changedTopics > 0 || movedOffsets > 0)
         {
             LOG.debug("metadata synced from master: changedTopics={}, movedOffsets={}", changedTopics, movedOffsets);

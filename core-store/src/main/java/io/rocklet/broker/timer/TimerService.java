@@ -8,6 +8,7 @@ import io.rocklet.api.SystemProperties;
 import io.rocklet.api.SystemTopics;
 import io.rocklet.api.TagFilter;
 import io.rocklet.api.spi.BrokerService.RecallStatus;
+import io.rocklet.api.spi.BrokerService.TimerProgress;
 import io.rocklet.broker.internal.BrokerFiles;
 import io.rocklet.broker.internal.DelayedDelivery;
 import io.rocklet.broker.internal.Delays;
@@ -47,6 +48,8 @@ import java.util.Map;
  * <pre>
  * indexed &lt;timer queue offset&gt;     entries below it are in bucket files (or were delivered at once)
  * cursor &lt;dueMs&gt; &lt;queueOffset&gt;    everything in bucket files up to it is delivered
+ * handled &lt;timer queue offset&gt;     entries below it at or before the cursor were delivered by the master whose
+ *                                  progress this broker followed as a slave
  * pending &lt;topic&gt; &lt;count&gt;         messages waiting per real topic
  * </pre>
  *
@@ -61,6 +64,13 @@ import java.util.Map;
  * see {@link TimerBuckets}); a bucket's markers are loaded with it and delivery skips what they name. Until the
  * record is indexed, the recalled offset is held in memory (a few at most); the log holds the record, so the
  * cancel survives a restart and a crash. Memory stays bounded: the markers of the bucket being delivered only.
+ *
+ * <p><b>Replica sets</b>: only a master runs the timer. A slave takes its master's {@link #progress()} with every
+ * metadata copy ({@link #follow}; applied by the agent thread when it next runs the timer, and on {@link #persist}):
+ * the master's cursor and how far it indexed. Once promoted it indexes the timer queue from its own position and
+ * skips what the master handled (at or before the cursor, below the master's indexed offset) while everything after
+ * the cursor goes into its buckets: nothing waiting is lost, and what the master delivered after the last copy (at
+ * most a metadata-sync interval) may be delivered again.
  *
  * <p>Owned by the broker agent thread (and the closing thread once the agent stopped); {@link #pendingByTopic()}
  * may be read from any thread.
@@ -92,6 +102,12 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
     private long indexed;
     private long cursorDueMs;
     private long cursorOffset = -1;
+    /** Timer-queue offsets below it, at or before the cursor, were handled by the master this broker followed. */
+    private long handledBelow;
+    /** This timer's progress for the slaves, published by the agent thread. */
+    private volatile TimerProgress published = TimerProgress.NONE;
+    /** The master's progress, handed over by the replication thread, applied by the agent thread. */
+    private volatile TimerProgress followed;
     private long current = NONE;
     private long notBeforeMs;
     /** Delivery waits until indexing reaches this offset: the end of the timer queue when the broker started. */
@@ -136,6 +152,10 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
                     timer.cursorDueMs = Long.parseLong(record[1]);
                     timer.cursorOffset = Long.parseLong(record[2]);
                 }
+                else if (record.length == 2 && record[0].equals("handled"))
+                {
+                    timer.handledBelow = Long.parseLong(record[1]);
+                }
                 else if (record.length == 3 && record[0].equals(PendingCounts.RECORD))
                 {
                     timer.pending.set(record[1], Long.parseLong(record[2]));
@@ -153,19 +173,74 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
             }
         }
         timer.recoveredEnd = store.maxOffset(SystemTopics.TIMER_TOPIC, Delays.TIMER_QUEUE);
+        timer.publish();
         return timer;
     }
 
     @Override
     public int deliverDue()
     {
+        takeFollowed();
         final long nowMs = clock.time();
         if (nowMs < notBeforeMs)
         {
             return 0;
         }
         final int indexedNow = index(nowMs);
-        return indexed < recoveredEnd ? indexedNow : indexedNow + deliver(nowMs);
+        final int work = indexed < recoveredEnd ? indexedNow : indexedNow + deliver(nowMs);
+        if (work > 0)
+        {
+            publish();
+        }
+        return work;
+    }
+
+    /**
+     * @return how far this timer got, for the slaves; any thread.
+     */
+    public TimerProgress progress()
+    {
+        return published;
+    }
+
+    /**
+     * A slave takes its master's progress (see the class comment); any thread.
+     */
+    public void follow(final TimerProgress master)
+    {
+        if (master != null && !master.equals(published))
+        {
+            followed = master;
+        }
+    }
+
+    private void takeFollowed()
+    {
+        final TimerProgress master = followed;
+        if (master == null)
+        {
+            return;
+        }
+        followed = null;
+        if (DueHeap.less(cursorDueMs, cursorOffset, master.cursorDueMs(), master.cursorOffset()))
+        {
+            cursorDueMs = master.cursorDueMs();
+            cursorOffset = master.cursorOffset();
+        }
+        handledBelow = Math.max(handledBelow, master.indexed());
+        // delivery waits until the timer queue as replicated so far is indexed (its recall records first)
+        recoveredEnd = Math.max(recoveredEnd, store.maxOffset(SystemTopics.TIMER_TOPIC, Delays.TIMER_QUEUE));
+        dirty = true;
+        publish();
+    }
+
+    private void publish()
+    {
+        final TimerProgress now = new TimerProgress(Math.max(indexed, handledBelow), cursorDueMs, cursorOffset);
+        if (!now.equals(published))
+        {
+            published = now;
+        }
     }
 
     @Override
@@ -216,6 +291,7 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
     @Override
     public int persist()
     {
+        takeFollowed();
         if (!dirty)
         {
             return 0;
@@ -227,6 +303,7 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
         final List<String> records = new ArrayList<>();
         records.add("indexed " + indexed);
         records.add("cursor " + cursorDueMs + " " + cursorOffset);
+        records.add("handled " + handledBelow);
         pending.addRecords(records);
         BrokerFiles.write(checkpoint, "timer-checkpoint", records, fsync);
         dirty = false;
@@ -307,7 +384,11 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
             }
             else if (dueMs > 0 && !DueHeap.less(cursorDueMs, cursorOffset, dueMs, offset))
             {
-                if (recalled.contains(offset))
+                if (offset < handledBelow)
+                {
+                    LOG.trace("timed message handled by the former master: queueOffset={}", offset);
+                }
+                else if (recalled.contains(offset))
                 {
                     pending.increment(realTopic(properties)); // its recall record takes it off
                 }
@@ -352,7 +433,8 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
         }
         if (dueMs > 0 && offset >= 0)
         {
-            if (DueHeap.less(cursorDueMs, cursorOffset, dueMs, offset))
+            final boolean waiting = DueHeap.less(cursorDueMs, cursorOffset, dueMs, offset);
+            if (waiting)
             {
                 final long bucket = bucketFor(dueMs);
                 buckets.append(bucket, dueMs, TimerBuckets.marker(offset));
@@ -361,7 +443,10 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
                     cancelled.add(offset);
                 }
             }
-            pending.decrement(record.realTopic());
+            if (waiting || offset >= handledBelow)
+            {
+                pending.decrement(record.realTopic()); // a message the former master handled was never counted here
+            }
         }
         recalled.remove(offset);
     }

@@ -6,6 +6,7 @@ import io.rocklet.api.TopicConfig;
 import io.rocklet.api.spi.BrokerService.ReplicaFetchRequest;
 import io.rocklet.api.spi.BrokerService.ReplicaFetchResult;
 import io.rocklet.api.spi.BrokerService.ReplicaMetadata;
+import io.rocklet.api.spi.BrokerService.TimerProgress;
 import io.rocklet.api.spi.BrokerService.ReplicaMetadataRequest;
 import io.rocklet.api.spi.EpochEntry;
 import io.rocklet.transport.grpc.proto.BrokerProto;
@@ -94,7 +95,10 @@ final class ReplicaCodec
             .putAllOffsets(toProto(metadata.offsets()))
             .putAllDelayOffsets(metadata.delayOffsets())
             .putAllSubscriptions(toProto(metadata.subscriptions()))
-            .putAllTopicDeletions(metadata.topicDeletions());
+            .putAllTopicDeletions(metadata.topicDeletions())
+            .setTimerProgress(BrokerProto.TimerProgress.newBuilder().setIndexed(metadata.timerProgress().indexed())
+                .setCursorDueMs(metadata.timerProgress().cursorDueMs())
+                .setCursorOffset(metadata.timerProgress().cursorOffset()));
         for (final TopicConfig topic : metadata.topics())
         {
             builder.addTopics(CommonCodec.topicConfig(topic));
@@ -106,7 +110,10 @@ final class ReplicaCodec
     {
         final List<TopicConfig> topics = metadata.getTopicsList().stream().map(CommonCodec::topicConfig).toList();
         return new ReplicaMetadata(topics, fromProto(metadata.getOffsetsMap()), Map.copyOf(metadata.getDelayOffsetsMap()),
-            fromProto(metadata.getSubscriptionsMap()), Map.copyOf(metadata.getTopicDeletionsMap()));
+            fromProto(metadata.getSubscriptionsMap()), Map.copyOf(metadata.getTopicDeletionsMap()),
+            metadata.hasTimerProgress() ? new TimerProgress(metadata.getTimerProgress().getIndexed(),
+                metadata.getTimerProgress().getCursorDueMs(), metadata.getTimerProgress().getCursorOffset()) :
+                TimerProgress.NONE);
     }
 
     private static Map<String, BrokerProto.LongsByName> toProto(final Map<String, Map<String, Long>> values)
