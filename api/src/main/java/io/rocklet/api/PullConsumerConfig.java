@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param pullBatchSize         most messages fetched from a queue at once (default 32).
  * @param pullThresholdForQueue most messages buffered per queue ahead of {@code poll} (default 1000).
  * @param rebalanceInterval     periodic rebalance of subscribed topics (default 20 s, and on membership changes).
+ * @param longPollTimeout       how long the broker holds a fetch that finds nothing (default 15 s, as the push
+ *                                  consumer's).
  * @param offsetStoreDirectory  BROADCASTING: where offsets are kept, in {@code <instanceName>/<group>.offsets}
  *                                  per client instance (default ~/.rocklet/offsets).
  */
@@ -26,7 +28,8 @@ public record PullConsumerConfig(
     int pullBatchSize,
     int pullThresholdForQueue,
     Duration rebalanceInterval,
-    Path offsetStoreDirectory)
+    Path offsetStoreDirectory,
+    Duration longPollTimeout)
 {
     public static Builder builder(final String group)
     {
@@ -47,6 +50,7 @@ public record PullConsumerConfig(
         private int pullThresholdForQueue = 1000;
         private Duration rebalanceInterval = Duration.ofSeconds(20);
         private Path offsetStoreDirectory;
+        private Duration longPollTimeout = Duration.ofSeconds(15);
 
         private Builder(final String group)
         {
@@ -101,6 +105,12 @@ public record PullConsumerConfig(
             return this;
         }
 
+        public Builder longPollTimeout(final Duration timeout)
+        {
+            this.longPollTimeout = timeout;
+            return this;
+        }
+
         public PullConsumerConfig build()
         {
             final String what = "pull consumer " + group + ": ";
@@ -111,10 +121,11 @@ public record PullConsumerConfig(
             Checks.range(pullBatchSize, 1, 1024, what + "pullBatchSize");
             Checks.range(pullThresholdForQueue, 1, 1_000_000, what + "pullThresholdForQueue");
             Checks.positive(rebalanceInterval, what + "rebalanceInterval");
+            Checks.positive(longPollTimeout, what + "longPollTimeout");
             final Path offsets = offsetStoreDirectory != null ? offsetStoreDirectory :
                 Path.of(System.getProperty("user.home"), ".rocklet", "offsets");
             return new PullConsumerConfig(group, messageModel, consumeFrom, autoCommit, autoCommitInterval,
-                pullBatchSize, pullThresholdForQueue, rebalanceInterval, offsets);
+                pullBatchSize, pullThresholdForQueue, rebalanceInterval, offsets, longPollTimeout);
         }
     }
 }

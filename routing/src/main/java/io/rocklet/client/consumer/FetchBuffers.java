@@ -2,14 +2,12 @@ package io.rocklet.client.consumer;
 
 import io.rocklet.api.MessageQueue;
 import io.rocklet.api.MessageSelector;
-import io.rocklet.api.MessageView;
 import io.rocklet.api.ReceivedMessage;
-import io.rocklet.api.spi.BrokerService.PullRequest;
-import io.rocklet.api.spi.BrokerService.PullResult;
 import io.rocklet.client.internal.ClientContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -32,20 +30,22 @@ import java.util.function.Predicate;
  * offset reset moves it and drops what was fetched. Tags are checked exactly here; a message filtered out
  * counts as consumed (the position moves past it once the buffer is drained).
  *
- * <p>Threads: the application thread polls and seeks; fetch answers and timers run on the client's
- * scheduler thread. One lock guards every FetchQueue and the map; broker calls are made outside it.
+ * <p>Fetches are the {@link QueueFetcher}'s (shared with the push consumer): the long-poll timeout, the answer's
+ * meaning, back-off after a failure and a second fetch when an answer is lost ({@link #reviveStalled}).
+ *
+ * <p>Threads: the application thread polls and seeks; timers run on the client's scheduler thread, fetch answers
+ * there or on the thread that answered a held fetch. One lock guards every FetchQueue and the map; broker calls are
+ * made outside it (on the scheduler).
  */
 final class FetchBuffers
 {
     private static final Logger LOG = LoggerFactory.getLogger(FetchBuffers.class);
-    static final long LONG_POLL_MS = 15_000;
-    private static final long RETRY_MS = 1000;
 
-    private final ClientContext context;
     private final ClientExecutor timers;
+    private final QueueFetcher fetcher;
+    private final QueueFetcher.Answers<FetchQueue> answers = new Answers();
     private final String group;
     private final StartOffsets starts;
-    private final Consumer<String> brokerFailed;
     private final int batchSize;
     private final int threshold;
     private final ReentrantLock lock = new ReentrantLock();
@@ -55,16 +55,17 @@ final class FetchBuffers
     private boolean closed;
 
     /**
+     * @param longPoll     how long the broker holds a fetch that finds nothing.
      * @param brokerFailed told the name of a broker that did not answer a fetch.
      */
     FetchBuffers(final ClientContext context, final ClientExecutor timers, final String group,
-        final StartOffsets starts, final int batchSize, final int threshold, final Consumer<String> brokerFailed)
+        final StartOffsets starts, final int batchSize, final int threshold, final Duration longPoll,
+        final Consumer<String> brokerFailed)
     {
-        this.context = context;
         this.timers = timers;
+        this.fetcher = new QueueFetcher(context, timers, group, longPoll, brokerFailed);
         this.group = group;
         this.starts = starts;
-        this.brokerFailed = brokerFailed;
         this.batchSize = batchSize;
         this.threshold = threshold;
     }
@@ -330,8 +331,8 @@ final class FetchBuffers
                 {
                     LOG.warn("finding a queue's start offset failed, will retry: group={}, queue={}, error={}", group,
                         queue.queue, Futures.unwrap(error).toString());
-                    refreshRoute(queue.queue.topic());
-                    timers.schedule(() -> retryStart(queue, epoch), RETRY_MS);
+                    fetcher.refreshRoute(queue.queue.topic());
+                    timers.schedule(() -> retryStart(queue, epoch), QueueFetcher.RETRY_MS);
                     return null;
                 }
                 queue.reposition(offset);
@@ -362,71 +363,20 @@ final class FetchBuffers
     }
 
     /**
-     * Sends a fetch for {@code queue} when it has room and none is in flight. Call with the lock held.
+     * Sends again the fetches whose answers are overdue (a lost answer must not stall a queue).
      */
-    private void fetch(final FetchQueue queue)
-    {
-        if (closed || queue.removed || queue.fetching || queue.fetchOffset < 0 || queue.buffer.size() >= threshold)
-        {
-            return;
-        }
-        queue.fetching = true;
-        final int epoch = queue.epoch;
-        final MessageQueue mq = queue.queue;
-        final PullRequest request = new PullRequest(group, mq.topic(), mq.queueId(), queue.fetchOffset,
-            Math.min(batchSize, threshold - queue.buffer.size()), queue.selector, LONG_POLL_MS);
-        timers.execute(() -> Futures.call(() -> context.pullBroker(mq).pull(request))
-            .whenCompleteAsync((result, error) ->
-            {
-                if (result != null)
-                {
-                    context.suggestBroker(mq, result.suggestedBrokerId());
-                }
-                onFetched(queue, epoch, request, result, error);
-            }, timers));
-    }
-
-    private void onFetched(final FetchQueue queue, final int epoch, final PullRequest request, final PullResult result,
-        final Throwable error)
+    void reviveStalled(final long nowNanos)
     {
         lock.lock();
         try
         {
-            if (queue.removed || queue.epoch != epoch || closed)
+            for (final FetchQueue queue : queues.values())
             {
-                return;
-            }
-            queue.fetching = false;
-            if (error != null)
-            {
-                onFetchFailed(queue, epoch, error);
-                return;
-            }
-            queue.failures = 0;
-            switch (result.status())
-            {
-                case FOUND ->
+                if (!closed && !queue.removed && fetcher.abandonIfStalled(queue, nowNanos))
                 {
-                    for (final MessageView view : result.messages())
-                    {
-                        if (view.queueOffset() >= request.offset() && queue.selector.matches(view))
-                        {
-                            queue.buffer.add(new ReceivedMessageImpl(view, queue.queue));
-                        }
-                    }
-                    queue.fetchOffset = Math.max(result.nextOffset(), request.offset());
-                    arrived.signalAll();
-                }
-                case NO_NEW_MESSAGES, NO_MATCHED_MESSAGE ->
-                    queue.fetchOffset = Math.max(result.nextOffset(), request.offset());
-                case OFFSET_TOO_OLD, OFFSET_OVERFLOW ->
-                {
-                    LOG.warn("fetch offset out of range, moving on: group={}, queue={}, status={}, offset={}, " +
-                        "nextOffset={}", group, queue.queue, result.status(), request.offset(), result.nextOffset());
-                    queue.fetchOffset = result.nextOffset();
+                    fetch(queue);
                 }
             }
-            fetch(queue);
         }
         finally
         {
@@ -435,46 +385,95 @@ final class FetchBuffers
     }
 
     /**
-     * Fetches the topic's route again in the background, so that the next attempt knows the queue's broker (an
-     * assigned queue may name a broker no route of this client mentioned yet, or one that moved).
+     * Sends a fetch for {@code queue} when it has room and none is in flight. Call with the lock held: the broker is
+     * called on the scheduler, outside it.
      */
-    private void refreshRoute(final String topic)
+    private void fetch(final FetchQueue queue)
     {
-        context.invalidateRoute(topic);
-        Futures.call(() -> context.route(topic)).exceptionally(error ->
+        if (closed || queue.removed || queue.slot.inFlight() || queue.fetchOffset < 0 ||
+            queue.buffer.size() >= threshold)
         {
-            LOG.debug("fetching a route failed: group={}, topic={}, error={}", group, topic,
-                Futures.unwrap(error).toString());
-            return null;
-        });
+            return;
+        }
+        fetcher.fetch(queue, queue.fetchOffset, Math.min(batchSize, threshold - queue.buffer.size()), queue.selector,
+            answers, timers);
     }
 
-    private void onFetchFailed(final FetchQueue queue, final int epoch, final Throwable error)
+    /**
+     * A fetch's answer, under the lock; answers to fetches from before a seek or reset never get here (the slot
+     * abandoned them).
+     */
+    private final class Answers implements QueueFetcher.Answers<FetchQueue>
     {
-        if (++queue.failures == 1)
-        {
-            LOG.warn("fetch failed, backing off: group={}, queue={}, error={}", group, queue.queue,
-                Futures.unwrap(error).toString());
-        }
-        refreshRoute(queue.queue.topic());
-        if (Futures.unavailable(error))
-        {
-            brokerFailed.accept(queue.queue.brokerName());
-        }
-        timers.schedule(() ->
+        @Override
+        public void exclusively(final FetchQueue queue, final Runnable handling)
         {
             lock.lock();
             try
             {
-                if (queue.epoch == epoch)
-                {
-                    fetch(queue);
-                }
+                handling.run();
             }
             finally
             {
                 lock.unlock();
             }
-        }, RETRY_MS);
+        }
+
+        @Override
+        public void found(final FetchQueue queue, final List<ReceivedMessageImpl> accepted, final long nextOffset)
+        {
+            lock.lock();
+            try
+            {
+                if (queue.removed || closed)
+                {
+                    return;
+                }
+                queue.buffer.addAll(accepted);
+                queue.fetchOffset = nextOffset;
+                arrived.signalAll();
+                fetch(queue);
+            }
+            finally
+            {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void moved(final FetchQueue queue, final long nextOffset)
+        {
+            lock.lock();
+            try
+            {
+                if (queue.removed || closed)
+                {
+                    return;
+                }
+                queue.fetchOffset = nextOffset;
+                fetch(queue);
+            }
+            finally
+            {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void failed(final FetchQueue queue)
+        {
+            timers.schedule(() ->
+            {
+                lock.lock();
+                try
+                {
+                    fetch(queue);
+                }
+                finally
+                {
+                    lock.unlock();
+                }
+            }, QueueFetcher.RETRY_MS);
+        }
     }
 }

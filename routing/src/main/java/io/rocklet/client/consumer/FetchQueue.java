@@ -12,17 +12,16 @@ import java.util.ArrayDeque;
  *
  * <p>Not thread-safe: guarded by the lock of the {@link FetchBuffers} that owns it.
  */
-final class FetchQueue
+final class FetchQueue implements QueueFetcher.Target
 {
     final MessageQueue queue;
     final MessageSelector selector;
     final ArrayDeque<ReceivedMessageImpl> buffer = new ArrayDeque<>();
+    final FetchSlot slot = new FetchSlot();
     int epoch;
     long fetchOffset = -1;
     long position = -1;
-    boolean fetching;
     boolean removed;
-    int failures;
 
     FetchQueue(final MessageQueue queue, final MessageSelector selector)
     {
@@ -38,9 +37,20 @@ final class FetchQueue
     {
         epoch++;
         buffer.clear();
-        fetching = false;
-        failures = 0;
+        slot.abandon();
         fetchOffset = offset;
         position = offset;
+    }
+
+    @Override
+    public MessageQueue queue()
+    {
+        return queue;
+    }
+
+    @Override
+    public FetchSlot slot()
+    {
+        return slot;
     }
 }

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * guarded by this object's monitor; the dropped and discarded flags (written under it) and the lock state
  * (written by the lock holder's callbacks) are volatile, so that hot paths read them without the monitor.
  */
-final class ProcessQueue
+final class ProcessQueue implements QueueFetcher.Target
 {
     /** How long a lock stays valid on this side after the broker granted or renewed it. */
     static final long LOCK_VALID_NANOS = TimeUnit.SECONDS.toNanos(30);
@@ -44,10 +44,7 @@ final class ProcessQueue
     private long lastBegunOffset = -1;
     private int callsInProgress;
     private boolean consuming;
-    private int pullSequence;
-    private long pullStartedNanos;
-    private boolean pullInFlight;
-    private int pullFailures;
+    private final FetchSlot slot = new FetchSlot();
     private List<ReceivedMessageImpl> retryBatch;
     private Runnable resumeWhenDrained;
     private int resumeAtMessages;
@@ -72,7 +69,8 @@ final class ProcessQueue
         this(queue, Futures.done());
     }
 
-    MessageQueue queue()
+    @Override
+    public MessageQueue queue()
     {
         return queue;
     }
@@ -391,64 +389,12 @@ final class ProcessQueue
         return locked && nowNanos - lockedAtNanos < LOCK_VALID_NANOS;
     }
 
-    // ---- pulling (used by the PullScheduler only)
+    // ---- pulling (used by the PullScheduler and its QueueFetcher)
 
-    /**
-     * Records that a pull is going out.
-     *
-     * @return its sequence number, to match its answer with.
-     */
-    synchronized int beginPull(final long nowNanos)
+    @Override
+    public FetchSlot slot()
     {
-        pullInFlight = true;
-        pullStartedNanos = nowNanos;
-        return ++pullSequence;
-    }
-
-    /**
-     * @return true when {@code sequence} is the pull in flight (its answer counts); it is no longer in flight.
-     */
-    synchronized boolean endPull(final int sequence)
-    {
-        if (sequence != pullSequence || !pullInFlight)
-        {
-            return false;
-        }
-        pullInFlight = false;
-        return true;
-    }
-
-    /**
-     * @return true when a pull has been in flight for longer than {@code limitNanos} (its answer is lost);
-     *     that pull no longer counts.
-     */
-    synchronized boolean abandonStalledPull(final long nowNanos, final long limitNanos)
-    {
-        if (pullInFlight && nowNanos - pullStartedNanos > limitNanos)
-        {
-            pullInFlight = false;
-            pullSequence++;
-            return true;
-        }
-        return false;
-    }
-
-    /**
-     * @return the failures in a row so far, this one included.
-     */
-    synchronized int countPullFailure()
-    {
-        return ++pullFailures;
-    }
-
-    /**
-     * @return the failures in a row before this success.
-     */
-    synchronized int resetPullFailures()
-    {
-        final int failures = pullFailures;
-        pullFailures = 0;
-        return failures;
+        return slot;
     }
 
     @Override

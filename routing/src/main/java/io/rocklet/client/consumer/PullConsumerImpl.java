@@ -53,6 +53,9 @@ public final class PullConsumerImpl implements PullConsumer
 {
     private static final Logger LOG = LoggerFactory.getLogger(PullConsumerImpl.class);
 
+    /** How often fetches are checked for a lost answer (the push consumer checks on its persist timer). */
+    private static final long STALL_CHECK_MS = 1000;
+
     private final ClientContext context;
     private final PullConsumerConfig config;
     private final ClientExecutor timers;
@@ -63,6 +66,7 @@ public final class PullConsumerImpl implements PullConsumer
     private final Map<String, MessageSelector> subscriptions = new ConcurrentHashMap<>();
     private final Map<MessageQueue, Long> pendingAutoCommit = new HashMap<>();
     private final ScheduledFuture<?> autoCommitTimer;
+    private final ScheduledFuture<?> stallTimer;
     private final Consumer<? super PullConsumerImpl> onClose;
     private volatile Rebalancer rebalancer;
     private volatile boolean registered;
@@ -99,9 +103,11 @@ public final class PullConsumerImpl implements PullConsumer
                 config.group());
         this.buffers = new FetchBuffers(context, timers, config.group(),
             new StartOffsets(brokers, offsets, config.consumeFrom(), config.autoCommit()), config.pullBatchSize(),
-            config.pullThresholdForQueue(), this::onBrokerFailed);
+            config.pullThresholdForQueue(), config.longPollTimeout(), this::onBrokerFailed);
         this.autoCommitTimer = config.autoCommit() ?
             timers.every(this::flushAutoCommit, config.autoCommitInterval().toMillis()) : null;
+        this.stallTimer = timers.every(() -> buffers.reviveStalled(context.nanoClock().nanoTime()),
+            STALL_CHECK_MS);
     }
 
     @Override
@@ -293,6 +299,7 @@ public final class PullConsumerImpl implements PullConsumer
         }
         closed = true;
         ClientExecutor.cancel(autoCommitTimer);
+        ClientExecutor.cancel(stallTimer);
         final Rebalancer current = rebalancer;
         if (current != null)
         {

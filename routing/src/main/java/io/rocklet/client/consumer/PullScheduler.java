@@ -1,59 +1,38 @@
 package io.rocklet.client.consumer;
 
 import io.rocklet.api.MessageQueue;
-import io.rocklet.api.MessageView;
 import io.rocklet.api.PushConsumerConfig;
 import io.rocklet.api.MessageSelector;
-import io.rocklet.api.spi.BrokerService.PullRequest;
-import io.rocklet.api.spi.BrokerService.PullResult;
 import io.rocklet.client.internal.ClientContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
  * Keeps one long-poll pull outstanding for each started {@link ProcessQueue} of a push consumer, with
- * no thread of its own: a pull's answer is handled - the messages added to the queue, handed to the
- * {@link ConsumeService}, the next pull sent - on the client's scheduler thread when the broker answered at
- * once, and on the thread that answered it when the pull was held (a broker or transport thread: the work
- * is short and never blocks, and the wake-up of a long poll saves a thread hand-off).
+ * no thread of its own: the fetch itself and what its answer means are the {@link QueueFetcher}'s (shared with the
+ * pull consumer); here a pull's messages are added to the queue and handed to the {@link ConsumeService}, and the
+ * next pull is sent.
  *
- * <ul>
- *   <li>Flow control: while a queue holds more than {@code pullThresholdForQueue} messages or
- *       {@code pullThresholdBytesForQueue} body bytes, its next pull waits instead of buffering more: it goes
- *       out as soon as consumption has taken the queue down to half of both limits, or after
- *       {@value #FLOW_CONTROL_DELAY_MS} ms (which checks again), whichever comes first.</li>
- *   <li>Errors: the topic's route is invalidated and the queue backs off {@value #ERROR_BACKOFF_MS} ms.</li>
- *   <li>OFFSET_TOO_OLD / OFFSET_OVERFLOW: pulling continues from the broker's next offset.</li>
- *   <li>Filters: the broker filters by tag hash and by SQL92 expression; the exact check
- *       ({@link MessageSelector#matches}) happens here again, and a message filtered out counts as consumed.</li>
- *   <li>A pull unanswered for the long-poll timeout plus two request timeouts is given up and sent again
- *       (its late answer is ignored), so a lost answer cannot stall a queue.</li>
- * </ul>
- * Thread-safe: per-queue pull state is in the ProcessQueue; the rest is immutable after construction.
+ * <p>Flow control: while a queue holds more than {@code pullThresholdForQueue} messages or
+ * {@code pullThresholdBytesForQueue} body bytes, its next pull waits instead of buffering more: it goes out as soon
+ * as consumption has taken the queue down to half of both limits, or after {@value #FLOW_CONTROL_DELAY_MS} ms (which
+ * checks again), whichever comes first.
+ *
+ * <p>Thread-safe: per-queue pull state is in the ProcessQueue; the rest is immutable after construction.
  */
-final class PullScheduler
+final class PullScheduler implements QueueFetcher.Answers<ProcessQueue>
 {
-    private static final Logger LOG = LoggerFactory.getLogger(PullScheduler.class);
     static final long FLOW_CONTROL_DELAY_MS = 50;
-    static final long ERROR_BACKOFF_MS = 1000;
+    private static final Executor CALL_NOW = Runnable::run;
 
-    private final ClientContext context;
     private final ClientExecutor timers;
     private final ConsumeService consumers;
-    private final Consumer<String> brokerFailed;
-    private final String group;
+    private final QueueFetcher fetcher;
     private final Map<String, MessageSelector> selectors;
     private final int batchSize;
-    private final long longPollMs;
-    private final long stallNanos;
     private final int maxMessages;
     private final long maxBytes;
     private volatile boolean closed;
@@ -65,16 +44,11 @@ final class PullScheduler
     PullScheduler(final ClientContext context, final ClientExecutor timers, final PushConsumerConfig config,
         final Map<String, MessageSelector> selectors, final ConsumeService consumers, final Consumer<String> brokerFailed)
     {
-        this.context = context;
         this.timers = timers;
         this.consumers = consumers;
-        this.brokerFailed = brokerFailed;
-        this.group = config.group();
+        this.fetcher = new QueueFetcher(context, timers, config.group(), config.longPollTimeout(), brokerFailed);
         this.selectors = Map.copyOf(selectors);
         this.batchSize = config.pullBatchSize();
-        this.longPollMs = config.longPollTimeout().toMillis();
-        this.stallNanos = TimeUnit.MILLISECONDS.toNanos(longPollMs) +
-            2 * context.config().requestTimeout().toNanos();
         this.maxMessages = config.pullThresholdForQueue();
         this.maxBytes = config.pullThresholdBytesForQueue();
     }
@@ -92,9 +66,8 @@ final class PullScheduler
      */
     void reviveIfStalled(final ProcessQueue queue, final long nowNanos)
     {
-        if (!closed && !queue.dropped() && queue.abandonStalledPull(nowNanos, stallNanos))
+        if (!closed && !queue.dropped() && fetcher.abandonIfStalled(queue, nowNanos))
         {
-            LOG.warn("pull unanswered, sending it again: group={}, queue={}", group, queue.queue());
             pull(queue);
         }
     }
@@ -105,6 +78,38 @@ final class PullScheduler
     void close()
     {
         closed = true;
+    }
+
+    @Override
+    public void found(final ProcessQueue queue, final List<ReceivedMessageImpl> accepted, final long nextOffset)
+    {
+        if (closed || queue.dropped())
+        {
+            return;
+        }
+        final List<ReceivedMessageImpl> added = queue.add(accepted, nextOffset);
+        if (!added.isEmpty())
+        {
+            consumers.submit(queue, added);
+        }
+        pull(queue);
+    }
+
+    @Override
+    public void moved(final ProcessQueue queue, final long nextOffset)
+    {
+        if (closed || queue.dropped())
+        {
+            return;
+        }
+        queue.advance(nextOffset);
+        pull(queue);
+    }
+
+    @Override
+    public void failed(final ProcessQueue queue)
+    {
+        timers.schedule(() -> pull(queue), QueueFetcher.RETRY_MS);
     }
 
     private void pull(final ProcessQueue queue)
@@ -119,26 +124,8 @@ final class PullScheduler
             return;
         }
         final MessageQueue mq = queue.queue();
-        final PullRequest request = new PullRequest(group, mq.topic(), mq.queueId(), queue.nextOffset(), batchSize,
-            selectors.getOrDefault(mq.topic(), MessageSelector.all()), longPollMs);
-        final int sequence = queue.beginPull(System.nanoTime());
-        final CompletableFuture<PullResult> answer = Futures.call(() -> context.pullBroker(mq).pull(request));
-        final BiConsumer<PullResult, Throwable> handler = (result, error) ->
-        {
-            if (result != null)
-            {
-                context.suggestBroker(mq, result.suggestedBrokerId());
-            }
-            onAnswer(queue, sequence, request, result, error);
-        };
-        if (answer.isDone())
-        {
-            answer.whenCompleteAsync(handler, timers); // answered at once: on the scheduler, so pulls never recurse
-        }
-        else
-        {
-            answer.whenComplete(handler); // held: handled by the thread that answers it, saving a thread hand-off
-        }
+        fetcher.fetch(queue, queue.nextOffset(), batchSize, selectors.getOrDefault(mq.topic(), MessageSelector.all()),
+            this, CALL_NOW);
     }
 
     private static void resumeIfPaused(final ProcessQueue queue)
@@ -148,95 +135,5 @@ final class PullScheduler
         {
             resume.run();
         }
-    }
-
-    private void onAnswer(final ProcessQueue queue, final int sequence, final PullRequest request,
-        final PullResult result, final Throwable error)
-    {
-        try
-        {
-            onPulled(queue, sequence, request, result, error);
-        }
-        catch (final RuntimeException ex)
-        {
-            LOG.error("handling a pull answer failed, pulling again: group={}, queue={}", group, queue.queue(), ex);
-            timers.schedule(() -> pull(queue), ERROR_BACKOFF_MS);
-        }
-    }
-
-    private void onPulled(final ProcessQueue queue, final int sequence, final PullRequest request,
-        final PullResult result, final Throwable error)
-    {
-        if (!queue.endPull(sequence) || closed || queue.dropped())
-        {
-            return;
-        }
-        if (error != null)
-        {
-            onPullFailed(queue, error);
-            return;
-        }
-        final int failures = queue.resetPullFailures();
-        if (failures > 0)
-        {
-            LOG.info("pulling works again: group={}, queue={}, failures={}", group, queue.queue(), failures);
-        }
-        switch (result.status())
-        {
-            case FOUND ->
-            {
-                final List<ReceivedMessageImpl> added = queue.add(accept(queue.queue(), request, result),
-                    Math.max(result.nextOffset(), request.offset()));
-                if (!added.isEmpty())
-                {
-                    consumers.submit(queue, added);
-                }
-            }
-            case NO_NEW_MESSAGES, NO_MATCHED_MESSAGE -> queue.advance(Math.max(result.nextOffset(), request.offset()));
-            case OFFSET_TOO_OLD, OFFSET_OVERFLOW ->
-            {
-                LOG.warn("pull offset out of range, moving on: group={}, queue={}, status={}, offset={}, " +
-                    "nextOffset={}, minOffset={}, maxOffset={}", group, queue.queue(), result.status(),
-                    request.offset(), result.nextOffset(), result.minOffset(), result.maxOffset());
-                queue.advance(result.nextOffset());
-            }
-        }
-        pull(queue);
-    }
-
-    private List<ReceivedMessageImpl> accept(final MessageQueue mq, final PullRequest request, final PullResult result)
-    {
-        final MessageSelector selector = selectors.getOrDefault(mq.topic(), MessageSelector.all());
-        final List<MessageView> views = result.messages();
-        final List<ReceivedMessageImpl> accepted = new ArrayList<>(views.size());
-        for (final MessageView view : views)
-        {
-            if (view.queueOffset() >= request.offset() && selector.matches(view))
-            {
-                accepted.add(new ReceivedMessageImpl(view, mq));
-            }
-        }
-        return accepted;
-    }
-
-    private void onPullFailed(final ProcessQueue queue, final Throwable error)
-    {
-        final int failures = queue.countPullFailure();
-        if (failures == 1)
-        {
-            LOG.warn("pull failed, backing off: group={}, queue={}, error={}", group, queue.queue(),
-                Futures.unwrap(error).toString());
-        }
-        else
-        {
-            LOG.debug("pull failed again: group={}, queue={}, failures={}, error={}", group, queue.queue(), failures,
-                Futures.unwrap(error).toString());
-        }
-        context.invalidateRoute(queue.queue().topic());
-        if (Futures.unavailable(error))
-        {
-            brokerFailed.accept(queue.queue().brokerName());
-        }
-        timers.schedule(() -> pull(queue), ERROR_BACKOFF_MS);
     }
 }

@@ -236,7 +236,7 @@ public final class PushConsumerImpl implements PushConsumer
                     Futures.unwrap(error).toString());
             }
         });
-        final long now = System.nanoTime();
+        final long now = context.nanoClock().nanoTime();
         for (final ProcessQueue queue : held)
         {
             pulls.reviveIfStalled(queue, now);

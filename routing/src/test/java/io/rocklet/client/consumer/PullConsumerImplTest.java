@@ -111,6 +111,24 @@ class PullConsumerImplTest
     }
 
     @Test
+    void shouldFetchAgainWhenAFetchAnswerNeverComes()
+    {
+        final FakeClientContext impatient = new FakeClientContext("client-C", Duration.ofMillis(100), broker);
+        closeables.add(impatient);
+        broker.swallowPulls = true;
+        final PullConsumerImpl consumer = open(impatient, config().longPollTimeout(Duration.ofMillis(200)).build());
+        consumer.assign(List.of(Q0));
+        Await.until(() -> broker.pullCount("T", 0) > 0, () -> "no fetch yet");
+        broker.swallowPulls = false;
+        broker.append("T", 0, "", "x");
+        assertEquals(List.of(), consumer.poll(Duration.ofMillis(200)), "on the client's clock the fetch is not overdue");
+
+        impatient.clock.advance(Duration.ofSeconds(1).toNanos()); // past the long poll and two request timeouts
+
+        assertEquals(List.of("x"), bodies(pollUntil(consumer, 1)));
+    }
+
+    @Test
     void shouldFetchTheRoutesOfAssignedQueuesWhenTheirBrokerIsNotKnownYet()
     {
         fill(2);

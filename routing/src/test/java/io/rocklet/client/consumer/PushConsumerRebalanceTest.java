@@ -158,6 +158,7 @@ class PushConsumerRebalanceTest extends PushConsumerTestBase
         Await.until(() -> broker.pullCount("T", 0) > 0, () -> "no pull yet");
         broker.swallowPulls = false;
         broker.append("T", 0, "", "x");
+        impatient.clock.advance(Duration.ofSeconds(1).toNanos()); // past the long poll and two request timeouts
 
         Await.until(() -> received.size() == 1, () -> "received=" + received);
     }
