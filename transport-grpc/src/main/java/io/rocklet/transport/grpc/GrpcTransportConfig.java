@@ -12,8 +12,9 @@ import java.time.Duration;
  * @param tls                    TLS settings, or null when plaintext.
  * @param plaintext              true when plaintext was chosen explicitly.
  * @param callTimeout            deadline of every unary call (a pull's deadline adds its long-poll timeout); default 3 s.
- * @param maxInFlightRequests    most unanswered calls to one peer address; beyond it a call fails at once with a
- *                               retriable BUSY (never queued); default 1024. Group watches do not count.
+ * @param maxInFlightRequests    most unanswered calls to one peer address for one purpose (sends, pulls, commits,
+ *                               other); beyond it a call fails at once with a retriable BUSY (never queued); default
+ *                               1024. Group watches do not count.
  * @param maxInboundMessageBytes largest message received, client and server side; default 4 MiB (the default largest
  *                               body, {@link Limits#DEFAULT_MAX_BODY_BYTES}) plus 1 MiB for headers and fields.
  * @param maxCallsPerConnection  most concurrent calls a server accepts on one connection (HTTP/2 streams); default 2048.

@@ -18,6 +18,7 @@ import io.rocklet.api.auth.Signer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.EnumMap;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,8 +30,9 @@ import java.util.function.Supplier;
 
 /**
  * The connection to one peer address, shared by every stub of that address: a gRPC channel (reconnecting with
- * {@link ReconnectBackoff}) and a bound on unanswered calls. A unary call beyond {@code maxInFlightRequests} fails at
- * once with a retriable BUSY, so nothing queues without bound. Calls carry a deadline and fail fast while the peer is
+ * {@link ReconnectBackoff}) and bounds on unanswered calls, one per {@link CallBudget} (sends, pulls, commits, other):
+ * a unary call beyond {@code maxInFlightRequests} of its budget fails at once with a retriable BUSY, so nothing
+ * queues without bound and long polls or commits never take the sends' room. Calls carry a deadline and fail fast while the peer is
  * unreachable (BROKER_UNAVAILABLE, retriable); failures arrive as {@link RockletException}s (see
  * {@link StatusErrors}). Answers are decoded and futures completed on the transport's executor. Long-lived streams
  * that must end with the channel are {@linkplain #track tracked} and closed first by {@link #close()}. Thread-safe.
@@ -41,7 +43,7 @@ final class PeerChannel implements AutoCloseable
     private final GrpcAddress address;
     private final String addressText;
     private final ManagedChannel channel;
-    private final Semaphore inFlight;
+    private final EnumMap<CallBudget, Semaphore> inFlight = new EnumMap<>(CallBudget.class);
     private final int maxInFlight;
     private final ScheduledExecutorService timers;
     private final Signer signer;
@@ -58,7 +60,10 @@ final class PeerChannel implements AutoCloseable
         this.address = address;
         this.addressText = address.toString();
         this.maxInFlight = config.maxInFlightRequests();
-        this.inFlight = new Semaphore(maxInFlight);
+        for (final CallBudget budget : CallBudget.values())
+        {
+            inFlight.put(budget, new Semaphore(maxInFlight));
+        }
         this.timers = threads.timers();
         this.channel = NettyChannelBuilder.forAddress(address.host(), address.port(), credentials)
             .eventLoopGroup(threads.eventLoops())
@@ -120,16 +125,18 @@ final class PeerChannel implements AutoCloseable
             return CompletableFuture.failedFuture(new InvalidArgumentException("cannot encode request: method=" +
                 name + ", address=" + addressText + ", error=" + e));
         }
-        if (!inFlight.tryAcquire())
+        final CallBudget budget = CallBudget.of(name);
+        final Semaphore permits = inFlight.get(budget);
+        if (!permits.tryAcquire())
         {
             return CompletableFuture.failedFuture(new RockletException(ErrorCode.BUSY, "too many requests in " +
-                "flight to peer: address=" + addressText + ", maxInFlightRequests=" + maxInFlight + ", method=" +
-                name));
+                "flight to peer: address=" + addressText + ", budget=" + budget + ", maxInFlightRequests=" +
+                maxInFlight + ", method=" + name));
         }
         final CompletableFuture<A> result = new CompletableFuture<>();
         final ClientCall<P, R> call = channel.newCall(Marshallers.forClient(method),
             CallOptions.DEFAULT.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS));
-        call.start(new UnaryListener<>(name, decode, result), headers(name));
+        call.start(new UnaryListener<>(name, decode, result, permits), headers(name));
         try
         {
             call.request(2); // a second message would be a protocol error; asking for it lets gRPC detect one
@@ -210,7 +217,10 @@ final class PeerChannel implements AutoCloseable
     @Override
     public String toString()
     {
-        return "PeerChannel{" + address + ", inFlight=" + (maxInFlight - inFlight.availablePermits()) + '}';
+        final StringBuilder text = new StringBuilder("PeerChannel{").append(address);
+        inFlight.forEach((budget, permits) -> text.append(", ").append(budget).append('=')
+            .append(maxInFlight - permits.availablePermits()));
+        return text.append('}').toString();
     }
 
     /** Collects one answer and completes the call's future when the call closes. */
@@ -219,13 +229,16 @@ final class PeerChannel implements AutoCloseable
         private final String method;
         private final Function<R, A> decode;
         private final CompletableFuture<A> result;
+        private final Semaphore permits;
         private R answer;
 
-        UnaryListener(final String method, final Function<R, A> decode, final CompletableFuture<A> result)
+        UnaryListener(final String method, final Function<R, A> decode, final CompletableFuture<A> result,
+            final Semaphore permits)
         {
             this.method = method;
             this.decode = decode;
             this.result = result;
+            this.permits = permits;
         }
 
         @Override
@@ -237,7 +250,7 @@ final class PeerChannel implements AutoCloseable
         @Override
         public void onClose(final Status status, final Metadata trailers)
         {
-            inFlight.release();
+            permits.release();
             if (!status.isOk())
             {
                 result.completeExceptionally(StatusErrors.toRockletException(status, trailers, addressText, method));

@@ -8,10 +8,12 @@ import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.StorageException;
 import io.rocklet.api.spi.BrokerService;
+import io.rocklet.api.spi.BrokerService.CommitOffsetsRequest;
 import io.rocklet.api.spi.BrokerService.GroupEvent;
 import io.rocklet.api.spi.BrokerService.PullRequest;
 import io.rocklet.api.spi.BrokerService.PullResult;
 import io.rocklet.api.spi.BrokerService.PullStatus;
+import io.rocklet.api.spi.BrokerService.QueueOffset;
 import io.rocklet.api.spi.RouterService.BrokerIdentity;
 import io.rocklet.api.spi.Subscription;
 import org.junit.jupiter.api.Test;
@@ -142,6 +144,41 @@ class CallFailureTest
             final CompletableFuture<BrokerIdentity> third = stub.identity();
             held.poll(10, TimeUnit.SECONDS).complete(IDENTITY);
             assertEquals(IDENTITY, third.get(10, TimeUnit.SECONDS), "permits are given back");
+        }
+    }
+
+    @Test
+    void shouldKeepOtherCallsGoingWhenCommitsFillTheirOwnBudget() throws Exception
+    {
+        final BlockingQueue<CompletableFuture<Void>> held = new LinkedBlockingQueue<>();
+        final BrokerService slow = FakeBroker.create().on("commitOffsets", args ->
+        {
+            final CompletableFuture<Void> answer = new CompletableFuture<>();
+            held.add(answer);
+            return answer;
+        }).on("identity", args -> CompletableFuture.completedFuture(IDENTITY))
+            .on("pull", args -> CompletableFuture.completedFuture(new PullResult(PullStatus.NO_NEW_MESSAGES, 0, 0, 0,
+                List.of()))).build();
+        try (GrpcTransport server = GrpcTransport.create(TestTls.plaintext().build());
+            GrpcTransport client = GrpcTransport.create(TestTls.plaintext().maxInFlightRequests(2)
+                .streamingPull(false).build()))
+        {
+            final String address = server.serve("grpc://127.0.0.1:0", slow).address();
+            final BrokerService stub = client.broker(address);
+            final CommitOffsetsRequest commit = new CommitOffsetsRequest("g", List.of(new QueueOffset("t", 0, 1)));
+            final CompletableFuture<Void> first = stub.commitOffsets(commit);
+            final CompletableFuture<Void> second = stub.commitOffsets(commit);
+            final RockletException busy = Failures.failure(stub.commitOffsets(commit));
+            assertEquals(ErrorCode.BUSY, busy.errorCode(), busy.toString());
+            assertTrue(busy.getMessage().contains("budget=COMMITS"), busy.getMessage());
+
+            assertEquals(IDENTITY, stub.identity().get(10, TimeUnit.SECONDS), "other calls have their own budget");
+            assertEquals(PullStatus.NO_NEW_MESSAGES, stub.pull(new PullRequest("g", "t", 0, 0, 32, "*", 0))
+                .get(10, TimeUnit.SECONDS).status(), "pulls have their own budget");
+            held.poll(10, TimeUnit.SECONDS).complete(null);
+            held.poll(10, TimeUnit.SECONDS).complete(null);
+            first.get(10, TimeUnit.SECONDS);
+            second.get(10, TimeUnit.SECONDS);
         }
     }
 
