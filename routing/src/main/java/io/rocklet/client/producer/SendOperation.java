@@ -10,14 +10,21 @@ import io.rocklet.client.internal.Futures;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One send and its retries. Attempts run one after another, each started by the completion of the one
  * before (so the fields need no lock: completion orders them). Each attempt gets the request timeout or
- * what is left of the send timeout, whichever is less.
+ * what is left of the send timeout, whichever is less. A retry goes at once to a broker that has not failed this
+ * send; when every broker of the topic has, it waits first ({@value #FIRST_BACKOFF_MS} ms, doubling, at most
+ * {@value #MAX_BACKOFF_MS} ms, never past the send's deadline), so that a broker that is busy or failing over is
+ * not asked again at once.
  */
 final class SendOperation<R>
 {
+    static final long FIRST_BACKOFF_MS = 50;
+    static final long MAX_BACKOFF_MS = 1000;
+
     private final Sender sender;
     private final String topic;
     private final SendTargets targets;
@@ -124,11 +131,35 @@ final class SendOperation<R>
             failedBrokers.add(queue.brokerName());
             if (attempts < maxAttempts)
             {
-                next();
+                final long backoffNs = backoffNs();
+                if (backoffNs == 0)
+                {
+                    next();
+                }
+                else
+                {
+                    sender.schedule(this::next, backoffNs);
+                }
                 return;
             }
         }
         result.completeExceptionally(finalError(failure, queue));
+    }
+
+    /**
+     * @return 0 when a broker of the topic has not failed this send, else how long to wait before asking again.
+     */
+    private long backoffNs()
+    {
+        for (final MessageQueue queue : targets.queues())
+        {
+            if (!failedBrokers.contains(queue.brokerName()))
+            {
+                return 0;
+            }
+        }
+        final long backoffMs = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(attempts - 1, 10));
+        return Math.max(0, Math.min(TimeUnit.MILLISECONDS.toNanos(backoffMs), deadlineNs - sender.nanoTime()));
     }
 
     /**

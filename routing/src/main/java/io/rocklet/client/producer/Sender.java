@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -105,6 +106,22 @@ final class Sender
     void invalidateRoute(final String topic)
     {
         context.invalidateRoute(topic);
+    }
+
+    /**
+     * Runs {@code task} on the client's scheduler after {@code delayNs}; at once when the scheduler is closed (the
+     * task then fails as the client does).
+     */
+    void schedule(final Runnable task, final long delayNs)
+    {
+        try
+        {
+            context.scheduler().schedule(task, delayNs, TimeUnit.NANOSECONDS);
+        }
+        catch (final RejectedExecutionException e)
+        {
+            task.run();
+        }
     }
 
     private CompletableFuture<SendTargets> targets(final String topic, final long deadlineNs, final long nowNs)

@@ -132,6 +132,30 @@ class DefaultProducerTest
     }
 
     @Test
+    void shouldWaitBeforeAskingABrokerAgainWhenEveryBrokerFailedTheSend()
+    {
+        final DefaultProducer producer = producer(ProducerConfig.builder("pg").retries(2));
+        final List<Long> attemptsNs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        a.onSend(request ->
+        {
+            attemptsNs.add(System.nanoTime());
+            return attemptsNs.size() == 1 ? failure(ErrorCode.BUSY) :
+                CompletableFuture.completedFuture(new SendResult("id-1", "broker-a", request.queueId(), 0, 1));
+        });
+        b.onSend(request ->
+        {
+            attemptsNs.add(System.nanoTime());
+            return failure(ErrorCode.BUSY);
+        });
+
+        assertEquals("broker-a", producer.send(message("m")).queue().brokerName());
+
+        assertEquals(3, attemptsNs.size(), "a, then b at once, then a again after a back-off");
+        final long waitedMs = TimeUnit.NANOSECONDS.toMillis(attemptsNs.get(2) - attemptsNs.get(1));
+        assertTrue(waitedMs >= 2 * SendOperation.FIRST_BACKOFF_MS, "waitedMs=" + waitedMs);
+    }
+
+    @Test
     void shouldRetryWhenAttemptTimesOutAndTimeRemains()
     {
         context.close();
