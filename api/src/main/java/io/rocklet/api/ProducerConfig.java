@@ -10,9 +10,17 @@ import java.time.Duration;
  * @param retries       further attempts on another broker after a retriable failure (default 2).
  * @param maxBodyBytes  largest body accepted (default 4 MiB); larger fails fast, before any I/O.
  * @param queueSelector chooses the queue for sends with a sharding key (default {@link QueueSelector#HASH}).
+ * @param autoBatch     {@code sendAsync} without a sharding key gathers messages of one topic into batches (one
+ *                      request, one queue) for up to {@code batchLinger}, {@code batchMaxMessages} or
+ *                      {@code batchMaxBytes} of bodies, whichever comes first (RocketMQ 5's {@code autoBatch},
+ *                      Kafka's {@code linger.ms}/{@code batch.size}); synchronous, one-way, sharded and delayed
+ *                      sends never wait (default false).
+ * @param batchLinger   how long the first message of a batch waits for others (default 1 ms).
+ * @param batchMaxMessages most messages in a batch (default 64).
+ * @param batchMaxBytes most body bytes in a batch (default 256 KiB; a larger message goes alone).
  */
 public record ProducerConfig(String group, Duration sendTimeout, int retries, int maxBodyBytes,
-    QueueSelector queueSelector)
+    QueueSelector queueSelector, boolean autoBatch, Duration batchLinger, int batchMaxMessages, int batchMaxBytes)
 {
     /**
      * Checks a message before a producer with this configuration sends it.
@@ -58,6 +66,10 @@ public record ProducerConfig(String group, Duration sendTimeout, int retries, in
         private int retries = 2;
         private int maxBodyBytes = Limits.DEFAULT_MAX_BODY_BYTES;
         private QueueSelector queueSelector = QueueSelector.HASH;
+        private boolean autoBatch;
+        private Duration batchLinger = Duration.ofMillis(1);
+        private int batchMaxMessages = 64;
+        private int batchMaxBytes = 256 * 1024;
 
         private Builder(final String group)
         {
@@ -88,6 +100,30 @@ public record ProducerConfig(String group, Duration sendTimeout, int retries, in
             return this;
         }
 
+        public Builder autoBatch(final boolean autoBatch)
+        {
+            this.autoBatch = autoBatch;
+            return this;
+        }
+
+        public Builder batchLinger(final Duration linger)
+        {
+            this.batchLinger = linger;
+            return this;
+        }
+
+        public Builder batchMaxMessages(final int messages)
+        {
+            this.batchMaxMessages = messages;
+            return this;
+        }
+
+        public Builder batchMaxBytes(final int bytes)
+        {
+            this.batchMaxBytes = bytes;
+            return this;
+        }
+
         public ProducerConfig build()
         {
             Checks.groupName(group, "producer group");
@@ -95,7 +131,11 @@ public record ProducerConfig(String group, Duration sendTimeout, int retries, in
             Checks.range(retries, 0, 16, "producer " + group + ": retries");
             Checks.range(maxBodyBytes, 0, Integer.MAX_VALUE, "producer " + group + ": maxBodyBytes");
             Checks.notNull(queueSelector, "producer " + group + ": queueSelector");
-            return new ProducerConfig(group, sendTimeout, retries, maxBodyBytes, queueSelector);
+            Checks.positive(batchLinger, "producer " + group + ": batchLinger");
+            Checks.range(batchMaxMessages, 1, 1024, "producer " + group + ": batchMaxMessages");
+            Checks.range(batchMaxBytes, 1, 64 * 1024 * 1024, "producer " + group + ": batchMaxBytes");
+            return new ProducerConfig(group, sendTimeout, retries, maxBodyBytes, queueSelector, autoBatch, batchLinger,
+                batchMaxMessages, batchMaxBytes);
         }
     }
 }

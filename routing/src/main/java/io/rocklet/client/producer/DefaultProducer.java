@@ -59,6 +59,8 @@ public final class DefaultProducer implements Producer
     private final EpochClock epochClock;
     private final QueueChooser chooser;
     private final Sender sender;
+    /** Gathers asynchronous sends into batches; null unless {@link ProducerConfig#autoBatch()}. */
+    private final AsyncBatcher batcher;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
@@ -87,6 +89,8 @@ public final class DefaultProducer implements Producer
         final BrokerFaults faults = new BrokerFaults(nanoClock, FAULT_ISOLATION.toNanos());
         this.chooser = new QueueChooser(faults);
         this.sender = new Sender(context, config, faults, nanoClock);
+        this.batcher = config.autoBatch() ? new AsyncBatcher(config, context.scheduler(),
+            message -> sendRoundRobin(message, config.retries() + 1), this::sendBatch) : null;
         context.registerProducer(config.group());
         LOG.info("producer started: group={}, clientId={}", config.group(), context.clientId());
     }
@@ -116,6 +120,10 @@ public final class DefaultProducer implements Producer
         catch (final RockletException e)
         {
             return CompletableFuture.failedFuture(e);
+        }
+        if (batcher != null && !message.delay().isDelayed())
+        {
+            return batcher.add(UniqueMessageIds.ensure(message, epochClock.time()));
         }
         return sendRoundRobin(message, config.retries() + 1);
     }
@@ -159,11 +167,18 @@ public final class DefaultProducer implements Producer
         {
             identified.add(UniqueMessageIds.ensure(message, epochClock.time()));
         }
-        final CompletableFuture<List<SendReceipt>> receipts = sender.send(topic,
-            (queues, excluded) -> chooser.choose(topic, queues, excluded), config.retries() + 1,
+        return Futures.await(sendBatch(topic, identified), "send batch: topic=" + topic);
+    }
+
+    /**
+     * @param identified messages of {@code topic} with their unique ids (one id for every attempt).
+     */
+    private CompletableFuture<List<SendReceipt>> sendBatch(final String topic, final List<Message> identified)
+    {
+        return sender.send(topic, (queues, excluded) -> chooser.choose(topic, queues, excluded), config.retries() + 1,
             (broker, queue) -> broker.sendBatch(new SendBatchRequest(config.group(), context.clientId(), topic,
-                queue.queueId(), identified, epochClock.time())).thenApply(results -> receipts(topic, batch, results)));
-        return Futures.await(receipts, "send batch: topic=" + topic);
+                queue.queueId(), identified, epochClock.time())).thenApply(results ->
+                    receipts(topic, identified, results)));
     }
 
     /**
@@ -218,6 +233,10 @@ public final class DefaultProducer implements Producer
     {
         if (closed.compareAndSet(false, true))
         {
+            if (batcher != null)
+            {
+                batcher.flushAll(); // what was accepted goes out; its futures complete as the answers come
+            }
             context.unregisterProducer(config.group());
             onClose.accept(this);
             LOG.info("producer closed: group={}, clientId={}", config.group(), context.clientId());
