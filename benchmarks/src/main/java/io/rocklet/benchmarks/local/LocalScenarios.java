@@ -63,6 +63,7 @@ public final class LocalScenarios
             attempts.attempt("local.send.128b.sync.t1", () -> send.sync(1));
             attempts.attempt("local.send.128b.sync.t4", () -> send.sync(4));
             attempts.attempt("local.send.128b.async", send::async);
+            attempts.attempt("local.send.128b.async_batched", send::asyncBatched);
         }
         if (settings.runs("e2e"))
         {

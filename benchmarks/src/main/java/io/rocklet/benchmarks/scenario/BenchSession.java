@@ -63,7 +63,15 @@ public final class BenchSession implements AutoCloseable
      */
     public Producer newProducer(final String group)
     {
-        return client.newProducer(ProducerConfig.builder(group).build());
+        return newProducer(ProducerConfig.builder(group).build());
+    }
+
+    /**
+     * @return a producer of this session's client with {@code config}.
+     */
+    public Producer newProducer(final ProducerConfig config)
+    {
+        return client.newProducer(config);
     }
 
     /**

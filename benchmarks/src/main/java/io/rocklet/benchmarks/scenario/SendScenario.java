@@ -2,6 +2,7 @@ package io.rocklet.benchmarks.scenario;
 
 import io.rocklet.api.Message;
 import io.rocklet.api.Producer;
+import io.rocklet.api.ProducerConfig;
 import io.rocklet.benchmarks.store.Results;
 
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ public final class SendScenario
      */
     public void sync(final int threads, final String name) throws InterruptedException
     {
-        run(name, threads, (producer, topic, body, running, sent) ->
+        run(name, threads, ProducerConfig.builder("bench-send").build(), (producer, topic, body, running, sent) ->
         {
             while (running.get())
             {
@@ -61,10 +62,32 @@ public final class SendScenario
      */
     public void async() throws InterruptedException
     {
+        async(".send.128b.async", ProducerConfig.builder("bench-send").build());
+    }
+
+    /**
+     * {@code <target>.send.128b.async_batched}: the same with {@link ProducerConfig#autoBatch()} on (default linger
+     * and sizes), and {@code <target>.send.async_vs_sync}: that figure over the same run's sync t1 figure when it was
+     * measured.
+     */
+    public void asyncBatched() throws InterruptedException
+    {
+        final String name = target.name() + ".send.128b.async_batched";
+        async(".send.128b.async_batched", ProducerConfig.builder("bench-send").autoBatch(true).build());
+        final java.util.OptionalDouble sync = results.value(target.name() + ".send.128b.sync.t1");
+        final java.util.OptionalDouble batched = results.value(name);
+        if (sync.isPresent() && batched.isPresent() && sync.getAsDouble() > 0)
+        {
+            results.report(target.name() + ".send.async_vs_sync", batched.getAsDouble() / sync.getAsDouble(), "ratio");
+        }
+    }
+
+    private void async(final String suffix, final ProducerConfig config) throws InterruptedException
+    {
         final int outstanding = settings.asyncOutstanding();
         final AtomicLong failed = new AtomicLong();
         final Semaphore permits = new Semaphore(outstanding);
-        run(target.name() + ".send.128b.async", 1, (producer, topic, body, running, completed) ->
+        run(target.name() + suffix, 1, config, (producer, topic, body, running, completed) ->
         {
             while (running.get())
             {
@@ -88,7 +111,9 @@ public final class SendScenario
                 throw new IllegalStateException("async sends failed: failed=" + failed.get() + ", completed=" +
                     completed.get());
             }
-        }, "Producer.sendAsync from one thread, at most " + outstanding + " futures outstanding");
+        }, "Producer.sendAsync from one thread, at most " + outstanding + " futures outstanding" +
+            (config.autoBatch() ? ", autoBatch (linger " + config.batchLinger().toMillis() + " ms, at most " +
+            config.batchMaxMessages() + " messages)" : ""));
     }
 
     /**
@@ -98,7 +123,8 @@ public final class SendScenario
     public void batch() throws InterruptedException
     {
         final int size = settings.batchSize();
-        run(target.name() + ".send.128b.batch", settings.batchThreads(), (producer, topic, body, running, sent) ->
+        run(target.name() + ".send.128b.batch", settings.batchThreads(), ProducerConfig.builder("bench-send").build(),
+            (producer, topic, body, running, sent) ->
         {
             while (running.get())
             {
@@ -122,12 +148,12 @@ public final class SendScenario
             throws Exception;
     }
 
-    private void run(final String name, final int threads, final SendLoop loop, final String how)
-        throws InterruptedException
+    private void run(final String name, final int threads, final ProducerConfig config, final SendLoop loop,
+        final String how) throws InterruptedException
     {
         try (BenchSession session = target.open(name))
         {
-            final Producer producer = session.newProducer("bench-send");
+            final Producer producer = session.newProducer(config);
             final byte[] body = Bodies.body(0, 0);
             results.note("%s: %s; %d B bodies, topic %s with %d queues, warm-up %d ms, measure %d ms; %s", name, how,
                 Bodies.BYTES, session.topic(), BenchSession.QUEUES, settings.sendWarmupMs(), settings.sendMeasureMs(),

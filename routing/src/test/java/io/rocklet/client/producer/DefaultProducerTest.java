@@ -8,6 +8,7 @@ import io.rocklet.api.MessageQueue;
 import io.rocklet.api.ProducerConfig;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.SendReceipt;
+import io.rocklet.api.spi.BrokerService.SendBatchRequest;
 import io.rocklet.api.spi.BrokerService.SendResult;
 import io.rocklet.client.internal.DefaultClientContext;
 import io.rocklet.testing.Await;
@@ -153,6 +154,58 @@ class DefaultProducerTest
         assertEquals(3, attemptsNs.size(), "a, then b at once, then a again after a back-off");
         final long waitedMs = TimeUnit.NANOSECONDS.toMillis(attemptsNs.get(2) - attemptsNs.get(1));
         assertTrue(waitedMs >= 2 * SendOperation.FIRST_BACKOFF_MS, "waitedMs=" + waitedMs);
+    }
+
+    @Test
+    void shouldSendAsyncMessagesAsOneBatchWhenAutoBatchIsOnAndTheBatchFills() throws Exception
+    {
+        final DefaultProducer producer = producer(ProducerConfig.builder("pg").autoBatch(true)
+            .batchLinger(Duration.ofHours(1)).batchMaxMessages(4));
+        final List<CompletableFuture<SendReceipt>> receipts = new ArrayList<>();
+        for (int i = 0; i < 4; i++)
+        {
+            receipts.add(producer.sendAsync(message("m" + i)));
+        }
+        for (final CompletableFuture<SendReceipt> receipt : receipts)
+        {
+            assertEquals(TOPIC, receipt.get(10, TimeUnit.SECONDS).queue().topic());
+        }
+        final List<SendBatchRequest> batches = new ArrayList<>(a.batches);
+        batches.addAll(b.batches);
+        assertEquals(1, batches.size(), "one request for the four");
+        assertEquals(List.of("m0", "m1", "m2", "m3"), batches.get(0).messages().stream()
+            .map(m -> new String(m.body(), StandardCharsets.UTF_8)).toList());
+        assertTrue(a.sends.isEmpty() && b.sends.isEmpty());
+        assertEquals(4, receipts.stream().map(r -> r.join().messageId()).distinct().count(), "each its own id");
+    }
+
+    @Test
+    void shouldSendABatchWhenItsLingerEndsOrTheProducerCloses() throws Exception
+    {
+        final DefaultProducer lingering = producer(ProducerConfig.builder("pg").autoBatch(true)
+            .batchLinger(Duration.ofMillis(20)));
+        final CompletableFuture<SendReceipt> first = lingering.sendAsync(message("a"));
+        final CompletableFuture<SendReceipt> second = lingering.sendAsync(message("b"));
+        first.get(10, TimeUnit.SECONDS);
+        second.get(10, TimeUnit.SECONDS);
+        assertEquals(2, a.batches.stream().mapToInt(batch -> batch.messages().size()).sum() +
+            b.batches.stream().mapToInt(batch -> batch.messages().size()).sum());
+
+        final DefaultProducer closing = producer(ProducerConfig.builder("pg-2").autoBatch(true)
+            .batchLinger(Duration.ofHours(1)));
+        final CompletableFuture<SendReceipt> waiting = closing.sendAsync(message("c"));
+        closing.close();
+        assertEquals(TOPIC, waiting.get(10, TimeUnit.SECONDS).queue().topic(), "close sends what was accepted");
+    }
+
+    @Test
+    void shouldSendDelayedMessagesAloneWhenAutoBatchIsOn() throws Exception
+    {
+        final DefaultProducer producer = producer(ProducerConfig.builder("pg").autoBatch(true)
+            .batchLinger(Duration.ofHours(1)));
+        producer.sendAsync(Message.builder(TOPIC).body("later").delayLevel(2).build()).get(10, TimeUnit.SECONDS);
+        assertEquals(1, a.sends.size() + b.sends.size());
+        assertTrue(a.batches.isEmpty() && b.batches.isEmpty());
     }
 
     @Test
