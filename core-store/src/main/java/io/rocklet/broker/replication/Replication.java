@@ -46,6 +46,8 @@ public final class Replication implements AutoCloseable
     private volatile ReplicationStatus lastStatus;
     /** No role yet, or stepped down: failover controllers decide (no writes, no fetching). */
     private volatile boolean fenced;
+    /** Why this broker is fenced, for NOT_MASTER answers. */
+    private volatile String fenceReason = "its failover controllers name no master yet";
     /** Under failover controllers: false once no controller answered for the lease (sends refused). */
     private volatile BooleanSupplier writeLease = () -> true;
     private volatile long writeLeaseMs;
@@ -141,6 +143,7 @@ public final class Replication implements AutoCloseable
         }
         stopSlave();
         masterAddress = null;
+        fenceReason = reason;
         fenced = true;
         LOG.warn("fenced: brokerName={}, replicaId={}, reason={}", config.brokerName(), config.brokerId(), reason);
     }
@@ -234,7 +237,7 @@ public final class Replication implements AutoCloseable
         {
             throw new RockletException(ErrorCode.NOT_MASTER, operation + " refused: this broker has no role (its " +
                 "failover controllers name no master yet, or it stepped down): brokerName=" + config.brokerName() +
-                ", brokerId=" + config.brokerId());
+                ", brokerId=" + config.brokerId() + ", reason=" + fenceReason);
         }
         final String following = masterAddress;
         if (following != null)
