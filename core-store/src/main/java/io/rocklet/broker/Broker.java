@@ -545,7 +545,7 @@ public final class Broker implements BrokerService, AutoCloseable
             return new BrokerStatus(identity, startedMs, topics.all().size(), groupQueries.consumerGroups().size(),
                 groups.clientCount(), stats.dispatchLagBytes(), !stats.fenced() && !stats.diskFull(),
                 stats.diskUsedRatio(), timer.pendingByTopic(), schedule.pendingByTopic(), lag.lagBytes(),
-                lag.lagMs());
+                lag.lagMs(), lag.truncatedBytes(), lag.truncatedMessages());
         });
     }
 

@@ -33,7 +33,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The {@link ControllerService} of one controller: answers only while it is the Raft leader (else NOT_LEADER with
+ * The {@link ControllerService} of one controller: answers only while it is the Raft leader (else NO_QUORUM when it
+ * knows no leader, which brokers tell apart from silence to keep their master lease, or NOT_LEADER with
  * the leader's announced address), submits decisions to its own Raft server (they are answered once a majority has
  * them) and reads linearizably (a leader cut off from the majority cannot answer from a stale state). A call that no
  * majority completes within {@link ControllerConfig#requestTimeout()} fails with NO_QUORUM. Thread-safe; calls run on
@@ -240,6 +241,10 @@ final class ControllerEndpoint implements ControllerService
         {
             return rocklet;
         }
+        if (cause instanceof NotLeaderException notLeader && notLeader.getSuggestedLeader() == null)
+        {
+            return noQuorum(command, cause); // stepped down (lost its majority) and knows no other leader
+        }
         if (cause instanceof NotLeaderException notLeader)
         {
             final String leader = notLeader.getSuggestedLeader() == null ? "" :
@@ -282,6 +287,13 @@ final class ControllerEndpoint implements ControllerService
             if (!leaderReady())
             {
                 final String leader = leaderId();
+                if (leader == null)
+                {
+                    // distinct from "not the leader": brokers keep their master lease on it (no leader, no election)
+                    throw new RockletException(ErrorCode.NO_QUORUM, "controller knows no leader (an election is " +
+                        "running, or no majority of controllers is alive): controller=" + config.id() +
+                        ", operation=" + operation);
+                }
                 final String address = leader == null || leader.equals(config.id()) ? "" :
                     sets.controllerAddress(leader);
                 throw new io.rocklet.api.NotLeaderException("controller is not the leader: controller=" +

@@ -61,6 +61,9 @@ public final class ServerOptions
                [--replication sync|async] [--min-in-sync 2] (SYNC: a send is acknowledged once that many replicas,
                the master counted, hold it) [--master host:port] (static roles: a slave, --id 1 and up) or
                [--controllers host:port,...] (failover controllers decide the role; --id is the replica's id, 1 and up)
+               [--controller-heartbeat-interval 1s] [--controller-lease 2s] (a master no controller answered for
+               this long stops taking writes; keep it below the controllers' --heartbeat-timeout)
+               [--max-gap-not-in-sync 256m] (a slave further behind the master's log end is out of sync)
                rocklet-server controller --controller-id 1 --controller-peers 1=host:port,2=host:port,3=host:port
                                      --data DIR [--port 9880] [--host 127.0.0.1] [--heartbeat-timeout 3s]
                                      [--allow-unclean-election]
@@ -90,7 +93,7 @@ public final class ServerOptions
         "tls-client-auth", "plaintext", "config", "log-config", "log-format", "auth", "no-auth");
     private static final Set<String> BROKER = Set.of("name", "id", "cluster", "routers", "data", "flush",
         "auto-create-topics", "segment-size", "delay-levels", "max-delay", "member", "replication", "min-in-sync",
-        "master", "controllers");
+        "master", "controllers", "controller-heartbeat-interval", "controller-lease", "max-gap-not-in-sync");
     private static final Set<String> BROKER_STORE = StoreOptions.NAMES;
     private static final Set<String> ROUTER = Set.of("broker-expiry");
     private static final Set<String> CONTROLLER = Set.of("controller-id", "controller-peers", "data",

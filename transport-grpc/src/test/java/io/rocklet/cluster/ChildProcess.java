@@ -168,6 +168,31 @@ final class ChildProcess implements AutoCloseable
     }
 
     /**
+     * Sends a signal by name ({@code STOP}, {@code CONT}) with the system's {@code kill} and waits for it to be sent.
+     */
+    void signal(final String signal)
+    {
+        try
+        {
+            final int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO()
+                .start().waitFor();
+            if (exit != 0)
+            {
+                throw new AssertionError(name + ": kill -" + signal + " exited " + exit + describe());
+            }
+        }
+        catch (final java.io.IOException e)
+        {
+            throw new java.io.UncheckedIOException(e);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(name + ": interrupted sending " + signal, e);
+        }
+    }
+
+    /**
      * Kills the process (SIGKILL) and waits until it is gone.
      */
     void kill9()

@@ -74,6 +74,16 @@ final class Journals
             MessageAccounting.load(journals).report());
     }
 
+    /**
+     * Waits until the journals show at most {@code maxLost} acknowledged sends not received (a loss bounded by a
+     * known window: the consumer has caught up once the count falls to the bound).
+     */
+    static void awaitLostAtMost(final Collection<Path> journals, final long maxLost, final Duration timeout)
+    {
+        Await.until(timeout, () -> lost(journals) >= 0 && lost(journals) <= maxLost, () -> "acknowledged messages " +
+            "not received beyond " + maxLost + ": " + MessageAccounting.load(journals).report());
+    }
+
     private static long lost(final Collection<Path> journals)
     {
         try

@@ -3,8 +3,6 @@ package io.rocklet.cluster;
 import io.rocklet.api.Admin;
 import io.rocklet.api.ClientConfig;
 import io.rocklet.api.RockletClient;
-import io.rocklet.api.TopicConfig;
-import io.rocklet.api.admin.BrokerState;
 import io.rocklet.client.RockletClients;
 import io.rocklet.testkit.AccountingReport;
 import io.rocklet.transport.grpc.Await;
@@ -15,14 +13,16 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
+import static io.rocklet.cluster.ReplicaCluster.freePort;
+import static io.rocklet.cluster.ReplicaCluster.master;
+import static io.rocklet.cluster.ReplicaCluster.members;
+import static io.rocklet.cluster.ReplicaCluster.track;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,7 +59,7 @@ class ReplicaFailoverTest
             {
                 replicas.add(track(servers, ServerProcess.replica("rs-" + id, "rs", id, router.hostAndPort(),
                     controller.hostAndPort(), directory.resolve("rs-" + id + "-data"), directory, "--replication",
-                    "sync")));
+                    "sync", "--controller-heartbeat-interval", "500ms", "--controller-lease", "1500ms")));
             }
             replicas.forEach(ServerProcess::awaitReady);
             final RockletClient client = RockletClients.create(ClientConfig.builder().routers(router.address())
@@ -67,7 +67,7 @@ class ReplicaFailoverTest
             final Admin admin = client.admin();
             Await.until(WAIT, () -> members(admin).size() == 3 && master(admin).isPresent(),
                 () -> "three replicas registered, one master: " + members(admin));
-            Await.until(WAIT, () -> tryCreate(admin), () -> "topic created on the master");
+            Await.until(WAIT, () -> ReplicaCluster.tryCreate(admin, TOPIC, 4), () -> "topic created on the master");
 
             final ClientProcess consumer = track(clients, ClientProcess.consumer("rf-consumer", router.hostAndPort(),
                 TOPIC, "g-rf", directory, "--commit-ms", "200"));
@@ -111,43 +111,6 @@ class ReplicaFailoverTest
         {
             clients.forEach(ClientProcess::close);
             servers.forEach(ServerProcess::close);
-        }
-    }
-
-    private static List<BrokerState> members(final Admin admin)
-    {
-        return admin.clusterStatus().brokers().stream().filter(b -> b.brokerName().equals("rs")).toList();
-    }
-
-    private static Optional<BrokerState> master(final Admin admin)
-    {
-        return members(admin).stream().filter(b -> b.brokerId() == 0 && b.reachable()).findFirst();
-    }
-
-    private static boolean tryCreate(final Admin admin)
-    {
-        try
-        {
-            admin.createTopic(TopicConfig.of(TOPIC, 4));
-            return true;
-        }
-        catch (final RuntimeException e)
-        {
-            return false;
-        }
-    }
-
-    private static <T> T track(final List<T> all, final T one)
-    {
-        all.add(one);
-        return one;
-    }
-
-    private static int freePort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0))
-        {
-            return socket.getLocalPort();
         }
     }
 }

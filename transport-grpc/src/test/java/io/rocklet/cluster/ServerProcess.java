@@ -83,8 +83,20 @@ final class ServerProcess implements AutoCloseable
     static ServerProcess controller(final String name, final int raftPort, final Path dataDirectory,
         final Path logDirectory, final String... extra)
     {
+        return controller(name, name + "=127.0.0.1:" + raftPort, dataDirectory, logDirectory, extra);
+    }
+
+    /**
+     * Starts failover controller {@code name}, a member of the Raft group {@code peers}; call {@link #awaitReady()}
+     * before using it.
+     *
+     * @param peers every member's Raft address, {@code c1=127.0.0.1:port,c2=...}, this one's included.
+     */
+    static ServerProcess controller(final String name, final String peers, final Path dataDirectory,
+        final Path logDirectory, final String... extra)
+    {
         final List<String> args = new ArrayList<>(List.of("controller", "--controller-id", name,
-            "--controller-peers", name + "=127.0.0.1:" + raftPort, "--data", dataDirectory.toString(), "--plaintext"));
+            "--controller-peers", peers, "--data", dataDirectory.toString(), "--plaintext"));
         args.addAll(List.of(extra));
         final ServerProcess controller = new ServerProcess(name, logDirectory.resolve(name + ".log"), args);
         controller.launch(0);
@@ -165,6 +177,22 @@ final class ServerProcess implements AutoCloseable
     }
 
     /**
+     * Freezes the JVM with SIGSTOP (a long pause: it neither answers nor sends) until {@link #resume()}.
+     */
+    void pause()
+    {
+        process.signal("STOP");
+    }
+
+    /**
+     * Lets a JVM frozen by {@link #pause()} run again (SIGCONT).
+     */
+    void resume()
+    {
+        process.signal("CONT");
+    }
+
+    /**
      * Stops the JVM with SIGTERM and checks that it shut down gracefully (exit code 0).
      */
     void stop()
@@ -202,6 +230,32 @@ final class ServerProcess implements AutoCloseable
         }
         launch(port);
         awaitReady();
+    }
+
+    /**
+     * Waits for a line of the server's log file (its logging, every run since the first start) that passes
+     * {@code test}.
+     *
+     * @return the first such line.
+     */
+    String awaitLogLine(final java.util.function.Predicate<String> test, final Duration timeout, final String what)
+    {
+        final String[] found = new String[1];
+        io.rocklet.transport.grpc.Await.until(timeout, () -> (found[0] = logLines().stream().filter(test)
+            .findFirst().orElse(null)) != null, () -> name + ": no log line of " + what + process.describe());
+        return found[0];
+    }
+
+    private List<String> logLines()
+    {
+        try
+        {
+            return java.nio.file.Files.readAllLines(log, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        catch (final java.io.IOException | java.io.UncheckedIOException e)
+        {
+            return List.of(); // being written: read again
+        }
     }
 
     /**

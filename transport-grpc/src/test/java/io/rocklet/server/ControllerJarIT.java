@@ -36,7 +36,9 @@ class ControllerJarIT
         throws Exception
     {
         final String[] args = {"controller", "--controller-id", "1", "--controller-peers", "1=127.0.0.1:" + freePort(),
-            "--data", dir.resolve("data").toString(), "--port", String.valueOf(freePort()), "--plaintext"};
+            "--data", dir.resolve("data").toString(), "--port", String.valueOf(freePort()), "--plaintext",
+            // the replica never heartbeats: with the default 3 s a slow restart let the leader replace its master
+            "--heartbeat-timeout", "10m"};
         final BrokerIdentity replica = new BrokerIdentity("DefaultCluster", "broker-a", 0, "grpc://127.0.0.1:1");
         final ReplicaSetState registered;
         try (GrpcTransport transport = GrpcTransport.create(GrpcTransportConfig.builder().plaintext().build()))

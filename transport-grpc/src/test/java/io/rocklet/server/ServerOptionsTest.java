@@ -173,6 +173,24 @@ class ServerOptionsTest
     }
 
     @Test
+    void shouldTakeControllerLeaseIntervalAndInSyncGapWhenGiven(@TempDir final Path dir)
+    {
+        final ServerSettings settings = ServerOptions.parse("broker", "--name", "b", "--id", "1", "--routers", "h:1",
+            "--data", dir.toString(), "--plaintext", "--no-auth", "--controllers", "c1:9880",
+            "--controller-heartbeat-interval", "300ms", "--controller-lease", "4s", "--max-gap-not-in-sync", "256k");
+        assertEquals(java.time.Duration.ofMillis(300), settings.replication().controllerHeartbeatInterval());
+        assertEquals(java.time.Duration.ofSeconds(4), settings.replication().controllerLease());
+        assertEquals(256 * 1024, settings.replication().maxGapNotInSyncBytes());
+
+        assertError("--max-gap-not-in-sync wants a positive size such as 256k, 256m or 1g, got 'lots'", "broker",
+            "--name", "b", "--routers", "h:1", "--data", "d", "--plaintext", "--no-auth", "--max-gap-not-in-sync",
+            "lots");
+        assertError("illegal controllerLease=PT0.5S, allowed: > controllerHeartbeatInterval=PT1S", "broker", "--name",
+            "b", "--routers", "h:1", "--data", "d", "--plaintext", "--no-auth", "--controllers", "c:1",
+            "--controller-lease", "500ms");
+    }
+
+    @Test
     void shouldRequireAuthChoiceAndTakeRulesFileWhenGiven(@TempDir final Path dir) throws Exception
     {
         final Path rules = Files.writeString(dir.resolve("rules.acl"), "user b kind=member secret=s");

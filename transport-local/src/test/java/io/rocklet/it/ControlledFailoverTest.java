@@ -151,6 +151,7 @@ class ControlledFailoverTest
     {
         final UnaryOperator<ReplicationConfig.Builder> replication = r -> r.mode(ReplicationMode.SYNC)
             .controllers(List.of(CONTROLLER)).controllerHeartbeatInterval(Duration.ofMillis(200))
+            .controllerLease(Duration.ofMillis(700)) // below the controller's 1 s heartbeat timeout
             .metadataSyncInterval(Duration.ofMillis(200)).syncReplicationTimeout(Duration.ofSeconds(2));
         return set.start(name, replicaId, replication, b -> b.registerInterval(Duration.ofMillis(500)));
     }

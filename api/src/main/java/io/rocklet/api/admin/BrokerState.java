@@ -28,12 +28,30 @@ import java.util.TreeMap;
  * @param replicationLagBytes on a master, how far its furthest-behind slave is from its log end; on a slave, how far it
  *                            is from its master's.
  * @param replicationLagMs    how long that replica has not had everything.
+ * @param truncatedBytes      the bytes of its own tail the broker cut when it last rejoined its replica set as a slave
+ *                            (written as master, never received by the new master), or 0.
+ * @param truncatedMessages   the messages those bytes held, or 0.
  */
 public record BrokerState(String clusterName, String brokerName, long brokerId, String address,
     long lastHeartbeatMs, List<String> registeredWith, boolean reachable, long startedMs, int topicCount,
     int groupCount, int clientCount, boolean writable, String error, Map<String, Long> timedPending,
-    Map<String, Long> levelPending, long replicationLagBytes, long replicationLagMs)
+    Map<String, Long> levelPending, long replicationLagBytes, long replicationLagMs, long truncatedBytes,
+    long truncatedMessages)
 {
+    /**
+     * A broker state without a truncated tail.
+     */
+    public BrokerState(final String clusterName, final String brokerName, final long brokerId, final String address,
+        final long lastHeartbeatMs, final List<String> registeredWith, final boolean reachable, final long startedMs,
+        final int topicCount, final int groupCount, final int clientCount, final boolean writable, final String error,
+        final Map<String, Long> timedPending, final Map<String, Long> levelPending, final long replicationLagBytes,
+        final long replicationLagMs)
+    {
+        this(clusterName, brokerName, brokerId, address, lastHeartbeatMs, registeredWith, reachable, startedMs,
+            topicCount, groupCount, clientCount, writable, error, timedPending, levelPending, replicationLagBytes,
+            replicationLagMs, 0, 0);
+    }
+
     /**
      * A broker state without level-delay counts and replication figures.
      */
@@ -43,7 +61,7 @@ public record BrokerState(String clusterName, String brokerName, long brokerId, 
         final Map<String, Long> timedPending)
     {
         this(clusterName, brokerName, brokerId, address, lastHeartbeatMs, registeredWith, reachable, startedMs,
-            topicCount, groupCount, clientCount, writable, error, timedPending, Map.of(), 0, 0);
+            topicCount, groupCount, clientCount, writable, error, timedPending, Map.of(), 0, 0, 0, 0);
     }
 
     public BrokerState
@@ -61,7 +79,7 @@ public record BrokerState(String clusterName, String brokerName, long brokerId, 
         final int topicCount, final int groupCount, final int clientCount, final boolean writable, final String error)
     {
         this(clusterName, brokerName, brokerId, address, lastHeartbeatMs, registeredWith, reachable, startedMs,
-            topicCount, groupCount, clientCount, writable, error, Map.of(), Map.of(), 0, 0);
+            topicCount, groupCount, clientCount, writable, error, Map.of(), Map.of(), 0, 0, 0, 0);
     }
 
     private static Map<String, Long> sorted(final Map<String, Long> counts)

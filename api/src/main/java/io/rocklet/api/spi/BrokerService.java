@@ -485,11 +485,28 @@ public interface BrokerService
      * @param replicationLagBytes on a master, how far its furthest-behind slave is from its log end; on a slave, how
      *                            far it is from its master's (0 without replicas).
      * @param replicationLagMs    how long that replica has not had everything.
+     * @param truncatedBytes      the bytes of its own tail the broker cut when it last rejoined its replica set as a
+     *                            slave (written as master, never received by the new master; under ASYNC replication
+     *                            acknowledged messages may be among them), or 0.
+     * @param truncatedMessages   the messages those bytes held, or 0.
      */
     record BrokerStatus(RouterService.BrokerIdentity identity, long startedMs, int topicCount, int groupCount,
         int clientCount, long dispatchLagBytes, boolean writable, double diskUsedRatio, Map<String, Long> timedPending,
-        Map<String, Long> levelPending, long replicationLagBytes, long replicationLagMs)
+        Map<String, Long> levelPending, long replicationLagBytes, long replicationLagMs, long truncatedBytes,
+        long truncatedMessages)
     {
+        /**
+         * A status without a truncated tail.
+         */
+        public BrokerStatus(final RouterService.BrokerIdentity identity, final long startedMs, final int topicCount,
+            final int groupCount, final int clientCount, final long dispatchLagBytes, final boolean writable,
+            final double diskUsedRatio, final Map<String, Long> timedPending, final Map<String, Long> levelPending,
+            final long replicationLagBytes, final long replicationLagMs)
+        {
+            this(identity, startedMs, topicCount, groupCount, clientCount, dispatchLagBytes, writable, diskUsedRatio,
+                timedPending, levelPending, replicationLagBytes, replicationLagMs, 0, 0);
+        }
+
         /**
          * A status without level-delay counts and replication.
          */
@@ -498,7 +515,7 @@ public interface BrokerService
             final double diskUsedRatio, final Map<String, Long> timedPending)
         {
             this(identity, startedMs, topicCount, groupCount, clientCount, dispatchLagBytes, writable, diskUsedRatio,
-                timedPending, Map.of(), 0, 0);
+                timedPending, Map.of(), 0, 0, 0, 0);
         }
 
         public BrokerStatus
@@ -515,7 +532,7 @@ public interface BrokerService
             final double diskUsedRatio)
         {
             this(identity, startedMs, topicCount, groupCount, clientCount, dispatchLagBytes, writable, diskUsedRatio,
-                Map.of(), Map.of(), 0, 0);
+                Map.of(), Map.of(), 0, 0, 0, 0);
         }
     }
 

@@ -28,7 +28,11 @@ import java.util.function.LongConsumer;
  * {@code controllerHeartbeatInterval} with its epoch and log end, and applies the role each answer gives: master
  * ({@link Roles#becomeMaster}), slave of the named master ({@link Roles#becomeSlave}), or fenced when the controllers
  * name no master. As master it reports its in-sync replicas ({@code alterSyncStateSet}) whenever they differ from the
- * controllers' set, and steps down when the controllers refuse its epoch.
+ * controllers' set, and steps down when the controllers refuse its epoch. A master also steps down when its
+ * {@link ControllerLease} ran out (no controller answered for {@code controllerLease}): the controllers may be about to
+ * elect another master, and two masters must never take writes. As master it passes the controllers' confirmed sync
+ * state set on to replication: under SYNC a send waits for every replica in it until the controllers confirmed a
+ * shrink (they could elect any replica of the set).
  *
  * <p>Calls to the controllers are asynchronous; their answers are applied by {@link #doWork(long)} on the broker
  * agent thread, the only thread that changes roles through this link.
@@ -61,14 +65,18 @@ public final class ControllerLink
             return null;
         }
         registrar.masterEpoch(() -> replication.isMaster() ? replication.lastEpoch() : 0);
-        return new ControllerLink(config, replication, ControllerClient.create(transport,
-            config.replication().controllers()), roles);
+        final ControllerLease lease = new ControllerLease(config.nanoClock(),
+            config.replication().controllerLease().toNanos());
+        replication.writeLease(lease::valid, lease.leaseMs());
+        return new ControllerLink(config, replication, ControllerClient.create(lease.observing(transport),
+            config.replication().controllers()), roles, lease);
     }
 
     private final BrokerConfig config;
     private final Replication replication;
     private final ControllerClient controllers;
     private final Roles roles;
+    private final ControllerLease lease;
     private final long intervalNs;
     private final AtomicReference<ReplicaSetState> answer = new AtomicReference<>();
     private volatile BrokerIdentity identity;
@@ -76,18 +84,23 @@ public final class ControllerLink
     private volatile CompletableFuture<?> reportInFlight;
     private volatile boolean registered;
     private volatile boolean refused;
+    /** The last call failed: heartbeat again at once (the lease may be running out). */
+    private volatile boolean retryNow;
+    /** The newest sync state set confirmed by the controllers ({@code syncStateSetEpoch}, then the set). */
+    private final AtomicReference<ReplicaSetState> confirmed = new AtomicReference<>();
     private long nextHeartbeatNs;
     private volatile long nextFailureLogNs;
     /** The epoch of the master this broker follows (a change re-points it). */
     private long followingEpoch = -1;
 
-    public ControllerLink(final BrokerConfig config, final Replication replication, final ControllerClient controllers,
-        final Roles roles)
+    private ControllerLink(final BrokerConfig config, final Replication replication, final ControllerClient controllers,
+        final Roles roles, final ControllerLease lease)
     {
         this.config = config;
         this.replication = replication;
         this.controllers = controllers;
         this.roles = roles;
+        this.lease = lease;
         this.intervalNs = config.replication().controllerHeartbeatInterval().toNanos();
     }
 
@@ -124,6 +137,12 @@ public final class ControllerLink
             nextHeartbeatNs = nowNs; // learn the new master at once
             work++;
         }
+        work += checkLease(nowNs);
+        if (retryNow)
+        {
+            retryNow = false;
+            nextHeartbeatNs = nowNs;
+        }
         if (inFlight == null && nowNs - nextHeartbeatNs >= 0)
         {
             nextHeartbeatNs = nowNs + intervalNs;
@@ -131,6 +150,24 @@ public final class ControllerLink
             work++;
         }
         return work;
+    }
+
+    /**
+     * A master whose lease ran out steps down (fenced: no writes) before the controllers can elect another master.
+     */
+    private int checkLease(final long nowNs)
+    {
+        if (!replication.isMaster() || lease.valid(nowNs))
+        {
+            return 0;
+        }
+        LOG.warn("master lease expired, stepping down: brokerName={}, replicaId={}, epoch={}, silentMs={}, " +
+            "controllerLeaseMs={}", config.brokerName(), config.brokerId(), replication.lastEpoch(),
+            lease.silentMs(nowNs), lease.leaseMs());
+        roles.fence().accept("no failover controller answered for longer than controllerLease=" + lease.leaseMs() +
+            "ms (they may elect another master)");
+        nextHeartbeatNs = nowNs;
+        return 1;
     }
 
     private void heartbeat(final long nowNs)
@@ -164,6 +201,7 @@ public final class ControllerLink
                     registered = false; // the controllers lost or never had it: register again
                 }
                 failed("heartbeat", cause, System.nanoTime());
+                retryNow = true;
             }
             inFlight = null;
         });
@@ -181,6 +219,7 @@ public final class ControllerLink
                     roles.becomeMaster().accept(state.masterEpoch());
                     followingEpoch = -1;
                 }
+                confirm(state);
                 reportSyncStateSet(state);
             }
             else if (state.hasMaster())
@@ -202,6 +241,22 @@ public final class ControllerLink
         catch (final RuntimeException e)
         {
             LOG.error("role change failed: brokerName={}, replicaId={}, state={}", config.brokerName(), myId, state, e);
+        }
+    }
+
+    /**
+     * Hands the controllers' sync state set to replication when it is newer than the last one handed (answers may
+     * complete out of order).
+     */
+    private void confirm(final ReplicaSetState state)
+    {
+        final ReplicaSetState newer = confirmed.accumulateAndGet(state, (current, next) ->
+            current == null || next.masterEpoch() > current.masterEpoch() ||
+                (next.masterEpoch() == current.masterEpoch() &&
+                    next.syncStateSetEpoch() >= current.syncStateSetEpoch()) ? next : current);
+        if (newer == state && replication.isMaster() && replication.lastEpoch() == state.masterEpoch())
+        {
+            replication.confirmSyncStateSet(state.syncStateSet());
         }
     }
 
@@ -229,6 +284,7 @@ public final class ControllerLink
             {
                 LOG.info("in-sync replicas reported: brokerName={}, epoch={}, syncStateSet={}", config.brokerName(),
                     changed.masterEpoch(), changed.syncStateSet());
+                answer.compareAndSet(null, changed); // the agent confirms the new set at once
                 return;
             }
             final Throwable cause = cause(error);

@@ -11,9 +11,11 @@ import io.rocklet.store.MessageStore;
 import org.agrona.concurrent.NanoClock;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -36,6 +38,8 @@ final class MasterReplication
     private final Map<Long, SlaveProgress> slaves = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<HeldFetch> held = new ConcurrentLinkedQueue<>();
     private final SyncAcks acks;
+    /** Under failover controllers: the slave ids of the controllers' sync state set for this master's epoch. */
+    private volatile Set<Long> confirmedSlaves = Set.of();
 
     private record HeldFetch(ReplicaFetchRequest request, CompletableFuture<ReplicaFetchResult> answer, long deadlineNs)
     {
@@ -49,6 +53,43 @@ final class MasterReplication
         this.nanoClock = config.nanoClock();
         this.acks = new SyncAcks(replication, this::inSyncSlaves, this::ackedOffsets, nanoClock, store::logEndOffset,
             config.brokerName());
+        if (replication.controlled())
+        {
+            acks.electableSlaves(this::electableSlaves);
+        }
+    }
+
+    /**
+     * The controllers' sync state set (any thread): SYNC sends wait for its slaves until they confirm a smaller one.
+     *
+     * @param selfId this master's replica id (not a slave).
+     */
+    void confirmSyncStateSet(final Set<Long> ids, final long selfId)
+    {
+        final Set<Long> slaveIds = new HashSet<>(ids);
+        slaveIds.remove(selfId);
+        confirmedSlaves = Set.copyOf(slaveIds);
+        acks.onProgress(); // a confirmed shrink releases the sends waiting for a dropped slave
+    }
+
+    /**
+     * @return the slaves the controllers could elect: in sync here, or in their confirmed sync state set (a slave
+     *     that fell out of sync stays electable until they confirm its removal).
+     */
+    private int electableSlaves()
+    {
+        final Set<Long> confirmed = confirmedSlaves;
+        final long end = store.logEndOffset();
+        final long nowNs = nanoClock.nanoTime();
+        int count = confirmed.size();
+        for (final SlaveProgress slave : slaves.values())
+        {
+            if (!confirmed.contains(slave.brokerId) && isInSync(slave, end, nowNs))
+            {
+                count++;
+            }
+        }
+        return count;
     }
 
     SyncAcks acks()

@@ -33,6 +33,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ReopenableStore implements MessageStore
 {
+    private static final int COUNT_CHUNK_BYTES = 1 << 20;
+
     private final StoreConfig config;
     private volatile MessageStore store;
     private volatile boolean reopening;
@@ -82,6 +84,26 @@ public final class ReopenableStore implements MessageStore
         {
             reopening = false;
         }
+    }
+
+    /**
+     * @return how many messages the log holds from {@code fromOffset} (a record boundary) to {@code toOffset}.
+     */
+    long messagesBetween(final long fromOffset, final long toOffset)
+    {
+        long messages = 0;
+        long offset = fromOffset;
+        while (offset < toOffset)
+        {
+            final LogChunk chunk = current().readLog(offset, (int)Math.min(COUNT_CHUNK_BYTES, toOffset - offset));
+            if (chunk.isEmpty())
+            {
+                break;
+            }
+            messages += chunk.messageCount();
+            offset = chunk.nextOffset();
+        }
+        return messages;
     }
 
     private MessageStore current()

@@ -18,6 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -44,6 +46,13 @@ public final class Replication implements AutoCloseable
     private volatile ReplicationStatus lastStatus;
     /** No role yet, or stepped down: failover controllers decide (no writes, no fetching). */
     private volatile boolean fenced;
+    /** Why this broker is fenced, for NOT_MASTER answers. */
+    private volatile String fenceReason = "its failover controllers name no master yet";
+    /** Under failover controllers: false once no controller answered for the lease (sends refused). */
+    private volatile BooleanSupplier writeLease = () -> true;
+    private volatile long writeLeaseMs;
+    /** The tail the last role change cut from this log, or null. */
+    private volatile TailTruncation lastTruncation;
 
     public Replication(final BrokerConfig config, final ReopenableStore store, final Transport transport,
         final MetadataSync metadata)
@@ -134,6 +143,7 @@ public final class Replication implements AutoCloseable
         }
         stopSlave();
         masterAddress = null;
+        fenceReason = reason;
         fenced = true;
         LOG.warn("fenced: brokerName={}, replicaId={}, reason={}", config.brokerName(), config.brokerId(), reason);
     }
@@ -171,7 +181,7 @@ public final class Replication implements AutoCloseable
         }
         stopSlave();
         replicaId = brokerId;
-        startSlave(newMaster, store::truncate);
+        startSlave(newMaster, this::truncateTail);
         LOG.info("became slave: brokerName={}, brokerId={}, epoch={}, master={}", config.brokerName(), brokerId,
             epoch, newMaster);
     }
@@ -227,7 +237,7 @@ public final class Replication implements AutoCloseable
         {
             throw new RockletException(ErrorCode.NOT_MASTER, operation + " refused: this broker has no role (its " +
                 "failover controllers name no master yet, or it stepped down): brokerName=" + config.brokerName() +
-                ", brokerId=" + config.brokerId());
+                ", brokerId=" + config.brokerId() + ", reason=" + fenceReason);
         }
         final String following = masterAddress;
         if (following != null)
@@ -247,7 +257,46 @@ public final class Replication implements AutoCloseable
     public void checkCanAcknowledge(final String operation)
     {
         checkMaster(operation);
+        if (!writeLease.getAsBoolean())
+        {
+            throw new RockletException(ErrorCode.NOT_MASTER, operation + " refused: this master's lease from its " +
+                "failover controllers expired (none answered for controllerLease=" + writeLeaseMs + "ms; they may " +
+                "elect another master), nothing stored: brokerName=" + config.brokerName() + ", brokerId=" +
+                config.brokerId() + ", epoch=" + lastEpoch());
+        }
         master.acks().checkEnoughInSync();
+    }
+
+    /**
+     * Under failover controllers: sends are refused (NOT_MASTER) while {@code valid} answers false (see
+     * {@link ControllerLink}). Set once, before the broker serves.
+     *
+     * @param leaseMs the lease, for error messages.
+     */
+    public void writeLease(final BooleanSupplier valid, final long leaseMs)
+    {
+        this.writeLease = valid;
+        this.writeLeaseMs = leaseMs;
+    }
+
+    /**
+     * The failover controllers' sync state set for this master's epoch (their answer): under SYNC a send also waits
+     * for every slave in it, in sync here or not, until the controllers confirm a smaller set.
+     *
+     * @param ids the replica ids, the master's own included.
+     */
+    public void confirmSyncStateSet(final Set<Long> ids)
+    {
+        master.confirmSyncStateSet(ids, replicaId);
+    }
+
+    /**
+     * @return the tail the last role change cut from this log (when this broker rejoined as a slave after being a
+     *     master), or null when none was cut.
+     */
+    public TailTruncation lastTruncation()
+    {
+        return lastTruncation;
     }
 
     /**
@@ -388,7 +437,8 @@ public final class Replication implements AutoCloseable
                 throw e;
             }
         }
-        return lastStatus;
+        final TailTruncation truncation = lastTruncation;
+        return truncation == null ? lastStatus : lastStatus.withTruncation(truncation.bytes(), truncation.messages());
     }
 
     @Override
@@ -407,6 +457,26 @@ public final class Replication implements AutoCloseable
         started.start();
         LOG.info("following master: brokerName={}, brokerId={}, master={}", config.brokerName(), config.brokerId(),
             following);
+    }
+
+    /**
+     * Cuts this log's tail from {@code offset} (it diverges from the new master's) and reports what was cut. Slave
+     * thread.
+     */
+    private java.nio.file.Path truncateTail(final long offset)
+    {
+        final long end = store.logEndOffset();
+        final long messages = store.messagesBetween(offset, end);
+        final java.nio.file.Path quarantined = store.truncate(offset);
+        if (quarantined != null)
+        {
+            lastTruncation = new TailTruncation(offset, end - offset, messages, lastEpoch(store.epochs()),
+                quarantined.toString());
+            LOG.warn("truncated the tail this broker wrote as master that its new master does not have: " +
+                "brokerName={}, replicaId={}, fromOffset={}, truncatedBytes={}, truncatedMessages={}, quarantine={}",
+                config.brokerName(), replicaId, offset, end - offset, messages, quarantined);
+        }
+        return quarantined;
     }
 
     private void stopSlave()

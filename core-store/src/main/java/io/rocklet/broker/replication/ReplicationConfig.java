@@ -37,11 +37,18 @@ import java.util.List;
  * @param controllerHeartbeatInterval how often the broker heartbeats the controllers and learns its role (default 1
  *                               s, RocketMQ's controller-mode heartbeat; failover takes the controllers' heartbeat
  *                               timeout plus about one interval).
+ * @param controllerLease        a master under controllers stops taking writes (steps down, NOT_MASTER) when no
+ *                               controller answered it for this long (default 2 s). Keep it below the controllers'
+ *                               heartbeat timeout (default 3 s), after which they elect another master, by more
+ *                               than the broker agent's scheduling delay, so that the old master has stopped before a
+ *                               new one is elected; and above one heartbeat interval plus a Raft leader change among
+ *                               the controllers, so that the master rides through one. An answer of "no leader / no
+ *                               quorum" from a reachable controller renews it (see the core-store README).
  */
 public record ReplicationConfig(ReplicationMode mode, String masterAddress, int minInSyncReplicas,
     long maxGapNotInSyncBytes, Duration maxSilenceNotInSync, Duration syncReplicationTimeout, boolean allowDegradedSync,
     int fetchMaxBytes, Duration fetchMaxWait, Duration metadataSyncInterval, Duration retryBackoff,
-    long slaveReadLagBytes, List<String> controllers, Duration controllerHeartbeatInterval)
+    long slaveReadLagBytes, List<String> controllers, Duration controllerHeartbeatInterval, Duration controllerLease)
 {
     public ReplicationConfig
     {
@@ -84,6 +91,7 @@ public record ReplicationConfig(ReplicationMode mode, String masterAddress, int 
         b.slaveReadLagBytes = slaveReadLagBytes;
         b.controllers = controllers;
         b.controllerHeartbeatInterval = controllerHeartbeatInterval;
+        b.controllerLease = controllerLease;
         return b;
     }
 
@@ -106,6 +114,7 @@ public record ReplicationConfig(ReplicationMode mode, String masterAddress, int 
         private Long slaveReadLagBytes;
         private List<String> controllers = List.of();
         private Duration controllerHeartbeatInterval = Duration.ofSeconds(1);
+        private Duration controllerLease = Duration.ofSeconds(2);
 
         /**
          * Failover controllers decide the broker's role (RocketMQ 5 controller mode).
@@ -119,6 +128,16 @@ public record ReplicationConfig(ReplicationMode mode, String masterAddress, int 
         public Builder controllerHeartbeatInterval(final Duration interval)
         {
             this.controllerHeartbeatInterval = interval;
+            return this;
+        }
+
+        /**
+         * A master stops taking writes when no failover controller answered it for this long (see
+         * {@link ReplicationConfig#controllerLease()}).
+         */
+        public Builder controllerLease(final Duration lease)
+        {
+            this.controllerLease = lease;
             return this;
         }
 
@@ -219,9 +238,12 @@ public record ReplicationConfig(ReplicationMode mode, String masterAddress, int 
             check(controllers.isEmpty() || masterAddress == null, "masterAddress", masterAddress,
                 "none with controllers (they name the master)");
             checkPositive(controllerHeartbeatInterval, "controllerHeartbeatInterval");
+            checkPositive(controllerLease, "controllerLease");
+            check(controllerLease.compareTo(controllerHeartbeatInterval) > 0, "controllerLease", controllerLease,
+                "> controllerHeartbeatInterval=" + controllerHeartbeatInterval);
             return new ReplicationConfig(mode, masterAddress, minInSync, maxGapNotInSyncBytes, maxSilenceNotInSync,
                 syncReplicationTimeout, allowDegradedSync, fetchMaxBytes, fetchMaxWait, metadataSyncInterval,
-                retryBackoff, lagBytes, controllers, controllerHeartbeatInterval);
+                retryBackoff, lagBytes, controllers, controllerHeartbeatInterval, controllerLease);
         }
 
         private static long physicalMemoryBytes()

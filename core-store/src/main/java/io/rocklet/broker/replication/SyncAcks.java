@@ -28,6 +28,8 @@ final class SyncAcks
     private final LongSupplier logEnd;
     private final String brokerName;
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    /** Under failover controllers: the slaves they could elect, each of which must acknowledge a SYNC send. */
+    private volatile IntSupplier electableSlaves;
 
     private record Waiter(long offset, long deadlineNs, CompletableFuture<Void> done)
     {
@@ -42,6 +44,15 @@ final class SyncAcks
         this.nanoClock = nanoClock;
         this.logEnd = logEnd;
         this.brokerName = brokerName;
+        this.electableSlaves = inSyncSlaves;
+    }
+
+    /**
+     * Under failover controllers: counts the slaves a SYNC send waits for (default: the in-sync slaves).
+     */
+    void electableSlaves(final IntSupplier electable)
+    {
+        this.electableSlaves = electable;
     }
 
     private int slavesNeeded()
@@ -53,7 +64,7 @@ final class SyncAcks
         final int minimum = config.minInSyncReplicas() - 1;
         // under failover controllers any in-sync replica may be elected master: each must hold every acknowledged
         // message (RocketMQ's allAckInSyncStateSet), not only the minimum count
-        return config.controlled() ? Math.max(minimum, inSyncSlaves.getAsInt()) : minimum;
+        return config.controlled() ? Math.max(minimum, electableSlaves.getAsInt()) : minimum;
     }
 
     /**

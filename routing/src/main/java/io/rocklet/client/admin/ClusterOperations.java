@@ -93,7 +93,8 @@ final class ClusterOperations
                 states.add(new BrokerState(id.clusterName(), id.brokerName(), id.brokerId(), id.address(),
                     heartbeatMs, routers, true, status.startedMs(), status.topicCount(), status.groupCount(),
                     status.clientCount(), status.writable(), "", status.timedPending(), status.levelPending(),
-                    status.replicationLagBytes(), status.replicationLagMs()));
+                    status.replicationLagBytes(), status.replicationLagMs(), status.truncatedBytes(),
+                    status.truncatedMessages()));
             }
             catch (final RockletException e)
             {

@@ -46,6 +46,8 @@ final class AdminCodec
             .putAllLevelPending(status.levelPending())
             .setReplicationLagBytes(status.replicationLagBytes())
             .setReplicationLagMs(status.replicationLagMs())
+            .setTruncatedBytes(status.truncatedBytes())
+            .setTruncatedMessages(status.truncatedMessages())
             .build();
     }
 
@@ -55,7 +57,7 @@ final class AdminCodec
             "BrokerStatus.identity")), status.getStartedMs(), status.getTopicCount(), status.getGroupCount(),
             status.getClientCount(), status.getDispatchLagBytes(), status.getWritable(), status.getDiskUsedRatio(),
             status.getTimedPendingMap(), status.getLevelPendingMap(), status.getReplicationLagBytes(),
-            status.getReplicationLagMs());
+            status.getReplicationLagMs(), status.getTruncatedBytes(), status.getTruncatedMessages());
     }
 
     static BrokerProto.TopicOffsetsResult topicOffsets(final Map<Integer, QueueOffsets> offsets)

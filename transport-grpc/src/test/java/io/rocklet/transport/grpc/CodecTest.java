@@ -219,7 +219,7 @@ class CodecTest
     void shouldCarryEveryAdminRecordFieldForField()
     {
         final BrokerStatus status = new BrokerStatus(BROKER, 1_700_000_000_000L, 12, 3, 5, 4096, true, 0.42,
-            Map.of("orders", 7L, "jobs", 1L), Map.of("orders", 2L), 65_536, 120);
+            Map.of("orders", 7L, "jobs", 1L), Map.of("orders", 2L), 65_536, 120, 9_000, 42);
         assertEquals(status, roundTrip(AdminCodec.brokerStatus(status), BrokerProto.BrokerStatus.parser(),
             AdminCodec::brokerStatus));
         final Map<Integer, QueueOffsets> offsets = Map.of(0, new QueueOffsets(0, 10), 3, new QueueOffsets(5, 7));
