@@ -106,9 +106,9 @@ class ReplicationTest
 
     /**
      * The master runs no thread of its own (INVOKER, never invoked: no dispatcher or agent answers a held fetch), so
-     * only the sending thread can hand the slave its bytes. Once one send came back acknowledged, the slave's next
-     * fetch is held with its continuation in place, and every later send is appended by the slave, acknowledged and
-     * answered on the sending thread before {@code send} returns: no thread hand-off.
+     * only the sending thread can hand the slave its bytes. Once the slave's replication thread parks, its fetch is
+     * held with the continuation in place, and every send is appended by the slave, acknowledged and answered on the
+     * sending thread before {@code send} returns: no thread hand-off.
      */
     @Test
     void shouldAcknowledgeASyncSendOnTheSendingThreadWhenMasterAndSlaveShareTheLocalTransport() throws Exception
@@ -120,11 +120,10 @@ class ReplicationTest
                 .preallocate(false).fsync(false).threadingMode(ThreadingMode.INVOKER).build()));
         final Broker slave = set.slave("b", 1, "a", UnaryOperator.identity());
         Await.until(() -> master.replicationStatus().inSyncReplicas() == 2, () -> "slave in sync");
-        int attempts = 0;
-        while (!sendReturnsAcknowledged(master, "warm-" + attempts))
-        {
-            assertTrue(++attempts < 100, "no send came back acknowledged in 100 attempts");
-        }
+        final Thread replica = Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().equals("rocklet-replica-rs-1")).findFirst().orElseThrow();
+        Await.until(() -> replica.getState() == Thread.State.WAITING || replica.getState() ==
+            Thread.State.TIMED_WAITING, () -> "the slave's replication thread parked: " + replica.getState());
         for (int i = 0; i < 50; i++)
         {
             assertTrue(sendReturnsAcknowledged(master, "inline-" + i), "send " + i + " waited for another thread");
