@@ -9,7 +9,8 @@
 #   benchmarks/run.sh schedule [--quick] timed delivery error at 10 k due/s, heap with 1 M pending timers, SQL92 vs
 #                                       tag filter throughput (embedded broker), about 3 minutes
 #   benchmarks/run.sh ha [--quick]      replication: a master and a slave in one JVM over the local transport, send
-#                                       throughput with and without SYNC replication and the ASYNC lag, about 40 s
+#                                       throughput with and without SYNC replication and the ASYNC lag; then the
+#                                       failover time across JVMs (3 controllers, 3 brokers, SIGKILL), about 2 minutes
 #
 # A suite is a function named suite_<name> below.
 #
@@ -167,7 +168,8 @@ suite_schedule()
 }
 
 # Replication (issue 10): a replica set (router, master, slave) in one JVM over the local transport, stores under
-# $DATA_DIR (ASYNC flush).
+# $DATA_DIR (ASYNC flush); then the failover figure on the multi-JVM harness of transport-grpc's test jar (child JVMs,
+# their logs copied to $LOG_DIR/failover-1).
 suite_ha()
 {
     local scenario_args=(--dir "$DATA_DIR") status=0
@@ -176,8 +178,11 @@ suite_ha()
     fi
     build api,core-store,routing,transport-local,transport-grpc,benchmarks
     header ha
-    echo "# flush mode: ASYNC for every figure; master and slave in one JVM (no network between them)"
+    echo "# flush mode: ASYNC for the throughput and lag figures (master and slave in one JVM); SYNC for ha.failover_ms"
     run_java "$LOG_DIR/ha-scenarios.log" io.rocklet.benchmarks.ha.HaScenarios "${scenario_args[@]}" || status=1
+    # the failover figure: router, 3 controllers, 3 brokers and a producer, each a child JVM of this one
+    run_java "$LOG_DIR/ha-failover.log" io.rocklet.benchmarks.ha.HaFailover --dir "$DATA_DIR" \
+        --log-dir "$LOG_DIR" || status=1
     return $status
 }
 

@@ -104,8 +104,9 @@ class ReplicaMetadataTest
             send(master, "audit", 0, "audit-" + i);
         }
         commit(master, 0, 7);
+        ReplicaSet.awaitCaughtUp(master, slave);
+        slave.syncMetadataNow(); // the topics (an hourly copy here)
         ReplicaSet.awaitReadable(master, slave, "orders", 1);
-        slave.syncMetadataNow();
 
         // followed while the slave is replicating: the next record of orders restarts its queue at 0
         master.deleteTopic("orders").get(5, TimeUnit.SECONDS);

@@ -113,7 +113,21 @@ final class ReplicaSet implements AutoCloseable
         {
             final int queueId = q;
             Await.until(() -> count(slave, topic, queueId) == count(master, topic, queueId),
-                () -> "slave serves queue " + queueId + " as the master does");
+                () -> "slave serves queue " + queueId + " as the master does: slave=" + describe(slave, topic, queueId) +
+                    ", master=" + describe(master, topic, queueId));
+        }
+    }
+
+    private static String describe(final Broker broker, final String topic, final int queueId)
+    {
+        try
+        {
+            final PullResult result = pull(broker, topic, queueId, 0);
+            return result.status() + "/" + result.messages().size() + "/next=" + result.nextOffset();
+        }
+        catch (final Exception e)
+        {
+            return e.toString();
         }
     }
 

@@ -76,8 +76,9 @@ class ReplicaTimerTest
         clock.advance(2_000);
         Await.until(() -> count(master) == 5, () -> "the master delivered the due ones");
         Await.until(() -> timedPending(master) == 5L, () -> "five wait on the master");
+        ReplicaSet.awaitCaughtUp(master, slave);
+        slave.syncMetadataNow(); // the topic and the timer's progress (an hourly copy here)
         ReplicaSet.awaitReadable(master, slave, TOPIC, 1);
-        slave.syncMetadataNow();
 
         set.stop("a");
         if (restartSlave)

@@ -1,12 +1,17 @@
 package io.rocklet.it;
 
 import io.rocklet.api.ErrorCode;
+import io.rocklet.api.Message;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.spi.BrokerService.PullResult;
 import io.rocklet.api.spi.BrokerService.PullStatus;
+import io.rocklet.api.spi.BrokerService.SendRequest;
+import io.rocklet.api.spi.BrokerService.SendResult;
 import io.rocklet.broker.Broker;
 import io.rocklet.broker.replication.ReplicationMode;
 import io.rocklet.broker.replication.ReplicationStatus;
+import io.rocklet.store.StoreConfig;
+import io.rocklet.store.ThreadingMode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -96,6 +102,43 @@ class ReplicationTest
                 "acknowledged before the slave had it: master=" + masterEnd + ", slave=" +
                     slave.replicationStatus().logEndOffset());
         }
+    }
+
+    /**
+     * The master runs no thread of its own (INVOKER, never invoked: no dispatcher or agent answers a held fetch), so
+     * only the sending thread can hand the slave its bytes. Once the slave's replication thread parks, its fetch is
+     * held with the continuation in place, and every send is appended by the slave, acknowledged and answered on the
+     * sending thread before {@code send} returns: no thread hand-off.
+     */
+    @Test
+    void shouldAcknowledgeASyncSendOnTheSendingThreadWhenMasterAndSlaveShareTheLocalTransport() throws Exception
+    {
+        final Broker master = set.start("a", 0, r -> r.mode(ReplicationMode.SYNC), b -> b
+            .threadingMode(ThreadingMode.INVOKER)
+            .storeConfig(StoreConfig.builder(dir.resolve("a").resolve("store")).segmentSizeBytes(ReplicaSet.SEGMENT_BYTES)
+                .maxBodyBytes(64 * 1024)
+                .preallocate(false).fsync(false).threadingMode(ThreadingMode.INVOKER).build()));
+        final Broker slave = set.slave("b", 1, "a", UnaryOperator.identity());
+        Await.until(() -> master.replicationStatus().inSyncReplicas() == 2, () -> "slave in sync");
+        final Thread replica = Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().equals("rocklet-replica-rs-1")).findFirst().orElseThrow();
+        Await.until(() -> replica.getState() == Thread.State.WAITING || replica.getState() ==
+            Thread.State.TIMED_WAITING, () -> "the slave's replication thread parked: " + replica.getState());
+        for (int i = 0; i < 50; i++)
+        {
+            assertTrue(sendReturnsAcknowledged(master, "inline-" + i), "send " + i + " waited for another thread");
+            assertTrue(slave.replicationStatus().logEndOffset() >= master.replicationStatus().logEndOffset(),
+                "acknowledged before the slave had it");
+        }
+    }
+
+    private static boolean sendReturnsAcknowledged(final Broker master, final String body) throws Exception
+    {
+        final CompletableFuture<SendResult> sent = master.send(new SendRequest("pg", "producer-1",
+            Message.builder("orders").body(body).build(), 0, 0, 0));
+        final boolean done = sent.isDone();
+        sent.get(10, TimeUnit.SECONDS);
+        return done;
     }
 
     @Test

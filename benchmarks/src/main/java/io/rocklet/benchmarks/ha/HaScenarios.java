@@ -28,11 +28,15 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code ha.send.128b.no_replication.t4} and {@code ha.send.128b.sync_replication.t4}: Producer.send from 4
  *   threads to a master alone, then to a master that acknowledges only once its slave has the bytes (SYNC,
  *   minInSyncReplicas 2), and their ratio {@code ha.sync_replication.ratio} (goal &gt;= 0.5);</li>
+ *   <li>{@code ha.send.128b.no_replication.grpc.t4}, {@code ha.send.128b.sync_replication.grpc.t4} and
+ *   {@code ha.sync_replication.grpc.ratio}: the same over gRPC on loopback ({@link GrpcHaTarget}: standalone servers
+ *   in this JVM, the slave fetching through the gRPC transport), unless {@code --no-grpc};</li>
  *   <li>{@code ha.replication_lag_ms.p99} and {@code ha.replication_lag_bytes.p99} (and max): the master's view of its
  *   slave's lag, sampled every millisecond while a producer sends 128-byte messages at a steady rate (50,000/s by
  *   default) with ASYNC replication.</li>
  * </ul>
- * Options: those of {@link LoadSettings}, {@code --dir}, {@code --quick}, {@code --lag-rate}, {@code --lag-seconds}.
+ * Options: those of {@link LoadSettings}, {@code --dir}, {@code --quick}, {@code --no-grpc}, {@code --lag-rate},
+ * {@code --lag-seconds}.
  */
 public final class HaScenarios
 {
@@ -52,6 +56,7 @@ public final class HaScenarios
         Path dir = Path.of(System.getProperty("java.io.tmpdir"));
         int lagRate = 50_000;
         int lagSeconds = 10;
+        boolean grpc = true;
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -62,6 +67,7 @@ public final class HaScenarios
                     lagSeconds = 2;
                 }
                 case "--dir" -> dir = Path.of(args[++i]);
+                case "--no-grpc" -> grpc = false;
                 case "--lag-rate" -> lagRate = Integer.parseInt(args[++i]);
                 case "--lag-seconds" -> lagSeconds = Integer.parseInt(args[++i]);
                 default ->
@@ -69,7 +75,7 @@ public final class HaScenarios
                     if (i + 1 >= args.length || !load.option(args[i], args[++i]))
                     {
                         throw new IllegalArgumentException("unknown option: " + args[i] + ", known: --dir, " +
-                            "--quick, --lag-rate, --lag-seconds, " + LoadSettings.OPTIONS);
+                            "--quick, --no-grpc, --lag-rate, --lag-seconds, " + LoadSettings.OPTIONS);
                     }
                 }
             }
@@ -92,6 +98,19 @@ public final class HaScenarios
         if (!Double.isNaN(without) && !Double.isNaN(with))
         {
             results.report("ha.sync_replication.ratio", with / without, "ratio");
+        }
+        if (grpc)
+        {
+            attempts.attempt("ha.send.128b.no_replication.grpc.t4", () -> new SendScenario(
+                new GrpcHaTarget(base, false), settings, results).sync(4, "ha.send.128b.no_replication.grpc.t4"));
+            attempts.attempt("ha.send.128b.sync_replication.grpc.t4", () -> new SendScenario(
+                new GrpcHaTarget(base, true), settings, results).sync(4, "ha.send.128b.sync_replication.grpc.t4"));
+            final double grpcWithout = results.value("ha.send.128b.no_replication.grpc.t4").orElse(Double.NaN);
+            final double grpcWith = results.value("ha.send.128b.sync_replication.grpc.t4").orElse(Double.NaN);
+            if (!Double.isNaN(grpcWithout) && !Double.isNaN(grpcWith))
+            {
+                results.report("ha.sync_replication.grpc.ratio", grpcWith / grpcWithout, "ratio");
+            }
         }
         final int rate = lagRate;
         final int seconds = lagSeconds;

@@ -134,7 +134,7 @@ final class HaTarget implements BenchTarget
             .build(), transport);
     }
 
-    private static void closeAll(final List<AutoCloseable> opened)
+    static void closeAll(final List<AutoCloseable> opened)
     {
         for (int i = opened.size() - 1; i >= 0; i--)
         {

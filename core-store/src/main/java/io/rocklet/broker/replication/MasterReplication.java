@@ -51,7 +51,7 @@ final class MasterReplication
         this.replication = config.replication();
         this.store = store;
         this.nanoClock = config.nanoClock();
-        this.acks = new SyncAcks(replication, this::inSyncSlaves, this::ackedOffsets, nanoClock, store::logEndOffset,
+        this.acks = new SyncAcks(replication, this::inSyncSlaves, this::acknowledgedBy, nanoClock, store::logEndOffset,
             config.brokerName());
         if (replication.controlled())
         {
@@ -281,8 +281,19 @@ final class MasterReplication
         return count;
     }
 
-    private long[] ackedOffsets()
+    /** The offset at least {@code needed} slaves acknowledged, -1 when fewer are known; no allocation for one. */
+    private long acknowledgedBy(final int needed)
     {
-        return slaves.values().stream().mapToLong(s -> s.ackedOffset).toArray();
+        if (needed == 1)
+        {
+            long highest = -1;
+            for (final SlaveProgress slave : slaves.values())
+            {
+                highest = Math.max(highest, slave.ackedOffset);
+            }
+            return highest;
+        }
+        final long[] acked = slaves.values().stream().mapToLong(s -> s.ackedOffset).sorted().toArray();
+        return acked.length < needed ? -1 : acked[acked.length - needed];
     }
 }

@@ -21,17 +21,20 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A slave's side of replication, on a thread of its own ({@code rocklet-replica-<brokerName>-<id>}): a handshake with
- * the master (same segment size, an epoch history that agrees with the master's up to this log's end), then a loop of
- * long-poll fetches from this store's log end, each appending the bytes unchanged ({@link MessageStore#appendLog}) after
- * recording the master's epochs that start at or before them; the next fetch's offset acknowledges them. A failure
- * (master unreachable, a mismatch) is logged once, kept as {@link #problem()}, and retried after the configured
- * back-off with a new handshake. Every {@code metadataSyncInterval} it copies the master's metadata
- * ({@link MetadataSync}).
+ * the master (same segment size, an epoch history that agrees with the master's up to this log's end), then a chain of
+ * long-poll fetches from this store's log end ({@link FetchChain}): each answer's bytes are appended unchanged
+ * ({@link MessageStore#appendLog}) after recording the master's epochs that start at or before them, by the thread that
+ * completed the fetch, and the next fetch, issued at once, acknowledges them. The thread itself parks meanwhile; it runs
+ * the answers handed to it, fails a fetch not answered in time, and every {@code metadataSyncInterval} copies the
+ * master's metadata ({@link MetadataSync}). A failure (master unreachable, a mismatch) is logged once, kept as
+ * {@link #problem()}, and retried after the configured back-off with a new handshake.
  */
 final class SlaveReplication implements Runnable
 {
     private static final Logger LOG = LoggerFactory.getLogger(SlaveReplication.class);
     private static final long ANSWER_SLACK_MS = 10_000;
+    /** The longest park while the chain runs: how late a timed-out fetch or a due metadata copy may be noticed. */
+    private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final BrokerConfig config;
     private final long brokerId;
@@ -44,12 +47,14 @@ final class SlaveReplication implements Runnable
     private final MetadataSync metadata;
     private final NanoClock nanoClock;
     private final Thread thread;
+    private final FetchChain chain;
     private volatile boolean running = true;
     /** A truncation is running: a stop waits for it instead of interrupting its file I/O. */
     private volatile boolean truncating;
     private volatile String problem = "";
     private volatile long masterLogEnd;
     private volatile long caughtUpNs;
+    /** When the last answer was applied. Written by chain steps (serialised, any thread). */
     private long lastAnswerNs;
     private boolean handshaken;
     private long nextMetadataNs;
@@ -72,6 +77,8 @@ final class SlaveReplication implements Runnable
         this.lastAnswerNs = caughtUpNs;
         this.thread = new Thread(this, "rocklet-replica-" + config.brokerName() + "-" + brokerId);
         thread.setDaemon(true);
+        this.chain = new FetchChain(master::fetchReplica, this::onAnswer, () -> LockSupport.unpark(thread),
+            nanoClock);
     }
 
     void start()
@@ -90,6 +97,7 @@ final class SlaveReplication implements Runnable
     void stop()
     {
         running = false;
+        chain.end(); // waits for a step appending now: nothing is appended once stop returns
         if (!truncating)
         {
             thread.interrupt();
@@ -124,6 +132,8 @@ final class SlaveReplication implements Runnable
     {
         LOG.info("replication started: brokerName={}, brokerId={}, master={}, logEnd={}", config.brokerName(),
             brokerId, masterAddress, store.logEndOffset());
+        final long answerTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.replication().fetchMaxWait().toMillis() +
+            ANSWER_SLACK_MS);
         while (running)
         {
             try
@@ -131,14 +141,14 @@ final class SlaveReplication implements Runnable
                 if (!handshaken)
                 {
                     handshake();
+                    chain.start(request(store.logEndOffset(), config.replication().fetchMaxBytes()));
                 }
-                fetchOnce();
+                chain.runHandedOff();
+                chain.check(answerTimeoutNs, masterAddress);
                 syncMetadataIfDue();
-                if (!problem.isEmpty())
+                if (!chain.handedOff())
                 {
-                    LOG.info("replication resumed: brokerName={}, brokerId={}, master={}, logEnd={}",
-                        config.brokerName(), brokerId, masterAddress, store.logEndOffset());
-                    problem = "";
+                    LockSupport.parkNanos(Math.max(1, Math.min(IDLE_PARK_NS, nextMetadataNs - nanoClock.nanoTime())));
                 }
             }
             catch (final RuntimeException e)
@@ -146,6 +156,7 @@ final class SlaveReplication implements Runnable
                 onFailure(e);
             }
         }
+        chain.end();
         LOG.info("replication stopped: brokerName={}, brokerId={}, master={}, logEnd={}", config.brokerName(),
             brokerId, masterAddress, store.logEndOffset());
     }
@@ -210,12 +221,16 @@ final class SlaveReplication implements Runnable
         }
     }
 
-    private void fetchOnce()
+    /**
+     * A fetch's answer (a {@link FetchChain} step, on the thread that completed the fetch): appends its bytes.
+     *
+     * @return the next fetch, from the new log end (acknowledging the bytes).
+     */
+    private ReplicaFetchRequest onAnswer(final ReplicaFetchResult answer)
     {
-        final long end = store.logEndOffset();
+        final long end = answer.offset();
         final long previousMasterEnd = masterLogEnd;
         final long previousAnswerNs = lastAnswerNs;
-        final ReplicaFetchResult answer = fetch(end, config.replication().fetchMaxBytes());
         lastAnswerNs = nanoClock.nanoTime();
         masterLogEnd = answer.masterLogEnd();
         if (end >= previousMasterEnd)
@@ -227,10 +242,18 @@ final class SlaveReplication implements Runnable
             recordEpochs(answer.epochs(), answer.offset());
             appendOrFollowDeletion(answer);
         }
-        if (store.logEndOffset() >= answer.masterLogEnd())
+        final long appended = store.logEndOffset();
+        if (appended >= answer.masterLogEnd())
         {
             caughtUpNs = lastAnswerNs;
         }
+        if (!problem.isEmpty())
+        {
+            LOG.info("replication resumed: brokerName={}, brokerId={}, master={}, logEnd={}", config.brokerName(),
+                brokerId, masterAddress, appended);
+            problem = "";
+        }
+        return request(appended, config.replication().fetchMaxBytes());
     }
 
     /**
@@ -312,6 +335,7 @@ final class SlaveReplication implements Runnable
     private void onFailure(final RuntimeException e)
     {
         handshaken = false;
+        chain.end();
         if (!running)
         {
             return;
