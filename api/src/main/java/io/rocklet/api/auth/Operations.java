@@ -30,7 +30,8 @@ import static io.rocklet.api.auth.Action.UPDATE;
 
 /**
  * The one table of what every operation of {@link BrokerService} and {@link RouterService} needs: the action, and
- * the resource read from the call's arguments. A method missing here is denied to everybody (a test checks that
+ * the resource read from the call's arguments (the {@link io.rocklet.api.spi.AccessService} operations both contracts
+ * share are listed once). A method missing here is denied to everybody (a test checks that
  * every method of both interfaces is listed, so a new operation cannot slip by).
  *
  * <table>
@@ -52,6 +53,8 @@ import static io.rocklet.api.auth.Action.UPDATE;
  *   <tr><td>identity, clusterInfo</td><td>any authenticated caller</td><td>-</td></tr>
  *   <tr><td>registerBroker, unregisterBroker, fetchReplica, fetchReplicaMetadata</td><td>cluster members only</td>
  *   <td>cluster</td></tr>
+ *   <tr><td>listUsers, createUser, updateUser, deleteUser, listPolicies, putPolicies (both services)</td>
+ *   <td>Admin</td><td>cluster</td></tr>
  *   <tr><td>brokerDisconnected</td><td>never from a peer (the transport calls it)</td><td>-</td></tr>
  * </table>
  */
@@ -99,6 +102,13 @@ public final class Operations
         policy("queryRoute", topic(a -> (String) a[0]), GET, PUB, SUB);
         open("clusterInfo");
         policy("registeredBrokers", a -> List.of(Resource.CLUSTER), LIST);
+
+        // management of users and policies (AccessService, on brokers and routers alike): Admin on the cluster
+        for (final String name : List.of("listUsers", "createUser", "updateUser", "deleteUser", "listPolicies",
+            "putPolicies"))
+        {
+            policy(name, a -> List.of(Resource.CLUSTER), Action.ADMIN);
+        }
     }
 
     private Operations()
