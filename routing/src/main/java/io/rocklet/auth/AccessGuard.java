@@ -5,6 +5,7 @@ import io.rocklet.api.RockletException;
 import io.rocklet.api.auth.AccessControl;
 import io.rocklet.api.auth.Caller;
 import io.rocklet.api.auth.CurrentCaller;
+import io.rocklet.api.auth.Operations;
 import io.rocklet.api.auth.Signer;
 
 import java.lang.reflect.InvocationHandler;
@@ -16,9 +17,9 @@ import java.util.function.Supplier;
 
 /**
  * Views of a served broker or router that check every call with an {@link AccessControl} before the service sees it:
- * the transports' choke point. The operation is the SPI method's name, looked up in
- * {@link io.rocklet.api.auth.Operations}; a refused call throws (the transports turn that into a failed future or an
- * error status). While the service runs the call's synchronous part, {@link CurrentCaller} names the caller (the
+ * the transports' choke point. The operation is the SPI method's name ({@link Operations#operationOf}: prefixed for the
+ * controller's contract), looked up in {@link Operations}; a refused call throws (the transports turn that into a
+ * failed future or an error status). While the service runs the call's synchronous part, {@link CurrentCaller} names the caller (the
  * audit line of a change of users or policies). {@code Object}'s methods pass unchecked. Thread-safe when the service is.
  */
 public final class AccessGuard
@@ -60,7 +61,7 @@ public final class AccessGuard
             {
                 return invoke(service, method, arguments);
             }
-            final String operation = method.getName();
+            final String operation = Operations.operationOf(type, method.getName());
             final Caller caller = authenticate.apply(operation);
             if (caller == null)
             {

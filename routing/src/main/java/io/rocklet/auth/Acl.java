@@ -188,9 +188,11 @@ public final class Acl implements AccessControl
                         Action.ADMIN, Resource.CLUSTER);
                 }
             }
-            case POLICY ->
+            case POLICY, MEMBER_OR_POLICY ->
             {
-                if (caller.kind() != User.Kind.SUPER)
+                final boolean member = operation.scope() == Operations.Scope.MEMBER_OR_POLICY &&
+                    caller.kind() == User.Kind.MEMBER;
+                if (caller.kind() != User.Kind.SUPER && !member)
                 {
                     for (final Resource resource : operation.resourcesOf(arguments))
                     {

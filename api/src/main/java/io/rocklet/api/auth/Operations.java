@@ -126,6 +126,8 @@ public final class Operations
         POLICY,
         /** Cluster members ({@link User.Kind#MEMBER}) only. */
         MEMBER,
+        /** Cluster members, and other callers as for {@link #POLICY} (reads members need, others may be granted). */
+        MEMBER_OR_POLICY,
         /** Nobody: the transport calls it on the served component itself, never for a peer. */
         INTERNAL
     }
@@ -167,15 +169,29 @@ public final class Operations
     }
 
     /**
-     * @return the operation of that name, or null when the table has none (such calls are denied).
+     * @return the operation of that name (a {@link ControllerOperations} one when it has its prefix), or null when the
+     *     tables have none (such calls are denied).
      */
     public static Operation find(final String name)
     {
-        return TABLE.get(name);
+        return name != null && name.startsWith(ControllerOperations.PREFIX) ? ControllerOperations.find(name) :
+            TABLE.get(name);
     }
 
     /**
-     * @return every operation, by name.
+     * @param contract the SPI interface a method belongs to.
+     * @param method   the method's name.
+     * @return the name of its operation in these tables (the controller's are prefixed).
+     */
+    public static String operationOf(final Class<?> contract, final String method)
+    {
+        return contract == io.rocklet.api.spi.ControllerService.class ? ControllerOperations.operation(method) :
+            method;
+    }
+
+    /**
+     * @return every operation of the broker and router contracts, by name (the controller's: see
+     *     {@link ControllerOperations#all()}).
      */
     public static Map<String, Operation> all()
     {

@@ -62,7 +62,7 @@ public final class ControllerLink
         }
         registrar.masterEpoch(() -> replication.isMaster() ? replication.lastEpoch() : 0);
         return new ControllerLink(config, replication, ControllerClient.create(transport,
-            config.replication().controllers()), roles);
+            config.replication().controllers(), config.credentials()), roles); // signed as the member it is
     }
 
     private final BrokerConfig config;
