@@ -287,6 +287,10 @@ public final class Acl implements AccessControl
         });
     }
 
+    /**
+     * Replaces a user (its policies kept). A user identified by its certificate subject only does not gain a secret
+     * this way: that would let a signing key stand in for the certificate.
+     */
     @Override
     public void updateUser(final Caller by, final User user)
     {
@@ -294,6 +298,12 @@ public final class Acl implements AccessControl
         change(by, "updateUser", "user=" + user.name() + ", kind=" + user.kind(), r ->
         {
             existing(r, user.name());
+            if (r.user(user.name()).secret() == null && user.secret() != null)
+            {
+                throw new InvalidArgumentException("illegal secret: user=" + user.name() + " is identified by its " +
+                    "certificate subject only, a secret is not added by an update (delete and create the user to " +
+                    "change how it authenticates)");
+            }
             return r.withUser(user);
         });
     }

@@ -195,6 +195,8 @@ class AccessManagementTest
             null);
         assertMessage(() -> access.createUser(User.withCertificate("cert-twin-2", User.Kind.CLIENT, "CN=a")),
             "CN=a");
+        assertMessage(() -> access.updateUser(new User("cert-twin", User.Kind.CLIENT, "x", "CN=a")),
+            "illegal secret: user=cert-twin");
     }
 
     @Test
