@@ -9,6 +9,7 @@ import io.rocklet.api.admin.QueueStats;
 import io.rocklet.api.admin.ResentMessage;
 import io.rocklet.api.admin.TopicInfo;
 import io.rocklet.api.admin.TopicRouteInfo;
+import io.rocklet.api.auth.AccessAdmin;
 
 import java.util.Collection;
 import java.util.List;
@@ -194,4 +195,18 @@ public interface Admin
      * a router or broker is down: that shows as {@code reachable == false} with the error.
      */
     ClusterStatus clusterStatus();
+
+    // ---- users and policies
+
+    /**
+     * @param brokerAddress the transport address of one broker (master or slave: each keeps its own rules).
+     * @return the users and policies of that broker; calls are signed with this client's credentials.
+     */
+    AccessAdmin brokerAccess(String brokerAddress);
+
+    /**
+     * @param routerAddress the transport address of one router.
+     * @return the users and policies of that router; calls are signed with this client's credentials.
+     */
+    AccessAdmin routerAccess(String routerAddress);
 }

@@ -4,6 +4,8 @@ import io.rocklet.api.ErrorCode;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.auth.AccessControl;
 import io.rocklet.api.auth.Caller;
+import io.rocklet.api.auth.CurrentCaller;
+import io.rocklet.api.auth.Operations;
 import io.rocklet.api.auth.Signer;
 
 import java.lang.reflect.InvocationHandler;
@@ -15,9 +17,10 @@ import java.util.function.Supplier;
 
 /**
  * Views of a served broker or router that check every call with an {@link AccessControl} before the service sees it:
- * the transports' choke point. The operation is the SPI method's name, looked up in
- * {@link io.rocklet.api.auth.Operations}; a refused call throws (the transports turn that into a failed future or an
- * error status). {@code Object}'s methods pass unchecked. Thread-safe when the service is.
+ * the transports' choke point. The operation is the SPI method's name ({@link Operations#operationOf}: prefixed for the
+ * controller's contract), looked up in {@link Operations}; a refused call throws (the transports turn that into a
+ * failed future or an error status). While the service runs the call's synchronous part, {@link CurrentCaller} names the caller (the
+ * audit line of a change of users or policies). {@code Object}'s methods pass unchecked. Thread-safe when the service is.
  */
 public final class AccessGuard
 {
@@ -54,20 +57,38 @@ public final class AccessGuard
     {
         final InvocationHandler handler = (proxy, method, arguments) ->
         {
-            if (method.getDeclaringClass() != Object.class)
+            if (method.getDeclaringClass() == Object.class)
             {
-                final String operation = method.getName();
-                final Caller caller = authenticate.apply(operation);
-                if (caller == null)
-                {
-                    throw new RockletException(ErrorCode.UNAUTHENTICATED, "unauthenticated: reason=no caller for " +
-                        "the call, operation=" + operation);
-                }
-                access.authorize(caller, operation, arguments == null ? NO_ARGUMENTS : arguments);
+                return invoke(service, method, arguments);
             }
-            return invoke(service, method, arguments);
+            final String operation = Operations.operationOf(type, method.getName());
+            final Caller caller = authenticate.apply(operation);
+            if (caller == null)
+            {
+                throw new RockletException(ErrorCode.UNAUTHENTICATED, "unauthenticated: reason=no caller for " +
+                    "the call, operation=" + operation);
+            }
+            access.authorize(caller, operation, arguments == null ? NO_ARGUMENTS : arguments);
+            return CurrentCaller.callAs(caller, () -> invokeUnchecked(service, method, arguments));
         };
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
+    }
+
+    private static Object invokeUnchecked(final Object service, final Method method, final Object[] arguments)
+    {
+        try
+        {
+            return invoke(service, method, arguments);
+        }
+        catch (final RuntimeException | Error e)
+        {
+            throw e;
+        }
+        catch (final Throwable e)
+        {
+            throw new RockletException(ErrorCode.INTERNAL_ERROR, "service call failed: operation=" +
+                method.getName() + ", error=" + e, e);
+        }
     }
 
     private static Object invoke(final Object service, final Method method, final Object[] arguments)

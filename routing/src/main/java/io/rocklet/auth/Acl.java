@@ -13,6 +13,7 @@ import io.rocklet.api.auth.Resource;
 import io.rocklet.api.auth.Signatures;
 import io.rocklet.api.auth.SignedCall;
 import io.rocklet.api.auth.User;
+import io.rocklet.api.auth.UserInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
@@ -186,9 +188,11 @@ public final class Acl implements AccessControl
                         Action.ADMIN, Resource.CLUSTER);
                 }
             }
-            case POLICY ->
+            case POLICY, MEMBER_OR_POLICY ->
             {
-                if (caller.kind() != User.Kind.SUPER)
+                final boolean member = operation.scope() == Operations.Scope.MEMBER_OR_POLICY &&
+                    caller.kind() == User.Kind.MEMBER;
+                if (caller.kind() != User.Kind.SUPER && !member)
                 {
                     for (final Resource resource : operation.resourcesOf(arguments))
                     {
@@ -257,17 +261,62 @@ public final class Acl implements AccessControl
         change(by, "putUser", "user=" + user.name() + ", kind=" + user.kind(), r -> r.withUser(user));
     }
 
+    @Override
+    public List<UserInfo> users()
+    {
+        return rules.users().stream().map(UserInfo::of).sorted(Comparator.comparing(UserInfo::name)).toList();
+    }
+
+    @Override
+    public List<Policy> policies()
+    {
+        return rules.policies();
+    }
+
+    @Override
+    public void createUser(final Caller by, final User user)
+    {
+        checkUser(user);
+        change(by, "createUser", "user=" + user.name() + ", kind=" + user.kind(), r ->
+        {
+            if (r.user(user.name()) != null)
+            {
+                throw new InvalidArgumentException("user exists: user=" + user.name() + ", use updateUser");
+            }
+            return r.withUser(user);
+        });
+    }
+
+    /**
+     * Replaces a user (its policies kept). A user identified by its certificate subject only does not gain a secret
+     * this way: that would let a signing key stand in for the certificate.
+     */
+    @Override
+    public void updateUser(final Caller by, final User user)
+    {
+        checkUser(user);
+        change(by, "updateUser", "user=" + user.name() + ", kind=" + user.kind(), r ->
+        {
+            existing(r, user.name());
+            if (r.user(user.name()).secret() == null && user.secret() != null)
+            {
+                throw new InvalidArgumentException("illegal secret: user=" + user.name() + " is identified by its " +
+                    "certificate subject only, a secret is not added by an update (delete and create the user to " +
+                    "change how it authenticates)");
+            }
+            return r.withUser(user);
+        });
+    }
+
     /**
      * Removes a user and its policies.
      */
+    @Override
     public void deleteUser(final Caller by, final String name)
     {
         change(by, "deleteUser", "user=" + name, r ->
         {
-            if (r.user(name) == null)
-            {
-                throw new InvalidArgumentException("no such user: user=" + name);
-            }
+            existing(r, name);
             return r.withoutUser(name);
         });
     }
@@ -275,14 +324,24 @@ public final class Acl implements AccessControl
     /**
      * Replaces the policies of a user (an empty list removes them all).
      */
+    @Override
     public void putPolicies(final Caller by, final String user, final List<Policy> policies)
     {
+        if (policies == null)
+        {
+            throw new InvalidArgumentException("illegal policies: user=" + user + ", policies=null");
+        }
+        for (final Policy policy : policies)
+        {
+            if (policy == null || !policy.user().equals(user))
+            {
+                throw new InvalidArgumentException("policy for another user: user=" + user + ", policy.user=" +
+                    (policy == null ? null : policy.user()));
+            }
+        }
         change(by, "putPolicies", "user=" + user + ", policies=" + policies.size(), r ->
         {
-            if (r.user(user) == null)
-            {
-                throw new InvalidArgumentException("no such user: user=" + user);
-            }
+            existing(r, user);
             return r.withPolicies(user, policies);
         });
     }
@@ -304,6 +363,22 @@ public final class Acl implements AccessControl
         }
         rules = next;
         AUDIT.info("rules changed: change={}, {}, by={}, source={}", change, what, by.user(), by.source());
+    }
+
+    private static void existing(final AclRules rules, final String name)
+    {
+        if (name == null || rules.user(name) == null)
+        {
+            throw new InvalidArgumentException("no such user: user=" + name);
+        }
+    }
+
+    private static void checkUser(final User user)
+    {
+        if (user == null)
+        {
+            throw new InvalidArgumentException("illegal user: user=null");
+        }
     }
 
     private void checkPolicies(final Caller caller, final Operation operation, final Resource resource)

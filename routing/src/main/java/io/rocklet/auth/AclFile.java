@@ -111,6 +111,24 @@ public final class AclFile
     }
 
     /**
+     * Parses one policy line of the file format, {@code allow|deny <user> <actions> <resources> [from=<ranges>]}
+     * (the admin command line's {@code --rule}).
+     *
+     * @throws InvalidArgumentException naming the part that is wrong (effect, action, resource pattern, range).
+     */
+    public static Policy policy(final String line)
+    {
+        final String[] words = line == null ? new String[] {""} : line.trim().split("\\s+");
+        return switch (words[0].toLowerCase(Locale.ROOT))
+        {
+            case "allow" -> policy(Policy.Effect.ALLOW, words);
+            case "deny" -> policy(Policy.Effect.DENY, words);
+            default -> throw new InvalidArgumentException("illegal policy: effect=" + words[0] +
+                ", expected allow or deny, rule=" + line);
+        };
+    }
+
+    /**
      * @return the rules in the file format (secrets included: keep the text owner-only).
      */
     public static List<String> format(final AclRules rules)

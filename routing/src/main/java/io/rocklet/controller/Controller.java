@@ -111,7 +111,8 @@ public final class Controller implements AutoCloseable
         {
             if (config.serviceAddress() != null)
             {
-                controller.binding = transport.serve(config.serviceAddress(), controller.endpoint);
+                controller.binding = transport.serve(config.serviceAddress(), controller.endpoint,
+                    config.accessControl());
             }
             controller.startAgent();
         }

@@ -1,6 +1,7 @@
 package io.rocklet.controller;
 
 import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.api.auth.AccessControl;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 
@@ -31,10 +32,14 @@ import java.util.Map;
  * @param clock                 wall clock of heartbeat times (default the system clock).
  * @param threadingMode         DEDICATED (default: a daemon thread checks) or INVOKER (the caller runs
  *                              {@link Controller#doWork()}).
+ * @param accessControl         who may call the served controller service (default {@link AccessControl#OPEN}; with
+ *                              an {@code Acl}, cluster members only change state, see
+ *                              {@link io.rocklet.api.auth.ControllerOperations}); its agent refreshes the rules.
  */
 public record ControllerConfig(String id, Map<String, String> peers, Path dataDirectory, String serviceAddress,
     Duration heartbeatTimeout, Duration checkInterval, Duration raftElectionTimeout, Duration requestTimeout,
-    long snapshotThreshold, boolean allowUncleanElection, EpochClock clock, ThreadingMode threadingMode)
+    long snapshotThreshold, boolean allowUncleanElection, EpochClock clock, ThreadingMode threadingMode,
+    AccessControl accessControl)
 {
     /**
      * How the controller runs its heartbeat check.
@@ -103,6 +108,7 @@ public record ControllerConfig(String id, Map<String, String> peers, Path dataDi
         private boolean allowUncleanElection;
         private EpochClock clock = SystemEpochClock.INSTANCE;
         private ThreadingMode threadingMode = ThreadingMode.DEDICATED;
+        private AccessControl accessControl = AccessControl.OPEN;
 
         private Builder(final String id)
         {
@@ -183,6 +189,15 @@ public record ControllerConfig(String id, Map<String, String> peers, Path dataDi
             return this;
         }
 
+        /**
+         * @param access who may call the served controller service (default {@link AccessControl#OPEN}).
+         */
+        public Builder accessControl(final AccessControl access)
+        {
+            this.accessControl = access;
+            return this;
+        }
+
         public ControllerConfig build()
         {
             checkId(id, "id");
@@ -215,8 +230,13 @@ public record ControllerConfig(String id, Map<String, String> peers, Path dataDi
             {
                 fail("clock/threadingMode", clock + "/" + threadingMode, "neither may be null");
             }
+            if (accessControl == null)
+            {
+                fail("accessControl", null, "an access control (AccessControl.OPEN for none)");
+            }
             return new ControllerConfig(id, peers, dataDirectory, serviceAddress, heartbeatTimeout, checkInterval,
-                raftElectionTimeout, requestTimeout, snapshotThreshold, allowUncleanElection, clock, threadingMode);
+                raftElectionTimeout, requestTimeout, snapshotThreshold, allowUncleanElection, clock, threadingMode,
+                accessControl);
         }
 
         private void checkId(final String value, final String field)

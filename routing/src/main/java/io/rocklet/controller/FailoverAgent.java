@@ -55,7 +55,7 @@ final class FailoverAgent implements Agent
     @Override
     public int doWork()
     {
-        return followLeadership() + announceAddress() + checkMasters();
+        return followLeadership() + announceAddress() + checkMasters() + config.accessControl().refresh();
     }
 
     @Override

@@ -1,5 +1,9 @@
 package io.rocklet.router;
 
+import io.rocklet.api.auth.AccessManagement;
+import io.rocklet.api.auth.Policy;
+import io.rocklet.api.auth.User;
+import io.rocklet.api.auth.UserInfo;
 import io.rocklet.api.ClosedException;
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.InvalidArgumentException;
@@ -242,6 +246,44 @@ public final class Router implements RouterService, AutoCloseable
             return closedFuture();
         }
         return CompletableFuture.completedFuture(table.registeredBrokers());
+    }
+
+    // ---- users and policies (AccessService): this router's own rules, see BrokerConfig/RouterConfig.accessControl
+
+    @Override
+    public CompletableFuture<List<UserInfo>> listUsers()
+    {
+        return new AccessManagement(config.accessControl()).listUsers();
+    }
+
+    @Override
+    public CompletableFuture<Void> createUser(final User user)
+    {
+        return new AccessManagement(config.accessControl()).createUser(user);
+    }
+
+    @Override
+    public CompletableFuture<Void> updateUser(final User user)
+    {
+        return new AccessManagement(config.accessControl()).updateUser(user);
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteUser(final String name)
+    {
+        return new AccessManagement(config.accessControl()).deleteUser(name);
+    }
+
+    @Override
+    public CompletableFuture<List<Policy>> listPolicies()
+    {
+        return new AccessManagement(config.accessControl()).listPolicies();
+    }
+
+    @Override
+    public CompletableFuture<Void> putPolicies(final String user, final List<Policy> policies)
+    {
+        return new AccessManagement(config.accessControl()).putPolicies(user, policies);
     }
 
     /**

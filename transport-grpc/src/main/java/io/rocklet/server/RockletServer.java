@@ -23,6 +23,9 @@ import io.rocklet.transport.grpc.TlsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -87,7 +90,8 @@ public final class RockletServer implements AutoCloseable
                 }
                 default ->
                 {
-                    service = Controller.start(controllerConfig(settings, address), transport);
+                    warnOfOpenRaftPeers(settings);
+                    service = Controller.start(controllerConfig(settings, address, access), transport);
                     ready = CompletableFuture.completedFuture(null);
                 }
             }
@@ -146,8 +150,11 @@ public final class RockletServer implements AutoCloseable
     /**
      * A controller serves its controller service on the server's endpoint and keeps its Raft state under
      * {@code <data>/raft}.
+     *
+     * @param access who may call the controller service (with {@code --auth}: cluster members only change state).
      */
-    static ControllerConfig controllerConfig(final ServerSettings settings, final String address)
+    static ControllerConfig controllerConfig(final ServerSettings settings, final String address,
+        final AccessControl access)
     {
         final ServerSettings.ControllerOptions options = settings.controller();
         return ControllerConfig.builder(options.id())
@@ -156,7 +163,39 @@ public final class RockletServer implements AutoCloseable
             .serviceAddress(address)
             .heartbeatTimeout(options.heartbeatTimeout())
             .allowUncleanElection(options.allowUncleanElection())
+            .accessControl(access)
             .build();
+    }
+
+    /**
+     * Raft's peer traffic (Ratis' own gRPC between controllers) is neither encrypted nor authenticated by Rocklet: it
+     * is safe on loopback (controllers on one machine) or a private network only. Says so once at start when a peer
+     * address is not a loopback address.
+     */
+    static boolean warnOfOpenRaftPeers(final ServerSettings settings)
+    {
+        final List<String> exposed = settings.controller().peers().values().stream()
+            .filter(hostPort -> !loopback(hostPort.substring(0, hostPort.lastIndexOf(':')))).toList();
+        if (exposed.isEmpty())
+        {
+            return false;
+        }
+        LOG.warn("controller raft peers are reached without TLS or authentication: peers={}; keep them on a " +
+            "private network or firewall the raft ports to the other controllers (the controller service itself " +
+            "is protected by --tls-* and --auth)", exposed);
+        return true;
+    }
+
+    private static boolean loopback(final String host)
+    {
+        try
+        {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        }
+        catch (final UnknownHostException e)
+        {
+            return false;
+        }
     }
 
     private static AccessControl accessControl(final AuthFiles auth)

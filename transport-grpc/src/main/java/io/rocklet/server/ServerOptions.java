@@ -84,7 +84,8 @@ public final class ServerOptions
         AUTH:  --auth rules.acl [--member ACCESS_KEY]  |  --no-auth
                (--auth: users and policies, see io.rocklet.auth.AclFile; the file is re-read when it changes;
                --member: a broker's cluster-member user in that file, whose secret signs its registrations
-               with the routers, default the broker's --name; --no-auth: anybody may call anything)""";
+               with the routers and its controller calls, default the broker's --name; --no-auth: anybody may
+               call anything; a controller with --auth serves cluster members only, without either option none)""";
 
     static final int DEFAULT_ROUTER_PORT = 9876;
     static final int DEFAULT_BROKER_PORT = 10911;
@@ -214,15 +215,12 @@ public final class ServerOptions
         }
         if (role == Role.CONTROLLER)
         {
-            if (options.containsKey("auth"))
-            {
-                throw new InvalidArgumentException("--auth: the controller role does not enforce access control " +
-                    "yet; run controllers on a trusted network (--no-auth or nothing)");
-            }
+            // --auth: only cluster members may call the controller service; neither option: no access control
+            final AuthFiles auth = options.containsKey("auth") || options.containsKey("no-auth") ?
+                auth(options, null) : AuthFiles.none();
             return new ServerSettings(role, host, port, tls, null, 0, null, List.of(),
                 Path.of(required(options, "data", "controller")), null, false, 0, null, List.of(), null,
-                connections(options), StoreOptions.defaults(), null, controllerOptions(options), AuthFiles.none(),
-                null);
+                connections(options), StoreOptions.defaults(), null, controllerOptions(options), auth, null);
         }
         return new ServerSettings(role, host, port, tls, required(options, "name"),
             integer(options, "id", 0, 0, Integer.MAX_VALUE), options.getOrDefault("cluster", "DefaultCluster"),

@@ -5,6 +5,10 @@ import io.rocklet.api.Message;
 import io.rocklet.api.MessageModel;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.TopicConfig;
+import io.rocklet.api.auth.Action;
+import io.rocklet.api.auth.Policy;
+import io.rocklet.api.auth.ResourcePattern;
+import io.rocklet.api.auth.User;
 import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.BrokerService.ClientHeartbeat;
 import io.rocklet.api.spi.BrokerService.CommitOffsetsRequest;
@@ -27,6 +31,7 @@ import io.rocklet.api.spi.RouterService.BrokerRegistration;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -39,7 +44,8 @@ import java.util.function.Supplier;
 /**
  * One sample call of every remote operation of {@link BrokerService} and {@link RouterService}, by operation name
  * (the names of {@link io.rocklet.api.auth.Operations}), on topic {@value #TOPIC} and group {@value #GROUP}: the
- * access-control tests of a transport run each of them with every kind of credentials.
+ * access-control tests of a transport run each of them with every kind of credentials. The user and policy operations
+ * (served by routers too) are sampled on the broker.
  */
 public final class SpiCalls
 {
@@ -109,6 +115,14 @@ public final class SpiCalls
         calls.put("queryRoute", s -> s.router().queryRoute(TOPIC));
         calls.put("clusterInfo", s -> s.router().clusterInfo());
         calls.put("registeredBrokers", s -> s.router().registeredBrokers());
+        // users and policies (AccessService; the router serves the same operations)
+        calls.put("listUsers", s -> s.broker().listUsers());
+        calls.put("createUser", s -> s.broker().createUser(User.withSecret("spi-sample", User.Kind.CLIENT, "x")));
+        calls.put("updateUser", s -> s.broker().updateUser(User.withSecret("spi-sample", User.Kind.CLIENT, "y")));
+        calls.put("deleteUser", s -> s.broker().deleteUser("spi-sample"));
+        calls.put("listPolicies", s -> s.broker().listPolicies());
+        calls.put("putPolicies", s -> s.broker().putPolicies("spi-sample", List.of(new Policy("spi-sample",
+            Policy.Effect.ALLOW, Set.of(Action.SUB), List.of(ResourcePattern.parse("group:" + GROUP)), List.of()))));
         return calls;
     }
 

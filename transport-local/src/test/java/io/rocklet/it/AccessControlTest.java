@@ -10,12 +10,16 @@ import io.rocklet.api.TopicConfig;
 import io.rocklet.api.auth.Credentials;
 import io.rocklet.api.auth.Operations;
 import io.rocklet.api.spi.BrokerService;
+import io.rocklet.api.spi.ControllerClient;
+import io.rocklet.api.spi.ControllerService.ReplicaSetState;
 import io.rocklet.api.spi.RouterService;
 import io.rocklet.api.spi.RouterService.BrokerIdentity;
 import io.rocklet.api.spi.RouterService.BrokerRegistration;
 import io.rocklet.api.spi.RouterService.TopicRoute;
 import io.rocklet.auth.Acl;
 import io.rocklet.auth.AclFile;
+import io.rocklet.controller.Controller;
+import io.rocklet.controller.ControllerConfig;
 import io.rocklet.embedded.EmbeddedRocklet;
 import io.rocklet.store.ThreadingMode;
 import io.rocklet.testkit.SpiCalls;
@@ -186,6 +190,35 @@ class AccessControlTest
         rocklet.broker().doWork();
 
         assertNull(SpiCalls.error(asApp.send(new BrokerService.SendRequest("p", "c", message, 0, 1, 0))));
+    }
+
+    @Test
+    void shouldServeControllerToMembersOnlyWhenServedWithAccessControl() throws Exception
+    {
+        final int raftPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0))
+        {
+            raftPort = socket.getLocalPort();
+        }
+        final String address = "local://controller-auth";
+        try (Controller controller = Controller.start(ControllerConfig.builder("c1").peer("c1", "127.0.0.1:" +
+            raftPort).dataDirectory(directory.resolve("controller")).serviceAddress(address).accessControl(acl)
+            .build(), rocklet.transport()))
+        {
+            final BrokerIdentity replica = new BrokerIdentity("c", "rs-auth", 1, "local://rs-auth-1");
+
+            final RockletException denied = SpiCalls.error(rocklet.transport().controller(address, APP)
+                .registerReplica(replica));
+            final RockletException unsigned = SpiCalls.error(rocklet.transport().controller(address)
+                .registerReplica(replica));
+            final ReplicaSetState registered = new ControllerClient(rocklet.transport(), List.of(address), 100,
+                Duration.ofMillis(100), MEMBER).registerReplica(replica).get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+            assertEquals(ErrorCode.PERMISSION_DENIED, denied.errorCode(), denied.getMessage());
+            assertTrue(denied.getMessage().contains("operation=controller.registerReplica"), denied.getMessage());
+            assertEquals(ErrorCode.UNAUTHENTICATED, unsigned.errorCode(), unsigned.getMessage());
+            assertEquals(1, registered.masterBrokerId());
+        }
     }
 
     @Test

@@ -1,10 +1,17 @@
 package io.rocklet.api.auth;
 
+import io.rocklet.api.ErrorCode;
+import io.rocklet.api.RockletException;
+
+import java.util.List;
+
 /**
  * The rules a served broker or router enforces, at one choke point per transport: the transport authenticates each
  * call ({@link #authenticate}) and authorizes it against {@link Operations} ({@link #authorize}) before the service
  * sees it. {@link #OPEN} lets everything through (the default of embedded setups). The enforcing implementation is
- * {@code io.rocklet.auth.Acl} (module routing). Thread-safe.
+ * {@code io.rocklet.auth.Acl} (module routing). Users and policies are managed through the same object (the
+ * {@code listUsers}, {@code createUser}, ... operations of the broker and router SPI land here); {@link #OPEN} refuses
+ * every change, saying access control is off. Thread-safe.
  */
 public interface AccessControl
 {
@@ -68,5 +75,78 @@ public interface AccessControl
     default int refresh()
     {
         return 0;
+    }
+
+    // ---- management (the SPI's access operations; OPEN and other read-only implementations refuse them)
+
+    /**
+     * @return every user, without secrets, sorted by name.
+     * @throws RockletException INVALID_ARGUMENT when access control is off.
+     */
+    default List<UserInfo> users()
+    {
+        throw off("listUsers");
+    }
+
+    /**
+     * @return every policy of every user, in the order they are stored.
+     * @throws RockletException INVALID_ARGUMENT when access control is off.
+     */
+    default List<Policy> policies()
+    {
+        throw off("listPolicies");
+    }
+
+    /**
+     * Adds a user; persisted where the rules are kept, audited.
+     *
+     * @param by who makes the change (for the audit log).
+     * @throws io.rocklet.api.InvalidArgumentException when a user of that name exists, or access control is off.
+     */
+    default void createUser(final Caller by, final User user)
+    {
+        throw off("createUser");
+    }
+
+    /**
+     * Replaces a user of that name (its policies kept); persisted, audited.
+     *
+     * @throws io.rocklet.api.InvalidArgumentException when no such user exists, or access control is off.
+     */
+    default void updateUser(final Caller by, final User user)
+    {
+        throw off("updateUser");
+    }
+
+    /**
+     * Removes a user and its policies; persisted, audited. Its next call is refused as unauthenticated.
+     *
+     * @throws io.rocklet.api.InvalidArgumentException when no such user exists, or access control is off.
+     */
+    default void deleteUser(final Caller by, final String name)
+    {
+        throw off("deleteUser");
+    }
+
+    /**
+     * Replaces the policies of a user (an empty list removes them all); persisted, audited; in force from the next
+     * call on.
+     *
+     * @throws io.rocklet.api.InvalidArgumentException when no such user exists, a policy names another user, or
+     *                                                  access control is off.
+     */
+    default void putPolicies(final Caller by, final String user, final List<Policy> policies)
+    {
+        throw off("putPolicies");
+    }
+
+    /**
+     * @return the error of a management operation where access control is off.
+     */
+    static RockletException off(final String operation)
+    {
+        return new RockletException(ErrorCode.INVALID_ARGUMENT, "access control is off: operation=" + operation +
+            ", users and policies exist only where access control is on (server --auth FILE, or an Acl in the " +
+            "broker's or router's config)");
     }
 }

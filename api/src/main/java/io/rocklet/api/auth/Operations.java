@@ -30,7 +30,8 @@ import static io.rocklet.api.auth.Action.UPDATE;
 
 /**
  * The one table of what every operation of {@link BrokerService} and {@link RouterService} needs: the action, and
- * the resource read from the call's arguments. A method missing here is denied to everybody (a test checks that
+ * the resource read from the call's arguments (the {@link io.rocklet.api.spi.AccessService} operations both contracts
+ * share are listed once). A method missing here is denied to everybody (a test checks that
  * every method of both interfaces is listed, so a new operation cannot slip by).
  *
  * <table>
@@ -52,6 +53,8 @@ import static io.rocklet.api.auth.Action.UPDATE;
  *   <tr><td>identity, clusterInfo</td><td>any authenticated caller</td><td>-</td></tr>
  *   <tr><td>registerBroker, unregisterBroker, fetchReplica, fetchReplicaMetadata</td><td>cluster members only</td>
  *   <td>cluster</td></tr>
+ *   <tr><td>listUsers, createUser, updateUser, deleteUser, listPolicies, putPolicies (both services)</td>
+ *   <td>Admin</td><td>cluster</td></tr>
  *   <tr><td>brokerDisconnected</td><td>never from a peer (the transport calls it)</td><td>-</td></tr>
  * </table>
  */
@@ -99,6 +102,13 @@ public final class Operations
         policy("queryRoute", topic(a -> (String) a[0]), GET, PUB, SUB);
         open("clusterInfo");
         policy("registeredBrokers", a -> List.of(Resource.CLUSTER), LIST);
+
+        // management of users and policies (AccessService, on brokers and routers alike): Admin on the cluster
+        for (final String name : List.of("listUsers", "createUser", "updateUser", "deleteUser", "listPolicies",
+            "putPolicies"))
+        {
+            policy(name, a -> List.of(Resource.CLUSTER), Action.ADMIN);
+        }
     }
 
     private Operations()
@@ -116,6 +126,8 @@ public final class Operations
         POLICY,
         /** Cluster members ({@link User.Kind#MEMBER}) only. */
         MEMBER,
+        /** Cluster members, and other callers as for {@link #POLICY} (reads members need, others may be granted). */
+        MEMBER_OR_POLICY,
         /** Nobody: the transport calls it on the served component itself, never for a peer. */
         INTERNAL
     }
@@ -157,15 +169,29 @@ public final class Operations
     }
 
     /**
-     * @return the operation of that name, or null when the table has none (such calls are denied).
+     * @return the operation of that name (a {@link ControllerOperations} one when it has its prefix), or null when the
+     *     tables have none (such calls are denied).
      */
     public static Operation find(final String name)
     {
-        return TABLE.get(name);
+        return name != null && name.startsWith(ControllerOperations.PREFIX) ? ControllerOperations.find(name) :
+            TABLE.get(name);
     }
 
     /**
-     * @return every operation, by name.
+     * @param contract the SPI interface a method belongs to.
+     * @param method   the method's name.
+     * @return the name of its operation in these tables (the controller's are prefixed).
+     */
+    public static String operationOf(final Class<?> contract, final String method)
+    {
+        return contract == io.rocklet.api.spi.ControllerService.class ? ControllerOperations.operation(method) :
+            method;
+    }
+
+    /**
+     * @return every operation of the broker and router contracts, by name (the controller's: see
+     *     {@link ControllerOperations#all()}).
      */
     public static Map<String, Operation> all()
     {

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * The local transport passes these objects as they are; the gRPC transport carries exactly these
  * fields.
  */
-public interface BrokerService
+public interface BrokerService extends AccessService
 {
     /**
      * @return which broker this is.

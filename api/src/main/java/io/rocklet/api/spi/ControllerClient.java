@@ -1,5 +1,6 @@
 package io.rocklet.api.spi;
 
+import io.rocklet.api.auth.Credentials;
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.NotLeaderException;
@@ -41,6 +42,7 @@ public final class ControllerClient implements ControllerService
     private final List<String> addresses;
     private final int rounds;
     private final long roundDelayMs;
+    private final Credentials credentials;
     private volatile String preferred;
 
     /**
@@ -51,6 +53,16 @@ public final class ControllerClient implements ControllerService
      */
     public ControllerClient(final Transport transport, final List<String> addresses, final int rounds,
         final Duration roundDelay)
+    {
+        this(transport, addresses, rounds, roundDelay, null);
+    }
+
+    /**
+     * @param credentials what every call is signed with (a broker's member credentials; controllers under access
+     *                    control serve members only), or null for none.
+     */
+    public ControllerClient(final Transport transport, final List<String> addresses, final int rounds,
+        final Duration roundDelay, final Credentials credentials)
     {
         if (transport == null || addresses == null || addresses.isEmpty() || rounds < 1 || roundDelay == null ||
             roundDelay.isNegative())
@@ -71,6 +83,7 @@ public final class ControllerClient implements ControllerService
         this.rounds = rounds;
         this.roundDelayMs = roundDelay.toMillis();
         this.preferred = this.addresses.get(0);
+        this.credentials = credentials;
     }
 
     /**
@@ -79,6 +92,16 @@ public final class ControllerClient implements ControllerService
     public static ControllerClient create(final Transport transport, final List<String> addresses)
     {
         return new ControllerClient(transport, addresses, DEFAULT_ROUNDS, DEFAULT_ROUND_DELAY);
+    }
+
+    /**
+     * @param credentials what every call is signed with, or null for none.
+     * @return a client with {@link #DEFAULT_ROUNDS} rounds and {@link #DEFAULT_ROUND_DELAY}.
+     */
+    public static ControllerClient create(final Transport transport, final List<String> addresses,
+        final Credentials credentials)
+    {
+        return new ControllerClient(transport, addresses, DEFAULT_ROUNDS, DEFAULT_ROUND_DELAY, credentials);
     }
 
     /**
@@ -139,7 +162,8 @@ public final class ControllerClient implements ControllerService
         CompletableFuture<T> answer;
         try
         {
-            answer = call.apply(transport.controller(address));
+            answer = call.apply(credentials == null ? transport.controller(address) :
+                transport.controller(address, credentials));
         }
         catch (final RuntimeException e)
         {

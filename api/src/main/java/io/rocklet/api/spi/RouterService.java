@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
  * clients ask for topic routes and cluster information. Routers never talk to each other. Every call
  * completes its future with the answer or a {@link io.rocklet.api.RockletException}.
  */
-public interface RouterService
+public interface RouterService extends AccessService
 {
     /**
      * Registers a broker or refreshes its registration (the periodic heartbeat carries its full topic list,

@@ -56,6 +56,37 @@ public interface Transport extends AutoCloseable
     }
 
     /**
+     * @param credentials what every call of the stub is signed with (a cluster member's), or null for none.
+     * @return a stub for the failover controller at {@code address} whose calls carry that identity.
+     * @throws InvalidArgumentException when the transport cannot carry credentials.
+     */
+    default ControllerService controller(final String address, final Credentials credentials)
+    {
+        if (credentials != null)
+        {
+            throw new InvalidArgumentException("transport cannot sign calls: transport=" + this + ", credentials=" +
+                credentials);
+        }
+        return controller(address);
+    }
+
+    /**
+     * Serves a failover controller whose every call is checked by {@code access}
+     * ({@link io.rocklet.api.auth.ControllerOperations}: only cluster members change state).
+     *
+     * @throws InvalidArgumentException when access control is on and the transport cannot enforce it.
+     */
+    default Binding serve(final String address, final ControllerService service, final AccessControl access)
+    {
+        if (access != null && access.enabled())
+        {
+            throw new InvalidArgumentException("transport cannot enforce access control: transport=" + this +
+                ", address=" + address);
+        }
+        return serve(address, service);
+    }
+
+    /**
      * @param credentials what every call of the stub is signed with, or null for none.
      * @return a stub for the router at {@code address} whose calls carry the identity of {@code credentials}.
      * @throws InvalidArgumentException when the transport cannot carry credentials.

@@ -68,4 +68,27 @@ class OperationsTest
         assertEquals(Operations.Scope.MEMBER, Operations.find("unregisterBroker").scope());
         assertEquals(Operations.Scope.INTERNAL, Operations.find("brokerDisconnected").scope());
     }
+
+    @Test
+    void shouldListEveryControllerMethodAndLetOnlyMembersChangeStateWhenTableIsBuilt()
+    {
+        final Set<String> methods = new TreeSet<>();
+        for (final Method method : io.rocklet.api.spi.ControllerService.class.getMethods())
+        {
+            if (!Modifier.isStatic(method.getModifiers()))
+            {
+                methods.add(ControllerOperations.operation(method.getName()));
+            }
+        }
+
+        assertEquals(methods, new TreeSet<>(ControllerOperations.all().keySet()));
+        for (final String change : List.of("registerReplica", "heartbeat", "alterSyncStateSet", "electMaster"))
+        {
+            final String name = Operations.operationOf(io.rocklet.api.spi.ControllerService.class, change);
+            assertEquals(Operations.Scope.MEMBER, Operations.find(name).scope(), name);
+        }
+        assertEquals(List.of(Action.GET), Operations.find("controller.replicaSet").actions());
+        assertEquals(Operations.Scope.MEMBER_OR_POLICY, Operations.find("controller.replicaSet").scope());
+        assertEquals(Operations.Scope.POLICY, Operations.find("heartbeat").scope(), "a client's heartbeat stays");
+    }
 }

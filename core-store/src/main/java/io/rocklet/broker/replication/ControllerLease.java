@@ -2,6 +2,8 @@ package io.rocklet.broker.replication;
 
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.RockletException;
+import io.rocklet.api.auth.AccessControl;
+import io.rocklet.api.auth.Credentials;
 import io.rocklet.api.spi.Binding;
 import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.ControllerService;
@@ -91,7 +93,9 @@ final class ControllerLease
     }
 
     /**
-     * @return {@code transport} whose controller calls renew this lease; everything else goes straight through.
+     * @return {@code transport} whose controller stubs renew this lease; every other method goes straight through (all
+     *     of them, the defaults too: a default left out would answer for the wrapped transport, e.g. refuse credentials
+     *     it carries).
      */
     Transport observing(final Transport transport)
     {
@@ -104,9 +108,33 @@ final class ControllerLease
             }
 
             @Override
+            public RouterService router(final String address, final Credentials credentials)
+            {
+                return transport.router(address, credentials);
+            }
+
+            @Override
             public BrokerService broker(final String address)
             {
                 return transport.broker(address);
+            }
+
+            @Override
+            public BrokerService broker(final String address, final Credentials credentials)
+            {
+                return transport.broker(address, credentials);
+            }
+
+            @Override
+            public ControllerService controller(final String address)
+            {
+                return observed(transport.controller(address));
+            }
+
+            @Override
+            public ControllerService controller(final String address, final Credentials credentials)
+            {
+                return observed(transport.controller(address, credentials));
             }
 
             @Override
@@ -116,15 +144,33 @@ final class ControllerLease
             }
 
             @Override
+            public Binding serve(final String address, final RouterService service, final AccessControl access)
+            {
+                return transport.serve(address, service, access);
+            }
+
+            @Override
             public Binding serve(final String address, final BrokerService service)
             {
                 return transport.serve(address, service);
             }
 
             @Override
-            public ControllerService controller(final String address)
+            public Binding serve(final String address, final BrokerService service, final AccessControl access)
             {
-                return observed(transport.controller(address));
+                return transport.serve(address, service, access);
+            }
+
+            @Override
+            public Binding serve(final String address, final ControllerService service)
+            {
+                return transport.serve(address, service);
+            }
+
+            @Override
+            public Binding serve(final String address, final ControllerService service, final AccessControl access)
+            {
+                return transport.serve(address, service, access);
             }
 
             @Override

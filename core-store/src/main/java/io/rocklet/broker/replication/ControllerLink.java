@@ -69,7 +69,7 @@ public final class ControllerLink
             config.replication().controllerLease().toNanos());
         replication.writeLease(lease::valid, lease.leaseMs());
         return new ControllerLink(config, replication, ControllerClient.create(lease.observing(transport),
-            config.replication().controllers()), roles, lease);
+            config.replication().controllers(), config.credentials()), roles, lease); // signed as the member it is
     }
 
     private final BrokerConfig config;

@@ -13,6 +13,7 @@ import io.rocklet.api.admin.QueueStats;
 import io.rocklet.api.admin.ResentMessage;
 import io.rocklet.api.admin.TopicInfo;
 import io.rocklet.api.admin.TopicRouteInfo;
+import io.rocklet.api.auth.AccessAdmin;
 import io.rocklet.client.internal.DefaultClientContext;
 
 import java.util.Collection;
@@ -22,7 +23,8 @@ import java.util.Optional;
 
 /**
  * The {@link Admin} of a client, a façade over one helper per subject: {@link TopicOperations},
- * {@link GroupOperations}, {@link MessageOperations}, {@link DeadLetterOperations} and {@link ClusterOperations},
+ * {@link GroupOperations}, {@link MessageOperations}, {@link DeadLetterOperations}, {@link ClusterOperations} and
+ * {@link AccessOperations},
  * which reach brokers through {@link AdminCalls} (brokers from a router's cluster information; each operation goes
  * to the brokers' masters in parallel, each call with the client's request timeout, and fails - naming every
  * broker that failed - unless all of them succeed). Everything goes through the transport SPI, so it works the
@@ -35,6 +37,7 @@ public final class DefaultAdmin implements Admin
     private final MessageOperations messages;
     private final DeadLetterOperations deadLetters;
     private final ClusterOperations cluster;
+    private final AdminCalls calls;
 
     public DefaultAdmin(final DefaultClientContext context)
     {
@@ -44,6 +47,7 @@ public final class DefaultAdmin implements Admin
         this.messages = new MessageOperations(calls);
         this.deadLetters = new DeadLetterOperations(calls, groups, messages);
         this.cluster = new ClusterOperations(calls);
+        this.calls = calls;
     }
 
     @Override
@@ -166,5 +170,17 @@ public final class DefaultAdmin implements Admin
     public ClusterStatus clusterStatus()
     {
         return cluster.status();
+    }
+
+    @Override
+    public AccessAdmin brokerAccess(final String brokerAddress)
+    {
+        return AccessOperations.broker(calls, brokerAddress);
+    }
+
+    @Override
+    public AccessAdmin routerAccess(final String routerAddress)
+    {
+        return AccessOperations.router(calls, routerAddress);
     }
 }

@@ -1,5 +1,6 @@
 package io.rocklet.client.consumer;
 
+import io.rocklet.api.ErrorCode;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.spi.BrokerService.GroupEvent;
 import io.rocklet.api.spi.Subscription;
@@ -9,14 +10,17 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
 /**
  * Watches a consumer group on every broker that holds one of its topics ({@code BrokerService.watchGroup}),
  * so that membership changes and offset resets reach the consumer at once. A broker whose watch could not
- * be set up, or which stopped answering, is watched again at the next {@link #watch}. Thread-safe; close is
- * idempotent.
+ * be set up, or which stopped answering, is watched again at the next {@link #watch}. A broker that refuses the
+ * watch for good (PERMISSION_DENIED, UNAUTHENTICATED, a rejected request; at once or later through
+ * {@link Subscription#failure()}) is logged once at WARN and not watched again by this consumer: its changes are then
+ * picked up by the periodic rebalance only. Thread-safe; close is idempotent.
  */
 final class GroupWatches implements AutoCloseable
 {
@@ -26,6 +30,7 @@ final class GroupWatches implements AutoCloseable
     private final String group;
     private final BiConsumer<String, GroupEvent> listener;
     private final Map<String, Subscription> watches = new ConcurrentHashMap<>();
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /**
@@ -45,7 +50,7 @@ final class GroupWatches implements AutoCloseable
     {
         for (final String brokerName : brokerNames)
         {
-            if (closed || watches.containsKey(brokerName))
+            if (closed || watches.containsKey(brokerName) || refused.contains(brokerName))
             {
                 continue;
             }
@@ -56,12 +61,19 @@ final class GroupWatches implements AutoCloseable
                 if (watches.putIfAbsent(brokerName, subscription) != null || closed)
                 {
                     subscription.close();
+                    continue;
                 }
+                subscription.failure().whenComplete((done, error) ->
+                {
+                    if (error != null && watches.remove(brokerName, subscription))
+                    {
+                        onFailed(brokerName, Futures.unwrap(error));
+                    }
+                });
             }
             catch (final RockletException ex)
             {
-                LOG.warn("watching a consumer group failed, will retry: group={}, broker={}, error={}", group,
-                    brokerName, ex.toString());
+                onFailed(brokerName, ex);
             }
         }
     }
@@ -95,6 +107,31 @@ final class GroupWatches implements AutoCloseable
                 closeQuietly(brokerName, subscription);
             }
         }
+    }
+
+    /**
+     * @return the brokers that refused the watch for good.
+     */
+    Set<String> refused()
+    {
+        return Set.copyOf(refused);
+    }
+
+    private void onFailed(final String brokerName, final Throwable error)
+    {
+        final ErrorCode code = Futures.codeOf(error);
+        if (code == ErrorCode.PERMISSION_DENIED || code == ErrorCode.UNAUTHENTICATED ||
+            code == ErrorCode.INVALID_ARGUMENT)
+        {
+            if (refused.add(brokerName))
+            {
+                LOG.warn("group watch refused, not retried (rebalancing on the interval only): group={}, broker={}, " +
+                    "code={}, error={}", group, brokerName, code, error.getMessage());
+            }
+            return;
+        }
+        LOG.warn("watching a consumer group failed, will retry: group={}, broker={}, error={}", group, brokerName,
+            error.toString());
     }
 
     private void closeQuietly(final String brokerName, final Subscription subscription)

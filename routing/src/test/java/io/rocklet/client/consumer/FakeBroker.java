@@ -54,6 +54,9 @@ final class FakeBroker extends UnsupportedBroker
     private final Map<String, Long> offsets = new HashMap<>();
     private final Map<String, TreeSet<String>> members = new HashMap<>();
     private final Map<String, List<Consumer<GroupEvent>>> watchers = new HashMap<>();
+    private RockletException watchRefusal;
+    private boolean watchRefusedLater;
+    private int watchCalls;
     private final Map<String, String> locks = new HashMap<>();
     private final Map<String, AtomicInteger> pulls = new HashMap<>();
     private long nextMessageId;
@@ -305,10 +308,47 @@ final class FakeBroker extends UnsupportedBroker
         return CompletableFuture.completedFuture(List.copyOf(members.getOrDefault(group, new TreeSet<>())));
     }
 
+    /**
+     * Refuses group watches from now on: synchronously (as the local transport does) or through the subscription's
+     * {@link Subscription#failure()} (as the gRPC transport does); null accepts them again.
+     */
+    synchronized void refuseWatches(final RockletException refusal, final boolean later)
+    {
+        watchRefusal = refusal;
+        watchRefusedLater = later;
+    }
+
+    synchronized int watchCalls()
+    {
+        return watchCalls;
+    }
+
     @Override
     public synchronized Subscription watchGroup(final String group, final String clientId,
         final Consumer<GroupEvent> listener)
     {
+        watchCalls++;
+        if (watchRefusal != null)
+        {
+            if (!watchRefusedLater)
+            {
+                throw watchRefusal;
+            }
+            final CompletableFuture<Void> failure = CompletableFuture.failedFuture(watchRefusal);
+            return new Subscription()
+            {
+                @Override
+                public void close()
+                {
+                }
+
+                @Override
+                public CompletableFuture<Void> failure()
+                {
+                    return failure;
+                }
+            };
+        }
         watchers.computeIfAbsent(group, g -> new CopyOnWriteArrayList<>()).add(listener);
         return () ->
         {

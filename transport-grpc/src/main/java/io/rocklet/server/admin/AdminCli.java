@@ -6,6 +6,7 @@ import io.rocklet.api.ErrorCode;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.RockletClient;
 import io.rocklet.api.RockletException;
+import io.rocklet.api.auth.Credentials;
 import io.rocklet.client.RockletClients;
 import io.rocklet.server.ServerOptions;
 import io.rocklet.transport.grpc.GrpcTransport;
@@ -18,9 +19,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +39,7 @@ import java.util.function.Function;
 @Command(name = "admin", sortOptions = false, usageHelpAutoWidth = true,
     description = "Operate a Rocklet cluster through its routers.",
     subcommands = {TopicCommands.class, GroupCommands.class, MessageCommands.class, DeadLetterCommands.class,
-        ClusterCommands.class},
+        ClusterCommands.class, UserCommands.class, PolicyCommands.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:the cluster refused or failed the request", "2:bad command line",
         "3:the cluster could not be reached (no router or broker answered in time)",
@@ -77,6 +80,17 @@ public final class AdminCli
         defaultValue = "${env:ROCKLET_TLS_KEY}",
         description = "Client private key for mutual TLS (env ROCKLET_TLS_KEY).")
     Path tlsKey;
+
+    @Option(names = "--access-key", scope = ScopeType.INHERIT, paramLabel = "<key>",
+        defaultValue = "${env:ROCKLET_ACCESS_KEY}",
+        description = "Sign calls as this user (env ROCKLET_ACCESS_KEY), with --secret-file; for clusters with " +
+            "access control.")
+    String accessKey;
+
+    @Option(names = "--secret-file", scope = ScopeType.INHERIT, paramLabel = "<file>",
+        defaultValue = "${env:ROCKLET_SECRET_FILE}",
+        description = "A file whose first line is the --access-key's secret (env ROCKLET_SECRET_FILE).")
+    Path secretFile;
 
     @Option(names = "--timeout", scope = ScopeType.INHERIT, paramLabel = "10s",
         defaultValue = "${env:ROCKLET_TIMEOUT:-10s}",
@@ -121,7 +135,7 @@ public final class AdminCli
         final Duration callTimeout = ServerOptions.duration("timeout", timeout);
         try (GrpcTransport transport = GrpcTransport.create(transportConfig(callTimeout));
              RockletClient client = RockletClients.create(ClientConfig.builder().routers(addresses)
-                 .requestTimeout(callTimeout).build(), transport))
+                 .requestTimeout(callTimeout).credentials(credentials()).build(), transport))
         {
             return action.apply(client.admin());
         }
@@ -148,6 +162,39 @@ public final class AdminCli
     PrintWriter out()
     {
         return spec.commandLine().getOut();
+    }
+
+    /**
+     * @return the first line of {@code file}, trimmed (a secret).
+     * @throws InvalidArgumentException naming {@code option} when it cannot be read or is empty.
+     */
+    static String secretFrom(final Path file, final String option)
+    {
+        final List<String> lines;
+        try
+        {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        }
+        catch (final IOException e)
+        {
+            throw new InvalidArgumentException("cannot read " + option + "=" + file + ": " + e.getMessage());
+        }
+        if (lines.isEmpty() || lines.get(0).isBlank())
+        {
+            throw new InvalidArgumentException("empty " + option + "=" + file + ", expected the secret on its first " +
+                "line");
+        }
+        return lines.get(0).trim();
+    }
+
+    private Credentials credentials()
+    {
+        if ((accessKey == null) != (secretFile == null))
+        {
+            throw new InvalidArgumentException("signed calls need both --access-key and --secret-file (missing: " +
+                (accessKey == null ? "--access-key" : "--secret-file") + ")");
+        }
+        return accessKey == null ? null : new Credentials(accessKey, secretFrom(secretFile, "--secret-file"));
     }
 
     private GrpcTransportConfig transportConfig(final Duration callTimeout)

@@ -79,6 +79,18 @@ final class BrokerHandlers
                 request -> broker.fetchReplica(ReplicaCodec.fetchRequest(request)), ReplicaCodec::fetchResult)
             .unary(BrokerGrpc.getFetchReplicaMetadataMethod(),
                 request -> broker.fetchReplicaMetadata(ReplicaCodec.metadataRequest(request)), ReplicaCodec::metadata)
+            .unary(BrokerGrpc.getListUsersMethod(),
+                request -> broker.listUsers(), AccessCodec::userInfos)
+            .unary(BrokerGrpc.getCreateUserMethod(),
+                request -> broker.createUser(AccessCodec.user(request)), done -> EMPTY)
+            .unary(BrokerGrpc.getUpdateUserMethod(),
+                request -> broker.updateUser(AccessCodec.user(request)), done -> EMPTY)
+            .unary(BrokerGrpc.getDeleteUserMethod(),
+                request -> broker.deleteUser(request.getName()), done -> EMPTY)
+            .unary(BrokerGrpc.getListPoliciesMethod(),
+                request -> broker.listPolicies(), AccessCodec::policies)
+            .unary(BrokerGrpc.getPutPoliciesMethod(),
+                request -> broker.putPolicies(request.getUser(), AccessCodec.putPolicies(request)), done -> EMPTY)
             .build();
     }
 

@@ -3,6 +3,7 @@ package io.rocklet.transport.grpc;
 import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.rocklet.api.ErrorCode;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.spi.BrokerService.GroupEvent;
 import io.rocklet.api.spi.Subscription;
@@ -12,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +21,9 @@ import java.util.function.Consumer;
 
 /**
  * The client side of {@code WatchGroup}: a server-streaming call that delivers the group's events to the listener
- * until {@link #close()}. When the call ends for any reason but a rejected request (the broker restarted, the
- * connection dropped), it is made again after a back-off that doubles from the transport's minimum to its maximum;
+ * until {@link #close()}. A permanent refusal (PERMISSION_DENIED, UNAUTHENTICATED, a rejected request) ends the watch
+ * for good: it is logged once and reported through {@link #failure()}, never renewed. When the call ends for any
+ * other reason (the broker restarted, the connection dropped), it is made again after a back-off that doubles from the transport's minimum to its maximum;
  * once the server confirms a renewed watch (its response headers), the listener gets a MEMBERS_CHANGED event, since
  * changes made while the watch was down were missed. Thread-safe: call events arrive one at a time on the
  * transport's executor; the listener runs there and must not block.
@@ -35,6 +38,7 @@ final class GroupWatch implements Subscription
     private final Consumer<GroupEvent> listener;
     private final long backoffMinMs;
     private final long backoffMaxMs;
+    private final CompletableFuture<Void> failure = new CompletableFuture<>();
     private ClientCall<BrokerProto.WatchGroupRequest, BrokerProto.GroupEvent> call;
     private ScheduledFuture<?> retry;
     private int failures;
@@ -61,6 +65,20 @@ final class GroupWatch implements Subscription
     {
         open();
         return this;
+    }
+
+    @Override
+    public CompletableFuture<Void> failure()
+    {
+        return failure;
+    }
+
+    /**
+     * @return true while a call is open or a renewal is scheduled (false once closed or refused for good).
+     */
+    synchronized boolean active()
+    {
+        return call != null || retry != null;
     }
 
     @Override
@@ -138,29 +156,40 @@ final class GroupWatch implements Subscription
                 return;
             }
             call = null;
-            if (StatusErrors.rejectsRequest(error.errorCode()))
+            if (!permanent(error))
             {
-                LOG.warn("group watch rejected, not renewed: group={}, address={}, error={}", request.getGroup(),
-                    peer.address(), error.getMessage());
+                failures++;
+                renewing = true;
+                final long delay = ReconnectBackoff.delayMs(failures, backoffMinMs, backoffMaxMs);
+                if (failures == 1)
+                {
+                    LOG.info("group watch ended, renewing: group={}, address={}, error={}", request.getGroup(),
+                        peer.address(), error.getMessage());
+                }
+                try
+                {
+                    retry = peer.timers().schedule(this::open, delay, TimeUnit.MILLISECONDS);
+                }
+                catch (final RejectedExecutionException e)
+                {
+                    closed = true; // the transport is closing
+                }
                 return;
             }
-            failures++;
-            renewing = true;
-            final long delay = ReconnectBackoff.delayMs(failures, backoffMinMs, backoffMaxMs);
-            if (failures == 1)
-            {
-                LOG.info("group watch ended, renewing: group={}, address={}, error={}", request.getGroup(),
-                    peer.address(), error.getMessage());
-            }
-            try
-            {
-                retry = peer.timers().schedule(this::open, delay, TimeUnit.MILLISECONDS);
-            }
-            catch (final RejectedExecutionException e)
-            {
-                closed = true; // the transport is closing
-            }
         }
+        // the owner hears it through failure() (a consumer logs it once at WARN)
+        LOG.info("group watch refused, not renewed: group={}, address={}, code={}, error={}", request.getGroup(),
+            peer.address(), error.errorCode(), error.getMessage());
+        failure.completeExceptionally(error);
+    }
+
+    /**
+     * @return true when renewing the watch would be refused the same way: the caller or the request is refused.
+     */
+    private static boolean permanent(final RockletException error)
+    {
+        return StatusErrors.rejectsRequest(error.errorCode()) || error.errorCode() == ErrorCode.PERMISSION_DENIED ||
+            error.errorCode() == ErrorCode.UNAUTHENTICATED;
     }
 
     private void deliver(final GroupEvent event)

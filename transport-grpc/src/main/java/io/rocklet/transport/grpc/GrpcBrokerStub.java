@@ -1,5 +1,8 @@
 package io.rocklet.transport.grpc;
 
+import io.rocklet.api.auth.Policy;
+import io.rocklet.api.auth.User;
+import io.rocklet.api.auth.UserInfo;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.MessageView;
 import io.rocklet.api.TopicConfig;
@@ -265,6 +268,47 @@ final class GrpcBrokerStub implements BrokerService
     PullStreams streams()
     {
         return streams;
+    }
+
+    // ---- users and policies
+
+    @Override
+    public CompletableFuture<List<UserInfo>> listUsers()
+    {
+        return peer.unary(BrokerGrpc.getListUsersMethod(), () -> AccessCodec.LIST_USERS, AccessCodec::userInfos,
+            timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<Void> createUser(final User user)
+    {
+        return peer.unary(BrokerGrpc.getCreateUserMethod(), () -> AccessCodec.user(user), done -> null, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<Void> updateUser(final User user)
+    {
+        return peer.unary(BrokerGrpc.getUpdateUserMethod(), () -> AccessCodec.user(user), done -> null, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteUser(final String name)
+    {
+        return peer.unary(BrokerGrpc.getDeleteUserMethod(), () -> AccessCodec.userName(name), done -> null, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<List<Policy>> listPolicies()
+    {
+        return peer.unary(BrokerGrpc.getListPoliciesMethod(), () -> AccessCodec.LIST_POLICIES, AccessCodec::policies,
+            timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<Void> putPolicies(final String user, final List<Policy> policies)
+    {
+        return peer.unary(BrokerGrpc.getPutPoliciesMethod(), () -> AccessCodec.putPolicies(user, policies),
+            done -> null, timeoutMs);
     }
 
     @Override

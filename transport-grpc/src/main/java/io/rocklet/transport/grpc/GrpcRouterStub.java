@@ -1,5 +1,8 @@
 package io.rocklet.transport.grpc;
 
+import io.rocklet.api.auth.Policy;
+import io.rocklet.api.auth.User;
+import io.rocklet.api.auth.UserInfo;
 import io.rocklet.api.spi.RouterService;
 import io.rocklet.transport.grpc.proto.RouterGrpc;
 import io.rocklet.transport.grpc.proto.RouterProto;
@@ -55,6 +58,47 @@ final class GrpcRouterStub implements RouterService
     {
         return peer.unary(RouterGrpc.getRegisteredBrokersMethod(),
             RouterProto.RegisteredBrokersRequest::getDefaultInstance, AdminCodec::registeredBrokers, timeoutMs);
+    }
+
+    // ---- users and policies
+
+    @Override
+    public CompletableFuture<List<UserInfo>> listUsers()
+    {
+        return peer.unary(RouterGrpc.getListUsersMethod(), () -> AccessCodec.LIST_USERS, AccessCodec::userInfos,
+            timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<Void> createUser(final User user)
+    {
+        return peer.unary(RouterGrpc.getCreateUserMethod(), () -> AccessCodec.user(user), done -> null, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<Void> updateUser(final User user)
+    {
+        return peer.unary(RouterGrpc.getUpdateUserMethod(), () -> AccessCodec.user(user), done -> null, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteUser(final String name)
+    {
+        return peer.unary(RouterGrpc.getDeleteUserMethod(), () -> AccessCodec.userName(name), done -> null, timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<List<Policy>> listPolicies()
+    {
+        return peer.unary(RouterGrpc.getListPoliciesMethod(), () -> AccessCodec.LIST_POLICIES, AccessCodec::policies,
+            timeoutMs);
+    }
+
+    @Override
+    public CompletableFuture<Void> putPolicies(final String user, final List<Policy> policies)
+    {
+        return peer.unary(RouterGrpc.getPutPoliciesMethod(), () -> AccessCodec.putPolicies(user, policies),
+            done -> null, timeoutMs);
     }
 
     @Override

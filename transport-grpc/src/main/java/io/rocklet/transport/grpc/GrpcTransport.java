@@ -145,7 +145,13 @@ public final class GrpcTransport implements Transport
     @Override
     public ControllerService controller(final String address)
     {
-        return new GrpcControllerStub(peer(address, null), config.callTimeout().toMillis());
+        return controller(address, null);
+    }
+
+    @Override
+    public ControllerService controller(final String address, final io.rocklet.api.auth.Credentials credentials)
+    {
+        return new GrpcControllerStub(peer(address, credentials), config.callTimeout().toMillis());
     }
 
     /**
@@ -204,12 +210,19 @@ public final class GrpcTransport implements Transport
     @Override
     public GrpcBinding serve(final String address, final ControllerService service)
     {
+        return serve(address, service, AccessControl.OPEN);
+    }
+
+    @Override
+    public GrpcBinding serve(final String address, final ControllerService service, final AccessControl access)
+    {
         if (service == null)
         {
             throw new InvalidArgumentException("cannot serve null: kind=controller, address=" + address);
         }
+        final ControllerService calls = guarded(ControllerService.class, service, access);
         return bind(address, "controller", endpoint -> endpoint.bind("controller",
-            ControllerHandlers.definition(service), () -> { }));
+            intercepted(ControllerHandlers.definition(calls), access), () -> { }));
     }
 
     /**

@@ -48,6 +48,18 @@ final class RouterHandlers
                 request -> router.clusterInfo(), RouterCodec::clusterInfo)
             .unary(RouterGrpc.getRegisteredBrokersMethod(),
                 request -> router.registeredBrokers(), AdminCodec::registeredBrokers)
+            .unary(RouterGrpc.getListUsersMethod(),
+                request -> router.listUsers(), AccessCodec::userInfos)
+            .unary(RouterGrpc.getCreateUserMethod(),
+                request -> router.createUser(AccessCodec.user(request)), done -> EMPTY)
+            .unary(RouterGrpc.getUpdateUserMethod(),
+                request -> router.updateUser(AccessCodec.user(request)), done -> EMPTY)
+            .unary(RouterGrpc.getDeleteUserMethod(),
+                request -> router.deleteUser(request.getName()), done -> EMPTY)
+            .unary(RouterGrpc.getListPoliciesMethod(),
+                request -> router.listPolicies(), AccessCodec::policies)
+            .unary(RouterGrpc.getPutPoliciesMethod(),
+                request -> router.putPolicies(request.getUser(), AccessCodec.putPolicies(request)), done -> EMPTY)
             .build();
     }
 

@@ -35,7 +35,9 @@ class ContractTest
     @Test
     void shouldHaveOneRpcPerRouterServiceMethod()
     {
-        assertEquals(rpcNamesOf(RouterService.class), rpcNames(RouterGrpc.getServiceDescriptor()));
+        final Set<String> expected = rpcNamesOf(RouterService.class);
+        expected.addAll(accessRpcs());
+        assertEquals(expected, rpcNames(RouterGrpc.getServiceDescriptor()));
     }
 
     @Test
@@ -45,6 +47,7 @@ class ContractTest
         expected.addAll(BROKER_TRANSPORT_RPCS);
         // the replication calls have default methods (a broker service that does not replicate refuses them)
         expected.addAll(Set.of("FetchReplica", "FetchReplicaMetadata"));
+        expected.addAll(accessRpcs());
         assertEquals(expected, rpcNames(BrokerGrpc.getServiceDescriptor()));
     }
 
@@ -69,6 +72,20 @@ class ContractTest
             assertNotNull(new BrokerHandlers(FakeBroker.create().build(), "grpc://127.0.0.1:1", threads)
                 .definition());
         }
+    }
+
+    /**
+     * @return the rpcs of the users-and-policies operations both services inherit (default methods of
+     *     {@link io.rocklet.api.spi.AccessService}: a service that does not manage access refuses them).
+     */
+    private static Set<String> accessRpcs()
+    {
+        return Arrays.stream(io.rocklet.api.spi.AccessService.class.getDeclaredMethods())
+            .filter(method -> !Modifier.isStatic(method.getModifiers()) && !method.isSynthetic() &&
+                !Modifier.isPrivate(method.getModifiers()))
+            .map(Method::getName)
+            .map(name -> Character.toUpperCase(name.charAt(0)) + name.substring(1))
+            .collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static Set<String> rpcNamesOf(final Class<?> spi)

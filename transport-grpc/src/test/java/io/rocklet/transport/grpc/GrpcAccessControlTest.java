@@ -123,6 +123,26 @@ class GrpcAccessControlTest
     }
 
     @Test
+    void shouldEndGroupWatchAndReportRefusalWhenCallerMayNotWatchTheGroup() throws Exception
+    {
+        start(TestTls.plaintext().build(), TestTls.plaintext().build(), MEMBER);
+
+        for (final Credentials credentials : java.util.Arrays.asList(APP, null))
+        {
+            final var watch = (GroupWatch)client.broker(broker.address(), credentials).watchGroup(SpiCalls.GROUP,
+                "c", event -> { });
+            closing.add(watch::close);
+
+            final var failure = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> watch.failure().get(30, java.util.concurrent.TimeUnit.SECONDS));
+
+            final ErrorCode code = ((RockletException)failure.getCause()).errorCode();
+            assertEquals(credentials == null ? ErrorCode.UNAUTHENTICATED : ErrorCode.PERMISSION_DENIED, code);
+            assertFalse(watch.active(), "a refused watch is not renewed");
+        }
+    }
+
+    @Test
     void shouldRefuseBrokerRegistrationWhenCallerIsClientAndKeepRoutes()
     {
         start(TestTls.plaintext().build(), TestTls.plaintext().build(), MEMBER);

@@ -1,5 +1,8 @@
 package io.rocklet.transport.local;
 
+import io.rocklet.api.auth.Policy;
+import io.rocklet.api.auth.User;
+import io.rocklet.api.auth.UserInfo;
 import io.rocklet.api.spi.RouterService;
 
 import java.util.List;
@@ -56,5 +59,43 @@ final class LocalRouterStub implements RouterService
     public CompletableFuture<List<RegisteredBroker>> registeredBrokers()
     {
         return call(() -> target.get().registeredBrokers());
+    }
+
+    // ---- users and policies
+
+    @Override
+    public CompletableFuture<List<UserInfo>> listUsers()
+    {
+        return call(() -> target.get().listUsers());
+    }
+
+    @Override
+    public CompletableFuture<Void> createUser(final User user)
+    {
+        return call(() -> target.get().createUser(user));
+    }
+
+    @Override
+    public CompletableFuture<Void> updateUser(final User user)
+    {
+        return call(() -> target.get().updateUser(user));
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteUser(final String name)
+    {
+        return call(() -> target.get().deleteUser(name));
+    }
+
+    @Override
+    public CompletableFuture<List<Policy>> listPolicies()
+    {
+        return call(() -> target.get().listPolicies());
+    }
+
+    @Override
+    public CompletableFuture<Void> putPolicies(final String user, final List<Policy> policies)
+    {
+        return call(() -> target.get().putPolicies(user, policies));
     }
 }

@@ -78,8 +78,15 @@ public final class LocalTransport implements Transport
     @Override
     public ControllerService controller(final String address)
     {
+        return controller(address, null);
+    }
+
+    @Override
+    public ControllerService controller(final String address, final Credentials credentials)
+    {
         checkAddress(address);
-        return new LocalControllerStub(() -> target(controllers, address, "controller").service());
+        final Signer signer = credentials == null ? null : new Signer(credentials);
+        return new LocalControllerStub(() -> target(controllers, address, "controller").view(signer));
     }
 
     @Override
@@ -124,9 +131,13 @@ public final class LocalTransport implements Transport
     @Override
     public Binding serve(final String address, final ControllerService service)
     {
-        // no access control yet: the controller's operations are not in the Operations table
-        return bind(controllers, address, new Served<>(ControllerService.class, service, AccessControl.OPEN),
-            "controller");
+        return serve(address, service, AccessControl.OPEN);
+    }
+
+    @Override
+    public Binding serve(final String address, final ControllerService service, final AccessControl access)
+    {
+        return bind(controllers, address, new Served<>(ControllerService.class, service, access), "controller");
     }
 
     @Override
