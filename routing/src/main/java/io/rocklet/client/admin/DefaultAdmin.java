@@ -13,8 +13,10 @@ import io.rocklet.api.admin.QueueStats;
 import io.rocklet.api.admin.ResentMessage;
 import io.rocklet.api.admin.TopicInfo;
 import io.rocklet.api.admin.TopicRouteInfo;
+import io.rocklet.api.admin.TransactionInfo;
 import io.rocklet.client.internal.DefaultClientContext;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +37,12 @@ public final class DefaultAdmin implements Admin
     private final MessageOperations messages;
     private final DeadLetterOperations deadLetters;
     private final ClusterOperations cluster;
+    private final AdminCalls calls;
 
     public DefaultAdmin(final DefaultClientContext context)
     {
         final AdminCalls calls = new AdminCalls(context);
+        this.calls = calls;
         this.topics = new TopicOperations(calls);
         this.groups = new GroupOperations(calls);
         this.messages = new MessageOperations(calls);
@@ -166,5 +170,15 @@ public final class DefaultAdmin implements Admin
     public ClusterStatus clusterStatus()
     {
         return cluster.status();
+    }
+
+    @Override
+    public List<TransactionInfo> transactions(final String producerGroup)
+    {
+        AdminChecks.group(producerGroup, "transactions");
+        final List<TransactionInfo> all = new ArrayList<>();
+        calls.fanOut("list transactions: producerGroup=" + producerGroup, calls.masters(),
+            broker -> broker.transactions(producerGroup)).values().forEach(all::addAll);
+        return List.copyOf(all);
     }
 }
