@@ -42,7 +42,7 @@ public final class SendService
     private final HalfMessageStore halves;
 
     /**
-     * @param halves where transactional messages' halves go.
+     * A send service storing into {@code store}, transactional messages' halves into {@code halves}.
      */
     public SendService(final MessageStore store, final TopicConfigStore topics, final Delays delays,
         final String brokerName, final int maxBodyBytes, final boolean autoCreateTopics, final int autoCreateQueues,

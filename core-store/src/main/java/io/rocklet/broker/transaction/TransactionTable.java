@@ -28,12 +28,13 @@ import java.util.TreeMap;
  * {@value #CHECKPOINT} (written with {@link BrokerFiles}, like the timer's checkpoint):
  *
  * <pre>
- * half &lt;half queue offset&gt;                       half messages below it are in the table (or finished)
- * op &lt;op queue offset&gt;                           op records below it are applied
  * open &lt;half offset&gt; &lt;checks&gt;                  an open transaction (the rest is read from its half message)
  * expired &lt;half offset&gt; &lt;storedMs&gt; &lt;checks&gt; &lt;group&gt; &lt;topic&gt; &lt;messageId&gt;   rolled back after max checks
+ * indexed &lt;half offset&gt; &lt;op offset&gt;           last: half messages and op records below are in the table
  * </pre>
  *
+ * The positions come last, so a file cut short (whose {@code open} records may be missing) has none, and the table
+ * is rebuilt from the start of both topics.
  * After a crash the half and op records after the checkpoint's positions are indexed again: a transaction finished
  * after the checkpoint is finished again by its op record. Records this broker appended itself are applied at once;
  * when the index had not reached them yet (a new master still indexing what it replicated) they are remembered and
@@ -110,18 +111,20 @@ final class TransactionTable
                     String.join(" ", record), e.toString());
             }
         }
+        // a log cut after a crash (ASYNC flush) may end before the checkpoint's positions: index from its end
+        table.indexedHalf = Math.min(table.indexedHalf,
+            store.maxOffset(SystemTopics.TRANSACTION_HALF_TOPIC, HalfMessages.QUEUE));
+        table.indexedOp = Math.min(table.indexedOp,
+            store.maxOffset(SystemTopics.TRANSACTION_OP_TOPIC, HalfMessages.QUEUE));
         return table;
     }
 
     private void loadRecord(final String[] record, final long defaultTimeoutMs)
     {
-        if (record.length == 2 && record[0].equals("half"))
+        if (record.length == 3 && record[0].equals("indexed"))
         {
             indexedHalf = Long.parseLong(record[1]);
-        }
-        else if (record.length == 2 && record[0].equals("op"))
-        {
-            indexedOp = Long.parseLong(record[1]);
+            indexedOp = Long.parseLong(record[2]);
         }
         else if (record.length == 3 && record[0].equals("open"))
         {
@@ -321,8 +324,6 @@ final class TransactionTable
             return 0;
         }
         final List<String> records = new ArrayList<>(open.size() + expired.size() + 2);
-        records.add("half " + indexedHalf);
-        records.add("op " + indexedOp);
         for (final Open entry : open.values())
         {
             records.add("open " + entry.halfOffset() + " " + entry.checks());
@@ -334,6 +335,7 @@ final class TransactionTable
             records.add("expired " + info.halfOffset() + " " + info.storedMs() + " " + info.checks() + " " +
                 info.producerGroup() + " " + info.topic() + " " + info.messageId());
         }
+        records.add("indexed " + indexedHalf + " " + indexedOp); // last: see the class comment
         BrokerFiles.write(checkpoint, "transaction-checkpoint", records, fsync);
         dirty = false;
         return 1;
