@@ -62,14 +62,23 @@ final class HalfMessages
     static AppendRequest toReal(final StoredMessage half)
     {
         final AppendRequest real = Delays.toRealTopic(half);
-        final Map<String, String> properties = new HashMap<>(real.message().properties());
+        return committed(real.message(), real.queueId(), real.bornTimestampMs(), real.producerId(), half.logOffset());
+    }
+
+    /**
+     * @param message       the message as sent (or as read back from its half, less the destination properties).
+     * @param halfLogOffset the half message's log offset.
+     * @return the append that commits it: the message less the transaction's properties.
+     */
+    static AppendRequest committed(final Message message, final int queueId, final long bornMs,
+        final String producerId, final long halfLogOffset)
+    {
+        final Map<String, String> properties = new HashMap<>(message.properties());
         properties.remove(SystemProperties.TRANSACTION_PREPARED);
         properties.remove(SystemProperties.PRODUCER_GROUP);
         properties.remove(SystemProperties.CHECK_IMMUNITY_TIME_IN_SECONDS);
-        final Message message = new Message(real.message().topic(), real.message().tag(), real.message().keys(),
-            properties, real.message().body());
-        return new AppendRequest(message, real.queueId(), real.bornTimestampMs(), real.producerId(),
-            real.reconsumeTimes(), half.logOffset(), real.flags());
+        return new AppendRequest(new Message(message.topic(), message.tag(), message.keys(), properties,
+            message.body()), queueId, bornMs, producerId, 0, halfLogOffset, 0);
     }
 
     /**

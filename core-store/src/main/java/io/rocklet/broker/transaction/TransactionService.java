@@ -118,16 +118,22 @@ public final class TransactionService implements DelayedDelivery, HalfMessageSto
             HalfMessages.QUEUE, bornMs, producerId, 0, 0L, 0));
         table.opened(new TransactionTable.Open(stored.queueOffset(), group, message.topic(),
             message.properties().get(SystemProperties.UNIQUE_ID), stored.storeTimestampMs(),
-            timeoutMs < 0 ? config.timeout().toMillis() : timeoutMs, false), true);
+            timeoutMs < 0 ? config.timeout().toMillis() : timeoutMs,
+            HalfMessages.committed(message, queueId, bornMs, producerId, stored.logOffset())), true);
         return stored;
     }
 
     /**
      * @return true when {@link #end} can read the half message now (else wait until the store is readable).
      */
-    public boolean readable(final EndTransactionRequest request)
+    public synchronized boolean readable(final EndTransactionRequest request)
     {
-        return request == null || request.halfOffset() < 0 ||
+        if (request == null || request.halfOffset() < 0)
+        {
+            return true;
+        }
+        final TransactionTable.Open open = table.open(request.halfOffset());
+        return (open != null && !open.recovered()) ||
             request.halfOffset() < store.maxOffset(SystemTopics.TRANSACTION_HALF_TOPIC, HalfMessages.QUEUE) ||
             request.halfOffset() >= table.indexedHalf();
     }
@@ -140,6 +146,18 @@ public final class TransactionService implements DelayedDelivery, HalfMessageSto
     public EndTransactionStatus end(final EndTransactionRequest request)
     {
         check(request);
+        synchronized (this)
+        {
+            final TransactionTable.Open open = table.open(request.halfOffset());
+            if (open != null && !open.recovered()) // stored since start: no need to read the half message
+            {
+                if (!request.messageId().equals(open.messageId()))
+                {
+                    return EndTransactionStatus.NOT_FOUND;
+                }
+                return finish(open, open.commit(), request.resolution());
+            }
+        }
         final StoredMessage half = readHalf(request.halfOffset());
         if (half == null || !request.messageId().equals(half.properties().get(SystemProperties.UNIQUE_ID)))
         {
@@ -156,12 +174,10 @@ public final class TransactionService implements DelayedDelivery, HalfMessageSto
             }
             if (open.recovered() && committedCopy(half))
             {
-                finish(open, half, HalfMessages.COMMIT, false);
+                finish(open, null, HalfMessages.COMMIT);
                 return EndTransactionStatus.ALREADY_COMMITTED;
             }
-            final boolean commit = request.resolution() == TransactionResolution.COMMIT;
-            finish(open, half, commit ? HalfMessages.COMMIT : HalfMessages.ROLLBACK, commit);
-            return commit ? EndTransactionStatus.COMMITTED : EndTransactionStatus.ROLLED_BACK;
+            return finish(open, HalfMessages.toReal(half), request.resolution());
         }
     }
 
@@ -280,14 +296,14 @@ public final class TransactionService implements DelayedDelivery, HalfMessageSto
                 unreadable.addLong(halfOffset); // stored, not dispatched yet
                 return 0;
             }
-            if (committedCopy(half))
+            if (open.recovered() && committedCopy(half))
             {
-                finish(open, half, HalfMessages.COMMIT, false);
+                finish(open, null, HalfMessages.COMMIT);
                 return 1;
             }
             if (open.checks() >= config.maxChecks())
             {
-                finish(open, half, HalfMessages.EXPIRED, false);
+                finish(open, null, HalfMessages.EXPIRED);
                 LOG.warn("transaction rolled back after the maximum number of checks: broker={}, producerGroup={}, " +
                     "topic={}, messageId={}, halfOffset={}, checks={}", brokerName, open.group(), open.topic(),
                     open.messageId(), halfOffset, open.checks());
@@ -313,14 +329,29 @@ public final class TransactionService implements DelayedDelivery, HalfMessageSto
     }
 
     /**
-     * Puts the message into its topic when {@code deliver}, appends the op record and closes the transaction.
+     * Commits (appends {@code commit}, then the op record) or rolls back (the op record) an open transaction.
      */
-    private void finish(final TransactionTable.Open open, final StoredMessage half, final String kind,
-        final boolean deliver)
+    private EndTransactionStatus finish(final TransactionTable.Open open, final AppendRequest commit,
+        final TransactionResolution resolution)
     {
-        if (deliver)
+        if (resolution == TransactionResolution.COMMIT)
         {
-            store.append(HalfMessages.toReal(half));
+            finish(open, commit, HalfMessages.COMMIT);
+            return EndTransactionStatus.COMMITTED;
+        }
+        finish(open, null, HalfMessages.ROLLBACK);
+        return EndTransactionStatus.ROLLED_BACK;
+    }
+
+    /**
+     * Appends the op record of {@code kind} (after the committed message, when one is given) and closes the
+     * transaction.
+     */
+    private void finish(final TransactionTable.Open open, final AppendRequest commit, final String kind)
+    {
+        if (commit != null)
+        {
+            store.append(commit);
         }
         appendOp(open.halfOffset(), kind);
         table.finished(open.halfOffset(), kind, clock.time());

@@ -5,6 +5,7 @@ import io.rocklet.api.SystemTopics;
 import io.rocklet.api.TagFilter;
 import io.rocklet.api.admin.TransactionInfo;
 import io.rocklet.broker.internal.BrokerFiles;
+import io.rocklet.store.AppendRequest;
 import io.rocklet.store.MessageStore;
 import io.rocklet.store.ReadResult;
 import io.rocklet.store.ReadStatus;
@@ -70,21 +71,27 @@ final class TransactionTable
     /**
      * An open transaction.
      *
-     * @param recovered it was read back from the log (after a restart, or replicated): a committed copy may exist
-     *                  without its op record.
+     * @param commit the append that commits it, kept for a half message this broker stored since it started (so that
+     *               a commit does not wait until the half message is readable); null for one read back from the log
+     *               (after a restart, or replicated), for which a committed copy may exist without its op record.
      */
     record Open(long halfOffset, String group, String topic, String messageId, long storedMs, long timeoutMs,
-        boolean recovered, int checks)
+        AppendRequest commit, int checks)
     {
         Open(final long halfOffset, final String group, final String topic, final String messageId,
-            final long storedMs, final long timeoutMs, final boolean recovered)
+            final long storedMs, final long timeoutMs, final AppendRequest commit)
         {
-            this(halfOffset, group, topic, messageId, storedMs, timeoutMs, recovered, 0);
+            this(halfOffset, group, topic, messageId, storedMs, timeoutMs, commit, 0);
+        }
+
+        boolean recovered()
+        {
+            return commit == null;
         }
 
         Open withChecks(final int count)
         {
-            return new Open(halfOffset, group, topic, messageId, storedMs, timeoutMs, recovered, count);
+            return new Open(halfOffset, group, topic, messageId, storedMs, timeoutMs, commit, count);
         }
     }
 
@@ -348,7 +355,7 @@ final class TransactionTable
         final String topic = properties.getOrDefault(SystemProperties.REAL_TOPIC, "");
         final String messageId = properties.getOrDefault(SystemProperties.UNIQUE_ID, half.messageId());
         return new Open(half.queueOffset(), group, topic, messageId, half.storeTimestampMs(),
-            HalfMessages.timeoutMs(properties, defaultTimeoutMs), true);
+            HalfMessages.timeoutMs(properties, defaultTimeoutMs), null);
     }
 
     private StoredMessage read(final long halfOffset)
