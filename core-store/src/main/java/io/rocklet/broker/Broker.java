@@ -69,8 +69,9 @@ import java.util.function.IntSupplier;
  * A broker (RocketMQ's model): topics with queues on a {@link MessageStore}, send and pull (long polling: a
  * waiting pull is answered by the store's dispatcher as soon as a message arrives), consumer groups and client
  * liveness, committed offsets kept on the broker, orderly-consumption queue locks, retry and dead-letter topics,
- * and delayed delivery by delay level. It serves itself at {@link BrokerConfig#address()} through a
- * {@link Transport} and registers with every router of its configuration.
+ * delayed delivery by delay level, and transactional messages with check-back ({@link TransactionService}). It
+ * serves itself at {@link BrokerConfig#address()} through a {@link Transport} and registers with every router of its
+ * configuration.
  *
  * <p>Every {@link BrokerService} call answers with a future, failed with a {@link RockletException} carrying the
  * {@link ErrorCode} (TOPIC_NOT_FOUND, PERMISSION_DENIED, ILLEGAL_TOPIC, MESSAGE_TOO_LARGE, BUSY, CLOSED...); no call
