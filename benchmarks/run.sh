@@ -8,6 +8,8 @@
 #                                       about 1.5 minutes
 #   benchmarks/run.sh schedule [--quick] timed delivery error at 10 k due/s, heap with 1 M pending timers, SQL92 vs
 #                                       tag filter throughput (embedded broker), about 3 minutes
+#   benchmarks/run.sh txn [--quick]     transactions: begin + commit from 4 threads next to plain sync sends of the same
+#                                       run (embedded broker; the local suite's txn group alone), about 30 s
 #   benchmarks/run.sh ha [--quick]      replication: a master and a slave in one JVM over the local transport, send
 #                                       throughput with and without SYNC replication and the ASYNC lag; then the
 #                                       failover time across JVMs (3 controllers, 3 brokers, SIGKILL), about 2 minutes
@@ -26,7 +28,7 @@ set -euo pipefail
 BENCH_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_HOME")
 JAR="$BENCH_HOME/target/rocklet-benchmarks.jar"
-SUITES="store local grpc schedule ha"
+SUITES="store local grpc schedule ha txn"
 
 usage()
 {
@@ -124,6 +126,23 @@ suite_local()
     run_java "$LOG_DIR/local-idle.log" io.rocklet.benchmarks.local.IdleFootprint "${idle_args[@]}" || status=1
     # the throughput and latency figures run on a pre-touched heap, as a latency-sensitive service would
     JAVA_OPTS="$JAVA_OPTS -XX:+AlwaysPreTouch" run_java "$LOG_DIR/local-scenarios.log" \
+        io.rocklet.benchmarks.local.LocalScenarios "${scenario_args[@]}" || status=1
+    return $status
+}
+
+# Transactions (issue 13): the local suite's txn group alone, txn.commit.128b.t4 next to txn.send.128b.sync.t4 and
+# their ratio, ASYNC flush.
+suite_txn()
+{
+    local scenario_args=(--dir "$DATA_DIR" --only txn) status=0
+    if [[ $QUICK == 1 ]]; then
+        scenario_args+=(--quick)
+    fi
+    build api,core-store,routing,transport-local,benchmarks
+    JAVA_OPTS="$JAVA_OPTS -Djava.io.tmpdir=$DATA_DIR"
+    header txn
+    echo "# flush mode: ASYNC (EmbeddedRocklet's default; ephemeral stores do not fsync at all)"
+    JAVA_OPTS="$JAVA_OPTS -XX:+AlwaysPreTouch" run_java "$LOG_DIR/txn-scenarios.log" \
         io.rocklet.benchmarks.local.LocalScenarios "${scenario_args[@]}" || status=1
     return $status
 }

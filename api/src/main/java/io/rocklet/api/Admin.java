@@ -9,6 +9,7 @@ import io.rocklet.api.admin.QueueStats;
 import io.rocklet.api.admin.ResentMessage;
 import io.rocklet.api.admin.TopicInfo;
 import io.rocklet.api.admin.TopicRouteInfo;
+import io.rocklet.api.admin.TransactionInfo;
 import io.rocklet.api.auth.AccessAdmin;
 
 import java.util.Collection;
@@ -187,6 +188,17 @@ public interface Admin
      * @throws RockletException with {@link ErrorCode#GROUP_NOT_FOUND} when no broker knows the group.
      */
     List<ResentMessage> resendDeadLetters(String group);
+
+    // ---- transactions
+
+    /**
+     * Asks every broker master for the producer group's transactions: those open (half message waiting for its
+     * outcome) and those the broker rolled back after the maximum number of check-backs.
+     *
+     * @return sorted by broker, then half offset.
+     * @throws InvalidArgumentException for an illegal group name.
+     */
+    List<TransactionInfo> transactions(String producerGroup);
 
     // ---- cluster
 

@@ -9,6 +9,11 @@ public interface RockletClient extends AutoCloseable
 {
     Producer newProducer(ProducerConfig config);
 
+    /**
+     * A producer of transactional messages that answers the brokers' check-backs of its group with {@code checker}.
+     */
+    TransactionProducer newTransactionProducer(ProducerConfig config, TransactionChecker checker);
+
     PushConsumer newPushConsumer(PushConsumerConfig config);
 
     PullConsumer newPullConsumer(PullConsumerConfig config);

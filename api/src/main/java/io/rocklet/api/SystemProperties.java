@@ -27,6 +27,18 @@ public final class SystemProperties
     /** On a recall record in the timer topic: the timer-queue offset of the message it recalls. */
     public static final String RECALL_QUEUE_OFFSET = "__RECALL_QUEUE_OFFSET";
 
+    /** On a transactional message: {@code "true"}; the broker stores it as a half message until its outcome. */
+    public static final String TRANSACTION_PREPARED = "__TRAN_MSG";
+    /** On a half message: the producer group whose producers the broker asks about its outcome. */
+    public static final String PRODUCER_GROUP = "__PGROUP";
+    /**
+     * On a transactional message, optional: seconds before the broker first checks its outcome (RocketMQ's
+     * {@code CHECK_IMMUNITY_TIME_IN_SECONDS}), instead of the broker's transaction timeout.
+     */
+    public static final String CHECK_IMMUNITY_TIME_IN_SECONDS = "__CHECK_IMMUNITY_TIME_IN_SECONDS";
+    /** On a transactional op record: the half-topic queue offset of the half message it finishes or checks. */
+    public static final String TRANSACTION_HALF_OFFSET = "__TRAN_HALF_OFFSET";
+
     private SystemProperties()
     {
     }

@@ -15,6 +15,11 @@ public final class SystemTopics
     /** Where messages wait for a delivery time (one queue); the broker's timer puts them back when due. */
     public static final String TIMER_TOPIC = "%TIMER%";
 
+    /** Where half messages of transactions wait for their outcome (one queue), invisible to consumers. */
+    public static final String TRANSACTION_HALF_TOPIC = "%TRANS_HALF%";
+    /** The op records of transactions (one queue): each finishes or counts a check of a half message. */
+    public static final String TRANSACTION_OP_TOPIC = "%TRANS_OP%";
+
     private SystemTopics()
     {
     }

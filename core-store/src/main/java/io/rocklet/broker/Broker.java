@@ -12,6 +12,7 @@ import io.rocklet.api.MessageView;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.StorageException;
 import io.rocklet.api.TopicConfig;
+import io.rocklet.api.admin.TransactionInfo;
 import io.rocklet.api.spi.Binding;
 import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.RouterService.BrokerIdentity;
@@ -43,6 +44,7 @@ import io.rocklet.broker.internal.ScheduleService;
 import io.rocklet.broker.internal.SendService;
 import io.rocklet.broker.internal.TopicConfigStore;
 import io.rocklet.broker.timer.TimerService;
+import io.rocklet.broker.transaction.TransactionService;
 import io.rocklet.store.MessageArrivalListener;
 import io.rocklet.store.MessageStore;
 import io.rocklet.store.MessageStores;
@@ -71,8 +73,9 @@ import java.util.function.IntSupplier;
  * A broker (RocketMQ's model): topics with queues on a {@link MessageStore}, send and pull (long polling: a
  * waiting pull is answered by the store's dispatcher as soon as a message arrives), consumer groups and client
  * liveness, committed offsets kept on the broker, orderly-consumption queue locks, retry and dead-letter topics,
- * and delayed delivery by delay level. It serves itself at {@link BrokerConfig#address()} through a
- * {@link Transport} and registers with every router of its configuration.
+ * delayed delivery by delay level, and transactional messages with check-back ({@link TransactionService}). It
+ * serves itself at {@link BrokerConfig#address()} through a {@link Transport} and registers with every router of its
+ * configuration.
  *
  * <p>Every {@link BrokerService} call answers with a future, failed with a {@link RockletException} carrying the
  * {@link ErrorCode} (TOPIC_NOT_FOUND, PERMISSION_DENIED, ILLEGAL_TOPIC, MESSAGE_TOO_LARGE, BUSY, CLOSED...); no call
@@ -105,6 +108,7 @@ public final class Broker implements BrokerService, AutoCloseable
     private final ScheduleService schedule;
     private final TimerService timer;
     private final RecallService recalls;
+    private final TransactionService transactions;
     private final RouterRegistrar registrar;
     private final Replication replication;
     /** The failover controllers' link, or null for static roles. */
@@ -147,8 +151,10 @@ public final class Broker implements BrokerService, AutoCloseable
         this.offsetQueries = new OffsetQueries(store, offsets, subscriptions, groups);
         this.pulls = new PullService(store, topics, config.nanoClock(), config.longPollMaxHeld());
         final Delays delays = new Delays(delayLevels, config.clock(), config.maxDelay().toMillis());
+        this.transactions = TransactionService.load(store, config.clock(), config.brokerName(),
+            config.transactions(), this::isMaster, dataDirectory, fsync);
         this.sends = new SendService(store, topics, delays, config.brokerName(), config.maxBodyBytes(),
-            config.autoCreateTopicEnable(), config.autoCreateTopicQueues(), config.clock());
+            config.autoCreateTopicEnable(), config.autoCreateTopicQueues(), config.clock(), transactions);
         this.retries = new RetryService(store, topics, delayLevels);
         this.admin = new AdminService(store, topics, offsets, groups, config.brokerName());
         this.groupQueries = new GroupQueries(store, topics, offsets, groups, config.nanoClock(), config.brokerName());
@@ -165,7 +171,7 @@ public final class Broker implements BrokerService, AutoCloseable
         this.recalls = new RecallService(store, List.of(schedule, timer));
         final BrokerAgent agent = new BrokerAgent(config.brokerName(),
             config.storeConfig().threadingMode() == ThreadingMode.INVOKER ? store : null, pulls,
-            List.of(replication.onMaster(schedule), replication.onMaster(timer)), recalls, offsets, subscriptions,
+            List.of(replication.onMaster(schedule), replication.onMaster(timer), transactions), recalls, offsets, subscriptions,
             groups, locks, registrar, config.accessControl(), this::replicationDuties, config.nanoClock(),
             config.offsetPersistInterval().toNanos());
         final ErrorHandler errors = e -> LOG.error("broker agent failed: broker={}, error={}",
@@ -366,6 +372,51 @@ public final class Broker implements BrokerService, AutoCloseable
     public CompletableFuture<PullResult> pull(final PullRequest request)
     {
         return Replies.call("pull", () -> pulls.pull(checkOpen(request)).thenApply(replication::suggestReplica));
+    }
+
+    // ---- transactions
+
+    /**
+     * Answers once the outcome is in the log (and, under SYNC replication, replicated); waits until the store is
+     * readable when the half message was stored but is not readable yet.
+     */
+    @Override
+    public CompletableFuture<EndTransactionStatus> endTransaction(final EndTransactionRequest request)
+    {
+        return Replies.call("endTransaction", () ->
+        {
+            final EndTransactionRequest checked = checkOpen(request);
+            replication.checkCanAcknowledge("endTransaction");
+            final CompletableFuture<EndTransactionStatus> ended = transactions.readable(checked) ?
+                CompletableFuture.completedFuture(transactions.end(checked)) :
+                store.whenReadable().thenApplyAsync(readable -> transactions.end(checked));
+            return ended.thenCompose(status ->
+                replication.whenReplicated(store.logEndOffset()).thenApply(replicated -> status));
+        });
+    }
+
+    /**
+     * @throws ClosedException          when the broker is closed.
+     * @throws InvalidArgumentException when an argument is missing or malformed.
+     */
+    @Override
+    public Subscription watchTransactionChecks(final String producerGroup, final String clientId,
+        final Consumer<TransactionCheck> listener)
+    {
+        RequestChecks.group(checkOpen(producerGroup));
+        if (listener == null)
+        {
+            throw new InvalidArgumentException("illegal transaction check watch: producerGroup=" + producerGroup +
+                ", listener=null");
+        }
+        return transactions.watch(producerGroup, RequestChecks.clientId(clientId), listener);
+    }
+
+    @Override
+    public CompletableFuture<List<TransactionInfo>> transactions(final String producerGroup)
+    {
+        return Replies.supply("transactions", () -> transactions.transactions(RequestChecks.group(
+            checkOpen(producerGroup))));
     }
 
     @Override
@@ -652,6 +703,14 @@ public final class Broker implements BrokerService, AutoCloseable
     }
 
     /**
+     * @return how many transaction check-backs found no live producer of their group (they wait for the next round).
+     */
+    public long transactionChecksWaiting()
+    {
+        return transactions.checksWaiting();
+    }
+
+    /**
      * @return this broker's replication: role, epoch, lag (bytes and ms), in-sync replicas, a slave's problem.
      */
     public ReplicationStatus replicationStatus()
@@ -710,6 +769,11 @@ public final class Broker implements BrokerService, AutoCloseable
         return replication.doWork() + (link == null ? 0 : link.doWork(config.nanoClock().nanoTime()));
     }
 
+    private boolean isMaster()
+    {
+        return replication != null && replication.isMaster();
+    }
+
     private void reidentify()
     {
         identity = new BrokerIdentity(config.clusterName(), config.brokerName(), replication.currentBrokerId(),
@@ -760,6 +824,7 @@ public final class Broker implements BrokerService, AutoCloseable
         persist("subscriptions", subscriptions::persist);
         persist("delay offsets", schedule::persist);
         persist("timer checkpoint", timer::persist);
+        persist("transaction checkpoint", transactions::persist);
         timer.close();
         store.close();
         LOG.info("broker closed: broker={}, address={}", config.brokerName(), identity.address());

@@ -6,6 +6,7 @@ import io.rocklet.api.TopicConfig;
 import io.rocklet.api.auth.AccessControl;
 import io.rocklet.api.auth.Credentials;
 import io.rocklet.broker.replication.ReplicationConfig;
+import io.rocklet.broker.transaction.TransactionConfig;
 import io.rocklet.store.StoreConfig;
 import io.rocklet.store.ThreadingMode;
 import org.agrona.concurrent.EpochClock;
@@ -62,6 +63,8 @@ import java.util.regex.Pattern;
  *                               with, or null (default) for routers without access control.
  * @param replication            the broker's part in its replica set (default {@link ReplicationConfig#DEFAULT}: a
  *                               master replicating ASYNC).
+ * @param transactions           transaction check-back settings (default {@link TransactionConfig#DEFAULT}: every
+ *                               30 s, after 6 s, at most 15 checks).
  */
 public record BrokerConfig(
     String clusterName,
@@ -86,7 +89,8 @@ public record BrokerConfig(
     ThreadingMode threadingMode,
     AccessControl accessControl,
     Credentials credentials,
-    ReplicationConfig replication)
+    ReplicationConfig replication,
+    TransactionConfig transactions)
 {
     /** RocketMQ's 18 delay levels. */
     public static final List<Duration> DEFAULT_DELAY_LEVELS = List.of(
@@ -141,6 +145,7 @@ public record BrokerConfig(
         b.accessControl = accessControl;
         b.credentials = credentials;
         b.replication = replication;
+        b.transactions = transactions;
         return b;
     }
 
@@ -172,6 +177,7 @@ public record BrokerConfig(
         private AccessControl accessControl = AccessControl.OPEN;
         private Credentials credentials;
         private ReplicationConfig replication = ReplicationConfig.DEFAULT;
+        private TransactionConfig transactions = TransactionConfig.DEFAULT;
 
         private Builder()
         {
@@ -307,6 +313,16 @@ public record BrokerConfig(
             return this;
         }
 
+        /**
+         * @param transactions transaction check-back settings.
+         * @return this builder.
+         */
+        public Builder transactions(final TransactionConfig transactions)
+        {
+            this.transactions = transactions;
+            return this;
+        }
+
         public Builder threadingMode(final ThreadingMode mode)
         {
             this.threadingMode = mode;
@@ -375,6 +391,7 @@ public record BrokerConfig(
             checkPositive(maxDelay, "maxDelay");
             check(threadingMode == ThreadingMode.DEDICATED || threadingMode == ThreadingMode.INVOKER, "threadingMode",
                 threadingMode, "DEDICATED or INVOKER");
+            check(transactions != null, "transactions", null, "transaction settings (TransactionConfig.DEFAULT)");
             check(accessControl != null, "accessControl", null, "an access control (AccessControl.OPEN for none)");
             final Path data = dataDirectory != null ? dataDirectory :
                 storeConfig.directory() != null ? storeConfig.directory().resolve(DEFAULT_DATA_DIRECTORY_NAME) : null;
@@ -383,7 +400,7 @@ public record BrokerConfig(
                 clientExpiry, queueLockExpiry, longPollMaxHeld, offsetPersistInterval, List.copyOf(delayLevels),
                 maxDelay, clock != null ? clock : storeConfig.clock(),
                 nanoClock != null ? nanoClock : storeConfig.nanoClock(),
-                threadingMode, accessControl, credentials, replication);
+                threadingMode, accessControl, credentials, replication, transactions);
         }
 
         private static void check(final boolean ok, final String name, final Object value, final String allowed)

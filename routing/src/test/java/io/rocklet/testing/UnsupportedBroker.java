@@ -74,6 +74,25 @@ public abstract class UnsupportedBroker implements BrokerService
     }
 
     @Override
+    public CompletableFuture<EndTransactionStatus> endTransaction(final EndTransactionRequest request)
+    {
+        return unsupported();
+    }
+
+    @Override
+    public Subscription watchTransactionChecks(final String producerGroup, final String clientId,
+        final Consumer<TransactionCheck> listener)
+    {
+        throw new UnsupportedOperationException("not implemented by " + this);
+    }
+
+    @Override
+    public CompletableFuture<List<io.rocklet.api.admin.TransactionInfo>> transactions(final String producerGroup)
+    {
+        return unsupported();
+    }
+
+    @Override
     public Subscription watchGroup(final String group, final String clientId, final Consumer<GroupEvent> listener)
     {
         throw new UnsupportedOperationException("not implemented by " + this);

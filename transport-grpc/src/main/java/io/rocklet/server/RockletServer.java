@@ -238,6 +238,10 @@ public final class RockletServer implements AutoCloseable
             .dataDirectory(settings.dataDirectory().resolve("broker"))
             .autoCreateTopicEnable(settings.autoCreateTopics())
             .replication(settings.replication());
+        if (settings.transactions() != null)
+        {
+            builder.transactions(settings.transactions());
+        }
         if (settings.maxDelay() != null)
         {
             builder.maxDelay(settings.maxDelay());

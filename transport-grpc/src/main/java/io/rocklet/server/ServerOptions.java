@@ -58,6 +58,8 @@ public final class ServerOptions
                default RocketMQ's 18 levels, 1s 5s 10s 30s 1m ... 2h; --max-delay: the longest delivery delay
                by time a send may ask for, default 3d)
                [--offset-flush-interval 5s] (how often committed consumer offsets are written to disk)
+               [--transaction-check-interval 30s] [--transaction-timeout 6s] [--transaction-max-checks 15]
+               (check-backs of transactions without an outcome: how often, after how long, how many times)
                [--replication sync|async] [--min-in-sync 2] (SYNC: a send is acknowledged once that many replicas,
                the master counted, hold it) [--master host:port] (static roles: a slave, --id 1 and up) or
                [--controllers host:port,...] (failover controllers decide the role; --id is the replica's id, 1 and up)
@@ -211,7 +213,7 @@ public final class ServerOptions
         {
             return new ServerSettings(role, host, port, tls, null, 0, null, List.of(), null, null, false, 0,
                 duration(options, "broker-expiry", Duration.ofSeconds(120)), List.of(), null,
-                connections(options), StoreOptions.defaults(), null, null, auth(options, null), null);
+                connections(options), StoreOptions.defaults(), null, null, auth(options, null), null, null);
         }
         if (role == Role.CONTROLLER)
         {
@@ -220,7 +222,7 @@ public final class ServerOptions
                 auth(options, null) : AuthFiles.none();
             return new ServerSettings(role, host, port, tls, null, 0, null, List.of(),
                 Path.of(required(options, "data", "controller")), null, false, 0, null, List.of(), null,
-                connections(options), StoreOptions.defaults(), null, controllerOptions(options), auth, null);
+                connections(options), StoreOptions.defaults(), null, controllerOptions(options), auth, null, null);
         }
         return new ServerSettings(role, host, port, tls, required(options, "name"),
             integer(options, "id", 0, 0, Integer.MAX_VALUE), options.getOrDefault("cluster", "DefaultCluster"),
@@ -228,7 +230,8 @@ public final class ServerOptions
             bool(options, "auto-create-topics", true), segmentSize(options), null, delayLevels(options),
             duration(options, "offset-flush-interval", null), connections(options), StoreOptions.parse(options),
             duration(options, "max-delay", BrokerConfig.DEFAULT_MAX_DELAY), null,
-            auth(options, options.getOrDefault("member", options.get("name"))), ReplicationOptions.parse(options));
+            auth(options, options.getOrDefault("member", options.get("name"))), ReplicationOptions.parse(options),
+            TransactionOptions.parse(options));
     }
 
     private static ControllerOptions controllerOptions(final Map<String, String> options)
@@ -281,7 +284,8 @@ public final class ServerOptions
         {
             final boolean known = COMMON.contains(name) || CONNECTIONS.contains(name) || switch (role)
             {
-                case BROKER -> BROKER.contains(name) || OFFSETS.contains(name) || BROKER_STORE.contains(name);
+                case BROKER -> BROKER.contains(name) || OFFSETS.contains(name) || BROKER_STORE.contains(name) ||
+                    TransactionOptions.NAMES.contains(name);
                 case ROUTER -> ROUTER.contains(name);
                 case CONTROLLER -> CONTROLLER.contains(name);
             };

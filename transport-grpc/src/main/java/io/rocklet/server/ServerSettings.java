@@ -1,6 +1,7 @@
 package io.rocklet.server;
 
 import io.rocklet.broker.replication.ReplicationConfig;
+import io.rocklet.broker.transaction.TransactionConfig;
 import io.rocklet.store.FlushMode;
 
 import java.nio.file.Path;
@@ -39,13 +40,15 @@ import java.util.Map;
  *                       controller keeps its Raft log and snapshots under {@code dataDirectory}).
  * @param replication    broker: its part in its replica set ({@code --replication}, {@code --master},
  *                       {@code --controllers}); null for the other roles.
+ * @param transactions   broker: transaction check-backs ({@code --transaction-check-interval},
+ *                       {@code --transaction-timeout}, {@code --transaction-max-checks}); null for the other roles.
  * @param auth           access control: the rules file and a broker's member user, or none ({@code --no-auth}).
  */
 public record ServerSettings(Role role, String host, int port, TlsFiles tls, String brokerName, long brokerId,
     String clusterName, List<String> routers, Path dataDirectory, FlushMode flushMode, boolean autoCreateTopics,
     int segmentSizeBytes, Duration brokerExpiry, List<Duration> delayLevels, Duration offsetFlushInterval,
     Connections connections, StoreOptions storeOptions, Duration maxDelay, ControllerOptions controller,
-    AuthFiles auth, ReplicationConfig replication)
+    AuthFiles auth, ReplicationConfig replication, TransactionConfig transactions)
 {
     /**
      * A controller's options ({@code --controller-id}, {@code --controller-peers}, {@code --heartbeat-timeout},

@@ -27,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
  * Test code, not a tool.
  *
  * <pre>
- * ClientMain producer|consumer --name N --routers host:port,host:port --topic T --journal FILE
+ * ClientMain producer|consumer|txn-producer --name N --routers host:port,host:port --topic T --journal FILE
  *            [--route-refresh-ms 30000] [--access-key K --secret S] [options]
  * producer: [--count N (0: until STOP)] [--rate per-second (0: as fast as sends return)] [--keys K (sharding keys,
  *           for ordered sends)] [--tags A,B,C (round robin)] [--timeline FILE (one line per send)]
@@ -108,6 +108,7 @@ public final class ClientMain
             {
                 case "producer" -> new ProducerRole(client, name, options, accounting);
                 case "consumer" -> new ConsumerRole(client, name, options, accounting);
+                case "txn-producer" -> new TransactionRole(client, name, options);
                 default -> throw new IllegalArgumentException("unknown role: " + kind);
             };
             finished = role.start();

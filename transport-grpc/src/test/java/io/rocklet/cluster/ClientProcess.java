@@ -53,6 +53,15 @@ final class ClientProcess implements AutoCloseable
         return start("consumer", name, routers, topic, directory, all.toArray(String[]::new));
     }
 
+    /**
+     * Starts a transactional producer ({@link TransactionRole}); call {@link #awaitReady()} before relying on it.
+     */
+    static ClientProcess transactionProducer(final String name, final String routers, final String topic,
+        final Path directory, final String... options)
+    {
+        return start("txn-producer", name, routers, topic, directory, options);
+    }
+
     private static ClientProcess start(final String kind, final String name, final String routers, final String topic,
         final Path directory, final String... options)
     {
@@ -137,6 +146,14 @@ final class ClientProcess implements AutoCloseable
     {
         process.send("STOP");
         return awaitDone(STOP_TIMEOUT);
+    }
+
+    /**
+     * Kills the JVM with SIGKILL and waits until it is gone.
+     */
+    void kill9()
+    {
+        process.kill9();
     }
 
     String describe()

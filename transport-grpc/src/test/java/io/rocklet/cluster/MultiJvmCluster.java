@@ -171,6 +171,15 @@ final class MultiJvmCluster implements AutoCloseable
     }
 
     /**
+     * Starts a transactional producer JVM (see {@link ClientProcess#transactionProducer}); killed by
+     * {@link #close()} if still running.
+     */
+    ClientProcess transactionProducer(final String name, final String topic, final String... options)
+    {
+        return track(ClientProcess.transactionProducer(name, routers(), topic, directory, options));
+    }
+
+    /**
      * Starts a consumer JVM (see {@link ClientProcess#consumer}); killed by {@link #close()} if still running.
      */
     ClientProcess consumer(final String name, final String topic, final String group, final String... options)

@@ -9,9 +9,11 @@ import io.rocklet.api.auth.Action;
 import io.rocklet.api.auth.Policy;
 import io.rocklet.api.auth.ResourcePattern;
 import io.rocklet.api.auth.User;
+import io.rocklet.api.TransactionResolution;
 import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.BrokerService.ClientHeartbeat;
 import io.rocklet.api.spi.BrokerService.CommitOffsetsRequest;
+import io.rocklet.api.spi.BrokerService.EndTransactionRequest;
 import io.rocklet.api.spi.BrokerService.ConsumerRegistration;
 import io.rocklet.api.spi.BrokerService.KeyQuery;
 import io.rocklet.api.spi.BrokerService.LockRequest;
@@ -78,6 +80,15 @@ public final class SpiCalls
         calls.put("fetchReplicaMetadata", s -> s.broker().fetchReplicaMetadata(new ReplicaMetadataRequest(
             new ReplicaFetchRequest("c", "no-such-set", 1, "local://nowhere", 0, 1024, 0), Map.of())));
         calls.put("recall", s -> s.broker().recall(new RecallRequest(TOPIC, "0A0000000000000000000000")));
+        // transactions
+        calls.put("endTransaction", s -> s.broker().endTransaction(new EndTransactionRequest("p", TOPIC,
+            "0A0000000000000000000000000000FF", 0, TransactionResolution.COMMIT, false)));
+        calls.put("watchTransactionChecks", s -> call(() ->
+        {
+            s.broker().watchTransactionChecks("p", "c", check -> { }).close();
+            return CompletableFuture.completedFuture(null);
+        }));
+        calls.put("transactions", s -> s.broker().transactions("p"));
         calls.put("pull", s -> s.broker().pull(new PullRequest(GROUP, TOPIC, 0, 0, 1, "*", 0)));
         calls.put("heartbeat", s -> s.broker().heartbeat(new ClientHeartbeat("c", List.of(new ConsumerRegistration(
             GROUP, MessageModel.CLUSTERING, ConsumeFrom.LAST, Map.of(TOPIC, "*"))), List.of())));

@@ -14,6 +14,9 @@ import io.rocklet.api.PushConsumerConfig;
 import io.rocklet.api.ReceivedMessage;
 import io.rocklet.api.SendReceipt;
 import io.rocklet.api.TopicConfig;
+import io.rocklet.api.TransactionChecker;
+import io.rocklet.api.TransactionProducer;
+import io.rocklet.api.admin.TransactionInfo;
 import io.rocklet.client.internal.Futures;
 import io.rocklet.embedded.EmbeddedRocklet;
 
@@ -62,6 +65,7 @@ public final class TestTopic implements AutoCloseable
     private final Path offsetDirectory;
     private final TopicConsumers consumers;
     private final List<SentMessage> sent = new ArrayList<>();
+    private final List<TransactionProducer> transactionProducers = new ArrayList<>();
     private Producer producer;
     private TopicReader reader;
     private boolean closed;
@@ -125,6 +129,50 @@ public final class TestTopic implements AutoCloseable
             producer = rocklet.client().newProducer(ProducerConfig.builder(name + "-producer").build());
         }
         return producer;
+    }
+
+    /**
+     * @param checker answers the broker's check-backs of the group's transactions.
+     * @return a new transactional producer of the kit's transaction group ({@link #transactionGroup()}), closed with
+     *     the topic; {@code topic.transactionProducer(checker).begin(message)} then commit or roll back.
+     */
+    public synchronized TransactionProducer transactionProducer(final TransactionChecker checker)
+    {
+        checkOpen();
+        final TransactionProducer made = rocklet.client().newTransactionProducer(
+            ProducerConfig.builder(transactionGroup()).build(), Arguments.notNull(checker, "checker",
+            "transactionProducer"));
+        transactionProducers.add(made);
+        return made;
+    }
+
+    /**
+     * @return the producer group of {@link #transactionProducer}: {@code <topic>-txn}.
+     */
+    public String transactionGroup()
+    {
+        return name + "-txn";
+    }
+
+    /**
+     * @return the transactions of this topic the broker holds open for {@link #transactionGroup()} (half messages
+     *     waiting for their outcome), oldest first: {@code assertEquals(1, topic.openTransactions().size())}.
+     */
+    public List<TransactionInfo> openTransactions()
+    {
+        return transactions(transactionGroup()).stream()
+            .filter(transaction -> transaction.state() == TransactionInfo.State.OPEN).toList();
+    }
+
+    /**
+     * @return the transactions of this topic the broker holds for {@code producerGroup}: open ones and those rolled
+     *     back after the maximum number of check-backs.
+     */
+    public List<TransactionInfo> transactions(final String producerGroup)
+    {
+        Arguments.notNull(producerGroup, "producerGroup", "transactions");
+        return rocklet.admin().transactions(producerGroup).stream()
+            .filter(transaction -> transaction.topic().equals(name)).toList();
     }
 
     /**
@@ -348,6 +396,7 @@ public final class TestTopic implements AutoCloseable
     {
         final Producer toClose;
         final TopicReader readerToClose;
+        final List<TransactionProducer> transactionalToClose;
         synchronized (this)
         {
             if (closed)
@@ -357,7 +406,9 @@ public final class TestTopic implements AutoCloseable
             closed = true;
             toClose = producer;
             readerToClose = reader;
+            transactionalToClose = List.copyOf(transactionProducers);
         }
+        transactionalToClose.forEach(TransactionProducer::close);
         consumers.close();
         if (readerToClose != null)
         {

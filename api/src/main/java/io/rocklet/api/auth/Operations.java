@@ -5,6 +5,7 @@ import io.rocklet.api.TopicConfig;
 import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.BrokerService.ClientHeartbeat;
 import io.rocklet.api.spi.BrokerService.CommitOffsetsRequest;
+import io.rocklet.api.spi.BrokerService.EndTransactionRequest;
 import io.rocklet.api.spi.BrokerService.KeyQuery;
 import io.rocklet.api.spi.BrokerService.LockRequest;
 import io.rocklet.api.spi.BrokerService.PullRequest;
@@ -51,6 +52,8 @@ import static io.rocklet.api.auth.Action.UPDATE;
  *       <td>cluster</td></tr>
  *   <tr><td>queryRoute</td><td>Get, Pub or Sub</td><td>topic</td></tr>
  *   <tr><td>identity, clusterInfo</td><td>any authenticated caller</td><td>-</td></tr>
+ *   <tr><td>endTransaction</td><td>Pub</td><td>topic (as RocketMQ)</td></tr>
+ *   <tr><td>watchTransactionChecks / transactions</td><td>Pub / Get</td><td>producer group</td></tr>
  *   <tr><td>registerBroker, unregisterBroker, fetchReplica, fetchReplicaMetadata</td><td>cluster members only</td>
  *   <td>cluster</td></tr>
  *   <tr><td>listUsers, createUser, updateUser, deleteUser, listPolicies, putPolicies (both services)</td>
@@ -68,6 +71,10 @@ public final class Operations
         policy("send", topic(a -> ((SendRequest) a[0]).message().topic()), PUB);
         policy("sendBatch", topic(a -> ((SendBatchRequest) a[0]).topic()), PUB);
         policy("recall", topic(a -> ((RecallRequest) a[0]).topic()), PUB); // as RocketMQ 5.3
+        // transactions
+        policy("endTransaction", topic(a -> ((EndTransactionRequest) a[0]).topic()), PUB);
+        policy("watchTransactionChecks", group(a -> (String) a[0]), PUB);
+        policy("transactions", group(a -> (String) a[0]), GET);
         policy("pull", topic(a -> ((PullRequest) a[0]).topic()), SUB);
         policy("heartbeat", a -> ((ClientHeartbeat) a[0]).consumers().stream()
             .map(consumer -> Resource.group(consumer.group())).toList(), SUB);

@@ -6,6 +6,8 @@ import io.rocklet.api.MessageSelector;
 import io.rocklet.api.MessageModel;
 import io.rocklet.api.MessageView;
 import io.rocklet.api.TopicConfig;
+import io.rocklet.api.TransactionResolution;
+import io.rocklet.api.admin.TransactionInfo;
 
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,32 @@ public interface BrokerService extends AccessService
      * @return what became of the message on this broker; fails with INVALID_ARGUMENT for a malformed topic or id.
      */
     CompletableFuture<RecallStatus> recall(RecallRequest request);
+
+    // ---- transactions
+
+    /**
+     * Finishes a transaction whose half message this broker stores ({@link io.rocklet.api.SystemProperties#TRANSACTION_PREPARED}
+     * on a send): COMMIT puts the message into its topic (keeping its unique id, keys and properties), ROLLBACK drops
+     * it. Idempotent: a second commit of a committed transaction answers ALREADY_COMMITTED and delivers nothing.
+     *
+     * @return what became of the transaction; fails with INVALID_ARGUMENT for a malformed request (a resolution of
+     *     UNKNOWN), NOT_MASTER on a slave.
+     */
+    CompletableFuture<EndTransactionStatus> endTransaction(EndTransactionRequest request);
+
+    /**
+     * Registers a live producer of {@code producerGroup} that answers check-backs: the broker calls {@code listener}
+     * with a transaction of the group whose outcome did not arrive within its timeout, one watcher of the group per
+     * check, until the subscription is closed; the producer answers with {@link #endTransaction} (fromCheck). The
+     * listener must not block.
+     */
+    Subscription watchTransactionChecks(String producerGroup, String clientId, Consumer<TransactionCheck> listener);
+
+    /**
+     * @return the group's transactions this broker holds open, and those it rolled back after the maximum number of
+     *     check-backs (the most recent ones), by half offset.
+     */
+    CompletableFuture<List<TransactionInfo>> transactions(String producerGroup);
 
     // ---- consuming
 
@@ -211,6 +239,50 @@ public interface BrokerService extends AccessService
     }
 
     // ---- contracts
+
+    /**
+     * @param producerGroup the group of the producer that ends the transaction.
+     * @param topic         the message's topic.
+     * @param messageId     the message's unique id (the transaction id).
+     * @param halfOffset    the half message's offset in the broker's half topic ({@link SendResult#queueOffset()}).
+     * @param resolution    COMMIT or ROLLBACK.
+     * @param fromCheck     true when this answers a check-back.
+     */
+    record EndTransactionRequest(String producerGroup, String topic, String messageId, long halfOffset,
+        TransactionResolution resolution, boolean fromCheck)
+    {
+    }
+
+    /**
+     * The answer to an {@link EndTransactionRequest}.
+     */
+    enum EndTransactionStatus
+    {
+        /** This request committed the transaction: the message is delivered. */
+        COMMITTED,
+        /** This request rolled the transaction back: the message is dropped. */
+        ROLLED_BACK,
+        /** It was committed before (nothing delivered again). */
+        ALREADY_COMMITTED,
+        /** It was rolled back before (by a rollback or after the maximum number of checks). */
+        ALREADY_ROLLED_BACK,
+        /** This broker holds no half message with that offset and id. */
+        NOT_FOUND
+    }
+
+    /**
+     * A broker's question about an open transaction, to one live producer of its group.
+     *
+     * @param producerGroup the group.
+     * @param brokerName    the broker asking (answer it there).
+     * @param messageId     the message's unique id (the transaction id).
+     * @param halfOffset    the half message's offset in the broker's half topic.
+     * @param message       the message as it will be delivered on commit.
+     */
+    record TransactionCheck(String producerGroup, String brokerName, String messageId, long halfOffset,
+        Message message)
+    {
+    }
 
     /**
      * @param topic     the topic the delayed message was sent to.

@@ -16,7 +16,8 @@ import java.util.List;
  * consumption of a backlog (the client scenarios of {@code io.rocklet.benchmarks.scenario}, over
  * {@link LocalTarget}), broker-side SQL92 filtering relative to tag filtering ({@link FilterScenario}), start-up
  * and close of instances after the first, and the JUnit test kit's overhead (groups {@code send}, {@code e2e},
- * {@code catchup}, {@code filter}, {@code lifecycle}, {@code testkit}). The figures that need a
+ * {@code catchup}, {@code filter}, {@code lifecycle}, {@code testkit}, {@code txn}: transactions committed at once
+ * next to plain sync sends of the same run). The figures that need a
  * fresh JVM are {@link FirstStart} and {@link IdleFootprint}. Run by {@code benchmarks/run.sh local}; see
  * {@link LocalSettings} for the options and benchmarks/README.md for what each figure means.
  */
@@ -64,6 +65,14 @@ public final class LocalScenarios
             attempts.attempt("local.send.128b.sync.t4", () -> send.sync(4));
             attempts.attempt("local.send.128b.async", send::async);
             attempts.attempt("local.send.128b.async_batched", send::asyncBatched);
+        }
+        if (settings.runs("txn"))
+        {
+            attempts.attempt("txn.send.128b.sync.t4", () -> send.sync(4, "txn.send.128b.sync.t4"));
+            attempts.attempt("txn.commit.128b.t4", () -> send.commit(4, "txn.commit.128b.t4"));
+            attempts.attempt("txn.commit.ratio", () -> results.report("txn.commit.ratio",
+                results.value("txn.commit.128b.t4").orElseThrow() / results.value("txn.send.128b.sync.t4")
+                    .orElseThrow(), "ratio"));
         }
         if (settings.runs("e2e"))
         {

@@ -3,6 +3,8 @@ package io.rocklet.benchmarks.scenario;
 import io.rocklet.api.Message;
 import io.rocklet.api.Producer;
 import io.rocklet.api.ProducerConfig;
+import io.rocklet.api.TransactionProducer;
+import io.rocklet.api.TransactionResolution;
 import io.rocklet.benchmarks.store.Results;
 
 import java.util.ArrayList;
@@ -12,12 +14,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Send throughput: {@link Producer#send} from 1 and from 4 threads, {@link Producer#sendAsync} from one thread
  * with at most {@link LoadSettings#asyncOutstanding()} futures not yet completed (a semaphore), and
  * {@link Producer#send(List)} batches of {@link LoadSettings#batchSize()} from {@link LoadSettings#batchThreads()}
- * threads. Each figure opens a session of its own on the target (a topic of 4 queues), one producer shared by the
+ * threads, and transactions committed at once ({@link #commit}). Each figure opens a session of its own on the target (a topic of 4 queues), one producer shared by the
  * sending threads, and a new {@link Message} per send (128-byte body, one shared array). The senders run for the
  * warm-up, then the messages completed during the measurement are counted; no consumer is attached.
  */
@@ -140,6 +143,28 @@ public final class SendScenario
             " thread(s), one shared producer");
     }
 
+    /**
+     * {@code <name>}: transactions from {@code threads} threads sharing one {@link TransactionProducer}, each a half
+     * message sent synchronously ({@link TransactionProducer#begin}) and committed at once; counted when committed.
+     */
+    public void commit(final int threads, final String name) throws InterruptedException
+    {
+        final AtomicReference<TransactionProducer> transactions = new AtomicReference<>();
+        run(name, threads, ProducerConfig.builder("bench-send").build(), session -> transactions.set(
+            session.client().newTransactionProducer(ProducerConfig.builder("bench-txn").build(),
+                (message, id) -> TransactionResolution.COMMIT)),
+            (producer, topic, body, running, sent) ->
+            {
+                final TransactionProducer transactional = transactions.get();
+                while (running.get())
+                {
+                    transactional.begin(Message.of(topic, body)).commit();
+                    sent.lazySet(sent.get() + 1);
+                }
+            }, "TransactionProducer.begin then Transaction.commit from " + threads + " thread(s), one shared " +
+                "transactional producer");
+    }
+
     /** One sending thread's loop; counts what completed in {@code sent} (that thread's own counter). */
     @FunctionalInterface
     private interface SendLoop
@@ -151,8 +176,15 @@ public final class SendScenario
     private void run(final String name, final int threads, final ProducerConfig config, final SendLoop loop,
         final String how) throws InterruptedException
     {
+        run(name, threads, config, session -> { }, loop, how);
+    }
+
+    private void run(final String name, final int threads, final ProducerConfig config,
+        final Consumer<BenchSession> setup, final SendLoop loop, final String how) throws InterruptedException
+    {
         try (BenchSession session = target.open(name))
         {
+            setup.accept(session);
             final Producer producer = session.newProducer(config);
             final byte[] body = Bodies.body(0, 0);
             results.note("%s: %s; %d B bodies, topic %s with %d queues, warm-up %d ms, measure %d ms; %s", name, how,

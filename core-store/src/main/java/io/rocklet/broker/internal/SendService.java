@@ -4,6 +4,7 @@ import io.rocklet.api.ErrorCode;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.Message;
 import io.rocklet.api.RockletException;
+import io.rocklet.api.SystemProperties;
 import io.rocklet.api.SystemTopics;
 import io.rocklet.api.TopicConfig;
 import io.rocklet.api.UniqueMessageIds;
@@ -24,6 +25,8 @@ import java.util.List;
  * one of the configured levels, delivery time within the maximum delay) and appends it to the store,
  * through the schedule or timer topic when it carries a delay ({@link Delays}). A message without a unique id
  * gets one here ({@link UniqueMessageIds}; producers set it before their first attempt), and the result names it.
+ * A transactional message ({@link SystemProperties#TRANSACTION_PREPARED}) is stored as a half message
+ * ({@link HalfMessageStore}); it may be neither delayed nor batched.
  * Runs on the caller's thread; stateless apart from the structures it uses.
  */
 public final class SendService
@@ -36,12 +39,17 @@ public final class SendService
     private final boolean autoCreateTopics;
     private final int autoCreateQueues;
     private final EpochClock clock;
+    private final HalfMessageStore halves;
 
+    /**
+     * A send service storing into {@code store}, transactional messages' halves into {@code halves}.
+     */
     public SendService(final MessageStore store, final TopicConfigStore topics, final Delays delays,
         final String brokerName, final int maxBodyBytes, final boolean autoCreateTopics, final int autoCreateQueues,
-        final EpochClock clock)
+        final EpochClock clock, final HalfMessageStore halves)
     {
         this.clock = clock;
+        this.halves = halves;
         this.store = store;
         this.topics = topics;
         this.delays = delays;
@@ -63,6 +71,17 @@ public final class SendService
         }
         final Message message = UniqueMessageIds.ensure(request.message(), clock.time());
         checkBody(message);
+        if (isTransactional(message))
+        {
+            if (message.delay().isDelayed() || request.delayLevel() != 0)
+            {
+                throw new InvalidArgumentException("a transactional message cannot be delayed: topic=" +
+                    message.topic() + ", delay=" + message.delay() + ", delayLevel=" + request.delayLevel());
+            }
+            writableTopic(message.topic(), request.queueId());
+            return result(message, request.queueId(), halves.storeHalf(message, request.queueId(),
+                request.bornTimestampMs(), request.producerId(), request.producerGroup()));
+        }
         final AppendRequest append = delays.appendRequest(message, request.queueId(), request.delayLevel(),
             request.bornTimestampMs(), request.producerId());
         writableTopic(message.topic(), request.queueId());
@@ -87,6 +106,11 @@ public final class SendService
                     ", every message must be of the batch's topic, found=" + message.topic());
             }
             checkBody(message);
+            if (isTransactional(message))
+            {
+                throw new InvalidArgumentException("a transactional message cannot be sent in a batch: topic=" +
+                    request.topic());
+            }
         }
         final List<Message> messages = new ArrayList<>(request.messages().size());
         final List<AppendRequest> appends = new ArrayList<>(request.messages().size());
@@ -151,6 +175,11 @@ public final class SendService
             throw new InvalidArgumentException(ErrorCode.MESSAGE_TOO_LARGE, "message body too large: topic=" +
                 message.topic() + ", bodyBytes=" + message.body().length + ", maxBodyBytes=" + maxBodyBytes);
         }
+    }
+
+    private static boolean isTransactional(final Message message)
+    {
+        return "true".equalsIgnoreCase(message.properties().get(SystemProperties.TRANSACTION_PREPARED));
     }
 
     private SendResult result(final Message message, final int queueId, final AppendResult stored)

@@ -13,9 +13,11 @@ import io.rocklet.api.admin.QueueStats;
 import io.rocklet.api.admin.ResentMessage;
 import io.rocklet.api.admin.TopicInfo;
 import io.rocklet.api.admin.TopicRouteInfo;
+import io.rocklet.api.admin.TransactionInfo;
 import io.rocklet.api.auth.AccessAdmin;
 import io.rocklet.client.internal.DefaultClientContext;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -42,12 +44,12 @@ public final class DefaultAdmin implements Admin
     public DefaultAdmin(final DefaultClientContext context)
     {
         final AdminCalls calls = new AdminCalls(context);
+        this.calls = calls;
         this.topics = new TopicOperations(calls);
         this.groups = new GroupOperations(calls);
         this.messages = new MessageOperations(calls);
         this.deadLetters = new DeadLetterOperations(calls, groups, messages);
         this.cluster = new ClusterOperations(calls);
-        this.calls = calls;
     }
 
     @Override
@@ -182,5 +184,15 @@ public final class DefaultAdmin implements Admin
     public AccessAdmin routerAccess(final String routerAddress)
     {
         return AccessOperations.router(calls, routerAddress);
+    }
+
+    @Override
+    public List<TransactionInfo> transactions(final String producerGroup)
+    {
+        AdminChecks.group(producerGroup, "transactions");
+        final List<TransactionInfo> all = new ArrayList<>();
+        calls.fanOut("list transactions: producerGroup=" + producerGroup, calls.masters(),
+            broker -> broker.transactions(producerGroup)).values().forEach(all::addAll);
+        return List.copyOf(all);
     }
 }

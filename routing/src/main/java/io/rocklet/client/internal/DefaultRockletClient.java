@@ -11,11 +11,14 @@ import io.rocklet.api.PullConsumerConfig;
 import io.rocklet.api.PushConsumer;
 import io.rocklet.api.PushConsumerConfig;
 import io.rocklet.api.RockletClient;
+import io.rocklet.api.TransactionChecker;
+import io.rocklet.api.TransactionProducer;
 import io.rocklet.api.spi.Transport;
 import io.rocklet.client.consumer.PullConsumerImpl;
 import io.rocklet.client.consumer.PushConsumerImpl;
 import io.rocklet.client.admin.DefaultAdmin;
 import io.rocklet.client.producer.DefaultProducer;
+import io.rocklet.client.producer.DefaultTransactionProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +60,18 @@ public final class DefaultRockletClient implements RockletClient
             throw new InvalidArgumentException("cannot create producer: config=null");
         }
         return track(new DefaultProducer(context, config, this::untrack));
+    }
+
+    @Override
+    public TransactionProducer newTransactionProducer(final ProducerConfig config, final TransactionChecker checker)
+    {
+        checkOpen();
+        if (config == null || checker == null)
+        {
+            throw new InvalidArgumentException("cannot create transaction producer: config=" + config +
+                ", checker=" + checker);
+        }
+        return track(new DefaultTransactionProducer(context, config, checker, this::untrack));
     }
 
     @Override

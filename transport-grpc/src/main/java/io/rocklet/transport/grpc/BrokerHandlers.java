@@ -2,23 +2,37 @@ package io.rocklet.transport.grpc;
 
 import io.grpc.ServerServiceDefinition;
 import io.rocklet.api.spi.BrokerService;
+import io.rocklet.api.spi.BrokerService.GroupEvent;
+import io.rocklet.api.spi.BrokerService.TransactionCheck;
 import io.rocklet.transport.grpc.proto.BrokerGrpc;
+import io.rocklet.transport.grpc.proto.BrokerProto;
+import io.rocklet.transport.grpc.proto.TransactionProto;
 
 import static io.rocklet.transport.grpc.CommonCodec.EMPTY;
 
 /**
  * Serves a {@link BrokerService} as the gRPC service {@code rocklet.v1.Broker}: one line per rpc, plus the
- * streaming {@link WatchGroupHandler} and {@link SubscribeHandler}, whose open streams end when the binding closes.
+ * streaming {@link WatchHandler}s (group events, transaction checks) and {@link SubscribeHandler}, whose open streams end when the binding closes.
  */
 final class BrokerHandlers
 {
     private final ServerServiceDefinition definition;
-    private final WatchGroupHandler watches;
+    private final WatchHandler<BrokerProto.WatchGroupRequest, GroupEvent, BrokerProto.GroupEvent> watches;
+    private final WatchHandler<TransactionProto.WatchTransactionChecksRequest, TransactionCheck,
+        TransactionProto.TransactionCheck> checks;
     private final SubscribeHandler subscriptions;
 
     BrokerHandlers(final BrokerService broker, final String address, final TransportThreads threads)
     {
-        this.watches = new WatchGroupHandler(broker, address);
+        this.watches = new WatchHandler<>(BrokerGrpc.getWatchGroupMethod().getFullMethodName(),
+            BrokerProto.WatchGroupRequest.parser(),
+            (request, listener) -> broker.watchGroup(request.getGroup(), request.getClientId(), listener),
+            GroupCodec::groupEvent, address);
+        this.checks = new WatchHandler<>(BrokerGrpc.getWatchTransactionChecksMethod().getFullMethodName(),
+            TransactionProto.WatchTransactionChecksRequest.parser(),
+            (request, listener) -> broker.watchTransactionChecks(request.getProducerGroup(), request.getClientId(),
+                listener),
+            TransactionCodec::check, address);
         this.subscriptions = new SubscribeHandler(broker, address, threads);
         this.definition = new ServiceBinder(BrokerGrpc.getServiceDescriptor())
             .unary(BrokerGrpc.getIdentityMethod(),
@@ -29,6 +43,11 @@ final class BrokerHandlers
                 request -> broker.sendBatch(MessageCodec.sendBatchRequest(request)), MessageCodec::sendBatchResult)
             .unary(BrokerGrpc.getRecallMethod(),
                 request -> broker.recall(MessageCodec.recallRequest(request)), MessageCodec::recallResult)
+            .unary(BrokerGrpc.getEndTransactionMethod(),
+                request -> broker.endTransaction(TransactionCodec.endRequest(request)), TransactionCodec::endResult)
+            .bind(BrokerGrpc.getWatchTransactionChecksMethod(), checks)
+            .unary(BrokerGrpc.getTransactionsMethod(),
+                request -> broker.transactions(request.getProducerGroup()), TransactionCodec::infos)
             .unary(BrokerGrpc.getPullMethod(),
                 request -> broker.pull(MessageCodec.pullRequest(request)), MessageCodec::pullResult)
             .bind(BrokerGrpc.getSubscribeMethod(), subscriptions)
@@ -106,6 +125,7 @@ final class BrokerHandlers
     void closeStreams()
     {
         watches.closeAll();
+        checks.closeAll();
         subscriptions.closeAll();
     }
 }

@@ -6,11 +6,13 @@ import io.rocklet.api.auth.UserInfo;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.MessageView;
 import io.rocklet.api.TopicConfig;
+import io.rocklet.api.admin.TransactionInfo;
 import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.RouterService;
 import io.rocklet.api.spi.Subscription;
 import io.rocklet.transport.grpc.proto.BrokerGrpc;
 import io.rocklet.transport.grpc.proto.BrokerProto;
+import io.rocklet.transport.grpc.proto.TransactionProto;
 
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +25,7 @@ import static io.rocklet.transport.grpc.CommonCodec.text;
 /**
  * A broker reached over gRPC: each method is one unary call on the address's shared {@link PeerChannel} with the
  * transport's call timeout as deadline (a pull's deadline adds its long-poll timeout), except {@link #watchGroup}, a
- * {@link GroupWatch} stream that renews itself, and, with {@link GrpcTransportConfig#streamingPull()}, long-poll
+ * {@link StreamWatch} stream that renews itself, and, with {@link GrpcTransportConfig#streamingPull()}, long-poll
  * pulls, served from per-queue broker streams ({@link PullStreams}). Thread-safe.
  */
 final class GrpcBrokerStub implements BrokerService
@@ -71,6 +73,42 @@ final class GrpcBrokerStub implements BrokerService
             MessageCodec::recallResult, timeoutMs);
     }
 
+    @Override
+    public CompletableFuture<EndTransactionStatus> endTransaction(final EndTransactionRequest request)
+    {
+        return peer.unary(BrokerGrpc.getEndTransactionMethod(), () -> TransactionCodec.endRequest(request),
+            TransactionCodec::endResult, timeoutMs);
+    }
+
+    /**
+     * Returns at once; the watch (a {@code WatchTransactionChecks} stream) is set up, and renewed after failures, in
+     * the background, see {@link StreamWatch}.
+     */
+    @Override
+    public Subscription watchTransactionChecks(final String producerGroup, final String clientId,
+        final Consumer<TransactionCheck> listener)
+    {
+        if (listener == null)
+        {
+            throw new InvalidArgumentException("illegal transaction check watch: producerGroup=" + producerGroup +
+                ", listener=null");
+        }
+        final TransactionProto.WatchTransactionChecksRequest request =
+            TransactionProto.WatchTransactionChecksRequest.newBuilder()
+                .setProducerGroup(text(producerGroup))
+                .setClientId(text(clientId))
+                .build();
+        return new StreamWatch<>(peer, BrokerGrpc.getWatchTransactionChecksMethod(), request, producerGroup,
+            TransactionCodec::check, null, listener, backoffMin, backoffMax).start();
+    }
+
+    @Override
+    public CompletableFuture<List<TransactionInfo>> transactions(final String producerGroup)
+    {
+        return peer.unary(BrokerGrpc.getTransactionsMethod(), () -> TransactionProto.TransactionsRequest.newBuilder()
+            .setProducerGroup(text(producerGroup)).build(), TransactionCodec::infos, timeoutMs);
+    }
+
     /**
      * With streaming on, a pull with a long-poll timeout is served from its queue's stream (see {@link PullStream});
      * otherwise it is one unary call whose deadline covers the long-poll timeout plus the call timeout, so a held
@@ -110,7 +148,7 @@ final class GrpcBrokerStub implements BrokerService
     }
 
     /**
-     * Returns at once; the watch is set up (and renewed after failures) in the background, see {@link GroupWatch}.
+     * Returns at once; the watch is set up (and renewed after failures) in the background, see {@link StreamWatch}.
      */
     @Override
     public Subscription watchGroup(final String group, final String clientId, final Consumer<GroupEvent> listener)
@@ -120,7 +158,12 @@ final class GrpcBrokerStub implements BrokerService
             throw new InvalidArgumentException("illegal group watch: group=" + group +
                 ", listener=null");
         }
-        return new GroupWatch(peer, group, clientId, listener, backoffMin, backoffMax).start();
+        final BrokerProto.WatchGroupRequest request = BrokerProto.WatchGroupRequest.newBuilder()
+            .setGroup(text(group))
+            .setClientId(text(clientId))
+            .build();
+        return new StreamWatch<>(peer, BrokerGrpc.getWatchGroupMethod(), request, group, GroupCodec::groupEvent,
+            () -> new GroupEvent(group, GroupEvent.Kind.MEMBERS_CHANGED), listener, backoffMin, backoffMax).start();
     }
 
     @Override

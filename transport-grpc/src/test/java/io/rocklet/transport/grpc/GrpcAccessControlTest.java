@@ -109,6 +109,11 @@ class GrpcAccessControlTest
             assertWatchRefusedWithoutCredentials(); // a watch stub renews itself: refusals do not reach its caller
             return;
         }
+        if (operation.equals("watchTransactionChecks"))
+        {
+            assertCheckWatchRefusedWithoutCredentials(); // the same for the producers' check stream
+            return;
+        }
         final var call = SpiCalls.all().get(operation);
 
         assertUnauthenticated(call.apply(stubs(null)), "no credentials");
@@ -129,7 +134,7 @@ class GrpcAccessControlTest
 
         for (final Credentials credentials : java.util.Arrays.asList(APP, null))
         {
-            final var watch = (GroupWatch)client.broker(broker.address(), credentials).watchGroup(SpiCalls.GROUP,
+            final var watch = (StreamWatch<?, ?, ?>)client.broker(broker.address(), credentials).watchGroup(SpiCalls.GROUP,
                 "c", event -> { });
             closing.add(watch::close);
 
@@ -237,6 +242,21 @@ class GrpcAccessControlTest
             .setGroup(SpiCalls.GROUP).setClientId("c").build());
 
         final StatusRuntimeException e = assertThrows(StatusRuntimeException.class, events::hasNext);
+
+        assertEquals(io.grpc.Status.Code.UNAUTHENTICATED, e.getStatus().getCode(), e.getStatus().toString());
+    }
+
+    private void assertCheckWatchRefusedWithoutCredentials()
+    {
+        final GrpcAddress address = GrpcAddress.parse(broker.address());
+        final ManagedChannel channel = NettyChannelBuilder.forAddress(address.host(), address.port()).usePlaintext()
+            .build();
+        closing.add(channel::shutdownNow);
+        final var checks = BrokerGrpc.newBlockingStub(channel).watchTransactionChecks(
+            io.rocklet.transport.grpc.proto.TransactionProto.WatchTransactionChecksRequest.newBuilder()
+                .setProducerGroup("p").setClientId("c").build());
+
+        final StatusRuntimeException e = assertThrows(StatusRuntimeException.class, checks::hasNext);
 
         assertEquals(io.grpc.Status.Code.UNAUTHENTICATED, e.getStatus().getCode(), e.getStatus().toString());
     }

@@ -5,6 +5,7 @@ import io.rocklet.api.auth.User;
 import io.rocklet.api.auth.UserInfo;
 import io.rocklet.api.MessageView;
 import io.rocklet.api.TopicConfig;
+import io.rocklet.api.admin.TransactionInfo;
 import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.RouterService;
 import io.rocklet.api.spi.Subscription;
@@ -52,6 +53,28 @@ final class LocalBrokerStub implements BrokerService
     public CompletableFuture<RecallStatus> recall(final RecallRequest request)
     {
         return call(() -> target.get().recall(request));
+    }
+
+    @Override
+    public CompletableFuture<EndTransactionStatus> endTransaction(final EndTransactionRequest request)
+    {
+        return call(() -> target.get().endTransaction(request));
+    }
+
+    /**
+     * A direct registration: the broker calls the listener itself.
+     */
+    @Override
+    public Subscription watchTransactionChecks(final String producerGroup, final String clientId,
+        final Consumer<TransactionCheck> listener)
+    {
+        return target.get().watchTransactionChecks(producerGroup, clientId, listener);
+    }
+
+    @Override
+    public CompletableFuture<List<TransactionInfo>> transactions(final String producerGroup)
+    {
+        return call(() -> target.get().transactions(producerGroup));
     }
 
     @Override

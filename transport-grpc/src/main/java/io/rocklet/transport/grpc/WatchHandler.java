@@ -1,16 +1,14 @@
 package io.rocklet.transport.grpc;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.StatusRuntimeException;
 import io.rocklet.api.ErrorCode;
-import io.rocklet.api.spi.BrokerService;
-import io.rocklet.api.spi.BrokerService.GroupEvent;
 import io.rocklet.api.spi.Subscription;
-import io.rocklet.transport.grpc.proto.BrokerGrpc;
-import io.rocklet.transport.grpc.proto.BrokerProto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,32 +16,55 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * The server side of {@code WatchGroup}: one request opens a watch on the broker ({@link BrokerService#watchGroup});
- * the response headers are sent once the watch is in place (the client's sign that it is established), then every
- * group event as one message, until the client cancels or the broker stops being served here ({@link #closeAll()}:
- * the call ends with a retriable BROKER_UNAVAILABLE so that the client watches again). Thread-safe: events come from
- * the broker's threads, call events from gRPC's; each watch serializes them on its own monitor.
+ * The server side of a watch, a server-streaming rpc of the broker ({@code WatchGroup}: a consumer group's events,
+ * {@code WatchTransactionChecks}: a producer group's check-backs): one request opens a watch on the broker (the
+ * {@link Opener}); the response headers are sent once the watch is in place (the client's sign that it is
+ * established), then every event as one message, until the client cancels or the broker stops being served here
+ * ({@link #closeAll()}: the call ends with a retriable BROKER_UNAVAILABLE so that the client watches again).
+ * Thread-safe: events come from the broker's threads, call events from gRPC's; each watch serializes them on its own
+ * monitor.
+ *
+ * @param <R> the request message.
+ * @param <E> the SPI event.
+ * @param <M> the event message.
  */
-final class WatchGroupHandler implements ServerCallHandler<byte[], BrokerProto.GroupEvent>
+final class WatchHandler<R extends MessageLite, E, M> implements ServerCallHandler<byte[], M>
 {
-    private static final Logger LOG = LoggerFactory.getLogger(WatchGroupHandler.class);
-    private static final String METHOD = BrokerGrpc.getWatchGroupMethod().getFullMethodName();
+    private static final Logger LOG = LoggerFactory.getLogger(WatchHandler.class);
 
-    private final BrokerService broker;
+    private final String method;
+    private final Parser<R> parser;
+    private final Opener<R, E> opener;
+    private final Function<E, M> encoder;
     private final String address;
     private final Set<Watch> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    WatchGroupHandler(final BrokerService broker, final String address)
+    /**
+     * Opens a watch on the broker for a parsed request.
+     */
+    @FunctionalInterface
+    interface Opener<R, E>
     {
-        this.broker = broker;
+        Subscription open(R request, Consumer<E> listener);
+    }
+
+    WatchHandler(final String method, final Parser<R> parser, final Opener<R, E> opener,
+        final Function<E, M> encoder, final String address)
+    {
+        this.method = method;
+        this.parser = parser;
+        this.opener = opener;
+        this.encoder = encoder;
         this.address = address;
     }
 
     @Override
-    public ServerCall.Listener<byte[]> startCall(final ServerCall<byte[], BrokerProto.GroupEvent> call,
+    public ServerCall.Listener<byte[]> startCall(final ServerCall<byte[], M> call,
         final Metadata headers)
     {
         call.request(1);
@@ -70,14 +91,14 @@ final class WatchGroupHandler implements ServerCallHandler<byte[], BrokerProto.G
     /** One watch call. */
     private final class Watch extends ServerCall.Listener<byte[]>
     {
-        private final ServerCall<byte[], BrokerProto.GroupEvent> call;
-        private final List<GroupEvent> early = new ArrayList<>();
+        private final ServerCall<byte[], M> call;
+        private final List<E> early = new ArrayList<>();
         private Subscription subscription;
         private boolean started;
         private boolean headersSent;
         private boolean ended;
 
-        Watch(final ServerCall<byte[], BrokerProto.GroupEvent> call)
+        Watch(final ServerCall<byte[], M> call)
         {
             this.call = call;
         }
@@ -85,22 +106,22 @@ final class WatchGroupHandler implements ServerCallHandler<byte[], BrokerProto.G
         @Override
         public void onMessage(final byte[] frame)
         {
-            final BrokerProto.WatchGroupRequest request;
+            final R request;
             synchronized (this)
             {
                 if (started)
                 {
-                    end(StatusErrors.toStatus(ErrorCode.INVALID_ARGUMENT, "one request per watch: method=" + METHOD));
+                    end(StatusErrors.toStatus(ErrorCode.INVALID_ARGUMENT, "one request per watch: method=" + method));
                     return;
                 }
                 started = true;
                 try
                 {
-                    request = Marshallers.parse(BrokerProto.WatchGroupRequest.parser(), frame);
+                    request = Marshallers.parse(parser, frame);
                 }
                 catch (final InvalidProtocolBufferException e)
                 {
-                    end(ServiceBinder.malformed(METHOD, frame.length, e));
+                    end(ServiceBinder.malformed(method, frame.length, e));
                     return;
                 }
             }
@@ -120,7 +141,7 @@ final class WatchGroupHandler implements ServerCallHandler<byte[], BrokerProto.G
             {
                 if (!started)
                 {
-                    end(StatusErrors.toStatus(ErrorCode.INVALID_ARGUMENT, "watch request missing: method=" + METHOD));
+                    end(StatusErrors.toStatus(ErrorCode.INVALID_ARGUMENT, "watch request missing: method=" + method));
                 }
             }
         }
@@ -137,16 +158,16 @@ final class WatchGroupHandler implements ServerCallHandler<byte[], BrokerProto.G
             release();
         }
 
-        private void start(final BrokerProto.WatchGroupRequest request)
+        private void start(final R request)
         {
             final Subscription watching;
             try
             {
-                watching = broker.watchGroup(request.getGroup(), request.getClientId(), this::onEvent);
+                watching = opener.open(request, this::onEvent);
             }
             catch (final RuntimeException e)
             {
-                end(StatusErrors.toStatus(e, METHOD));
+                end(StatusErrors.toStatus(e, method));
                 return;
             }
             synchronized (this)
@@ -159,7 +180,7 @@ final class WatchGroupHandler implements ServerCallHandler<byte[], BrokerProto.G
                 subscription = watching;
                 call.sendHeaders(new Metadata());
                 headersSent = true;
-                for (final GroupEvent event : early)
+                for (final E event : early)
                 {
                     send(event);
                 }
@@ -167,7 +188,7 @@ final class WatchGroupHandler implements ServerCallHandler<byte[], BrokerProto.G
             }
         }
 
-        private synchronized void onEvent(final GroupEvent event)
+        private synchronized void onEvent(final E event)
         {
             if (ended)
             {
@@ -181,16 +202,15 @@ final class WatchGroupHandler implements ServerCallHandler<byte[], BrokerProto.G
             send(event);
         }
 
-        private void send(final GroupEvent event)
+        private void send(final E event)
         {
             try
             {
-                call.sendMessage(GroupCodec.groupEvent(event));
+                call.sendMessage(encoder.apply(event));
             }
             catch (final RuntimeException e)
             {
-                LOG.debug("group event not delivered: group={}, kind={}, error={}", event.group(), event.kind(),
-                    e.toString());
+                LOG.debug("watch event not delivered: method={}, event={}, error={}", method, event, e.toString());
             }
         }
 

@@ -1,14 +1,13 @@
 package io.rocklet.transport.grpc;
 
+import com.google.protobuf.MessageLite;
 import io.grpc.ClientCall;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.RockletException;
-import io.rocklet.api.spi.BrokerService.GroupEvent;
 import io.rocklet.api.spi.Subscription;
-import io.rocklet.transport.grpc.proto.BrokerGrpc;
-import io.rocklet.transport.grpc.proto.BrokerProto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,41 +17,58 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * The client side of {@code WatchGroup}: a server-streaming call that delivers the group's events to the listener
- * until {@link #close()}. A permanent refusal (PERMISSION_DENIED, UNAUTHENTICATED, a rejected request) ends the watch
- * for good: it is logged once and reported through {@link #failure()}, never renewed. When the call ends for any
- * other reason (the broker restarted, the connection dropped), it is made again after a back-off that doubles from the transport's minimum to its maximum;
- * once the server confirms a renewed watch (its response headers), the listener gets a MEMBERS_CHANGED event, since
- * changes made while the watch was down were missed. Thread-safe: call events arrive one at a time on the
- * transport's executor; the listener runs there and must not block.
+ * The client side of a watch, a server-streaming call of the broker ({@code WatchGroup}: a consumer group's events,
+ * {@code WatchTransactionChecks}: a producer group's check-backs) that delivers the events to the listener until
+ * {@link #close()}. A permanent refusal (PERMISSION_DENIED, UNAUTHENTICATED, a rejected request) ends the watch for
+ * good: it is logged and reported through {@link #failure()}, never renewed. When the call ends for any other reason
+ * (the broker restarted, the connection dropped), it is made again after a back-off that doubles from the
+ * transport's minimum to its maximum; once the
+ * server confirms a renewed watch (its response headers), the listener gets the {@code renewed} event when there is
+ * one (a group watch's MEMBERS_CHANGED: changes made while it was down were missed). Thread-safe: call events arrive
+ * one at a time on the transport's executor; the listener runs there and must not block.
+ *
+ * @param <R> the request message.
+ * @param <M> the event message.
+ * @param <E> the SPI event.
  */
-final class GroupWatch implements Subscription
+final class StreamWatch<R extends MessageLite, M extends MessageLite, E> implements Subscription
 {
-    private static final Logger LOG = LoggerFactory.getLogger(GroupWatch.class);
-    private static final String METHOD = BrokerGrpc.getWatchGroupMethod().getFullMethodName();
+    private static final Logger LOG = LoggerFactory.getLogger(StreamWatch.class);
 
     private final PeerChannel peer;
-    private final BrokerProto.WatchGroupRequest request;
-    private final Consumer<GroupEvent> listener;
+    private final MethodDescriptor<R, M> method;
+    private final R request;
+    private final String what;
+    private final Function<M, E> decoder;
+    private final Supplier<E> renewed;
+    private final Consumer<E> listener;
     private final long backoffMinMs;
     private final long backoffMaxMs;
     private final CompletableFuture<Void> failure = new CompletableFuture<>();
-    private ClientCall<BrokerProto.WatchGroupRequest, BrokerProto.GroupEvent> call;
+    private ClientCall<R, M> call;
     private ScheduledFuture<?> retry;
     private int failures;
     private boolean renewing;
     private boolean closed;
 
-    GroupWatch(final PeerChannel peer, final String group, final String clientId, final Consumer<GroupEvent> listener,
+    /**
+     * @param what    names the watch in log lines (its group).
+     * @param renewed the event a renewed watch delivers first, or null for none.
+     */
+    StreamWatch(final PeerChannel peer, final MethodDescriptor<R, M> method, final R request, final String what,
+        final Function<M, E> decoder, final Supplier<E> renewed, final Consumer<E> listener,
         final Duration backoffMin, final Duration backoffMax)
     {
         this.peer = peer;
-        this.request = BrokerProto.WatchGroupRequest.newBuilder()
-            .setGroup(CommonCodec.text(group))
-            .setClientId(CommonCodec.text(clientId))
-            .build();
+        this.method = method;
+        this.request = request;
+        this.what = what;
+        this.decoder = decoder;
+        this.renewed = renewed;
         this.listener = listener;
         this.backoffMinMs = backoffMin.toMillis();
         this.backoffMaxMs = backoffMax.toMillis();
@@ -61,7 +77,7 @@ final class GroupWatch implements Subscription
     /**
      * Makes the first call.
      */
-    synchronized GroupWatch start()
+    synchronized StreamWatch<R, M, E> start()
     {
         open();
         return this;
@@ -101,7 +117,7 @@ final class GroupWatch implements Subscription
         }
         if (open != null)
         {
-            open.cancel("group watch closed", null);
+            open.cancel("watch closed", null);
         }
     }
 
@@ -112,10 +128,9 @@ final class GroupWatch implements Subscription
         {
             return;
         }
-        final ClientCall<BrokerProto.WatchGroupRequest, BrokerProto.GroupEvent> opened =
-            peer.newStream(BrokerGrpc.getWatchGroupMethod());
+        final ClientCall<R, M> opened = peer.newStream(method);
         call = opened;
-        opened.start(new Listener(opened), peer.headers(BrokerGrpc.getWatchGroupMethod().getFullMethodName()));
+        opened.start(new Listener(opened), peer.headers(method.getFullMethodName()));
         opened.request(1);
         opened.sendMessage(request);
         opened.halfClose();
@@ -128,27 +143,32 @@ final class GroupWatch implements Subscription
 
     private void onEstablished(final ClientCall<?, ?> which)
     {
-        final boolean renewed;
+        final boolean wasRenewing;
         synchronized (this)
         {
             if (!current(which))
             {
                 return;
             }
-            renewed = renewing;
+            wasRenewing = renewing;
             renewing = false;
             failures = 0;
         }
-        if (renewed)
+        if (wasRenewing)
         {
-            LOG.info("group watch renewed: group={}, address={}", request.getGroup(), peer.address());
-            deliver(new GroupEvent(request.getGroup(), GroupEvent.Kind.MEMBERS_CHANGED));
+            LOG.info("watch renewed: method={}, group={}, address={}", method.getBareMethodName(), what,
+                peer.address());
+            if (renewed != null)
+            {
+                deliver(renewed.get());
+            }
         }
     }
 
     private void onEnded(final ClientCall<?, ?> which, final Status status, final Metadata trailers)
     {
-        final RockletException error = StatusErrors.toRockletException(status, trailers, peer.address(), METHOD);
+        final RockletException error = StatusErrors.toRockletException(status, trailers, peer.address(),
+            method.getFullMethodName());
         synchronized (this)
         {
             if (!current(which))
@@ -163,8 +183,8 @@ final class GroupWatch implements Subscription
                 final long delay = ReconnectBackoff.delayMs(failures, backoffMinMs, backoffMaxMs);
                 if (failures == 1)
                 {
-                    LOG.info("group watch ended, renewing: group={}, address={}, error={}", request.getGroup(),
-                        peer.address(), error.getMessage());
+                    LOG.info("watch ended, renewing: method={}, group={}, address={}, error={}",
+                        method.getBareMethodName(), what, peer.address(), error.getMessage());
                 }
                 try
                 {
@@ -178,8 +198,8 @@ final class GroupWatch implements Subscription
             }
         }
         // the owner hears it through failure() (a consumer logs it once at WARN)
-        LOG.info("group watch refused, not renewed: group={}, address={}, code={}, error={}", request.getGroup(),
-            peer.address(), error.errorCode(), error.getMessage());
+        LOG.info("watch refused, not renewed: method={}, group={}, address={}, code={}, error={}",
+            method.getBareMethodName(), what, peer.address(), error.errorCode(), error.getMessage());
         failure.completeExceptionally(error);
     }
 
@@ -192,7 +212,7 @@ final class GroupWatch implements Subscription
             error.errorCode() == ErrorCode.UNAUTHENTICATED;
     }
 
-    private void deliver(final GroupEvent event)
+    private void deliver(final E event)
     {
         try
         {
@@ -200,17 +220,17 @@ final class GroupWatch implements Subscription
         }
         catch (final RuntimeException e)
         {
-            LOG.warn("group watch listener failed: group={}, kind={}, error={}", event.group(), event.kind(),
-                e.toString(), e);
+            LOG.warn("watch listener failed: method={}, group={}, event={}, error={}", method.getBareMethodName(),
+                what, event, e.toString(), e);
         }
     }
 
     /** Events of one call. */
-    private final class Listener extends ClientCall.Listener<BrokerProto.GroupEvent>
+    private final class Listener extends ClientCall.Listener<M>
     {
-        private final ClientCall<BrokerProto.WatchGroupRequest, BrokerProto.GroupEvent> which;
+        private final ClientCall<R, M> which;
 
-        Listener(final ClientCall<BrokerProto.WatchGroupRequest, BrokerProto.GroupEvent> which)
+        Listener(final ClientCall<R, M> which)
         {
             this.which = which;
         }
@@ -222,21 +242,21 @@ final class GroupWatch implements Subscription
         }
 
         @Override
-        public void onMessage(final BrokerProto.GroupEvent message)
+        public void onMessage(final M message)
         {
             if (!current(which))
             {
                 return;
             }
-            final GroupEvent event;
+            final E event;
             try
             {
-                event = GroupCodec.groupEvent(message);
+                event = decoder.apply(message);
             }
             catch (final RuntimeException e)
             {
-                LOG.warn("malformed group event ignored: group={}, address={}, error={}", request.getGroup(),
-                    peer.address(), e.getMessage());
+                LOG.warn("malformed watch event ignored: method={}, group={}, address={}, error={}",
+                    method.getBareMethodName(), what, peer.address(), e.getMessage());
                 which.request(1);
                 return;
             }
