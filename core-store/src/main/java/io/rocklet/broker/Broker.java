@@ -15,7 +15,9 @@ import io.rocklet.api.spi.Subscription;
 import io.rocklet.api.spi.Transport;
 import io.rocklet.broker.internal.AdminService;
 import io.rocklet.broker.internal.BrokerAgent;
+import io.rocklet.broker.internal.BrokerPositions;
 import io.rocklet.broker.internal.ConsumerGroups;
+import io.rocklet.broker.metrics.BrokerMetrics;
 import io.rocklet.broker.replication.ControllerLink;
 import io.rocklet.broker.replication.MetadataSync;
 import io.rocklet.broker.replication.Replication;
@@ -94,6 +96,7 @@ public final class Broker implements BrokerService, AutoCloseable
     private final PullService pulls;
     private final SendService sends;
     private final RetryService retries;
+    private final BrokerMetrics metrics;
     private final AdminService admin;
     private final GroupQueries groupQueries;
     private final MessageQueries messageQueries;
@@ -141,11 +144,13 @@ public final class Broker implements BrokerService, AutoCloseable
         this.locks = new QueueLocks(config.queueLockExpiry().toNanos());
         this.groups = new ConsumerGroups(config.clientExpiry().toNanos(), locks);
         this.offsetQueries = new OffsetQueries(store, offsets, subscriptions, groups);
-        this.pulls = new PullService(store, topics, config.nanoClock(), config.longPollMaxHeld());
+        this.metrics = BrokerMetrics.create(config.meterRegistry(), config.clusterName(), config.brokerName(),
+            new BrokerPositions(store, topics, offsets, groups), store::stats);
+        this.pulls = new PullService(store, topics, config.nanoClock(), config.longPollMaxHeld(), metrics);
         final Delays delays = new Delays(delayLevels, config.clock(), config.maxDelay().toMillis());
         this.sends = new SendService(store, topics, delays, config.brokerName(), config.maxBodyBytes(),
-            config.autoCreateTopicEnable(), config.autoCreateTopicQueues(), config.clock());
-        this.retries = new RetryService(store, topics, delayLevels);
+            config.autoCreateTopicEnable(), config.autoCreateTopicQueues(), config.clock(), metrics);
+        this.retries = new RetryService(store, topics, delayLevels, metrics);
         this.admin = new AdminService(store, topics, offsets, groups, config.brokerName());
         this.groupQueries = new GroupQueries(store, topics, offsets, groups, config.nanoClock(), config.brokerName());
         this.messageQueries = new MessageQueries(store, topics, config.brokerName());
@@ -377,6 +382,8 @@ public final class Broker implements BrokerService, AutoCloseable
                     retries.ensureRetryTopic(registration.group()); // before the watchers hear of the member
                 }
                 subscriptions.record(registration, config.clock().time());
+                registration.subscriptions().keySet().forEach(topic -> metrics.consumerSeen(registration.group(),
+                    topic));
             }
             groups.heartbeat(heartbeat, config.nanoClock().nanoTime());
         });
@@ -420,6 +427,7 @@ public final class Broker implements BrokerService, AutoCloseable
             {
                 offsets.commit(request.group(), offset.topic(), offset.queueId(), offset.offset());
                 replication.onCommit(request.group(), offset.topic(), offset.queueId(), offset.offset());
+                metrics.consumerSeen(request.group(), offset.topic());
             }
         });
     }
@@ -719,6 +727,7 @@ public final class Broker implements BrokerService, AutoCloseable
         persist("delay offsets", schedule::persist);
         persist("timer checkpoint", timer::persist);
         timer.close();
+        metrics.close();
         store.close();
         LOG.info("broker closed: broker={}, address={}", config.brokerName(), identity.address());
     }

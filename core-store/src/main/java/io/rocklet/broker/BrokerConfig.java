@@ -1,5 +1,6 @@
 package io.rocklet.broker;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.Limits;
 import io.rocklet.api.TopicConfig;
@@ -62,6 +63,11 @@ import java.util.regex.Pattern;
  *                               with, or null (default) for routers without access control.
  * @param replication            the broker's part in its replica set (default {@link ReplicationConfig#DEFAULT}: a
  *                               master replicating ASYNC).
+ * @param meterRegistry          the application's Micrometer {@code MeterRegistry} the broker's meters are registered
+ *                               in (see {@code io.rocklet.broker.metrics.MetricNames}), or null (default): no
+ *                               metrics, and no Micrometer class is loaded, so the micrometer jar may be absent.
+ *                               Typed {@code Object} so that this record never makes the JVM load Micrometer; set it
+ *                               with {@link Builder#meterRegistry}.
  */
 public record BrokerConfig(
     String clusterName,
@@ -86,7 +92,8 @@ public record BrokerConfig(
     ThreadingMode threadingMode,
     AccessControl accessControl,
     Credentials credentials,
-    ReplicationConfig replication)
+    ReplicationConfig replication,
+    Object meterRegistry)
 {
     /** RocketMQ's 18 delay levels. */
     public static final List<Duration> DEFAULT_DELAY_LEVELS = List.of(
@@ -141,6 +148,7 @@ public record BrokerConfig(
         b.accessControl = accessControl;
         b.credentials = credentials;
         b.replication = replication;
+        b.meterRegistry = meterRegistry;
         return b;
     }
 
@@ -172,6 +180,7 @@ public record BrokerConfig(
         private AccessControl accessControl = AccessControl.OPEN;
         private Credentials credentials;
         private ReplicationConfig replication = ReplicationConfig.DEFAULT;
+        private Object meterRegistry;
 
         private Builder()
         {
@@ -329,6 +338,17 @@ public record BrokerConfig(
         }
 
         /**
+         * @param registry the registry the broker's meters go to (messages and bytes in and out per topic, consumer
+         *                 lag, retries and dead letters, store lag and size; see
+         *                 {@code io.rocklet.broker.metrics.MetricNames}), or null for no metrics (the default).
+         */
+        public Builder meterRegistry(final MeterRegistry registry)
+        {
+            this.meterRegistry = registry;
+            return this;
+        }
+
+        /**
          * @return the validated configuration.
          * @throws InvalidArgumentException naming the first value that is wrong.
          */
@@ -383,7 +403,7 @@ public record BrokerConfig(
                 clientExpiry, queueLockExpiry, longPollMaxHeld, offsetPersistInterval, List.copyOf(delayLevels),
                 maxDelay, clock != null ? clock : storeConfig.clock(),
                 nanoClock != null ? nanoClock : storeConfig.nanoClock(),
-                threadingMode, accessControl, credentials, replication);
+                threadingMode, accessControl, credentials, replication, meterRegistry);
         }
 
         private static void check(final boolean ok, final String name, final Object value, final String allowed)

@@ -10,6 +10,7 @@ import io.rocklet.api.UniqueMessageIds;
 import io.rocklet.api.spi.BrokerService.SendBatchRequest;
 import io.rocklet.api.spi.BrokerService.SendRequest;
 import io.rocklet.api.spi.BrokerService.SendResult;
+import io.rocklet.broker.metrics.BrokerMetrics;
 import io.rocklet.store.AppendRequest;
 import io.rocklet.store.AppendResult;
 import io.rocklet.store.MessageStore;
@@ -36,11 +37,13 @@ public final class SendService
     private final boolean autoCreateTopics;
     private final int autoCreateQueues;
     private final EpochClock clock;
+    private final BrokerMetrics metrics;
 
     public SendService(final MessageStore store, final TopicConfigStore topics, final Delays delays,
         final String brokerName, final int maxBodyBytes, final boolean autoCreateTopics, final int autoCreateQueues,
-        final EpochClock clock)
+        final EpochClock clock, final BrokerMetrics metrics)
     {
+        this.metrics = metrics;
         this.clock = clock;
         this.store = store;
         this.topics = topics;
@@ -66,7 +69,7 @@ public final class SendService
         final AppendRequest append = delays.appendRequest(message, request.queueId(), request.delayLevel(),
             request.bornTimestampMs(), request.producerId());
         writableTopic(message.topic(), request.queueId());
-        return result(message, request.queueId(), store.append(append));
+        return result(message, append, request.queueId(), store.append(append));
     }
 
     /**
@@ -101,7 +104,7 @@ public final class SendService
         final List<SendResult> results = new ArrayList<>(appends.size());
         for (int i = 0; i < appends.size(); i++)
         {
-            results.add(result(messages.get(i), request.queueId(), store.append(appends.get(i))));
+            results.add(result(messages.get(i), appends.get(i), request.queueId(), store.append(appends.get(i))));
         }
         return results;
     }
@@ -153,8 +156,13 @@ public final class SendService
         }
     }
 
-    private SendResult result(final Message message, final int queueId, final AppendResult stored)
+    /**
+     * @param append the record stored: {@code message} itself, or its copy for the schedule or timer topic.
+     */
+    private SendResult result(final Message message, final AppendRequest append, final int queueId,
+        final AppendResult stored)
     {
+        metrics.messageIn(message.topic(), append.message() != message, message.body().length);
         return new SendResult(UniqueMessageIds.of(message), brokerName, queueId, stored.queueOffset(),
             stored.storeTimestampMs());
     }
