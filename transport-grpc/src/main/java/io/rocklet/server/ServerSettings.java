@@ -40,13 +40,33 @@ import java.util.Map;
  * @param replication    broker: its part in its replica set ({@code --replication}, {@code --master},
  *                       {@code --controllers}); null for the other roles.
  * @param auth           access control: the rules file and a broker's member user, or none ({@code --no-auth}).
+ * @param metrics        all roles: the Prometheus endpoint and the OTLP push ({@code --metrics-port},
+ *                       {@code --otlp-endpoint}, {@code --otlp-step}).
  */
 public record ServerSettings(Role role, String host, int port, TlsFiles tls, String brokerName, long brokerId,
     String clusterName, List<String> routers, Path dataDirectory, FlushMode flushMode, boolean autoCreateTopics,
     int segmentSizeBytes, Duration brokerExpiry, List<Duration> delayLevels, Duration offsetFlushInterval,
     Connections connections, StoreOptions storeOptions, Duration maxDelay, ControllerOptions controller,
-    AuthFiles auth, ReplicationConfig replication)
+    AuthFiles auth, ReplicationConfig replication, MetricsOptions metrics)
 {
+    /**
+     * Where the server's metrics go.
+     *
+     * @param port         the Prometheus scrape endpoint's port ({@code /metrics}; 0: a free one), or -1 for none.
+     * @param otlpEndpoint the OpenTelemetry collector's URL metrics are pushed to, or null for none.
+     * @param otlpStep     how often they are pushed.
+     */
+    public record MetricsOptions(int port, String otlpEndpoint, Duration otlpStep)
+    {
+        /**
+         * @return whether any metrics are exported (without: no registry, no Micrometer class loaded).
+         */
+        public boolean enabled()
+        {
+            return port >= 0 || otlpEndpoint != null;
+        }
+    }
+
     /**
      * A controller's options ({@code --controller-id}, {@code --controller-peers}, {@code --heartbeat-timeout},
      * {@code --allow-unclean-election}).
@@ -139,6 +159,7 @@ public record ServerSettings(Role role, String host, int port, TlsFiles tls, Str
     {
         routers = routers == null ? List.of() : List.copyOf(routers);
         delayLevels = delayLevels == null ? List.of() : List.copyOf(delayLevels);
+        metrics = metrics == null ? new MetricsOptions(-1, null, Duration.ofSeconds(60)) : metrics;
     }
 
     /**
