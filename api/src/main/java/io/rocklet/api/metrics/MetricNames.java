@@ -46,8 +46,8 @@ package io.rocklet.api.metrics;
  * <tr><td>{@link #CONNECTIONS}</td><td>rocklet_connections</td><td>gauge</td><td></td>
  *     <td>rocketmq_*_connections</td></tr>
  * </table>
- * Broker meters also carry {@link #TAG_CLUSTER} and {@link #TAG_BROKER}; the gRPC server's carry {@link #TAG_SERVICE}
- * ({@code rocklet.v1.Broker}, {@code rocklet.v1.Router}, ...).
+ * Broker meters also carry {@link #TAG_CLUSTER} and {@link #TAG_BROKER}; the gRPC server's carry {@link #TAG_ADDRESS}, and
+ * its RPC meters {@link #TAG_SERVICE} ({@code rocklet.v1.Broker}, {@code rocklet.v1.Router}, ...).
  */
 public final class MetricNames
 {
@@ -100,6 +100,8 @@ public final class MetricNames
     public static final String TAG_RESPONSE_CODE = "response_code";
     /** Tag: the gRPC service, e.g. {@code rocklet.v1.Broker}. */
     public static final String TAG_SERVICE = "service";
+    /** Tag: a gRPC server's address, e.g. {@code grpc://127.0.0.1:10911}. */
+    public static final String TAG_ADDRESS = "address";
     /** Tag: the broker's cluster. */
     public static final String TAG_CLUSTER = "cluster";
     /** Tag: the broker's name (replica set). */

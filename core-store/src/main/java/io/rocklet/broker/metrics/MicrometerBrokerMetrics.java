@@ -52,12 +52,17 @@ final class MicrometerBrokerMetrics implements BrokerMetrics
     {
         final MicrometerBrokerMetrics metrics = new MicrometerBrokerMetrics((MeterRegistry)registry,
             Tags.of(TAG_CLUSTER, cluster, TAG_BROKER, broker), positions);
-        metrics.storeGauge(STORAGE_SIZE, "bytes", store, s -> s.writePosition() - s.minLogOffset());
-        metrics.storeGauge(STORAGE_FLUSH_LAG, "bytes", store, s -> s.writePosition() - s.flushedPosition());
-        metrics.storeGauge(STORAGE_DISPATCH_LAG, "bytes", store, StoreStats::dispatchLagBytes);
-        metrics.storeGauge(STORAGE_DISK_USED, null, store, StoreStats::diskUsedRatio);
+        metrics.storeGauge(STORAGE_SIZE, "bytes", "commit log on disk", store,
+            s -> s.writePosition() - s.minLogOffset());
+        metrics.storeGauge(STORAGE_FLUSH_LAG, "bytes", "written, not yet known to be on disk", store,
+            s -> s.writePosition() - s.flushedPosition());
+        metrics.storeGauge(STORAGE_DISPATCH_LAG, "bytes", "written, not yet in consume queues and index", store,
+            StoreStats::dispatchLagBytes);
+        metrics.storeGauge(STORAGE_DISK_USED, null, "disk usage of the store's volume", store,
+            StoreStats::diskUsedRatio);
         metrics.meters.add(Gauge.builder(CONSUMER_CLIENTS, positions, ConsumerPositions::clientCount)
-            .tags(metrics.common).description("consumer clients with a live heartbeat").register(metrics.registry));
+            .tags(metrics.common).description("consumer clients with a live heartbeat").strongReference(true)
+            .register(metrics.registry));
         return metrics;
     }
 
@@ -124,11 +129,15 @@ final class MicrometerBrokerMetrics implements BrokerMetrics
         return meters;
     }
 
-    private void storeGauge(final String name, final String unit, final Supplier<StoreStats> store,
-        final ToDoubleFunction<StoreStats> value)
+    /**
+     * A gauge of the store's statistics; held strongly (Micrometer holds a gauge's object weakly by default, and
+     * nothing else holds the supplier).
+     */
+    private void storeGauge(final String name, final String unit, final String description,
+        final Supplier<StoreStats> store, final ToDoubleFunction<StoreStats> value)
     {
-        meters.add(Gauge.builder(name, store, s -> value.applyAsDouble(s.get())).baseUnit(unit).tags(common)
-            .register(registry));
+        meters.add(Gauge.builder(name, store, s -> value.applyAsDouble(s.get())).baseUnit(unit)
+            .description(description).tags(common).strongReference(true).register(registry));
     }
 
     private Counter counter(final String name, final String unit, final String description, final Tags tags)
@@ -223,7 +232,7 @@ final class MicrometerBrokerMetrics implements BrokerMetrics
             final ToDoubleFunction<GroupMeters> value)
         {
             meters.add(Gauge.builder(name, this, value).description(description).tags(common).tags(tags)
-                .register(registry));
+                .strongReference(true).register(registry));
         }
 
         void pulled(final int queueId, final long nextOffset)

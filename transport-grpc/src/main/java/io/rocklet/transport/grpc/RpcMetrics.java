@@ -35,7 +35,8 @@ final class RpcMetrics implements ServerInterceptor, AutoCloseable
     private static final Status.Code[] CODES = Status.Code.values();
 
     private final MeterRegistry registry;
-    private final Tags common;
+    /** The server's address: the requested one until {@link #bound} names the bound port. */
+    private volatile Tags common;
     /** Full method name to its meters, by status code. */
     private final Map<String, MethodMeters> methods = new ConcurrentHashMap<>();
     private final List<Meter> meters = new CopyOnWriteArrayList<>();
@@ -47,16 +48,25 @@ final class RpcMetrics implements ServerInterceptor, AutoCloseable
     }
 
     /**
-     * @param registry        the {@code MeterRegistry} of {@link GrpcTransportConfig#meterRegistry()}.
-     * @param address         the server's address (a tag, several servers may share a registry).
+     * @param registry the {@code MeterRegistry} of {@link GrpcTransportConfig#meterRegistry()}.
+     * @param address  the server's requested address (a tag: several servers may share a registry).
+     */
+    static RpcMetrics create(final Object registry, final String address)
+    {
+        return new RpcMetrics((MeterRegistry)registry, Tags.of(TAG_ADDRESS, address));
+    }
+
+    /**
+     * The server is listening: its address (with the port bound) tags the meters from now on.
+     *
+     * @param address         the bound address.
      * @param openConnections the server's open connections.
      */
-    static RpcMetrics create(final Object registry, final String address, final AtomicInteger openConnections)
+    void bound(final String address, final AtomicInteger openConnections)
     {
-        final RpcMetrics metrics = new RpcMetrics((MeterRegistry)registry, Tags.of("address", address));
-        metrics.meters.add(Gauge.builder(CONNECTIONS, openConnections, AtomicInteger::get).tags(metrics.common)
-            .description("connections the server holds open").register(metrics.registry));
-        return metrics;
+        common = Tags.of(TAG_ADDRESS, address);
+        meters.add(Gauge.builder(CONNECTIONS, openConnections, AtomicInteger::get).tags(common)
+            .description("connections the server holds open").strongReference(true).register(registry));
     }
 
     @Override
@@ -80,7 +90,10 @@ final class RpcMetrics implements ServerInterceptor, AutoCloseable
         meters.clear();
     }
 
-    /** The meters of one method and status code; final fields, so a racy read of the array sees them whole. */
+    /**
+     * The meters of one method and status code (no error counter for OK); final fields, so a racy read of the array
+     * sees them whole.
+     */
     private record CodeMeters(Timer latency, Counter errors)
     {
     }
@@ -117,11 +130,14 @@ final class RpcMetrics implements ServerInterceptor, AutoCloseable
             {
                 final Tags withCode = tags.and(TAG_RESPONSE_CODE, code.name());
                 created = new CodeMeters(Timer.builder(RPC_LATENCY).description("server-side time of a call, start " +
-                    "to close").tags(common).tags(withCode).register(registry), Counter.builder(RPC_ERRORS)
-                    .description("calls closed with a status other than OK").tags(common).tags(withCode)
-                    .register(registry));
+                    "to close").tags(common).tags(withCode).register(registry), code == Status.Code.OK ? null :
+                    Counter.builder(RPC_ERRORS).description("calls closed with a status other than OK").tags(common)
+                    .tags(withCode).register(registry));
                 meters.add(created.latency());
-                meters.add(created.errors());
+                if (created.errors() != null)
+                {
+                    meters.add(created.errors());
+                }
                 byCode[code.ordinal()] = created;
             }
             return created;

@@ -81,7 +81,7 @@ final class ServerEndpoint
         final HealthStatusManager health = new HealthStatusManager();
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
         final RpcMetrics metrics = config.meterRegistry() == null ? null :
-            RpcMetrics.create(config.meterRegistry(), requested.toString(), open); // Micrometer only when configured
+            RpcMetrics.create(config.meterRegistry(), requested.toString()); // Micrometer only when configured
         final NettyServerBuilder builder = NettyServerBuilder
             .forAddress(new InetSocketAddress(requested.host(), requested.port()), credentials)
             .channelFactory(() -> new CappedServerSocketChannel(config.maxConnections(), open, refusals))
@@ -132,6 +132,10 @@ final class ServerEndpoint
         final int port = sockets.get(0) instanceof InetSocketAddress bound ? bound.getPort() : requested.port();
         final GrpcAddress address = requested.withPort(port);
         registry.address(address.toString());
+        if (metrics != null)
+        {
+            metrics.bound(address.toString(), open);
+        }
         LOG.info("grpc server listening: address={}, tls={}, connectionIdleTimeoutMs={}, maxConnections={}", address,
             !config.plaintext(), config.connectionIdleTimeout().toMillis(), config.maxConnections());
         return new ServerEndpoint(server, registry, address, config.shutdownTimeout(), open, health,
