@@ -10,6 +10,8 @@
 #                                       tag filter throughput (embedded broker), about 3 minutes
 #   benchmarks/run.sh ha [--quick]      replication: a master and a slave in one JVM over the local transport, send
 #                                       throughput with and without SYNC replication and the ASYNC lag, about 40 s
+#   benchmarks/run.sh metrics [--quick] the broker's metrics: bytes allocated per message sent and pulled and send
+#                                       throughput without and with a Prometheus registry, about 30 s
 #
 # A suite is a function named suite_<name> below.
 #
@@ -25,7 +27,7 @@ set -euo pipefail
 BENCH_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_HOME")
 JAR="$BENCH_HOME/target/rocklet-benchmarks.jar"
-SUITES="store local grpc schedule ha"
+SUITES="store local grpc schedule ha metrics"
 
 usage()
 {
@@ -178,6 +180,21 @@ suite_ha()
     header ha
     echo "# flush mode: ASYNC for every figure; master and slave in one JVM (no network between them)"
     run_java "$LOG_DIR/ha-scenarios.log" io.rocklet.benchmarks.ha.HaScenarios "${scenario_args[@]}" || status=1
+    return $status
+}
+
+suite_metrics()
+{
+    local scenario_args=() status=0
+    if [[ $QUICK == 1 ]]; then
+        scenario_args+=(--quick)
+    fi
+    build api,core-store,routing,transport-local,transport-grpc,benchmarks
+    JAVA_OPTS="$JAVA_OPTS -Djava.io.tmpdir=$DATA_DIR"
+    header metrics
+    echo "# flush mode: ASYNC (an ephemeral store: no fsync); send and pull on the calling thread, no network"
+    run_java "$LOG_DIR/metrics-overhead.log" io.rocklet.benchmarks.metrics.MetricsOverhead \
+        "${scenario_args[@]}" || status=1
     return $status
 }
 

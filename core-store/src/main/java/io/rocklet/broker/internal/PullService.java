@@ -429,7 +429,7 @@ public final class PullService implements MessageArrivalListener
             final List<MessageView> messages = result.messages();
             for (int i = 0; i < messages.size(); i++)
             {
-                bytes += messages.get(i).body().remaining();
+                bytes += messages.get(i).bodySize(); // body() would wrap a buffer per message
             }
             metrics.messagesOut(request.group(), request.topic(), request.queueId(), result.nextOffset(),
                 messages.size(), bytes);
