@@ -104,7 +104,8 @@ final class ServerCommandLine
     private static ParseResult parse(final String[] args, final CommandLine.IDefaultValueProvider defaults)
     {
         final CommandLine commandLine = new CommandLine(spec()).setDefaultValueProvider(defaults::defaultValue)
-            .setCaseInsensitiveEnumValuesAllowed(true).setOverwrittenOptionsAllowed(true);
+            .setCaseInsensitiveEnumValuesAllowed(true).setOverwrittenOptionsAllowed(true)
+            .setExpandAtFiles(false); // a value starting with @ is a value, not a file of arguments
         try
         {
             return commandLine.parseArgs(args);
