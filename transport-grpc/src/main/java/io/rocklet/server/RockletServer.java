@@ -164,6 +164,7 @@ public final class RockletServer implements AutoCloseable
         {
             return;
         }
+        closeMetrics(metrics); // first: the scrape endpoint stops before the meters go
         try
         {
             service.close();
@@ -175,7 +176,6 @@ public final class RockletServer implements AutoCloseable
         finally
         {
             transport.close();
-            closeMetrics(metrics);
         }
         LOG.info("{} stopped: address={}", settings.roleName(), address);
     }

@@ -61,9 +61,6 @@ final class ServerOptionTable
         new Entry("max-connections", "10000", ALL, "Connections held open; more are closed when accepted."),
         new Entry("metrics-port", "N", ALL, "Serve Prometheus metrics on http://HOST:N/metrics; 0 picks a free " +
             "port (logged). Default: no endpoint."),
-        new Entry("otlp-endpoint", "URL", ALL, "Push metrics to this OpenTelemetry collector (OTLP over HTTP, " +
-            "e.g. http://collector:4318/v1/metrics). Default: no push."),
-        new Entry("otlp-step", "60s", ALL, "How often metrics are pushed over OTLP (default 60s)."),
         new Entry("broker-expiry", "120s", ROUTER, "Evict a broker silent this long."),
         new Entry("name", "N", BROKER, "Replica-set name (brokerName); required."),
         new Entry("id", "0", BROKER, "brokerId: 0 = master; with --master or --controllers, the replica's id, 1 and " +

@@ -12,8 +12,6 @@ import io.rocklet.server.ServerSettings.TlsFiles;
 import io.rocklet.store.FlushMode;
 import io.rocklet.store.StoreConfig;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,8 +34,6 @@ public final class ServerOptions
     static final int DEFAULT_CONTROLLER_PORT = 9880;
     /** A segment holds the largest record: a 4 MiB body, its properties and header. */
     private static final int MIN_SEGMENT_BYTES = 8 << 20;
-    /** How often metrics are pushed over OTLP by default. */
-    static final Duration DEFAULT_OTLP_STEP = Duration.ofSeconds(60);
 
     private ServerOptions()
     {
@@ -113,29 +109,7 @@ public final class ServerOptions
 
     private static MetricsOptions metrics(final Map<String, String> options)
     {
-        final String endpoint = options.get("otlp-endpoint");
-        if (endpoint != null)
-        {
-            try
-            {
-                final URI uri = new URI(endpoint.trim());
-                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null)
-                {
-                    throw new URISyntaxException(endpoint, "not an http(s) URL with a host");
-                }
-            }
-            catch (final URISyntaxException e)
-            {
-                throw new InvalidArgumentException("--otlp-endpoint wants an http(s) URL such as " +
-                    "http://collector:4318/v1/metrics, got '" + endpoint + "'");
-            }
-        }
-        else if (options.containsKey("otlp-step"))
-        {
-            throw new InvalidArgumentException("--otlp-step needs --otlp-endpoint (where to push)");
-        }
-        return new MetricsOptions(integer(options, "metrics-port", -1, 0, 65535),
-            endpoint == null ? null : endpoint.trim(), duration(options, "otlp-step", DEFAULT_OTLP_STEP));
+        return new MetricsOptions(integer(options, "metrics-port", -1, 0, 65535));
     }
 
     private static ControllerOptions controllerOptions(final Map<String, String> options)

@@ -40,8 +40,7 @@ import java.util.Map;
  * @param replication    broker: its part in its replica set ({@code --replication}, {@code --master},
  *                       {@code --controllers}); null for the other roles.
  * @param auth           access control: the rules file and a broker's member user, or none ({@code --no-auth}).
- * @param metrics        all roles: the Prometheus endpoint and the OTLP push ({@code --metrics-port},
- *                       {@code --otlp-endpoint}, {@code --otlp-step}).
+ * @param metrics        all roles: the Prometheus endpoint ({@code --metrics-port}).
  */
 public record ServerSettings(Role role, String host, int port, TlsFiles tls, String brokerName, long brokerId,
     String clusterName, List<String> routers, Path dataDirectory, FlushMode flushMode, boolean autoCreateTopics,
@@ -52,18 +51,16 @@ public record ServerSettings(Role role, String host, int port, TlsFiles tls, Str
     /**
      * Where the server's metrics go.
      *
-     * @param port         the Prometheus scrape endpoint's port ({@code /metrics}; 0: a free one), or -1 for none.
-     * @param otlpEndpoint the OpenTelemetry collector's URL metrics are pushed to, or null for none.
-     * @param otlpStep     how often they are pushed.
+     * @param port the Prometheus scrape endpoint's port ({@code /metrics}; 0: a free one), or -1 for none.
      */
-    public record MetricsOptions(int port, String otlpEndpoint, Duration otlpStep)
+    public record MetricsOptions(int port)
     {
         /**
-         * @return whether any metrics are exported (without: no registry, no Micrometer class loaded).
+         * @return whether metrics are exported (without: no registry, no Micrometer class loaded).
          */
         public boolean enabled()
         {
-            return port >= 0 || otlpEndpoint != null;
+            return port >= 0;
         }
     }
 
@@ -159,7 +156,7 @@ public record ServerSettings(Role role, String host, int port, TlsFiles tls, Str
     {
         routers = routers == null ? List.of() : List.copyOf(routers);
         delayLevels = delayLevels == null ? List.of() : List.copyOf(delayLevels);
-        metrics = metrics == null ? new MetricsOptions(-1, null, Duration.ofSeconds(60)) : metrics;
+        metrics = metrics == null ? new MetricsOptions(-1) : metrics;
     }
 
     /**

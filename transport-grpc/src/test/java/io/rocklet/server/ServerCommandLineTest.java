@@ -11,11 +11,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,22 +80,16 @@ class ServerCommandLineTest
     }
 
     @Test
-    void shouldReadMetricsOptionsWhenGivenAndExportNothingByDefault()
+    void shouldReadTheMetricsPortWhenGivenAndExportNothingByDefault()
     {
         final ServerSettings none = ServerOptions.parse(Map.of(), "router", "--plaintext", "--no-auth");
-        final ServerSettings both = ServerOptions.parse(Map.of(), "router", "--plaintext", "--no-auth",
-            "--metrics-port", "0", "--otlp-endpoint", "http://collector:4318/v1/metrics", "--otlp-step", "10s");
+        final ServerSettings free = ServerOptions.parse(Map.of(), "router", "--plaintext", "--no-auth",
+            "--metrics-port", "0");
 
         assertEquals(-1, none.metrics().port());
-        assertNull(none.metrics().otlpEndpoint());
-        assertEquals(false, none.metrics().enabled());
-        assertEquals(0, both.metrics().port());
-        assertEquals("http://collector:4318/v1/metrics", both.metrics().otlpEndpoint());
-        assertEquals(Duration.ofSeconds(10), both.metrics().otlpStep());
-        assertError("--otlp-endpoint wants an http(s) URL", Map.of(), "router", "--plaintext", "--no-auth",
-            "--otlp-endpoint", "collector:4318");
-        assertError("--otlp-step needs --otlp-endpoint", Map.of(), "router", "--plaintext", "--no-auth",
-            "--otlp-step", "5s");
+        assertFalse(none.metrics().enabled());
+        assertEquals(0, free.metrics().port());
+        assertTrue(free.metrics().enabled());
         assertError("--metrics-port wants a number from 0 to 65535, got '-5'", Map.of(), "router", "--plaintext",
             "--no-auth", "--metrics-port", "-5");
     }

@@ -49,6 +49,8 @@ class ServerMetricsTest
         {
             assertEquals(-1, router.metricsPort(), "no metrics option, no endpoint");
             assertTrue(broker.metricsPort() > 0, "port 0: a free port was bound");
+            Await.until(WAIT, () -> client.admin().clusterStatus().brokers().stream()
+                .anyMatch(b -> b.address().equals(broker.address())), () -> "broker not registered");
             client.admin().createTopic(TopicConfig.of("orders", 1));
             try (Producer producer = client.newProducer(ProducerConfig.builder("shop").build()))
             {
