@@ -13,6 +13,8 @@
 #   benchmarks/run.sh ha [--quick]      replication: a master and a slave in one JVM over the local transport, send
 #                                       throughput with and without SYNC replication and the ASYNC lag; then the
 #                                       failover time across JVMs (3 controllers, 3 brokers, SIGKILL), about 2 minutes
+#   benchmarks/run.sh metrics [--quick] the broker's metrics: bytes allocated per message sent and pulled and send
+#                                       throughput without and with a Prometheus registry, about 30 s
 #
 # A suite is a function named suite_<name> below.
 #
@@ -28,7 +30,7 @@ set -euo pipefail
 BENCH_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_HOME")
 JAR="$BENCH_HOME/target/rocklet-benchmarks.jar"
-SUITES="store local grpc schedule ha txn"
+SUITES="store local grpc schedule ha txn metrics"
 
 usage()
 {
@@ -202,6 +204,21 @@ suite_ha()
     # the failover figure: router, 3 controllers, 3 brokers and a producer, each a child JVM of this one
     run_java "$LOG_DIR/ha-failover.log" io.rocklet.benchmarks.ha.HaFailover --dir "$DATA_DIR" \
         --log-dir "$LOG_DIR" || status=1
+    return $status
+}
+
+suite_metrics()
+{
+    local scenario_args=() status=0
+    if [[ $QUICK == 1 ]]; then
+        scenario_args+=(--quick)
+    fi
+    build api,core-store,routing,transport-local,transport-grpc,benchmarks
+    JAVA_OPTS="$JAVA_OPTS -Djava.io.tmpdir=$DATA_DIR"
+    header metrics
+    echo "# flush mode: ASYNC (an ephemeral store: no fsync); send and pull on the calling thread, no network"
+    run_java "$LOG_DIR/metrics-overhead.log" io.rocklet.benchmarks.metrics.MetricsOverhead \
+        "${scenario_args[@]}" || status=1
     return $status
 }
 

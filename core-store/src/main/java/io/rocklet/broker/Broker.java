@@ -20,7 +20,9 @@ import io.rocklet.api.spi.Subscription;
 import io.rocklet.api.spi.Transport;
 import io.rocklet.broker.internal.AdminService;
 import io.rocklet.broker.internal.BrokerAgent;
+import io.rocklet.broker.internal.BrokerPositions;
 import io.rocklet.broker.internal.ConsumerGroups;
+import io.rocklet.broker.metrics.BrokerMetrics;
 import io.rocklet.broker.replication.ControllerLink;
 import io.rocklet.broker.replication.MetadataSync;
 import io.rocklet.broker.replication.Replication;
@@ -101,6 +103,7 @@ public final class Broker implements BrokerService, AutoCloseable
     private final PullService pulls;
     private final SendService sends;
     private final RetryService retries;
+    private final BrokerMetrics metrics;
     private final AdminService admin;
     private final GroupQueries groupQueries;
     private final MessageQueries messageQueries;
@@ -149,13 +152,15 @@ public final class Broker implements BrokerService, AutoCloseable
         this.locks = new QueueLocks(config.queueLockExpiry().toNanos());
         this.groups = new ConsumerGroups(config.clientExpiry().toNanos(), locks);
         this.offsetQueries = new OffsetQueries(store, offsets, subscriptions, groups);
-        this.pulls = new PullService(store, topics, config.nanoClock(), config.longPollMaxHeld());
+        this.metrics = BrokerMetrics.create(config.meterRegistry(), config.clusterName(), config.brokerName(),
+            new BrokerPositions(store, topics, offsets, groups), store::stats);
+        this.pulls = new PullService(store, topics, config.nanoClock(), config.longPollMaxHeld(), metrics);
         final Delays delays = new Delays(delayLevels, config.clock(), config.maxDelay().toMillis());
         this.transactions = TransactionService.load(store, config.clock(), config.brokerName(),
             config.transactions(), this::isMaster, dataDirectory, fsync);
         this.sends = new SendService(store, topics, delays, config.brokerName(), config.maxBodyBytes(),
-            config.autoCreateTopicEnable(), config.autoCreateTopicQueues(), config.clock(), transactions);
-        this.retries = new RetryService(store, topics, delayLevels);
+            config.autoCreateTopicEnable(), config.autoCreateTopicQueues(), config.clock(), transactions, metrics);
+        this.retries = new RetryService(store, topics, delayLevels, metrics);
         this.admin = new AdminService(store, topics, offsets, groups, config.brokerName());
         this.groupQueries = new GroupQueries(store, topics, offsets, groups, config.nanoClock(), config.brokerName());
         this.messageQueries = new MessageQueries(store, topics, config.brokerName());
@@ -432,6 +437,8 @@ public final class Broker implements BrokerService, AutoCloseable
                     retries.ensureRetryTopic(registration.group()); // before the watchers hear of the member
                 }
                 subscriptions.record(registration, config.clock().time());
+                registration.subscriptions().keySet().forEach(topic -> metrics.consumerSeen(registration.group(),
+                    topic));
             }
             groups.heartbeat(heartbeat, config.nanoClock().nanoTime());
         });
@@ -475,6 +482,7 @@ public final class Broker implements BrokerService, AutoCloseable
             {
                 offsets.commit(request.group(), offset.topic(), offset.queueId(), offset.offset());
                 replication.onCommit(request.group(), offset.topic(), offset.queueId(), offset.offset());
+                metrics.consumerSeen(request.group(), offset.topic());
             }
         });
     }
@@ -826,6 +834,7 @@ public final class Broker implements BrokerService, AutoCloseable
         persist("timer checkpoint", timer::persist);
         persist("transaction checkpoint", transactions::persist);
         timer.close();
+        metrics.close();
         store.close();
         LOG.info("broker closed: broker={}, address={}", config.brokerName(), identity.address());
     }

@@ -1,5 +1,6 @@
 package io.rocklet.broker;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.Limits;
 import io.rocklet.api.TopicConfig;
@@ -65,6 +66,11 @@ import java.util.regex.Pattern;
  *                               master replicating ASYNC).
  * @param transactions           transaction check-back settings (default {@link TransactionConfig#DEFAULT}: every
  *                               30 s, after 6 s, at most 15 checks).
+ * @param meterRegistry          the application's Micrometer {@code MeterRegistry} the broker's meters are registered
+ *                               in (see {@code io.rocklet.broker.metrics.MetricNames}), or null (default): no
+ *                               metrics, and no Micrometer class is loaded, so the micrometer jar may be absent.
+ *                               Typed {@code Object} so that this record never makes the JVM load Micrometer; set it
+ *                               with {@link Builder#meterRegistry}.
  */
 public record BrokerConfig(
     String clusterName,
@@ -90,7 +96,8 @@ public record BrokerConfig(
     AccessControl accessControl,
     Credentials credentials,
     ReplicationConfig replication,
-    TransactionConfig transactions)
+    TransactionConfig transactions,
+    Object meterRegistry)
 {
     /** RocketMQ's 18 delay levels. */
     public static final List<Duration> DEFAULT_DELAY_LEVELS = List.of(
@@ -146,6 +153,7 @@ public record BrokerConfig(
         b.credentials = credentials;
         b.replication = replication;
         b.transactions = transactions;
+        b.meterRegistry = meterRegistry;
         return b;
     }
 
@@ -178,6 +186,7 @@ public record BrokerConfig(
         private Credentials credentials;
         private ReplicationConfig replication = ReplicationConfig.DEFAULT;
         private TransactionConfig transactions = TransactionConfig.DEFAULT;
+        private Object meterRegistry;
 
         private Builder()
         {
@@ -345,6 +354,17 @@ public record BrokerConfig(
         }
 
         /**
+         * @param registry the registry the broker's meters go to (messages and bytes in and out per topic, consumer
+         *                 lag, retries and dead letters, store lag and size; see
+         *                 {@code io.rocklet.broker.metrics.MetricNames}), or null for no metrics (the default).
+         */
+        public Builder meterRegistry(final MeterRegistry registry)
+        {
+            this.meterRegistry = registry;
+            return this;
+        }
+
+        /**
          * @return the validated configuration.
          * @throws InvalidArgumentException naming the first value that is wrong.
          */
@@ -400,7 +420,7 @@ public record BrokerConfig(
                 clientExpiry, queueLockExpiry, longPollMaxHeld, offsetPersistInterval, List.copyOf(delayLevels),
                 maxDelay, clock != null ? clock : storeConfig.clock(),
                 nanoClock != null ? nanoClock : storeConfig.nanoClock(),
-                threadingMode, accessControl, credentials, replication, transactions);
+                threadingMode, accessControl, credentials, replication, transactions, meterRegistry);
         }
 
         private static void check(final boolean ok, final String name, final Object value, final String allowed)

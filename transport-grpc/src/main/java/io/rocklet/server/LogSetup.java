@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Chooses the server jar's Logback configuration before anything logs: {@code --log-config FILE} (a Logback file of
- * the operator's), else {@code --log-format json} (JSON lines), else the bundled text format; the admin command line
+ * the operator's), else {@code --log-format json} (JSON lines), else the bundled text format (each option also from
+ * its environment variable, {@code ROCKLET_LOG_CONFIG}, {@code ROCKLET_LOG_FORMAT}; not from a config file); the admin command line
  * logs only warnings. A {@code -Dlogback.configurationFile} on the java command line wins over all of them. Must run
  * before the first logger is created.
  */
@@ -37,8 +38,8 @@ final class LogSetup
             System.setProperty(CONFIG_PROPERTY, ADMIN_CONFIG);
             return;
         }
-        final String file = value(args, "log-config");
-        final String format = value(args, "log-format");
+        final String file = valueOrEnvironment(args, "log-config");
+        final String format = valueOrEnvironment(args, "log-format");
         if (format != null && !List.of("text", "json").contains(format))
         {
             throw new InvalidArgumentException("--log-format wants text or json, got '" + format + "'");
@@ -55,6 +56,15 @@ final class LogSetup
         {
             System.setProperty(CONFIG_PROPERTY, JSON_CONFIG);
         }
+    }
+
+    /**
+     * @return the option's value on the command line, else its {@code ROCKLET_*} environment variable, else null.
+     */
+    private static String valueOrEnvironment(final String[] args, final String name)
+    {
+        final String value = value(args, name);
+        return value != null ? value : System.getenv(ServerCommandLine.envName(name));
     }
 
     private static String value(final String[] args, final String name)

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A broker server's part in its replica set (F4):
@@ -26,9 +25,6 @@ import java.util.Set;
  */
 final class ReplicationOptions
 {
-    static final Set<String> NAMES = Set.of("replication", "min-in-sync", "master", "controllers",
-        "controller-heartbeat-interval", "controller-lease", "max-gap-not-in-sync");
-
     private ReplicationOptions()
     {
     }

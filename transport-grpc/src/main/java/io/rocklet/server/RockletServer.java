@@ -1,5 +1,6 @@
 package io.rocklet.server;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.auth.AccessControl;
 import io.rocklet.api.auth.Credentials;
@@ -46,10 +47,13 @@ public final class RockletServer implements AutoCloseable
     private final AutoCloseable service;
     private final String address;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The registries when metrics are exported, else null. */
+    private final ServerMetrics metrics;
 
     private RockletServer(final ServerSettings settings, final GrpcTransport transport, final AutoCloseable service,
-        final String address)
+        final String address, final ServerMetrics metrics)
     {
+        this.metrics = metrics;
         this.settings = settings;
         this.transport = transport;
         this.service = service;
@@ -64,7 +68,18 @@ public final class RockletServer implements AutoCloseable
      */
     public static RockletServer start(final ServerSettings settings)
     {
-        final GrpcTransport transport = GrpcTransport.create(transportConfig(settings));
+        final ServerMetrics metrics = settings.metrics().enabled() ? ServerMetrics.start(settings.metrics(),
+            settings.host()) : null; // no Micrometer class is loaded without metrics options
+        final GrpcTransport transport;
+        try
+        {
+            transport = GrpcTransport.create(transportConfig(settings, metrics == null ? null : metrics.registry()));
+        }
+        catch (final RuntimeException e)
+        {
+            closeMetrics(metrics);
+            throw e;
+        }
         try
         {
             final GrpcBinding endpoint = transport.listen(settings.address());
@@ -82,9 +97,13 @@ public final class RockletServer implements AutoCloseable
                 }
                 case BROKER ->
                 {
-                    final Broker broker = Broker.start(brokerConfig(settings, address).toBuilder()
-                        .accessControl(access).credentials(memberCredentials(access, settings.auth())).build(),
-                        transport); // recovers here
+                    final BrokerConfig.Builder config = brokerConfig(settings, address).toBuilder()
+                        .accessControl(access).credentials(memberCredentials(access, settings.auth()));
+                    if (metrics != null)
+                    {
+                        config.meterRegistry(metrics.registry());
+                    }
+                    final Broker broker = Broker.start(config.build(), transport); // recovers here
                     service = broker;
                     ready = broker.registered();
                 }
@@ -103,13 +122,30 @@ public final class RockletServer implements AutoCloseable
                 LOG.info("{} ready: address={} (health SERVING{})", settings.roleName(), address,
                     settings.role() == Role.BROKER ? ", registered with a router" : "");
             });
-            return new RockletServer(settings, transport, service, address);
+            return new RockletServer(settings, transport, service, address, metrics);
         }
         catch (final RuntimeException e)
         {
             transport.close();
+            closeMetrics(metrics);
             throw e;
         }
+    }
+
+    private static void closeMetrics(final ServerMetrics metrics)
+    {
+        if (metrics != null)
+        {
+            metrics.close();
+        }
+    }
+
+    /**
+     * @return the port of the Prometheus endpoint ({@code --metrics-port}, the bound one for 0), or -1 without one.
+     */
+    public int metricsPort()
+    {
+        return metrics == null ? -1 : metrics.port();
     }
 
     /**
@@ -132,6 +168,7 @@ public final class RockletServer implements AutoCloseable
         {
             return;
         }
+        closeMetrics(metrics); // first: the scrape endpoint stops before the meters go
         try
         {
             service.close();
@@ -263,11 +300,23 @@ public final class RockletServer implements AutoCloseable
      */
     static GrpcTransportConfig transportConfig(final ServerSettings settings)
     {
+        return transportConfig(settings, null);
+    }
+
+    /**
+     * @param registry where the servers' RPC meters go, or null for none.
+     */
+    static GrpcTransportConfig transportConfig(final ServerSettings settings, final MeterRegistry registry)
+    {
         final TlsFiles tls = settings.tls();
         final GrpcTransportConfig.Builder builder = GrpcTransportConfig.builder()
             .inlineServerCalls(settings.role() != Role.BROKER || settings.flushMode() == FlushMode.ASYNC)
             .connectionIdleTimeout(settings.connections().idleTimeout())
             .maxConnections(settings.connections().maxConnections());
+        if (registry != null)
+        {
+            builder.meterRegistry(registry);
+        }
         if (tls.plaintext())
         {
             return builder.plaintext().build();

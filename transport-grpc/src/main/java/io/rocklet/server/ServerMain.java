@@ -14,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The standalone server's entry point: {@code java -jar rocklet-server.jar router|broker [options]} (see
- * {@link ServerOptions#USAGE}), or the operator's command line {@code admin ...} ({@link AdminCli}). Prints {@code READY <role> <address>} on standard output once serving (logs go to
+ * {@link ServerOptions#usage()}), or the operator's command line {@code admin ...} ({@link AdminCli}). Prints {@code READY <role> <address>} on standard output once serving (logs go to
  * standard error), runs until SIGTERM or SIGINT, then shuts down gracefully (the broker unregisters from its routers,
  * flushes and writes its checkpoint) and exits 0. Bad options print the problem and the usage and exit 2; a failure
  * to start prints it and exits 1. Any other way the JVM stops (SIGHUP, {@code System.exit}) closes the server too,
@@ -57,9 +57,10 @@ public final class ServerMain
         {
             return AdminCli.run(Arrays.copyOfRange(args, 1, args.length), out, err);
         }
-        if (args.length == 0 || List.of("-h", "--help", "help").contains(args[0]))
+        if (args.length == 0 || args[0].equals("help") || List.of(args).contains("--help") ||
+            List.of(args).contains("-h"))
         {
-            out.println(ServerOptions.USAGE);
+            out.println(ServerOptions.usage());
             return args.length == 0 ? 2 : 0;
         }
         final ServerSettings settings;
@@ -70,7 +71,7 @@ public final class ServerMain
         catch (final InvalidArgumentException | java.io.UncheckedIOException e)
         {
             err.println("rocklet-server: " + e.getMessage());
-            err.println(ServerOptions.USAGE);
+            err.println(ServerOptions.usage());
             return 2;
         }
         final List<String> missing = JvmFlags.missing();

@@ -6,201 +6,70 @@ import io.rocklet.controller.ControllerConfig;
 import io.rocklet.server.ServerSettings.AuthFiles;
 import io.rocklet.server.ServerSettings.Connections;
 import io.rocklet.server.ServerSettings.ControllerOptions;
+import io.rocklet.server.ServerSettings.MetricsOptions;
 import io.rocklet.server.ServerSettings.Role;
 import io.rocklet.server.ServerSettings.TlsFiles;
 import io.rocklet.store.FlushMode;
 import io.rocklet.store.StoreConfig;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
 
 /**
- * Reads a standalone server's settings from its command line, and from a config file when {@code --config FILE}
- * names one (Java properties whose keys are the option names without the dashes, e.g. {@code port=9876},
- * {@code role=broker}); options on the command line win over the file.
- *
- * <pre>
- * router --port 9876 [--host H] [--broker-expiry 120s] TLS AUTH
- * broker --name N --id 0 --routers host:port,host:port --data DIR [--flush sync|async] [--cluster C]
- *        [--port 10911] [--host H] [--auto-create-topics true|false] [--segment-size 1g]
- *        [--delay-levels 1s,5s,...] TLS AUTH
- * controller --controller-id 1 --controller-peers 1=host:port,2=host:port,3=host:port --data DIR [--port 9880]
- *        [--host H] [--heartbeat-timeout 3s] [--allow-unclean-election] TLS
- * TLS:   --tls-cert chain.pem --tls-key key.pem [--tls-ca ca.pem] [--tls-client-auth]  |  --plaintext
- * AUTH:  --auth rules.acl [--member ACCESS_KEY]  |  --no-auth
- * </pre>
+ * Reads a standalone server's settings: {@link ServerCommandLine} (picocli) collects the values of the command line,
+ * the {@code ROCKLET_<OPTION>} environment variables and the {@code --config} properties file (in that order of
+ * precedence); this class checks them and makes the {@link ServerSettings}. The options, their roles and help are
+ * listed once, in {@link ServerOptionTable}; {@link #usage()} is the generated help.
  * Every mistake is an {@link InvalidArgumentException} naming the option and the value.
  */
 public final class ServerOptions
 {
-    /** The usage text, for a server's {@code --help} and its errors. */
-    public static final String USAGE = """
-        usage: rocklet-server admin <topic|group|message|dlq|cluster> <command> [options]   (admin --help)
-               rocklet-server router --port 9876 [--host 127.0.0.1] [--broker-expiry 120s] TLS AUTH
-               rocklet-server broker --name broker-a --id 0 --routers host:port[,host:port] --data DIR
-                                     [--flush sync|async] [--cluster DefaultCluster] [--port 10911]
-                                     [--host 127.0.0.1] [--auto-create-topics true|false]
-                                     [--segment-size 1g] (commit-log file size: 8m to 1g)
-                                     [--delay-levels 1s,5s,10s,...] [--max-delay 3d] [store options] TLS AUTH
-               (--delay-levels: the back-off of each delay level, level 1 first; retries use level 3 and up;
-               default RocketMQ's 18 levels, 1s 5s 10s 30s 1m ... 2h; --max-delay: the longest delivery delay
-               by time a send may ask for, default 3d)
-               [--offset-flush-interval 5s] (how often committed consumer offsets are written to disk)
-               [--transaction-check-interval 30s] [--transaction-timeout 6s] [--transaction-max-checks 15]
-               (check-backs of transactions without an outcome: how often, after how long, how many times)
-               [--replication sync|async] [--min-in-sync 2] (SYNC: a send is acknowledged once that many replicas,
-               the master counted, hold it) [--master host:port] (static roles: a slave, --id 1 and up) or
-               [--controllers host:port,...] (failover controllers decide the role; --id is the replica's id, 1 and up)
-               [--controller-heartbeat-interval 1s] [--controller-lease 2s] (a master no controller answered for
-               this long stops taking writes; keep it below the controllers' --heartbeat-timeout)
-               [--max-gap-not-in-sync 256m] (a slave further behind the master's log end is out of sync)
-               rocklet-server controller --controller-id 1 --controller-peers 1=host:port,2=host:port,3=host:port
-                                     --data DIR [--port 9880] [--host 127.0.0.1] [--heartbeat-timeout 3s]
-                                     [--allow-unclean-election]
-               (--controller-peers: every controller's Raft address, its own included, the same list on each;
-               --port: where brokers and admins reach its controller service; --heartbeat-timeout: a master silent
-               this long is replaced; --allow-unclean-election: when no in-sync replica is alive, promote any live
-               one, which may lose acknowledged messages)
-        all:   [--log-config logback.xml] (a Logback configuration of your own) [--log-format text|json]
-               [--idle-timeout 120s] (close a connection with no call in progress this long)
-               [--max-connections 10000] (close connections accepted beyond this many)
-        """ + StoreOptions.USAGE + """
-
-               rocklet-server --config FILE [options]     (a properties file: role=broker, port=..., ...)
-        TLS:   --tls-cert chain.pem --tls-key key.pem [--tls-ca ca.pem] [--tls-client-auth]
-               (--tls-ca: the CA peers' certificates are checked against; --tls-client-auth: accept only clients
-               with a certificate that CA signed, and present ours to peers)
-               or --plaintext (no encryption; only on a trusted network)
-        AUTH:  --auth rules.acl [--member ACCESS_KEY]  |  --no-auth
-               (--auth: users and policies, see io.rocklet.auth.AclFile; the file is re-read when it changes;
-               --member: a broker's cluster-member user in that file, whose secret signs its registrations
-               with the routers and its controller calls, default the broker's --name; --no-auth: anybody may
-               call anything; a controller with --auth serves cluster members only, without either option none)""";
-
     static final int DEFAULT_ROUTER_PORT = 9876;
     static final int DEFAULT_BROKER_PORT = 10911;
     static final int DEFAULT_CONTROLLER_PORT = 9880;
-    private static final Set<String> COMMON = Set.of("role", "port", "host", "tls-cert", "tls-key", "tls-ca",
-        "tls-client-auth", "plaintext", "config", "log-config", "log-format", "auth", "no-auth");
-    private static final Set<String> BROKER = Set.of("name", "id", "cluster", "routers", "data", "flush",
-        "auto-create-topics", "segment-size", "delay-levels", "max-delay", "member", "replication", "min-in-sync",
-        "master", "controllers", "controller-heartbeat-interval", "controller-lease", "max-gap-not-in-sync");
-    private static final Set<String> BROKER_STORE = StoreOptions.NAMES;
-    private static final Set<String> ROUTER = Set.of("broker-expiry");
-    private static final Set<String> CONTROLLER = Set.of("controller-id", "controller-peers", "data",
-        "heartbeat-timeout", "allow-unclean-election");
-    /** Options of the server's connections, both roles. */
-    private static final Set<String> CONNECTIONS = Set.of("idle-timeout", "max-connections");
-    /** Broker options of consumer offsets. */
-    private static final Set<String> OFFSETS = Set.of("offset-flush-interval");
     /** A segment holds the largest record: a 4 MiB body, its properties and header. */
     private static final int MIN_SEGMENT_BYTES = 8 << 20;
-    private static final Set<String> FLAGS = Set.of("plaintext", "tls-client-auth", "no-auth",
-        "delete-unexpired-on-disk-pressure", "repair-damaged-log", "verify-reads", "allow-unclean-election");
 
     private ServerOptions()
     {
     }
 
     /**
-     * @return the settings the arguments (and the config file they name) describe.
+     * @return the settings the arguments, the process's {@code ROCKLET_*} environment variables and the config file
+     *     they name describe.
      * @throws InvalidArgumentException naming what is wrong.
      */
     public static ServerSettings parse(final String... args)
     {
-        final Map<String, String> options = readCommandLine(args);
-        final String config = options.get("config");
-        if (config != null)
-        {
-            final Map<String, String> merged = readFile(Path.of(config));
-            merged.putAll(options);
-            return settings(merged);
-        }
-        return settings(options);
+        return parse(System.getenv(), args);
     }
 
-    private static Map<String, String> readCommandLine(final String[] args)
+    /**
+     * @param environment the environment variables to read {@code ROCKLET_*} defaults from.
+     * @return the settings the arguments, the environment and the config file they name describe.
+     * @throws InvalidArgumentException naming what is wrong.
+     */
+    public static ServerSettings parse(final Map<String, String> environment, final String... args)
     {
-        final Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++)
-        {
-            final String arg = args[i];
-            if (!arg.startsWith("--"))
-            {
-                if (i == 0)
-                {
-                    options.put("role", arg);
-                    continue;
-                }
-                throw new InvalidArgumentException("unexpected argument '" + arg + "' (options start with --)");
-            }
-            final String name = arg.substring(2);
-            final int equals = name.indexOf('=');
-            if (equals > 0)
-            {
-                options.put(name.substring(0, equals), name.substring(equals + 1));
-            }
-            else if (FLAGS.contains(name))
-            {
-                options.put(name, "true");
-            }
-            else if (i + 1 < args.length && !args[i + 1].startsWith("--"))
-            {
-                options.put(name, args[++i]);
-            }
-            else
-            {
-                throw new InvalidArgumentException("option --" + name + " needs a value");
-            }
-        }
-        return options;
+        return settings(ServerCommandLine.read(args, environment));
     }
 
-    private static Map<String, String> readFile(final Path file)
+    /**
+     * @return the generated help: usage, every option with its roles, environment variable and default.
+     */
+    public static String usage()
     {
-        final Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8))
-        {
-            properties.load(reader);
-        }
-        catch (final IOException e)
-        {
-            throw new UncheckedIOException("cannot read the config file: file=" + file, e);
-        }
-        final Map<String, String> options = new LinkedHashMap<>();
-        properties.stringPropertyNames().forEach(key -> options.put(key.trim(), properties.getProperty(key).trim()));
-        return options;
+        return ServerCommandLine.usage();
     }
 
     private static ServerSettings settings(final Map<String, String> options)
     {
-        final String roleName = options.get("role");
-        if (roleName == null)
-        {
-            throw new InvalidArgumentException("say which server to run: 'router', 'broker' or 'controller' (or role= " +
-                "in --config)");
-        }
-        final Role role = switch (roleName.toLowerCase(Locale.ROOT))
-        {
-            case "router" -> Role.ROUTER;
-            case "broker" -> Role.BROKER;
-            case "controller" -> Role.CONTROLLER;
-            default -> throw new InvalidArgumentException("unknown server role '" + roleName +
-                "': expected router, broker or controller");
-        };
-        checkKnown(options, role);
+        final Role role = Role.valueOf(options.get("role").toUpperCase(Locale.ROOT)); // checked by the command line
         final String host = options.getOrDefault("host", "127.0.0.1");
         final int port = integer(options, "port", switch (role)
         {
@@ -213,7 +82,8 @@ public final class ServerOptions
         {
             return new ServerSettings(role, host, port, tls, null, 0, null, List.of(), null, null, false, 0,
                 duration(options, "broker-expiry", Duration.ofSeconds(120)), List.of(), null,
-                connections(options), StoreOptions.defaults(), null, null, auth(options, null), null, null);
+                connections(options), StoreOptions.defaults(), null, null, auth(options, null), null, null,
+                metrics(options));
         }
         if (role == Role.CONTROLLER)
         {
@@ -222,7 +92,8 @@ public final class ServerOptions
                 auth(options, null) : AuthFiles.none();
             return new ServerSettings(role, host, port, tls, null, 0, null, List.of(),
                 Path.of(required(options, "data", "controller")), null, false, 0, null, List.of(), null,
-                connections(options), StoreOptions.defaults(), null, controllerOptions(options), auth, null, null);
+                connections(options), StoreOptions.defaults(), null, controllerOptions(options), auth, null, null,
+                metrics(options));
         }
         return new ServerSettings(role, host, port, tls, required(options, "name"),
             integer(options, "id", 0, 0, Integer.MAX_VALUE), options.getOrDefault("cluster", "DefaultCluster"),
@@ -231,7 +102,12 @@ public final class ServerOptions
             duration(options, "offset-flush-interval", null), connections(options), StoreOptions.parse(options),
             duration(options, "max-delay", BrokerConfig.DEFAULT_MAX_DELAY), null,
             auth(options, options.getOrDefault("member", options.get("name"))), ReplicationOptions.parse(options),
-            TransactionOptions.parse(options));
+            TransactionOptions.parse(options), metrics(options));
+    }
+
+    private static MetricsOptions metrics(final Map<String, String> options)
+    {
+        return new MetricsOptions(integer(options, "metrics-port", -1, 0, 65535));
     }
 
     private static ControllerOptions controllerOptions(final Map<String, String> options)
@@ -276,25 +152,6 @@ public final class ServerOptions
     {
         return new Connections(duration(options, "idle-timeout", Connections.DEFAULT_IDLE_TIMEOUT),
             integer(options, "max-connections", Connections.DEFAULT_MAX_CONNECTIONS, 1, Integer.MAX_VALUE));
-    }
-
-    private static void checkKnown(final Map<String, String> options, final Role role)
-    {
-        for (final String name : options.keySet())
-        {
-            final boolean known = COMMON.contains(name) || CONNECTIONS.contains(name) || switch (role)
-            {
-                case BROKER -> BROKER.contains(name) || OFFSETS.contains(name) || BROKER_STORE.contains(name) ||
-                    TransactionOptions.NAMES.contains(name);
-                case ROUTER -> ROUTER.contains(name);
-                case CONTROLLER -> CONTROLLER.contains(name);
-            };
-            if (!known)
-            {
-                throw new InvalidArgumentException("unknown option for a " + role.name().toLowerCase(Locale.ROOT) +
-                    ": --" + name);
-            }
-        }
     }
 
     private static TlsFiles tls(final Map<String, String> options)

@@ -43,13 +43,30 @@ import java.util.Map;
  * @param transactions   broker: transaction check-backs ({@code --transaction-check-interval},
  *                       {@code --transaction-timeout}, {@code --transaction-max-checks}); null for the other roles.
  * @param auth           access control: the rules file and a broker's member user, or none ({@code --no-auth}).
+ * @param metrics        all roles: the Prometheus endpoint ({@code --metrics-port}).
  */
 public record ServerSettings(Role role, String host, int port, TlsFiles tls, String brokerName, long brokerId,
     String clusterName, List<String> routers, Path dataDirectory, FlushMode flushMode, boolean autoCreateTopics,
     int segmentSizeBytes, Duration brokerExpiry, List<Duration> delayLevels, Duration offsetFlushInterval,
     Connections connections, StoreOptions storeOptions, Duration maxDelay, ControllerOptions controller,
-    AuthFiles auth, ReplicationConfig replication, TransactionConfig transactions)
+    AuthFiles auth, ReplicationConfig replication, TransactionConfig transactions, MetricsOptions metrics)
 {
+    /**
+     * Where the server's metrics go.
+     *
+     * @param port the Prometheus scrape endpoint's port ({@code /metrics}; 0: a free one), or -1 for none.
+     */
+    public record MetricsOptions(int port)
+    {
+        /**
+         * @return whether metrics are exported (without: no registry, no Micrometer class loaded).
+         */
+        public boolean enabled()
+        {
+            return port >= 0;
+        }
+    }
+
     /**
      * A controller's options ({@code --controller-id}, {@code --controller-peers}, {@code --heartbeat-timeout},
      * {@code --allow-unclean-election}).
@@ -142,6 +159,7 @@ public record ServerSettings(Role role, String host, int port, TlsFiles tls, Str
     {
         routers = routers == null ? List.of() : List.copyOf(routers);
         delayLevels = delayLevels == null ? List.of() : List.copyOf(delayLevels);
+        metrics = metrics == null ? new MetricsOptions(-1) : metrics;
     }
 
     /**

@@ -6,7 +6,6 @@ import io.rocklet.store.StoreConfig;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A broker server's store options: retention and disk pressure, key-index size, and what recovery may do
@@ -39,21 +38,6 @@ public record StoreOptions(Duration retention, double diskCleanRatio, double dis
     double diskFullRatio, boolean deleteUnexpiredOnDiskPressure, int indexEntriesPerFile, boolean repairDamagedLog,
     boolean verifyLogOnOpen, boolean verifyCrcOnRead)
 {
-    /** Option names a broker accepts. */
-    static final Set<String> NAMES = Set.of("retention", "disk-clean-ratio", "disk-force-clean-ratio",
-        "disk-full-ratio", "delete-unexpired-on-disk-pressure", "index-entries", "repair-damaged-log",
-        "verify-log-on-open", "verify-reads");
-    /** Options that take no value. */
-    static final Set<String> FLAGS = Set.of("delete-unexpired-on-disk-pressure", "repair-damaged-log", "verify-reads");
-    /** The usage lines. */
-    static final String USAGE = String.join("\n",
-        "       store options: [--retention 72h] [--disk-clean-ratio 0.75] [--disk-force-clean-ratio 0.85]",
-        "                      [--disk-full-ratio 0.90] [--delete-unexpired-on-disk-pressure] [--index-entries N]",
-        "                      [--repair-damaged-log] [--verify-log-on-open true|false] [--verify-reads]",
-        "       (above --disk-full-ratio writes are refused with DISK_FULL; unexpired data is deleted under disk",
-        "       pressure only with --delete-unexpired-on-disk-pressure; --repair-damaged-log accepts losing damaged",
-        "       data below the checkpoint instead of refusing to start)");
-
     /**
      * @return the defaults.
      */

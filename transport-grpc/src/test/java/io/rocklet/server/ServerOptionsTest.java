@@ -231,7 +231,7 @@ class ServerOptionsTest
             "--plaintext", "--no-auth");
         assertError("--flush wants sync or async, got 'always'", "broker", "--name", "b", "--routers", "h:1",
             "--data", "d", "--flush", "always", "--plaintext", "--no-auth");
-        assertError("option --port needs a value", "router", "--port");
+        assertError("Missing required parameter for option '--port'", "router", "--port");
         assertError("--tls-client-auth needs --tls-ca", "router", "--tls-cert", "c", "--tls-key", "k",
             "--tls-client-auth");
         assertError("--broker-expiry wants a duration", "router", "--broker-expiry", "soon", "--plaintext",

@@ -10,6 +10,7 @@ import io.rocklet.api.TopicNames;
 import io.rocklet.api.spi.BrokerService.PullRequest;
 import io.rocklet.api.spi.BrokerService.PullResult;
 import io.rocklet.api.spi.BrokerService.PullStatus;
+import io.rocklet.broker.metrics.BrokerMetrics;
 import io.rocklet.store.MessageArrivalListener;
 import io.rocklet.store.MessageStore;
 import io.rocklet.store.ReadResult;
@@ -78,9 +79,12 @@ public final class PullService implements MessageArrivalListener
     {
     }
 
+    private final BrokerMetrics metrics;
+
     public PullService(final MessageStore store, final TopicConfigStore topics, final NanoClock nanoClock,
-        final int maxHeld)
+        final int maxHeld, final BrokerMetrics metrics)
     {
+        this.metrics = metrics;
         this.store = store;
         this.topics = topics;
         this.nanoClock = nanoClock;
@@ -97,7 +101,7 @@ public final class PullService implements MessageArrivalListener
         final long waitFrom = waitOffset(request.offset(), read);
         if (waitFrom < 0 || request.longPollTimeoutMs() <= 0)
         {
-            return CompletableFuture.completedFuture(toPull(read, request.offset()));
+            return CompletableFuture.completedFuture(counted(request, toPull(read, request.offset())));
         }
         return hold(request, filter, waitFrom);
     }
@@ -406,12 +410,31 @@ public final class PullService implements MessageArrivalListener
 
     private boolean complete(final HeldPull pull, final PullResult result)
     {
-        if (pull.future.complete(result))
+        if (pull.future.complete(counted(pull.request, result)))
         {
             held.decrementAndGet();
             return true;
         }
         return false;
+    }
+
+    /**
+     * Counts the messages a pull returns (the answer, once per pull; no loop over the messages without a registry).
+     */
+    private PullResult counted(final PullRequest request, final PullResult result)
+    {
+        if (metrics != BrokerMetrics.NONE && !result.messages().isEmpty())
+        {
+            long bytes = 0;
+            final List<MessageView> messages = result.messages();
+            for (int i = 0; i < messages.size(); i++)
+            {
+                bytes += messages.get(i).bodySize(); // body() would wrap a buffer per message
+            }
+            metrics.messagesOut(request.group(), request.topic(), request.queueId(), result.nextOffset(),
+                messages.size(), bytes);
+        }
+        return result;
     }
 
     private static QueueKey key(final PullRequest request)

@@ -7,6 +7,7 @@ import io.rocklet.api.SystemTopics;
 import io.rocklet.api.TopicConfig;
 import io.rocklet.api.TopicNames;
 import io.rocklet.api.spi.BrokerService.SendBackRequest;
+import io.rocklet.broker.metrics.BrokerMetrics;
 import io.rocklet.store.AppendRequest;
 import io.rocklet.store.MessageStore;
 import io.rocklet.store.StoredMessage;
@@ -34,9 +35,12 @@ public final class RetryService
     private final MessageStore store;
     private final TopicConfigStore topics;
     private final DelayLevels delayLevels;
+    private final BrokerMetrics metrics;
 
-    public RetryService(final MessageStore store, final TopicConfigStore topics, final DelayLevels delayLevels)
+    public RetryService(final MessageStore store, final TopicConfigStore topics, final DelayLevels delayLevels,
+        final BrokerMetrics metrics)
     {
+        this.metrics = metrics;
         this.store = store;
         this.topics = topics;
         this.delayLevels = delayLevels;
@@ -85,6 +89,7 @@ public final class RetryService
             topics.putIfAbsent(TopicConfig.of(dlq, QUEUES));
             append(new Message(dlq, failed.tag(), failed.keys(), properties, failed.bodyBytes()), 0, failed,
                 reconsumeTimes);
+            metrics.sentToDeadLetters(request.group());
             return;
         }
         ensureRetryTopic(request.group());
@@ -93,6 +98,7 @@ public final class RetryService
         final Message retry = new Message(SystemTopics.retryTopic(request.group()), failed.tag(), failed.keys(),
             properties, failed.bodyBytes());
         append(DelayLevels.toSchedule(retry, 0, level), DelayLevels.scheduleQueue(level), failed, reconsumeTimes);
+        metrics.sentToRetry(request.group());
     }
 
     private void append(final Message message, final int queueId, final StoredMessage failed,

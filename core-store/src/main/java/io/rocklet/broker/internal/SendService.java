@@ -11,6 +11,7 @@ import io.rocklet.api.UniqueMessageIds;
 import io.rocklet.api.spi.BrokerService.SendBatchRequest;
 import io.rocklet.api.spi.BrokerService.SendRequest;
 import io.rocklet.api.spi.BrokerService.SendResult;
+import io.rocklet.broker.metrics.BrokerMetrics;
 import io.rocklet.store.AppendRequest;
 import io.rocklet.store.AppendResult;
 import io.rocklet.store.MessageStore;
@@ -40,14 +41,16 @@ public final class SendService
     private final int autoCreateQueues;
     private final EpochClock clock;
     private final HalfMessageStore halves;
+    private final BrokerMetrics metrics;
 
     /**
      * A send service storing into {@code store}, transactional messages' halves into {@code halves}.
      */
     public SendService(final MessageStore store, final TopicConfigStore topics, final Delays delays,
         final String brokerName, final int maxBodyBytes, final boolean autoCreateTopics, final int autoCreateQueues,
-        final EpochClock clock, final HalfMessageStore halves)
+        final EpochClock clock, final HalfMessageStore halves, final BrokerMetrics metrics)
     {
+        this.metrics = metrics;
         this.clock = clock;
         this.halves = halves;
         this.store = store;
@@ -79,13 +82,13 @@ public final class SendService
                     message.topic() + ", delay=" + message.delay() + ", delayLevel=" + request.delayLevel());
             }
             writableTopic(message.topic(), request.queueId());
-            return result(message, request.queueId(), halves.storeHalf(message, request.queueId(),
+            return result(message, null, request.queueId(), halves.storeHalf(message, request.queueId(),
                 request.bornTimestampMs(), request.producerId(), request.producerGroup()));
         }
         final AppendRequest append = delays.appendRequest(message, request.queueId(), request.delayLevel(),
             request.bornTimestampMs(), request.producerId());
         writableTopic(message.topic(), request.queueId());
-        return result(message, request.queueId(), store.append(append));
+        return result(message, append, request.queueId(), store.append(append));
     }
 
     /**
@@ -125,7 +128,7 @@ public final class SendService
         final List<SendResult> results = new ArrayList<>(appends.size());
         for (int i = 0; i < appends.size(); i++)
         {
-            results.add(result(messages.get(i), request.queueId(), store.append(appends.get(i))));
+            results.add(result(messages.get(i), appends.get(i), request.queueId(), store.append(appends.get(i))));
         }
         return results;
     }
@@ -182,8 +185,14 @@ public final class SendService
         return "true".equalsIgnoreCase(message.properties().get(SystemProperties.TRANSACTION_PREPARED));
     }
 
-    private SendResult result(final Message message, final int queueId, final AppendResult stored)
+    /**
+     * @param append the record stored: {@code message} itself, or its copy for the schedule or timer topic; null for
+     *               a transactional message's half (counted as a message in of its topic).
+     */
+    private SendResult result(final Message message, final AppendRequest append, final int queueId,
+        final AppendResult stored)
     {
+        metrics.messageIn(message.topic(), append != null && append.message() != message, message.body().length);
         return new SendResult(UniqueMessageIds.of(message), brokerName, queueId, stored.queueOffset(),
             stored.storeTimestampMs());
     }

@@ -1,5 +1,6 @@
 package io.rocklet.transport.grpc;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.Limits;
 
@@ -47,6 +48,11 @@ import java.time.Duration;
  * @param maxConnections         most connections one server holds open; a connection beyond it is closed as soon as it
  *                               is accepted (one rate-limited log line), connections already open go on; default
  *                               10,000.
+ * @param meterRegistry          a Micrometer {@code MeterRegistry}: every server of the transport records each call's
+ *                               latency and status ({@code rocklet.rpc.latency}, {@code rocklet.rpc.errors} per
+ *                               service and method) and its open connections there; null (default): none, and no
+ *                               Micrometer class is loaded. Typed {@code Object} so that this record never loads
+ *                               Micrometer; set it with {@link Builder#meterRegistry}.
  */
 public record GrpcTransportConfig(
     TlsConfig tls,
@@ -67,7 +73,8 @@ public record GrpcTransportConfig(
     Duration streamIdleTimeout,
     boolean inlineServerCalls,
     Duration connectionIdleTimeout,
-    int maxConnections)
+    int maxConnections,
+    Object meterRegistry)
 {
     /** Default {@link #maxInboundMessageBytes()}: the largest body plus 1 MiB of headroom. */
     public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = Limits.DEFAULT_MAX_BODY_BYTES + 1024 * 1024;
@@ -104,6 +111,7 @@ public record GrpcTransportConfig(
         private boolean inlineServerCalls;
         private Duration connectionIdleTimeout = Duration.ofSeconds(120);
         private int maxConnections = 10_000;
+        private Object meterRegistry;
 
         private Builder()
         {
@@ -229,6 +237,15 @@ public record GrpcTransportConfig(
         /**
          * @param connections most connections one server holds open; more are closed when accepted.
          */
+        /**
+         * @param registry where the servers' RPC meters go, or null for none (the default).
+         */
+        public Builder meterRegistry(final MeterRegistry registry)
+        {
+            this.meterRegistry = registry;
+            return this;
+        }
+
         public Builder maxConnections(final int connections)
         {
             this.maxConnections = connections;
@@ -278,7 +295,7 @@ public record GrpcTransportConfig(
             return new GrpcTransportConfig(tls, plaintext, callTimeout, maxInFlightRequests, maxInboundMessageBytes,
                 maxCallsPerConnection, ioThreads, executorThreads, keepAliveTime, keepAliveTimeout, reconnectBackoffMin,
                 reconnectBackoffMax, shutdownTimeout, streamingPull, streamPrefetchBatches, streamIdleTimeout,
-                inlineServerCalls, connectionIdleTimeout, maxConnections);
+                inlineServerCalls, connectionIdleTimeout, maxConnections, meterRegistry);
         }
 
         private static void positive(final Duration value, final String name)

@@ -47,11 +47,15 @@ final class ServerEndpoint
     private final Map<ServerServiceDefinition, Runnable> unbinders = new ConcurrentHashMap<>();
     private final AtomicInteger openConnections;
     private final HealthStatusManager health;
+    /** Removes the RPC meters ({@link RpcMetrics}) when a registry is configured; else does nothing. */
+    private final Runnable closeMetrics;
     private boolean serving;
 
     private ServerEndpoint(final Server server, final ServiceRegistry registry, final GrpcAddress address,
-        final Duration shutdownTimeout, final AtomicInteger openConnections, final HealthStatusManager health)
+        final Duration shutdownTimeout, final AtomicInteger openConnections, final HealthStatusManager health,
+        final Runnable closeMetrics)
     {
+        this.closeMetrics = closeMetrics;
         this.server = server;
         this.health = health;
         this.openConnections = openConnections;
@@ -76,6 +80,8 @@ final class ServerEndpoint
         final RateLimitedLog refusals = new RateLimitedLog(LOG, REFUSAL_LOG_INTERVAL_NS, System::nanoTime);
         final HealthStatusManager health = new HealthStatusManager();
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
+        final RpcMetrics metrics = config.meterRegistry() == null ? null :
+            RpcMetrics.create(config.meterRegistry(), requested.toString()); // Micrometer only when configured
         final NettyServerBuilder builder = NettyServerBuilder
             .forAddress(new InetSocketAddress(requested.host(), requested.port()), credentials)
             .channelFactory(() -> new CappedServerSocketChannel(config.maxConnections(), open, refusals))
@@ -88,6 +94,10 @@ final class ServerEndpoint
         else
         {
             builder.executor(threads.executor());
+        }
+        if (metrics != null)
+        {
+            builder.intercept(metrics); // added first: runs last, times the call as its handler sees it
         }
         final Server server = builder
             .addService(health.getHealthService())
@@ -112,15 +122,24 @@ final class ServerEndpoint
         catch (final IOException e)
         {
             server.shutdownNow();
+            if (metrics != null)
+            {
+                metrics.close();
+            }
             throw new RockletException(ErrorCode.IO_ERROR, "cannot listen: address=" + requested + ", error=" + e, e);
         }
         final List<? extends SocketAddress> sockets = server.getListenSockets();
         final int port = sockets.get(0) instanceof InetSocketAddress bound ? bound.getPort() : requested.port();
         final GrpcAddress address = requested.withPort(port);
         registry.address(address.toString());
+        if (metrics != null)
+        {
+            metrics.bound(address.toString(), open);
+        }
         LOG.info("grpc server listening: address={}, tls={}, connectionIdleTimeoutMs={}, maxConnections={}", address,
             !config.plaintext(), config.connectionIdleTimeout().toMillis(), config.maxConnections());
-        return new ServerEndpoint(server, registry, address, config.shutdownTimeout(), open, health);
+        return new ServerEndpoint(server, registry, address, config.shutdownTimeout(), open, health,
+            metrics == null ? () -> { } : metrics::close);
     }
 
     GrpcAddress address()
@@ -212,6 +231,7 @@ final class ServerEndpoint
             Thread.currentThread().interrupt();
             server.shutdownNow();
         }
+        closeMetrics.run();
         LOG.info("grpc server stopped: address={}", address);
     }
 }
