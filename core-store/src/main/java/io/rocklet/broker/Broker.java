@@ -345,7 +345,7 @@ public final class Broker implements BrokerService, AutoCloseable
             replication.checkCanAcknowledge("send");
             final SendResult result = sends.send(checkOpen(request));
             replication.onAppended(); // a held slave fetch takes the bytes now, not after the dispatcher
-            return replication.whenReplicated(store.logEndOffset()).thenApply(replicated -> result);
+            return replication.whenReplicated(SendService.storedEnd()).thenApply(replicated -> result);
         });
     }
 
@@ -357,7 +357,7 @@ public final class Broker implements BrokerService, AutoCloseable
             replication.checkCanAcknowledge("sendBatch");
             final List<SendResult> results = sends.sendBatch(checkOpen(request));
             replication.onAppended();
-            return replication.whenReplicated(store.logEndOffset()).thenApply(replicated -> results);
+            return replication.whenReplicated(SendService.storedEnd()).thenApply(replicated -> results);
         });
     }
 
@@ -376,7 +376,15 @@ public final class Broker implements BrokerService, AutoCloseable
     @Override
     public CompletableFuture<PullResult> pull(final PullRequest request)
     {
-        return Replies.call("pull", () -> pulls.pull(checkOpen(request)).thenApply(replication::suggestReplica));
+        return Replies.call("pull", () ->
+        {
+            if (request != null && request.topic() != null && topics.get(request.topic()) == null)
+            {
+                // a slave's (or a promoted slave's) topic created on the master after the last metadata copy
+                replication.learnTopicsFromLog();
+            }
+            return pulls.pull(checkOpen(request)).thenApply(replication::suggestReplica);
+        });
     }
 
     // ---- transactions
@@ -737,6 +745,7 @@ public final class Broker implements BrokerService, AutoCloseable
     {
         checkOpen(config);
         replication.becomeMaster(epoch);
+        replication.learnTopicsFromLog(); // topics the old master created after the last metadata copy
         reidentify();
     }
 

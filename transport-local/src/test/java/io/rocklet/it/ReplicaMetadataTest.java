@@ -135,6 +135,29 @@ class ReplicaMetadataTest
             slave.queryOffset("cg", "orders", 0).get(5, TimeUnit.SECONDS), "the old topic's offsets are gone");
     }
 
+    @Test
+    void shouldServeATopicCreatedAfterTheLastMetadataCopyWhenPulledFromTheSlaveOrAfterPromotion() throws Exception
+    {
+        final Broker master = set.master("a", UnaryOperator.identity());
+        final Broker slave = set.slave("b", 1, "a", r -> r.metadataSyncInterval(Duration.ofHours(1)));
+        Await.until(() -> slave.replicationStatus().problem().isEmpty() && slave.replicationStatus().logEndOffset() ==
+            master.replicationStatus().logEndOffset(), () -> "slave following: " + slave.replicationStatus());
+        for (int i = 0; i < 3; i++)
+        {
+            send(master, "fresh", 0, "fresh-" + i); // auto-created after the slave's first (and only) copy
+        }
+        ReplicaSet.awaitReadable(master, slave, "fresh", 1);
+        assertEquals(List.of("fresh-0", "fresh-1", "fresh-2"), bodies(slave, "fresh"));
+
+        set.stop("a");
+        slave.becomeMaster(2);
+        assertTrue(slave.topics().get(5, TimeUnit.SECONDS).stream().anyMatch(t -> t.name().equals("fresh")),
+            "the promoted slave knows the topic");
+        send(slave, "fresh", 0, "fresh-3");
+        Await.until(() -> ReplicaSet.count(slave, "fresh", 0) == 4, () -> "the send readable");
+        assertEquals(List.of("fresh-0", "fresh-1", "fresh-2", "fresh-3"), bodies(slave, "fresh"));
+    }
+
     private static List<String> bodies(final Broker broker, final String topic) throws Exception
     {
         return ReplicaSet.pull(broker, topic, 0, 0).messages().stream()

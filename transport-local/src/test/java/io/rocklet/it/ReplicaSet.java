@@ -112,9 +112,27 @@ final class ReplicaSet implements AutoCloseable
         for (int q = 0; q < queues; q++)
         {
             final int queueId = q;
-            Await.until(() -> count(slave, topic, queueId) == count(master, topic, queueId),
+            final long stored = storedCount(master, topic, queueId); // after the master's own dispatch caught up
+            Await.until(() -> count(slave, topic, queueId) == Math.min(stored, 1000) &&
+                count(master, topic, queueId) == Math.min(stored, 1000),
                 () -> "slave serves queue " + queueId + " as the master does: slave=" + describe(slave, topic, queueId) +
                     ", master=" + describe(master, topic, queueId));
+        }
+    }
+
+    /**
+     * @return the queue's max offset on {@code broker} once its dispatcher indexed everything stored (queueOffsets
+     *     waits for that): how many messages the queue serves from 0 when nothing was deleted.
+     */
+    private static long storedCount(final Broker broker, final String topic, final int queueId)
+    {
+        try
+        {
+            return broker.queueOffsets(topic, queueId).get(10, TimeUnit.SECONDS).maxOffset();
+        }
+        catch (final Exception e)
+        {
+            throw new AssertionError("queue offsets of " + topic + ":" + queueId + " on " + broker, e);
         }
     }
 
@@ -131,7 +149,10 @@ final class ReplicaSet implements AutoCloseable
         }
     }
 
-    private static int count(final Broker broker, final String topic, final int queueId)
+    /**
+     * @return how many messages the queue serves from offset 0 (up to 1,000), -1 when the pull fails.
+     */
+    static int count(final Broker broker, final String topic, final int queueId)
     {
         try
         {

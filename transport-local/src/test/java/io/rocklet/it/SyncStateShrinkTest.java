@@ -44,8 +44,11 @@ class SyncStateShrinkTest
 {
     private static final String TOPIC = "shrink";
     private static final Duration WAIT = Duration.ofSeconds(30);
-    /** Above a Raft leader change (1 to 2 s) plus the client's rounds: the survivor's NO_QUORUM renews it. */
-    private static final Duration LEASE = Duration.ofSeconds(3);
+    /**
+     * Above a Raft leader change (1 to 2 s) plus the client's rounds, with room for a loaded machine (3 s ran out
+     * once with a build running beside): the survivor's NO_QUORUM renews it; below the 10 s heartbeat timeout.
+     */
+    private static final Duration LEASE = Duration.ofSeconds(5);
 
     @TempDir
     Path directory;

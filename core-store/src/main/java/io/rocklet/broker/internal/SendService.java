@@ -32,6 +32,9 @@ import java.util.List;
  */
 public final class SendService
 {
+    /** Per thread: the log position after the record it stored last (a SYNC send waits for that, not the log end). */
+    private static final ThreadLocal<long[]> STORED_END = ThreadLocal.withInitial(() -> new long[1]);
+
     private final MessageStore store;
     private final TopicConfigStore topics;
     private final Delays delays;
@@ -60,6 +63,16 @@ public final class SendService
         this.maxBodyBytes = maxBodyBytes;
         this.autoCreateTopics = autoCreateTopics;
         this.autoCreateQueues = autoCreateQueues;
+    }
+
+    /**
+     * @return the log position after the record the calling thread stored last ({@link #send}: its record or its
+     *     copy for the schedule or timer topic; {@link #sendBatch}: the batch's last): the bytes a SYNC send needs
+     *     replicated, without waiting for what other threads appended after it.
+     */
+    public static long storedEnd()
+    {
+        return STORED_END.get()[0];
     }
 
     /**
@@ -192,6 +205,7 @@ public final class SendService
     private SendResult result(final Message message, final AppendRequest append, final int queueId,
         final AppendResult stored)
     {
+        STORED_END.get()[0] = stored.logOffset() + stored.recordBytes();
         metrics.messageIn(message.topic(), append != null && append.message() != message, message.body().length);
         return new SendResult(UniqueMessageIds.of(message), brokerName, queueId, stored.queueOffset(),
             stored.storeTimestampMs());

@@ -2,6 +2,7 @@ package io.rocklet.broker.replication;
 
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.RockletException;
+import io.rocklet.api.SystemTopics;
 import io.rocklet.api.TopicConfig;
 import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.BrokerService.ReplicaFetchRequest;
@@ -74,6 +75,39 @@ public final class MetadataSync
         }
         return new ReplicaMetadata(topics.all(), offsets.snapshot(), schedule.offsets(), subscriptions.snapshot(),
             store.topicDeletions(), timer.progress());
+    }
+
+    /**
+     * Registers the topics the replicated log holds messages of but no metadata copy named yet (created on the master
+     * after the last copy), with as many queues as the log holds, so that a slave serves their pulls and a promoted
+     * slave their sends. Topics deleted on the master hold no messages and stay unknown.
+     *
+     * @return how many topics were registered.
+     */
+    int learnTopicsFromLog()
+    {
+        int learned = 0;
+        for (final String name : store.topics())
+        {
+            if (SystemTopics.isSystem(name) || topics.get(name) != null)
+            {
+                continue;
+            }
+            int queues = 0;
+            boolean holdsMessages = false;
+            for (final int queueId : store.queueIds(name))
+            {
+                queues = Math.max(queues, queueId + 1);
+                holdsMessages |= store.maxOffset(name, queueId) > 0;
+            }
+            final TopicConfig learnedTopic = new TopicConfig(name, queues, queues, TopicConfig.PERM_READ_WRITE, false);
+            if (holdsMessages && topics.putIfAbsent(learnedTopic) == learnedTopic)
+            {
+                learned++;
+                LOG.info("topic learned from the replicated log: topic={}, queues={}", name, queues);
+            }
+        }
+        return learned;
     }
 
     /**

@@ -338,6 +338,17 @@ public final class Replication implements AutoCloseable
     }
 
     /**
+     * Registers the topics the log holds but no metadata copy named yet (see {@link MetadataSync#learnTopicsFromLog}):
+     * on a slave asked for an unknown topic, and on promotion.
+     *
+     * @return how many topics were registered.
+     */
+    public int learnTopicsFromLog()
+    {
+        return metadata.learnTopicsFromLog();
+    }
+
+    /**
      * A consumer committed an offset here: on a slave it is handed to the master with the next metadata copy.
      */
     public void onCommit(final String group, final String topic, final int queueId, final long offset)
