@@ -77,6 +77,7 @@ final class GrpcHaTarget implements BenchTarget
             final RockletClient client = RockletClients.create(ClientConfig.builder().routers(router.address())
                 .build(), transport);
             opened.add(client);
+            awaitRegistered(client); // the master registers a moment after it serves
             client.admin().createTopic(TopicConfig.of(HaTarget.TOPIC, BenchSession.QUEUES));
             awaitAcknowledgedSend(client);
             final String description = "replication=" + (withSlave ? "SYNC" : "none") + ", master and " +
@@ -93,6 +94,19 @@ final class GrpcHaTarget implements BenchTarget
         {
             HaTarget.closeAll(opened);
             throw e;
+        }
+    }
+
+    private static void awaitRegistered(final RockletClient client)
+    {
+        final long deadlineNs = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (client.admin().clusterStatus().brokers().isEmpty())
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                throw new IllegalStateException("the master did not register with the router within 30 s");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20));
         }
     }
 
