@@ -80,13 +80,14 @@ public final class MetadataSync
     /**
      * Registers the topics the replicated log holds messages of but no metadata copy named yet (created on the master
      * after the last copy), with as many queues as the log holds, so that a slave serves their pulls and a promoted
-     * slave their sends. Topics deleted on the master hold no messages and stay unknown.
+     * slave their sends. Topics deleted on the master (a watermark, no message since) stay unknown.
      *
      * @return how many topics were registered.
      */
     int learnTopicsFromLog()
     {
         int learned = 0;
+        final Map<String, Long> deleted = store.topicDeletions();
         for (final String name : store.topics())
         {
             if (SystemTopics.isSystem(name) || topics.get(name) != null)
@@ -100,8 +101,11 @@ public final class MetadataSync
                 queues = Math.max(queues, queueId + 1);
                 holdsMessages |= store.maxOffset(name, queueId) > 0;
             }
-            final TopicConfig learnedTopic = new TopicConfig(name, queues, queues, TopicConfig.PERM_READ_WRITE, false);
-            if (holdsMessages && topics.putIfAbsent(learnedTopic) == learnedTopic)
+            // a queue's records count once dispatched; a topic never deleted is learned from its appended queues
+            final boolean present = queues > 0 && (holdsMessages || !deleted.containsKey(name));
+            final TopicConfig learnedTopic = new TopicConfig(name, Math.max(1, queues), Math.max(1, queues),
+                TopicConfig.PERM_READ_WRITE, false);
+            if (present && topics.putIfAbsent(learnedTopic) == learnedTopic)
             {
                 learned++;
                 LOG.info("topic learned from the replicated log: topic={}, queues={}", name, queues);
