@@ -204,7 +204,10 @@ public final class ControllerClient implements ControllerService
      */
     private String next(final Attempts attempts, final String failed, final RockletException failure)
     {
-        if (failure instanceof NotLeaderException notLeader && !notLeader.leaderAddress().isEmpty() &&
+        // a hint is followed only to a configured address: a controller names the leader by the address it serves
+        // at, which this client may not reach that way (a proxy, NAT, a partition), and a hint followed elsewhere
+        // would become the preferred address, around the path this client was given
+        if (failure instanceof NotLeaderException notLeader && addresses.contains(notLeader.leaderAddress()) &&
             !notLeader.leaderAddress().equals(failed) && attempts.hinted < addresses.size())
         {
             attempts.hinted++;

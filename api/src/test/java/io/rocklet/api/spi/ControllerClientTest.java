@@ -78,6 +78,21 @@ class ControllerClientTest
     }
 
     @Test
+    void shouldKeepToTheConfiguredAddressesWhenAHintNamesAnotherAddress() throws Exception
+    {
+        // reached through proxies p1..p3; the leader names its own address c3, which this client must not use
+        answers.put("p1", () -> CompletableFuture.failedFuture(new NotLeaderException("not leader", "c3")));
+        answers.put("p2", () -> CompletableFuture.failedFuture(new NotLeaderException("not leader", "c3")));
+        answers.put("p3", () -> CompletableFuture.completedFuture(STATE));
+        answers.put("c3", () -> CompletableFuture.completedFuture(STATE));
+        final ControllerClient client = new ControllerClient(transport, List.of("p1", "p2", "p3"), 2, Duration.ZERO);
+
+        assertEquals(STATE, client.replicaSet("b").get(5, TimeUnit.SECONDS));
+        assertEquals("p3", client.preferredAddress());
+        assertNull(calls.get("c3"), "the hinted address outside the list was never called");
+    }
+
+    @Test
     void shouldTryNextAddressWhenControllerIsUnreachable() throws Exception
     {
         answers.put("c1", () -> CompletableFuture.failedFuture(new RockletException(ErrorCode.BROKER_UNAVAILABLE,
