@@ -179,8 +179,7 @@ public final class Broker implements BrokerService, AutoCloseable
             List.of(replication.onMaster(schedule), replication.onMaster(timer), transactions), recalls, offsets, subscriptions,
             groups, locks, registrar, config.accessControl(), this::replicationDuties, config.nanoClock(),
             config.offsetPersistInterval().toNanos());
-        final ErrorHandler errors = e -> LOG.error("broker agent failed: broker={}, error={}",
-            config.brokerName(), e.toString(), e);
+        final ErrorHandler errors = this::onAgentFailure;
         if (config.threadingMode() == ThreadingMode.INVOKER)
         {
             this.runner = null;
@@ -306,6 +305,17 @@ public final class Broker implements BrokerService, AutoCloseable
     public BrokerConfig config()
     {
         return config;
+    }
+
+    /** A duty that failed because a role change or a seeding reopens the store is retried at the next cycle. */
+    private void onAgentFailure(final Throwable e)
+    {
+        if (e instanceof ReopenableStore.Reopening)
+        {
+            LOG.debug("broker agent waits for the store to reopen: broker={}, error={}", config.brokerName(), e.toString());
+            return;
+        }
+        LOG.error("broker agent failed: broker={}, error={}", config.brokerName(), e.toString(), e);
     }
 
     /**

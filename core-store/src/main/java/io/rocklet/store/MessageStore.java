@@ -151,6 +151,12 @@ public interface MessageStore extends AutoCloseable
     long logEndOffset();
 
     /**
+     * @return the first log offset still on disk: 0 until retention deletes the first segment, or where a seeded
+     *     replica's log starts ({@link MessageStores#seed}).
+     */
+    long logStartOffset();
+
+    /**
      * Reads raw commit-log bytes for a replica: whole records as stored from {@code fromOffset} (a record boundary), up
      * to the committed end, within one segment (a chunk reaching a segment's filler ends with it).
      *

@@ -38,6 +38,21 @@ public final class MessageStores
     }
 
     /**
+     * Makes the (closed) store in {@code config}'s directory, which holds no record yet, start its log at
+     * {@code logOffset} (a segment boundary): for a new replica whose master's retention already deleted the log before
+     * that offset. The replica then appends the master's bytes from there; its queues start at the queue offsets the
+     * first records carry.
+     *
+     * @throws io.rocklet.api.InvalidArgumentException when the store holds records, or the offset is not a positive
+     *                                                 multiple of the segment size.
+     * @throws io.rocklet.api.StorageException         with {@code DIRECTORY_LOCKED} while a store is open on it.
+     */
+    public static void seed(final StoreConfig config, final long logOffset)
+    {
+        io.rocklet.store.internal.StoreSeeding.seed(config, logOffset);
+    }
+
+    /**
      * @return a new ephemeral store with default settings (temporary directory, deleted on close).
      */
     public static MessageStore ephemeral()

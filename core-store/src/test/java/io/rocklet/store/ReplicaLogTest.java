@@ -202,6 +202,86 @@ class ReplicaLogTest
         }
     }
 
+    @Test
+    void shouldStartASeededReplicaAtTheMastersRetainedLogAndKeepItAcrossReopen()
+    {
+        try (MessageStore m = MessageStores.open(small(master).build()))
+        {
+            appendMany(m, 0, 900); // ~200 bytes each: three segments and more
+            drain(m);
+            final long start = 2L * TestStores.SEGMENT_BYTES; // as if retention had deleted the first two
+            MessageStores.open(small(slave).build()).close();
+            MessageStores.seed(small(slave).build(), start);
+            try (MessageStore s = MessageStores.open(small(slave).build()))
+            {
+                assertEquals(start, s.logStartOffset());
+                assertEquals(start, s.logEndOffset());
+                copyFrom(m, s, start, 4096);
+                drain(s);
+                assertSeededQueuesMatch(m, s);
+            }
+            try (MessageStore s = MessageStores.open(small(slave).build()))
+            {
+                assertSeededQueuesMatch(m, s); // recovery keeps where each queue starts
+                appendMany(m, 900, 20);
+                drain(m);
+                copyFrom(m, s, s.logEndOffset(), 4096);
+                drain(s);
+                assertSeededQueuesMatch(m, s);
+                assertEquals(1, s.messagesByKey("orders", "k919", 0, Long.MAX_VALUE, 10).size());
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseToSeedAStoreWithRecordsOrAtAnOffsetThatIsNotASegmentBoundary()
+    {
+        try (MessageStore m = MessageStores.open(small(master).build()))
+        {
+            appendMany(m, 0, 3);
+        }
+        final InvalidArgumentException withRecords = assertThrows(InvalidArgumentException.class,
+            () -> MessageStores.seed(small(master).build(), TestStores.SEGMENT_BYTES));
+        assertTrue(withRecords.getMessage().contains("only a store without records"), withRecords.getMessage());
+        final InvalidArgumentException unaligned = assertThrows(InvalidArgumentException.class,
+            () -> MessageStores.seed(small(slave).build(), TestStores.SEGMENT_BYTES + 8));
+        assertTrue(unaligned.getMessage().contains("segment boundary"), unaligned.getMessage());
+        try (MessageStore m = MessageStores.open(small(master).build()))
+        {
+            assertEquals(3, m.maxOffset("orders", 0) + m.maxOffset("orders", 1) + m.maxOffset("orders", 2));
+        }
+    }
+
+    /** The seeded slave serves, queue by queue, exactly what the master has from the slave's log start on. */
+    private static void assertSeededQueuesMatch(final MessageStore m, final MessageStore s)
+    {
+        assertEquals(m.logEndOffset(), s.logEndOffset());
+        for (int q = 0; q < 4; q++)
+        {
+            final long first = s.minOffset("orders", q);
+            assertTrue(first > 0, "queue " + q + " starts after the master's first records: " + first);
+            assertEquals(m.maxOffset("orders", q), s.maxOffset("orders", q));
+            final List<StoredMessage> mine = readAll(s, "orders", q, first);
+            final List<StoredMessage> masters = readAll(m, "orders", q, first);
+            assertEquals(masters.size(), mine.size());
+            assertEquals(text(masters.get(0)), text(mine.get(0)));
+            assertEquals(text(masters.get(masters.size() - 1)), text(mine.get(mine.size() - 1)));
+            assertTrue(mine.get(0).logOffset() >= s.logStartOffset());
+        }
+    }
+
+    /** Copies the master's log from {@code offset} to the slave in chunks of at most {@code maxBytes}. */
+    static void copyFrom(final MessageStore master, final MessageStore slave, final long offset, final int maxBytes)
+    {
+        long next = offset;
+        while (next < master.logEndOffset())
+        {
+            final LogChunk chunk = master.readLog(next, maxBytes);
+            next = slave.appendLog(chunk.offset(), chunk.bytes());
+            drain(slave);
+        }
+    }
+
     static void appendMany(final MessageStore store, final int from, final int count)
     {
         for (int i = from; i < from + count; i++)

@@ -52,6 +52,15 @@ final class ReplicaSet implements AutoCloseable
     Broker start(final String name, final long brokerId, final UnaryOperator<ReplicationConfig.Builder> replication,
         final UnaryOperator<BrokerConfig.Builder> settings)
     {
+        return start(name, brokerId, replication, settings, UnaryOperator.identity());
+    }
+
+    /**
+     * Starts broker {@code name} with its store's settings changed by {@code store} (after the set's own).
+     */
+    Broker start(final String name, final long brokerId, final UnaryOperator<ReplicationConfig.Builder> replication,
+        final UnaryOperator<BrokerConfig.Builder> settings, final UnaryOperator<StoreConfig.Builder> store)
+    {
         final Path directory = root.resolve(name);
         final BrokerConfig.Builder config = BrokerConfig.builder()
             .brokerName("rs")
@@ -60,8 +69,8 @@ final class ReplicaSet implements AutoCloseable
             .routers(ROUTER)
             .dataDirectory(directory.resolve("broker"))
             .replication(replication.apply(ReplicationConfig.builder().retryBackoff(Duration.ofMillis(20))).build())
-            .storeConfig(StoreConfig.builder(directory.resolve("store")).segmentSizeBytes(SEGMENT_BYTES).maxBodyBytes(64 * 1024)
-                .preallocate(false).fsync(false).threadingMode(ThreadingMode.SHARED).build());
+            .storeConfig(store.apply(StoreConfig.builder(directory.resolve("store")).segmentSizeBytes(SEGMENT_BYTES)
+                .maxBodyBytes(64 * 1024).preallocate(false).fsync(false).threadingMode(ThreadingMode.SHARED)).build());
         final Broker broker = Broker.start(settings.apply(config).build(), transport);
         brokers.put(name, broker);
         return broker;

@@ -633,13 +633,33 @@ public interface BrokerService extends AccessService
      * @param offset           where {@code bytes} start (the fetch offset).
      * @param nextOffset       where the slave's log continues after them.
      * @param bytes            whole records as stored; empty when there was nothing new.
+     * @param logStartOffset   the master's oldest log offset still on disk (retention deleted what was before): a
+     *                         fetch from below it is answered at once with no bytes, and an empty slave starts its
+     *                         log there.
      */
     record ReplicaFetchResult(List<EpochEntry> epochs, long masterLogEnd, int segmentSizeBytes, long offset,
-        long nextOffset, byte[] bytes)
+        long nextOffset, byte[] bytes, long logStartOffset)
     {
         public ReplicaFetchResult
         {
             epochs = List.copyOf(epochs);
+        }
+
+        /**
+         * An answer from a master whose log starts at 0.
+         */
+        public ReplicaFetchResult(final List<EpochEntry> epochs, final long masterLogEnd, final int segmentSizeBytes,
+            final long offset, final long nextOffset, final byte[] bytes)
+        {
+            this(epochs, masterLogEnd, segmentSizeBytes, offset, nextOffset, bytes, 0);
+        }
+
+        /**
+         * @return true when the fetch asked for bytes the master no longer has (below {@link #logStartOffset()}).
+         */
+        public boolean belowMasterLog()
+        {
+            return offset < logStartOffset;
         }
     }
 

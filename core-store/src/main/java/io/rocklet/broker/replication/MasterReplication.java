@@ -119,6 +119,11 @@ final class MasterReplication
             id -> new SlaveProgress(id, request.address(), nowNs));
         progress.onFetch(request.address(), request.fetchOffset(), end, nowNs);
         acks.onProgress();
+        if (request.fetchOffset() < store.logStartOffset())
+        {
+            // retention deleted what the slave asks for: tell it where the log starts now (an empty slave seeds there)
+            return CompletableFuture.completedFuture(answer(request.fetchOffset(), end, null));
+        }
         final ReplicaFetchResult ready = tryAnswer(request);
         if (ready != null || request.maxWaitMs() <= 0)
         {
@@ -235,13 +240,14 @@ final class MasterReplication
         final int maxBytes = (int)Math.min(request.maxBytes(), epochLimit - request.fetchOffset());
         final LogChunk chunk = store.readLog(request.fetchOffset(), maxBytes);
         return chunk.isEmpty() ? null : new ReplicaFetchResult(epochs, end, config.storeConfig().segmentSizeBytes(),
-            chunk.offset(), chunk.nextOffset(), chunk.bytes());
+            chunk.offset(), chunk.nextOffset(), chunk.bytes(), store.logStartOffset());
     }
 
     private ReplicaFetchResult answer(final long offset, final long end, final LogChunk chunk)
     {
         return new ReplicaFetchResult(store.epochs(), end, config.storeConfig().segmentSizeBytes(), offset,
-            chunk == null ? offset : chunk.nextOffset(), chunk == null ? new byte[0] : chunk.bytes());
+            chunk == null ? offset : chunk.nextOffset(), chunk == null ? new byte[0] : chunk.bytes(),
+            store.logStartOffset());
     }
 
     private void checkSameReplicaSet(final ReplicaFetchRequest request)

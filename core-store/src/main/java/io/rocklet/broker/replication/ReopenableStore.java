@@ -87,6 +87,35 @@ public final class ReopenableStore implements MessageStore
     }
 
     /**
+     * Starts the empty store's log at {@code logOffset} ({@link MessageStores#seed}): closes the store, seeds it, opens
+     * it again. The caller makes sure nothing appends meanwhile.
+     */
+    synchronized void seed(final long logOffset)
+    {
+        if (closed)
+        {
+            throw new ClosedException("store closed: dir=" + config.directory());
+        }
+        reopening = true;
+        try
+        {
+            store.close();
+            try
+            {
+                MessageStores.seed(config, logOffset);
+            }
+            finally
+            {
+                store = MessageStores.open(config);
+            }
+        }
+        finally
+        {
+            reopening = false;
+        }
+    }
+
+    /**
      * @return how many messages the log holds from {@code fromOffset} (a record boundary) to {@code toOffset}.
      */
     long messagesBetween(final long fromOffset, final long toOffset)
@@ -106,12 +135,25 @@ public final class ReopenableStore implements MessageStore
         return messages;
     }
 
+    /**
+     * A call made while the store is closed for a truncation or a seeding: retriable (BUSY).
+     */
+    public static final class Reopening extends RockletException
+    {
+        private static final long serialVersionUID = 1L;
+
+        Reopening(final Path directory)
+        {
+            super(ErrorCode.BUSY, "store being reopened (truncated for a role change or seeded from its master), " +
+                "retry: dir=" + directory);
+        }
+    }
+
     private MessageStore current()
     {
         if (reopening)
         {
-            throw new RockletException(ErrorCode.BUSY, "store being truncated for a role change, retry: dir=" +
-                config.directory());
+            throw new Reopening(config.directory());
         }
         return store;
     }
@@ -225,6 +267,12 @@ public final class ReopenableStore implements MessageStore
     public long logEndOffset()
     {
         return current().logEndOffset();
+    }
+
+    @Override
+    public long logStartOffset()
+    {
+        return current().logStartOffset();
     }
 
     @Override

@@ -443,9 +443,13 @@ public final class Replication implements AutoCloseable
         }
         catch (final RockletException e)
         {
-            if (e.errorCode() != ErrorCode.BUSY || lastStatus == null)
+            if (e.errorCode() != ErrorCode.BUSY)
             {
                 throw e;
+            }
+            if (lastStatus == null)
+            {
+                return new ReplicationStatus(isMaster(), 0, 0, 0, 0, 0, List.of(), e.getMessage());
             }
         }
         final TailTruncation truncation = lastTruncation;
@@ -463,7 +467,7 @@ public final class Replication implements AutoCloseable
     {
         final SlaveReplication started = new SlaveReplication(config, replicaId, store,
             transport.broker(following, config.credentials()),
-            following, selfAddress, metadata, truncator);
+            following, selfAddress, metadata, truncator, store::seed);
         slave = started;
         started.start();
         LOG.info("following master: brokerName={}, brokerId={}, master={}", config.brokerName(), config.brokerId(),

@@ -41,6 +41,8 @@ final class SlaveReplication implements Runnable
     private final MessageStore store;
     /** Cuts the log at a consistent point (after a role change), or null: a mismatch is then only reported. */
     private final java.util.function.LongFunction<java.nio.file.Path> truncator;
+    /** Starts the empty store's log at the master's log start ({@link ReopenableStore#seed}). */
+    private final java.util.function.LongConsumer seeder;
     private final BrokerService master;
     private final String masterAddress;
     private final String selfAddress;
@@ -61,9 +63,11 @@ final class SlaveReplication implements Runnable
 
     SlaveReplication(final BrokerConfig config, final long brokerId, final MessageStore store,
         final BrokerService master, final String masterAddress, final String selfAddress, final MetadataSync metadata,
-        final java.util.function.LongFunction<java.nio.file.Path> truncator)
+        final java.util.function.LongFunction<java.nio.file.Path> truncator,
+        final java.util.function.LongConsumer seeder)
     {
         this.config = config;
+        this.seeder = seeder;
         this.brokerId = brokerId;
         this.truncator = truncator;
         this.store = store;
@@ -189,7 +193,48 @@ final class SlaveReplication implements Runnable
             }
         }
         checkCompatible(config, store, masterAddress, answer);
+        if (store.logEndOffset() < answer.logStartOffset())
+        {
+            seed(answer);
+        }
         handshaken = true;
+    }
+
+    /**
+     * The master's retention deleted the log below where this store ends: an empty store starts its log where the
+     * master's starts (RocketMQ's new slave likewise starts from its master's retained log); a store with records
+     * cannot follow.
+     *
+     * @throws RockletException with REPLICA_MISMATCH when the store has records.
+     */
+    private void seed(final ReplicaFetchResult answer)
+    {
+        final long end = store.logEndOffset();
+        if (end != 0)
+        {
+            throw tooFarBehind(end, answer);
+        }
+        truncating = true;
+        try
+        {
+            seeder.accept(answer.logStartOffset());
+        }
+        finally
+        {
+            truncating = false;
+        }
+        LOG.warn("empty replica seeded at its master's log start (the master's retention deleted the log before it): " +
+            "brokerName={}, brokerId={}, master={}, logStart={}", config.brokerName(), brokerId, masterAddress,
+            store.logStartOffset());
+    }
+
+    private RockletException tooFarBehind(final long end, final ReplicaFetchResult answer)
+    {
+        return new RockletException(ErrorCode.REPLICA_MISMATCH, "slave too far behind its master to catch up: " +
+            "brokerName=" + config.brokerName() + ", brokerId=" + brokerId + ", slaveLogEnd=" + end +
+            ", masterLogStart=" + answer.logStartOffset() + ", master=" + masterAddress + " (the master's retention " +
+            "deleted the log between them); stop this broker and empty its store directory: an empty replica starts " +
+            "at its master's log start");
     }
 
     /**
@@ -228,6 +273,10 @@ final class SlaveReplication implements Runnable
      */
     private ReplicaFetchRequest onAnswer(final ReplicaFetchResult answer)
     {
+        if (answer.belowMasterLog())
+        {
+            throw tooFarBehind(store.logEndOffset(), answer); // a new handshake seeds an empty store
+        }
         final long end = answer.offset();
         final long previousMasterEnd = masterLogEnd;
         final long previousAnswerNs = lastAnswerNs;

@@ -319,6 +319,12 @@ public final class DefaultMessageStore implements MessageStore
     }
 
     @Override
+    public long logStartOffset()
+    {
+        return log.minOffset();
+    }
+
+    @Override
     public LogChunk readLog(final long fromOffset, final int maxBytes)
     {
         health.checkOpen();

@@ -207,6 +207,15 @@ public final class StoreWriter
         return committedPosition;
     }
 
+    /**
+     * In a log that does not start at 0 (a replica seeded from its master's retained log), a queue's first record may
+     * carry any queue offset: the master's queue began before this log did.
+     */
+    private boolean startsSeededQueue(final QueueState queue, final RecordView record)
+    {
+        return queue.nextAppendOffset() == 0 && record.queueOffset() > 0 && log.minOffset() > 0;
+    }
+
     private int appendReplicatedEntry(final int index)
     {
         LogSegment segment = activeSegment();
@@ -237,7 +246,7 @@ public final class StoreWriter
             final RecordView record = replicated.view();
             final TopicState topic = topics.getOrCreate(record.topic());
             final QueueState queue = topic.getOrCreateQueue(record.queueId());
-            if (record.queueOffset() != queue.nextAppendOffset())
+            if (record.queueOffset() != queue.nextAppendOffset() && !startsSeededQueue(queue, record))
             {
                 throw new io.rocklet.api.InvalidArgumentException("replicated record does not follow its queue: " +
                     "topic=" + topic.name() + ", queueId=" + record.queueId() + ", queueOffset=" + record.queueOffset() +

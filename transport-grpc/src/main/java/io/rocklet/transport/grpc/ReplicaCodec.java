@@ -55,6 +55,7 @@ final class ReplicaCodec
             .setSegmentSizeBytes(result.segmentSizeBytes())
             .setOffset(result.offset())
             .setNextOffset(result.nextOffset())
+            .setLogStartOffset(result.logStartOffset())
             .setBytes(UnsafeByteOperations.unsafeWrap(result.bytes())); // the array is the master's own copy
         for (final EpochEntry entry : result.epochs())
         {
@@ -73,7 +74,7 @@ final class ReplicaCodec
         }
         final ByteString bytes = result.getBytes();
         return new ReplicaFetchResult(epochs, result.getMasterLogEnd(), result.getSegmentSizeBytes(),
-            result.getOffset(), result.getNextOffset(), bytes.toByteArray());
+            result.getOffset(), result.getNextOffset(), bytes.toByteArray(), result.getLogStartOffset());
     }
 
     static BrokerProto.ReplicaMetadataRequest metadataRequest(final ReplicaMetadataRequest request)

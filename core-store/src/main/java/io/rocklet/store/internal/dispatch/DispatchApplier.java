@@ -6,6 +6,7 @@ import io.rocklet.store.internal.log.CommitLog;
 import io.rocklet.store.internal.log.LogSegment;
 import io.rocklet.store.internal.log.RecordDescriptor;
 import io.rocklet.store.internal.log.RecordView;
+import io.rocklet.store.internal.queue.ConsumeQueue;
 import io.rocklet.store.internal.queue.QueueState;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -29,7 +30,13 @@ public final class DispatchApplier
     public void apply(final QueueState queue, final long queueOffset, final long logOffset, final int size,
         final long tagCode, final long storeTimestampMs, final int keyCount)
     {
-        queue.consumeQueue().append(queueOffset, logOffset, size, tagCode);
+        final ConsumeQueue consumeQueue = queue.consumeQueue();
+        if (queueOffset > 0 && consumeQueue.maxOffset() == 0 && log.minOffset() > 0)
+        {
+            // a seeded replica's queue starts where its first record in this log is (the writer accepted it)
+            consumeQueue.startAt(queueOffset);
+        }
+        consumeQueue.append(queueOffset, logOffset, size, tagCode);
         indexKeys(queue.topic().nameBytes(), logOffset, storeTimestampMs, keyCount);
     }
 

@@ -255,6 +255,28 @@ public final class ConsumeQueue
         syncedOffset = startOffset;
     }
 
+    /**
+     * Restarts this empty queue at {@code startOffset} for a log that begins later than the queue did (a seeded
+     * replica): the entries of its first file before that offset are marked as holes below the log (log offset -1),
+     * so that the file's entries stay a prefix and recovery finds where the queue starts. Writer thread only.
+     */
+    public void startAt(final long startOffset)
+    {
+        reset(startOffset);
+        final long fileStart = startOffset - startOffset % entriesPerFile;
+        if (fileStart < startOffset)
+        {
+            final UnsafeBuffer buffer = fileForWrite(startOffset).buffer();
+            for (long offset = fileStart; offset < startOffset; offset++)
+            {
+                final int index = entryIndex(offset);
+                buffer.putLong(index + LOG_OFFSET_OFFSET, -1L);
+                buffer.putInt(index + SIZE_OFFSET, ConsumeQueueDescriptor.HOLE_SIZE);
+                buffer.putLong(index + TAG_CODE_OFFSET, 0L);
+            }
+        }
+    }
+
     public void close()
     {
         synchronized (this)

@@ -298,7 +298,7 @@ public final class Recovery
                 {
                     // a queue whose first records were lost to damage still starts where it started
                     final long first = firsts.getOrDefault(queue.toString(), logStartsAtZero ? 0L : record.queueOffset());
-                    cq.reset(gapsInLog ? Math.min(first, record.queueOffset()) : record.queueOffset());
+                    cq.startAt(gapsInLog ? Math.min(first, record.queueOffset()) : record.queueOffset());
                 }
                 if (record.queueOffset() > cq.maxOffset())
                 {
