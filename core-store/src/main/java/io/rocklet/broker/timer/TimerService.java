@@ -2,7 +2,6 @@ package io.rocklet.broker.timer;
 
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.InvalidArgumentException;
-import io.rocklet.api.Message;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.SystemProperties;
 import io.rocklet.api.SystemTopics;
@@ -13,7 +12,6 @@ import io.rocklet.broker.internal.BrokerFiles;
 import io.rocklet.broker.internal.DelayedDelivery;
 import io.rocklet.broker.internal.Delays;
 import io.rocklet.broker.internal.PendingCounts;
-import io.rocklet.store.AppendRequest;
 import io.rocklet.store.MessageStore;
 import io.rocklet.store.ReadResult;
 import io.rocklet.store.ReadStatus;
@@ -24,9 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -85,7 +80,6 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(TimerService.class);
     private static final int BATCH = 64;
     private static final int BATCH_BYTES = 1 << 20;
-    private static final long RETRY_AFTER_FAILURE_MS = 1000;
     private static final long NONE = -1;
 
     private final MessageStore store;
@@ -99,6 +93,7 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
     /** Queue offsets of recalled messages whose recall record is not indexed yet. */
     private final LongHashSet recalled = new LongHashSet();
     private final PendingCounts pending = new PendingCounts();
+    private final TimedDelivery delivery;
     private long indexed;
     private long cursorDueMs;
     private long cursorOffset = -1;
@@ -109,13 +104,8 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
     /** The master's progress, handed over by the replication thread, applied by the agent thread. */
     private volatile TimerProgress followed;
     private long current = NONE;
-    private long notBeforeMs;
     /** Delivery waits until indexing reaches this offset: the end of the timer queue when the broker started. */
     private long recoveredEnd;
-    /** The timer-queue messages read last for delivery, from {@link #readAheadFirst}: due order is mostly send order. */
-    private List<StoredMessage> readAhead = List.of();
-    private long readAheadFirst = -1;
-    private int readAheadCount = 1;
     private boolean dirty;
 
     private TimerService(final MessageStore store, final EpochClock clock, final Path directory,
@@ -126,6 +116,7 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
         this.fsync = fsync;
         this.checkpoint = directory.resolve(CHECKPOINT);
         this.buckets = TimerBuckets.open(directory.resolve(DIRECTORY), bucketMs);
+        this.delivery = new TimedDelivery(store, pending, BATCH, BATCH_BYTES);
     }
 
     /**
@@ -139,39 +130,11 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
             throw new InvalidArgumentException("illegal timer bucket: bucketMs=" + bucketMs + ", allowed: >= 1");
         }
         final TimerService timer = new TimerService(store, clock, directory, fsync, bucketMs);
-        for (final String[] record : BrokerFiles.read(timer.checkpoint))
-        {
-            try
-            {
-                if (record.length == 2 && record[0].equals("indexed"))
-                {
-                    timer.indexed = Long.parseLong(record[1]);
-                }
-                else if (record.length == 3 && record[0].equals("cursor"))
-                {
-                    timer.cursorDueMs = Long.parseLong(record[1]);
-                    timer.cursorOffset = Long.parseLong(record[2]);
-                }
-                else if (record.length == 2 && record[0].equals("handled"))
-                {
-                    timer.handledBelow = Long.parseLong(record[1]);
-                }
-                else if (record.length == 3 && record[0].equals(PendingCounts.RECORD))
-                {
-                    timer.pending.set(record[1], Long.parseLong(record[2]));
-                }
-                else
-                {
-                    LOG.warn("skipping timer checkpoint record: file={}, record={}", timer.checkpoint,
-                        String.join(" ", record));
-                }
-            }
-            catch (final NumberFormatException e)
-            {
-                LOG.warn("skipping timer checkpoint record: file={}, record={}, error={}", timer.checkpoint,
-                    String.join(" ", record), e.toString());
-            }
-        }
+        final TimerCheckpoint saved = TimerCheckpoint.read(timer.checkpoint, timer.pending);
+        timer.indexed = saved.indexed();
+        timer.cursorDueMs = saved.cursorDueMs();
+        timer.cursorOffset = saved.cursorOffset();
+        timer.handledBelow = saved.handledBelow();
         timer.recoveredEnd = store.maxOffset(SystemTopics.TIMER_TOPIC, Delays.TIMER_QUEUE);
         timer.publish();
         return timer;
@@ -182,7 +145,7 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
     {
         takeFollowed();
         final long nowMs = clock.time();
-        if (nowMs < notBeforeMs)
+        if (nowMs < delivery.notBeforeMs())
         {
             return 0;
         }
@@ -265,7 +228,7 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
             return RecallStatus.ALREADY_RECALLED;
         }
         final long nowMs = clock.time();
-        final long dueMs = dueMs(waiting, waiting.properties());
+        final long dueMs = TimerRecords.dueMs(waiting, waiting.properties());
         final long offset = waiting.queueOffset();
         if (dueMs <= nowMs)
         {
@@ -280,10 +243,10 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
             if (index(nowMs) == 0)
             {
                 throw new RockletException(ErrorCode.BUSY, "timer cannot index up to the recalled message now: " +
-                    "topic=" + realTopic(waiting.properties()) + ", queueOffset=" + offset + ", indexed=" + indexed);
+                    "topic=" + TimerRecords.realTopic(waiting.properties()) + ", queueOffset=" + offset + ", indexed=" + indexed);
             }
         }
-        store.append(recallRecord(waiting, dueMs));
+        store.append(TimerRecords.recallRecord(waiting, dueMs));
         recalled.add(offset);
         return RecallStatus.RECALLED;
     }
@@ -300,12 +263,7 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
         {
             buckets.sync();
         }
-        final List<String> records = new ArrayList<>();
-        records.add("indexed " + indexed);
-        records.add("cursor " + cursorDueMs + " " + cursorOffset);
-        records.add("handled " + handledBelow);
-        pending.addRecords(records);
-        BrokerFiles.write(checkpoint, "timer-checkpoint", records, fsync);
+        new TimerCheckpoint(indexed, cursorDueMs, cursorOffset, handledBelow).write(checkpoint, pending, fsync);
         dirty = false;
         return 1;
     }
@@ -375,12 +333,12 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
         for (final StoredMessage message : read.messages())
         {
             final Map<String, String> properties = message.properties(); // decoded once
-            final long dueMs = dueMs(message, properties);
+            final long dueMs = TimerRecords.dueMs(message, properties);
             final long offset = message.queueOffset();
             final String target = properties.get(SystemProperties.RECALL_QUEUE_OFFSET);
             if (target != null)
             {
-                indexRecall(record(message, properties), dueMs, target);
+                indexRecall(TimerRecords.recall(message, properties), dueMs, target);
             }
             else if (dueMs > 0 && !DueHeap.less(cursorDueMs, cursorOffset, dueMs, offset))
             {
@@ -390,9 +348,9 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
                 }
                 else if (recalled.contains(offset))
                 {
-                    pending.increment(realTopic(properties)); // its recall record takes it off
+                    pending.increment(TimerRecords.realTopic(properties)); // its recall record takes it off
                 }
-                else if (!deliver(message, nowMs, false))
+                else if (!delivery.deliver(message, nowMs, false))
                 {
                     return work; // retried later, from this message
                 }
@@ -405,7 +363,7 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
                 {
                     heap.push(dueMs, offset);
                 }
-                pending.increment(realTopic(properties));
+                pending.increment(TimerRecords.realTopic(properties));
             }
             indexed = offset + 1;
             dirty = true;
@@ -418,7 +376,7 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
      * Writes a recall record's marker into the bucket of the message it recalls (unless delivery passed it already:
      * it was skipped) and takes the message off the pending count.
      */
-    private void indexRecall(final RecallRecord record, final long dueMs, final String target)
+    private void indexRecall(final TimerRecords.RecallRecord record, final long dueMs, final String target)
     {
         final long offset;
         try
@@ -503,7 +461,7 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
                 work++;
                 continue;
             }
-            if (!deliverAt(offset, nowMs))
+            if (!delivery.deliverAt(offset, nowMs))
             {
                 return work;
             }
@@ -514,117 +472,5 @@ public final class TimerService implements DelayedDelivery, AutoCloseable
             work++;
         }
         return work;
-    }
-
-    /**
-     * Reads the message at {@code offset} of the timer queue and delivers it.
-     *
-     * @return false when delivery failed and is retried later.
-     */
-    private boolean deliverAt(final long offset, final long nowMs)
-    {
-        final long index = offset - readAheadFirst;
-        if (index >= 0 && index < readAhead.size() && readAhead.get((int)index).queueOffset() == offset)
-        {
-            return deliver(readAhead.get((int)index), nowMs, true);
-        }
-        // sequential due order (the usual case) reads ahead more and more; any other order reads one at a time
-        readAheadCount = offset == readAheadFirst + readAhead.size() ? Math.min(BATCH, readAheadCount * 2) : 1;
-        final ReadResult read = store.read(SystemTopics.TIMER_TOPIC, Delays.TIMER_QUEUE, offset, readAheadCount,
-            BATCH_BYTES, TagFilter.ALL);
-        if (read.status() != ReadStatus.FOUND || read.messages().isEmpty() ||
-            read.messages().get(0).queueOffset() != offset)
-        {
-            LOG.warn("timed message unreadable, skipped: queueOffset={}, status={}", offset, read.status());
-            return true;
-        }
-        readAhead = read.messages();
-        readAheadFirst = offset;
-        return deliver(readAhead.get(0), nowMs, true);
-    }
-
-    /**
-     * Appends a timed message to its real topic.
-     *
-     * @param counted it is counted in {@link #pending}.
-     * @return false when the store refused it for a reason that may pass (retried after a second).
-     */
-    private boolean deliver(final StoredMessage message, final long nowMs, final boolean counted)
-    {
-        String topic = null;
-        try
-        {
-            final AppendRequest append = Delays.toRealTopic(message); // decodes the properties once
-            topic = append.message().topic();
-            store.append(append);
-        }
-        catch (final InvalidArgumentException e)
-        {
-            LOG.warn("skipping timed message the store refuses: queueOffset={}, error={}", message.queueOffset(),
-                e.getMessage());
-        }
-        catch (final RockletException e)
-        {
-            LOG.warn("cannot deliver timed message, retrying: queueOffset={}, retryInMs={}, error={}",
-                message.queueOffset(), RETRY_AFTER_FAILURE_MS, e.toString());
-            notBeforeMs = nowMs + RETRY_AFTER_FAILURE_MS;
-            return false;
-        }
-        if (counted)
-        {
-            pending.decrement(topic != null ? topic : realTopic(message.properties()));
-        }
-        return true;
-    }
-
-    /**
-     * @return the recall record of a waiting message: same real topic, due time and unique id, no body.
-     */
-    private static AppendRequest recallRecord(final StoredMessage waiting, final long dueMs)
-    {
-        final Map<String, String> properties = new HashMap<>();
-        properties.put(SystemProperties.REAL_TOPIC, realTopic(waiting.properties()));
-        properties.put(SystemProperties.DELIVER_AT_MS, Long.toString(dueMs));
-        properties.put(SystemProperties.RECALL_QUEUE_OFFSET, Long.toString(waiting.queueOffset()));
-        final String uniqueId = waiting.properties().get(SystemProperties.UNIQUE_ID);
-        if (uniqueId != null)
-        {
-            properties.put(SystemProperties.UNIQUE_ID, uniqueId);
-        }
-        return new AppendRequest(new Message(SystemTopics.TIMER_TOPIC, "", List.of(), properties, new byte[0]),
-            Delays.TIMER_QUEUE, waiting.bornTimestampMs(), waiting.producerId(), 0, 0L, 0);
-    }
-
-    private static long dueMs(final StoredMessage message, final Map<String, String> properties)
-    {
-        final String due = properties.get(SystemProperties.DELIVER_AT_MS);
-        try
-        {
-            return Long.parseLong(due);
-        }
-        catch (final NumberFormatException e)
-        {
-            LOG.warn("skipping timed message without a valid due time: queueOffset={}, {}={}",
-                message.queueOffset(), SystemProperties.DELIVER_AT_MS, due);
-            return -1;
-        }
-    }
-
-    private static String realTopic(final Map<String, String> properties)
-    {
-        final String topic = properties.get(SystemProperties.REAL_TOPIC);
-        return topic == null ? "" : topic;
-    }
-
-    /**
-     * A recall record as indexing sees it.
-     */
-    private record RecallRecord(long queueOffset, String realTopic)
-    {
-    }
-
-    private static RecallRecord record(final StoredMessage message, final Map<String, String> properties)
-    {
-        return new RecallRecord(message.queueOffset(), realTopic(properties));
     }
 }
