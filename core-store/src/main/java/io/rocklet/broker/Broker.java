@@ -1,9 +1,6 @@
 package io.rocklet.broker;
 
 import io.rocklet.api.auth.AccessManagement;
-import io.rocklet.api.auth.Policy;
-import io.rocklet.api.auth.User;
-import io.rocklet.api.auth.UserInfo;
 import io.rocklet.api.ClosedException;
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.InvalidArgumentException;
@@ -13,6 +10,7 @@ import io.rocklet.api.RockletException;
 import io.rocklet.api.StorageException;
 import io.rocklet.api.TopicConfig;
 import io.rocklet.api.admin.TransactionInfo;
+import io.rocklet.api.spi.AccessService;
 import io.rocklet.api.spi.Binding;
 import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.RouterService.BrokerIdentity;
@@ -85,7 +83,7 @@ import java.util.function.IntSupplier;
  * a held pull is answered on the store's dispatcher thread or the broker's agent thread, so dependent stages of a
  * pull's future must be short (or async). Thread-safe.
  */
-public final class Broker implements BrokerService, AutoCloseable
+public final class Broker implements BrokerService, AccessService.Delegating, AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
     private static final long UNREGISTER_WAIT_MS = 1000;
@@ -690,42 +688,16 @@ public final class Broker implements BrokerService, AutoCloseable
         return Replies.call("fetchReplicaMetadata", () -> replication.metadata(checkOpen(request)));
     }
 
-    // ---- users and policies (AccessService): this broker's own rules, see BrokerConfig/RouterConfig.accessControl
+    // ---- users and policies (AccessService.Delegating): this broker's own rules, see BrokerConfig/RouterConfig.accessControl
 
+    /**
+     * @return this broker's own users and policies ({@code accessControl} of its configuration), which the
+     *     {@link io.rocklet.api.spi.AccessService} operations manage.
+     */
     @Override
-    public CompletableFuture<List<UserInfo>> listUsers()
+    public AccessService accessService()
     {
-        return new AccessManagement(config.accessControl()).listUsers();
-    }
-
-    @Override
-    public CompletableFuture<Void> createUser(final User user)
-    {
-        return new AccessManagement(config.accessControl()).createUser(user);
-    }
-
-    @Override
-    public CompletableFuture<Void> updateUser(final User user)
-    {
-        return new AccessManagement(config.accessControl()).updateUser(user);
-    }
-
-    @Override
-    public CompletableFuture<Void> deleteUser(final String name)
-    {
-        return new AccessManagement(config.accessControl()).deleteUser(name);
-    }
-
-    @Override
-    public CompletableFuture<List<Policy>> listPolicies()
-    {
-        return new AccessManagement(config.accessControl()).listPolicies();
-    }
-
-    @Override
-    public CompletableFuture<Void> putPolicies(final String user, final List<Policy> policies)
-    {
-        return new AccessManagement(config.accessControl()).putPolicies(user, policies);
+        return new AccessManagement(config.accessControl());
     }
 
     /**

@@ -1,14 +1,12 @@
 package io.rocklet.router;
 
 import io.rocklet.api.auth.AccessManagement;
-import io.rocklet.api.auth.Policy;
-import io.rocklet.api.auth.User;
-import io.rocklet.api.auth.UserInfo;
 import io.rocklet.api.ClosedException;
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.TopicConfig;
+import io.rocklet.api.spi.AccessService;
 import io.rocklet.api.spi.Binding;
 import io.rocklet.api.spi.RouterService;
 import io.rocklet.api.spi.Transport;
@@ -40,7 +38,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the transport's threads and complete before returning. The expiry scan runs on a daemon thread
  * {@code rocklet-router-<name>} that sleeps between checks, or, in INVOKER mode, in {@link #doWork()}.
  */
-public final class Router implements RouterService, AutoCloseable
+public final class Router implements RouterService, AccessService.Delegating, AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
     private static final long MAX_IDLE_SLEEP_MS = 10;
@@ -248,42 +246,16 @@ public final class Router implements RouterService, AutoCloseable
         return CompletableFuture.completedFuture(table.registeredBrokers());
     }
 
-    // ---- users and policies (AccessService): this router's own rules, see BrokerConfig/RouterConfig.accessControl
+    // ---- users and policies (AccessService.Delegating): this router's own rules, see BrokerConfig/RouterConfig.accessControl
 
+    /**
+     * @return this router's own users and policies ({@code accessControl} of its configuration), which the
+     *     {@link io.rocklet.api.spi.AccessService} operations manage.
+     */
     @Override
-    public CompletableFuture<List<UserInfo>> listUsers()
+    public AccessService accessService()
     {
-        return new AccessManagement(config.accessControl()).listUsers();
-    }
-
-    @Override
-    public CompletableFuture<Void> createUser(final User user)
-    {
-        return new AccessManagement(config.accessControl()).createUser(user);
-    }
-
-    @Override
-    public CompletableFuture<Void> updateUser(final User user)
-    {
-        return new AccessManagement(config.accessControl()).updateUser(user);
-    }
-
-    @Override
-    public CompletableFuture<Void> deleteUser(final String name)
-    {
-        return new AccessManagement(config.accessControl()).deleteUser(name);
-    }
-
-    @Override
-    public CompletableFuture<List<Policy>> listPolicies()
-    {
-        return new AccessManagement(config.accessControl()).listPolicies();
-    }
-
-    @Override
-    public CompletableFuture<Void> putPolicies(final String user, final List<Policy> policies)
-    {
-        return new AccessManagement(config.accessControl()).putPolicies(user, policies);
+        return new AccessManagement(config.accessControl());
     }
 
     /**

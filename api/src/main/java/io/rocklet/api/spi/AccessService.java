@@ -75,4 +75,52 @@ public interface AccessService
         return CompletableFuture.failedFuture(new RockletException(ErrorCode.INTERNAL_ERROR,
             "operation not supported by this service: operation=" + operation));
     }
+
+    /**
+     * A service whose users and policies are managed by another ({@link #accessService()}): brokers and routers hand
+     * every operation to their own rules.
+     */
+    interface Delegating extends AccessService
+    {
+        /**
+         * @return the service that manages this one's users and policies.
+         */
+        AccessService accessService();
+
+        @Override
+        default CompletableFuture<List<UserInfo>> listUsers()
+        {
+            return accessService().listUsers();
+        }
+
+        @Override
+        default CompletableFuture<Void> createUser(final User user)
+        {
+            return accessService().createUser(user);
+        }
+
+        @Override
+        default CompletableFuture<Void> updateUser(final User user)
+        {
+            return accessService().updateUser(user);
+        }
+
+        @Override
+        default CompletableFuture<Void> deleteUser(final String name)
+        {
+            return accessService().deleteUser(name);
+        }
+
+        @Override
+        default CompletableFuture<List<Policy>> listPolicies()
+        {
+            return accessService().listPolicies();
+        }
+
+        @Override
+        default CompletableFuture<Void> putPolicies(final String user, final List<Policy> policies)
+        {
+            return accessService().putPolicies(user, policies);
+        }
+    }
 }
