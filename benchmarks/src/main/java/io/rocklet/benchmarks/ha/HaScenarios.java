@@ -99,6 +99,14 @@ public final class HaScenarios
         {
             results.report("ha.sync_replication.ratio", with / without, "ratio");
         }
+        final double cpuWithout = results.value("ha.send.128b.no_replication.t4.cpu_us_per_msg").orElse(Double.NaN);
+        final double cpuWith = results.value("ha.send.128b.sync_replication.t4.cpu_us_per_msg").orElse(Double.NaN);
+        if (!Double.isNaN(cpuWithout) && !Double.isNaN(cpuWith))
+        {
+            // what a replicated message costs the JVM (master, slave, client) over an unreplicated one: on a machine
+            // whose cores the run fills, the throughput ratio cannot beat its inverse
+            results.report("ha.sync_replication.cpu_ratio", cpuWith / cpuWithout, "ratio");
+        }
         if (grpc)
         {
             attempts.attempt("ha.send.128b.no_replication.grpc.t4", () -> new SendScenario(

@@ -214,10 +214,12 @@ public final class SendScenario
             senders.forEach(Thread::start);
             Thread.sleep(settings.sendWarmupMs());
             final long startCount = sum(counters);
+            final long startCpu = processCpuNs();
             final long start = System.nanoTime();
             Thread.sleep(settings.sendMeasureMs());
             final long endCount = sum(counters);
             final long end = System.nanoTime();
+            final long cpu = processCpuNs() - startCpu;
             running.set(false);
             for (final Thread sender : senders)
             {
@@ -235,9 +237,23 @@ public final class SendScenario
                 throw new IllegalStateException(name + ": a sender failed: " + error.get(), error.get());
             }
             results.report(name, (endCount - startCount) * 1e9 / (end - start), "msgs/s");
+            if (cpu >= 0 && endCount > startCount)
+            {
+                results.report(name + ".cpu_us_per_msg", cpu / 1e3 / (endCount - startCount), "us");
+                results.note("%s.cpu_us_per_msg: CPU time of this JVM (all its threads, JIT and GC included; the " +
+                    "client side only when the broker runs in another JVM) during the measurement, %.0f %% of one " +
+                    "core, per message", name, 100.0 * cpu / (end - start));
+            }
             results.note("%s: %d messages in the measurement, %d sent in all", name, endCount - startCount,
                 sum(counters));
         }
+    }
+
+    /** This JVM's CPU time so far, or -1 where the JVM does not tell. */
+    private static long processCpuNs()
+    {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
     }
 
     private static long sum(final List<AtomicLong> counters)
