@@ -60,6 +60,7 @@ final class GrpcHaTarget implements BenchTarget
         try
         {
             final Path directory = Files.createTempDirectory(baseDirectory, "ha-grpc-");
+            opened.add(() -> io.rocklet.benchmarks.store.BenchDirectory.delete(directory)); // after the brokers closed
             final RockletServer router = server(opened, "router", "--host", "127.0.0.1", "--port", "0",
                 "--plaintext", "--no-auth");
             final String routers = hostAndPort(router);

@@ -74,6 +74,7 @@ final class HaTarget implements BenchTarget
         try
         {
             final Path directory = Files.createTempDirectory(baseDirectory, "ha-");
+            opened.add(() -> io.rocklet.benchmarks.store.BenchDirectory.delete(directory)); // after the brokers closed
             final String routerAddress = LocalTransport.SCHEME + "router-ha";
             opened.add(Router.start(RouterConfig.builder(routerAddress).build(), transport));
             master = start(transport, routerAddress, directory.resolve("master"), 0,
