@@ -183,7 +183,7 @@ public final class StoreWriter
                 final AppendRequest request = requests.get(written);
                 try
                 {
-                    final int length = encoder.measure(request, request.message().topic().length());
+                    final int length = encoder.restoreMeasured(written);
                     final long logOffset = writeRecord(request, length, batchSlots[written], storeTimestamp);
                     receipt.add(logOffset, writtenQueueOffset, storeTimestamp, length);
                 }
@@ -215,6 +215,7 @@ public final class StoreWriter
         try
         {
             encoder.measure(request, request.message().topic().length());
+            encoder.keepMeasured(index);
         }
         catch (final InvalidArgumentException e)
         {
