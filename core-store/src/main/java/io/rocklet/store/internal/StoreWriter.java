@@ -117,6 +117,7 @@ public final class StoreWriter
         try
         {
             health.checkWritable();
+            // topics are ASCII (Message validated the name): characters and bytes are one
             length = encoder.measure(request, request.message().topic().length());
             final int slot = ring.claim();
             try
