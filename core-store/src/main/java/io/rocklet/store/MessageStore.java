@@ -40,6 +40,37 @@ public interface MessageStore extends AutoCloseable
     long append(AppendRequest request, AppendReceipt receipt);
 
     /**
+     * Appends a batch of messages as one write: every record is encoded under one acquisition of the append lock, in
+     * the list's order and next to each other in the log (a batch crosses into the next segment only between records),
+     * and in SYNC flush mode the call waits once, for the batch's last record to be on disk. Each record is a normal
+     * record (its own CRC, queue offset, consume-queue entry and index entries); the requests may name different
+     * topics and queues. Every request is checked before the first is written: a refused batch stores nothing.
+     *
+     * @param requests what to append, at least one; the list and its requests may be reused once the call returns.
+     * @param receipt  filled with each record's place, in the batch's order.
+     * @return the log offset of the batch's first record.
+     * @throws io.rocklet.api.InvalidArgumentException for an empty batch, one larger than the dispatcher can take at
+     *                                                 once, or a request refused as {@link #append(AppendRequest)}
+     *                                                 would refuse it (the message names its index in the batch).
+     * @throws io.rocklet.api.RockletException         as {@link #append(AppendRequest)}.
+     */
+    long appendBatch(List<AppendRequest> requests, AppendBatchReceipt receipt);
+
+    /**
+     * Appends a batch as {@link #appendBatch(List, AppendBatchReceipt)} does.
+     *
+     * @param requests what to append, at least one.
+     * @return each record's place, in the batch's order.
+     * @throws io.rocklet.api.RockletException as {@link #appendBatch(List, AppendBatchReceipt)}.
+     */
+    default List<AppendResult> appendBatch(final List<AppendRequest> requests)
+    {
+        final AppendBatchReceipt receipt = new AppendBatchReceipt();
+        appendBatch(requests, receipt);
+        return receipt.toResults();
+    }
+
+    /**
      * Reads messages of one queue from {@code offset}: at most {@code maxCount} of them and, past the
      * first, at most {@code maxBytes} of records. Messages whose tag code the filter rejects are skipped.
      */

@@ -37,19 +37,31 @@ final class AppendScenario
      */
     void run(final String name, final FlushMode flushMode, final int threads, final int bodyBytes)
     {
+        run(name, flushMode, threads, bodyBytes, 1);
+    }
+
+    /**
+     * @param name      the figure's name.
+     * @param flushMode ASYNC or SYNC.
+     * @param threads   appending threads.
+     * @param bodyBytes message body size.
+     * @param batchSize messages per append (1: one by one; more: {@code MessageStore.appendBatch}).
+     */
+    void run(final String name, final FlushMode flushMode, final int threads, final int bodyBytes, final int batchSize)
+    {
         final boolean sync = flushMode == FlushMode.SYNC;
         final long warmupNs = TimeUnit.MILLISECONDS.toNanos(sync ? settings.syncWarmupMs() : settings.warmupMs());
         final long measureNs = TimeUnit.MILLISECONDS.toNanos(sync ? settings.syncMeasureMs() : settings.measureMs());
         final Path directory = directories.fresh(name);
-        results.note("%s: flush=%s threads=%d body=%d B queues=%d segment=1 GiB warmupMs=%d measureMs=%d dir=%s",
-            name, flushMode, threads, bodyBytes, BenchMessages.QUEUES, TimeUnit.NANOSECONDS.toMillis(warmupNs),
+        results.note("%s: flush=%s threads=%d body=%d B batch=%d queues=%d segment=1 GiB warmupMs=%d measureMs=%d " +
+            "dir=%s", name, flushMode, threads, bodyBytes, batchSize, BenchMessages.QUEUES, TimeUnit.NANOSECONDS.toMillis(warmupNs),
             TimeUnit.NANOSECONDS.toMillis(measureNs), directory);
         try
         {
             final StoreConfig config = StoreConfig.builder(directory).flushMode(flushMode).build();
             try (MessageStore store = MessageStores.open(config))
             {
-                final TimedWriters writers = new TimedWriters(store, BenchMessages.requests(bodyBytes));
+                final TimedWriters writers = new TimedWriters(store, BenchMessages.requests(bodyBytes), batchSize);
                 final int recordBytes = BenchMessages.RECORD_OVERHEAD_BYTES + bodyBytes;
                 writers.run(threads, warmupNs, sync ? Long.MAX_VALUE : settings.maxWarmupMessages(recordBytes), sync);
                 DispatchCatchUp.await(store, CATCH_UP_TIMEOUT_NS);

@@ -21,6 +21,7 @@ public final class StoreScenarios
 {
     private static final Logger LOG = LoggerFactory.getLogger(StoreScenarios.class);
     private static final String APPEND_T1 = "store.append.128b.t1.async";
+    private static final String APPEND_BATCH32 = "store.append.128b.batch32.async";
 
     private final ScenarioSettings settings;
     private final Results results;
@@ -71,6 +72,8 @@ public final class StoreScenarios
         {
             appendFigure(append, "store.append.1kb.t1.async", FlushMode.ASYNC, 1, 1024);
             appendFigure(append, "store.append.128b.t2.async", FlushMode.ASYNC, 2, 128);
+            attempt(APPEND_BATCH32, () -> append.run(APPEND_BATCH32, FlushMode.ASYNC, 1, 128, 32));
+            reportBatchRatio();
         }
         if (settings.runs("sync"))
         {
@@ -98,7 +101,8 @@ public final class StoreScenarios
     {
         results.note("store scenarios: dir=%s groups=%s", settings.baseDirectory(), settings.groups());
         results.note("flush mode per figure:");
-        results.note("  store.append.128b.t1.async, .1kb.t1.async, .128b.t2.async: ASYNC (msync every 500 ms " +
+        results.note("  store.append.128b.t1.async, .1kb.t1.async, .128b.t2.async, .128b.batch32.async (one thread, " +
+            "batches of 32 through appendBatch): ASYNC (msync every 500 ms " +
             "when >= 4 pages are dirty)");
         results.note("  chronicle.append.128b.t1: Chronicle Queue default (no fsync, page cache only)");
         results.note("  store.append.128b.t1.sync, .t16.sync: SYNC (group commit, msync before the ack)");
@@ -116,6 +120,16 @@ public final class StoreScenarios
         if (store.isPresent() && chronicle.isPresent() && chronicle.getAsDouble() > 0)
         {
             results.report("store.append.vs_chronicle", store.getAsDouble() / chronicle.getAsDouble(), "ratio");
+        }
+    }
+
+    private void reportBatchRatio()
+    {
+        final OptionalDouble single = results.value(APPEND_T1);
+        final OptionalDouble batched = results.value(APPEND_BATCH32);
+        if (single.isPresent() && batched.isPresent() && single.getAsDouble() > 0)
+        {
+            results.report("store.append.batch32_vs_t1", batched.getAsDouble() / single.getAsDouble(), "ratio");
         }
     }
 

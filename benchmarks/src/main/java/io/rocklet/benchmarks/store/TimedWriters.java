@@ -2,6 +2,7 @@ package io.rocklet.benchmarks.store;
 
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.RockletException;
+import io.rocklet.store.AppendBatchReceipt;
 import io.rocklet.store.AppendReceipt;
 import io.rocklet.store.AppendRequest;
 import io.rocklet.store.MessageStore;
@@ -31,6 +32,7 @@ final class TimedWriters
 
     private final MessageStore store;
     private final AppendRequest[] requests;
+    private final int batchSize;
 
     /**
      * What the threads did together.
@@ -66,8 +68,18 @@ final class TimedWriters
 
     TimedWriters(final MessageStore store, final List<AppendRequest> requests)
     {
+        this(store, requests, 1);
+    }
+
+    /**
+     * @param batchSize messages per append: 1 appends one by one, more appends batches of that many
+     *                  ({@link MessageStore#appendBatch}, one {@link AppendBatchReceipt} per thread, the batch reused).
+     */
+    TimedWriters(final MessageStore store, final List<AppendRequest> requests, final int batchSize)
+    {
         this.store = store;
         this.requests = requests.toArray(new AppendRequest[0]);
+        this.batchSize = batchSize;
     }
 
     /**
@@ -119,6 +131,8 @@ final class TimedWriters
         final Tally tally, final AtomicReference<Throwable> failure)
     {
         final AppendReceipt receipt = new AppendReceipt();
+        final AppendBatchReceipt batchReceipt = new AppendBatchReceipt();
+        final List<AppendRequest> batch = new ArrayList<>(batchSize);
         final AppendRequest[] byQueue = requests;
         final int queues = byQueue.length;
         final long allocatedBefore = allocatedBytes();
@@ -126,12 +140,24 @@ final class TimedWriters
         int queue = id % queues;
         while (failure.get() == null)
         {
-            for (int i = 0; i < checkEvery; i++)
+            for (int i = 0; i < checkEvery; i += batchSize)
             {
                 try
                 {
-                    store.append(byQueue[queue], receipt);
-                    count++;
+                    if (batchSize == 1)
+                    {
+                        store.append(byQueue[queue], receipt);
+                    }
+                    else
+                    {
+                        batch.clear();
+                        for (int b = 0; b < batchSize; b++)
+                        {
+                            batch.add(byQueue[(queue + b) % queues]);
+                        }
+                        store.appendBatch(batch, batchReceipt);
+                    }
+                    count += batchSize;
                 }
                 catch (final RockletException e)
                 {

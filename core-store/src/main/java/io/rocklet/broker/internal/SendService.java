@@ -12,6 +12,7 @@ import io.rocklet.api.spi.BrokerService.SendBatchRequest;
 import io.rocklet.api.spi.BrokerService.SendRequest;
 import io.rocklet.api.spi.BrokerService.SendResult;
 import io.rocklet.broker.metrics.BrokerMetrics;
+import io.rocklet.store.AppendBatchReceipt;
 import io.rocklet.store.AppendRequest;
 import io.rocklet.store.AppendResult;
 import io.rocklet.store.MessageStore;
@@ -34,6 +35,8 @@ public final class SendService
 {
     /** Per thread: the log position after the record it stored last (a SYNC send waits for that, not the log end). */
     private static final ThreadLocal<long[]> STORED_END = ThreadLocal.withInitial(() -> new long[1]);
+    /** Per thread: where the records of the last batch went (read before the thread's next batch). */
+    private static final ThreadLocal<AppendBatchReceipt> BATCH_RECEIPT = ThreadLocal.withInitial(AppendBatchReceipt::new);
 
     private final MessageStore store;
     private final TopicConfigStore topics;
@@ -85,8 +88,7 @@ public final class SendService
         {
             throw new InvalidArgumentException("illegal send: request=" + request);
         }
-        final Message message = UniqueMessageIds.ensure(request.message(), clock.time());
-        checkBody(message);
+        final Message message = accepted(request.message());
         if (isTransactional(message))
         {
             if (message.delay().isDelayed() || request.delayLevel() != 0)
@@ -105,8 +107,9 @@ public final class SendService
     }
 
     /**
-     * Stores messages of one topic in one queue, in order. Every message is checked before the first is stored;
-     * when the store fails part-way, the messages before the failure are stored and the call fails.
+     * Stores messages of one topic in one queue, in order, as one store batch ({@link MessageStore#appendBatch}): every
+     * message is checked (as {@link #send} checks one, and a transactional one refused) before the first is stored,
+     * and a refused batch stores nothing; the error names the index of the message refused.
      */
     public List<SendResult> sendBatch(final SendBatchRequest request)
     {
@@ -114,34 +117,43 @@ public final class SendService
         {
             throw new InvalidArgumentException("illegal batch: request=" + request + ", at least one message needed");
         }
-        for (final Message message : request.messages())
+        final int count = request.messages().size();
+        final List<Message> messages = new ArrayList<>(count);
+        final List<AppendRequest> appends = new ArrayList<>(count);
+        for (int i = 0; i < count; i++)
         {
-            if (!message.topic().equals(request.topic()))
+            try
             {
-                throw new InvalidArgumentException("illegal batch: topic=" + request.topic() +
-                    ", every message must be of the batch's topic, found=" + message.topic());
+                final Message message = accepted(request.messages().get(i));
+                if (!message.topic().equals(request.topic()))
+                {
+                    throw new InvalidArgumentException("illegal batch: topic=" + request.topic() +
+                        ", every message must be of the batch's topic, found=" + message.topic());
+                }
+                if (isTransactional(message))
+                {
+                    throw new InvalidArgumentException("a transactional message cannot be sent in a batch: topic=" +
+                        request.topic());
+                }
+                messages.add(message);
+                appends.add(delays.appendRequest(message, request.queueId(), 0, request.bornTimestampMs(),
+                    request.producerId()));
             }
-            checkBody(message);
-            if (isTransactional(message))
+            catch (final InvalidArgumentException e)
             {
-                throw new InvalidArgumentException("a transactional message cannot be sent in a batch: topic=" +
-                    request.topic());
+                throw new InvalidArgumentException(e.errorCode(), "batch refused, nothing stored: index=" + i +
+                    ", messages=" + count + ", " + e.getMessage());
             }
-        }
-        final List<Message> messages = new ArrayList<>(request.messages().size());
-        final List<AppendRequest> appends = new ArrayList<>(request.messages().size());
-        for (final Message sent : request.messages())
-        {
-            final Message message = UniqueMessageIds.ensure(sent, clock.time());
-            messages.add(message);
-            appends.add(delays.appendRequest(message, request.queueId(), 0, request.bornTimestampMs(),
-                request.producerId()));
         }
         writableTopic(request.topic(), request.queueId());
-        final List<SendResult> results = new ArrayList<>(appends.size());
-        for (int i = 0; i < appends.size(); i++)
+        final AppendBatchReceipt stored = BATCH_RECEIPT.get();
+        store.appendBatch(appends, stored);
+        STORED_END.get()[0] = stored.endOffset();
+        final List<SendResult> results = new ArrayList<>(count);
+        for (int i = 0; i < count; i++)
         {
-            results.add(result(messages.get(i), appends.get(i), request.queueId(), store.append(appends.get(i))));
+            results.add(result(messages.get(i), appends.get(i), request.queueId(), stored.queueOffset(i),
+                stored.storeTimestampMs(i)));
         }
         return results;
     }
@@ -180,6 +192,19 @@ public final class SendService
         return topic;
     }
 
+    /**
+     * The one check of a message to store, for single and batched sends: its body, and its unique id given when the
+     * producer gave none.
+     *
+     * @return the message with its unique id.
+     */
+    private Message accepted(final Message sent)
+    {
+        final Message message = UniqueMessageIds.ensure(sent, clock.time());
+        checkBody(message);
+        return message;
+    }
+
     private void checkBody(final Message message)
     {
         if (message.body().length == 0)
@@ -206,8 +231,13 @@ public final class SendService
         final AppendResult stored)
     {
         STORED_END.get()[0] = stored.logOffset() + stored.recordBytes();
+        return result(message, append, queueId, stored.queueOffset(), stored.storeTimestampMs());
+    }
+
+    private SendResult result(final Message message, final AppendRequest append, final int queueId,
+        final long queueOffset, final long storeTimestampMs)
+    {
         metrics.messageIn(message.topic(), append != null && append.message() != message, message.body().length);
-        return new SendResult(UniqueMessageIds.of(message), brokerName, queueId, stored.queueOffset(),
-            stored.storeTimestampMs());
+        return new SendResult(UniqueMessageIds.of(message), brokerName, queueId, queueOffset, storeTimestampMs);
     }
 }

@@ -5,6 +5,7 @@ import io.rocklet.api.ErrorCode;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.TagFilter;
 import io.rocklet.api.spi.EpochEntry;
+import io.rocklet.store.AppendBatchReceipt;
 import io.rocklet.store.AppendReceipt;
 import io.rocklet.store.AppendRequest;
 import io.rocklet.store.AppendResult;
@@ -168,6 +169,12 @@ public final class ReopenableStore implements MessageStore
     public long append(final AppendRequest request, final AppendReceipt receipt)
     {
         return current().append(request, receipt);
+    }
+
+    @Override
+    public long appendBatch(final List<AppendRequest> requests, final AppendBatchReceipt receipt)
+    {
+        return current().appendBatch(requests, receipt);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.rocklet.api.RockletException;
 import io.rocklet.api.StorageException;
 import io.rocklet.api.TagFilter;
 import io.rocklet.api.TopicNames;
+import io.rocklet.store.AppendBatchReceipt;
 import io.rocklet.store.AppendReceipt;
 import io.rocklet.store.AppendRequest;
 import io.rocklet.store.AppendResult;
@@ -183,6 +184,17 @@ public final class DefaultMessageStore implements MessageStore
         if (config.flushMode() == io.rocklet.store.FlushMode.SYNC)
         {
             flusher.awaitDurable(logOffset + receipt.recordBytes());
+        }
+        return logOffset;
+    }
+
+    @Override
+    public long appendBatch(final List<AppendRequest> requests, final AppendBatchReceipt receipt)
+    {
+        final long logOffset = writer.appendBatch(requests, receipt);
+        if (config.flushMode() == io.rocklet.store.FlushMode.SYNC)
+        {
+            flusher.awaitDurable(receipt.endOffset());
         }
         return logOffset;
     }

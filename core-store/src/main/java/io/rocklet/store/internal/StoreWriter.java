@@ -1,8 +1,10 @@
 package io.rocklet.store.internal;
 
 import io.rocklet.api.ErrorCode;
+import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.Message;
 import io.rocklet.api.StorageException;
+import io.rocklet.store.AppendBatchReceipt;
 import io.rocklet.store.AppendReceipt;
 import io.rocklet.store.AppendRequest;
 import io.rocklet.store.internal.dispatch.DispatchRing;
@@ -23,6 +25,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
@@ -68,6 +71,10 @@ public final class StoreWriter
     private LogSegment active;
     private long writePosition;
     private long lastStoreTimestampMs;
+    /** The queue offset of the record {@link #writeRecord} wrote last (append lock). */
+    private long writtenQueueOffset;
+    /** The dispatch events a batch claimed (append lock). */
+    private int[] batchSlots = new int[32];
     private volatile long committedPosition;
 
     public StoreWriter(final CommitLog log, final TopicTable topics, final DispatchRing ring, final RecordEncoder encoder,
@@ -102,7 +109,6 @@ public final class StoreWriter
      */
     public long append(final AppendRequest request, final AppendReceipt receipt)
     {
-        final Message message = request.message();
         final long logOffset;
         final long queueOffset;
         final long storeTimestamp;
@@ -112,47 +118,18 @@ public final class StoreWriter
         {
             health.checkWritable();
             // topics are ASCII (Message validated the name): characters and bytes are one
-            length = encoder.measure(request, message.topic().length());
+            length = encoder.measure(request, request.message().topic().length());
             final int slot = ring.claim();
             try
             {
-                // created only once the append cannot be refused, so that a rejected one leaves nothing behind
-                final TopicState topic = topics.getOrCreate(message.topic());
-                final QueueState queue = topic.getOrCreateQueue(request.queueId());
-                LogSegment segment = activeSegment();
-                long position = writePosition;
-                int index = (int)(position - segment.baseOffset());
-                if (index + length + RecordDescriptor.MIN_FILLER_LENGTH > segment.usableBytes())
-                {
-                    segment = roll(segment, index);
-                    position = segment.baseOffset();
-                    index = 0;
-                }
-                queueOffset = queue.nextAppendOffset();
                 storeTimestamp = Math.max(clock.time(), lastStoreTimestampMs);
-                encoder.encode(segment.buffer(), segment.writerCrcView(), index, request, topic.nameBytes(),
-                    queueOffset, position, storeTimestamp);
-                queue.nextAppendOffset(queueOffset + 1);
-                lastStoreTimestampMs = storeTimestamp;
-                logOffset = position;
-                writePosition = position + length;
-                COMMITTED.setRelease(this, writePosition);
-                ring.publish(slot, topic.id(), request.queueId(), queueOffset, logOffset, length,
-                    message.keys().size(), message.hasTag() ? message.tag().hashCode() : 0L, storeTimestamp);
+                logOffset = writeRecord(request, length, slot, storeTimestamp);
+                queueOffset = writtenQueueOffset;
             }
-            catch (final RuntimeException e)
+            catch (final RuntimeException | InternalError e)
             {
                 ring.abort(slot);
-                throw e;
-            }
-            catch (final InternalError e)
-            {
-                // a fault on the mapping (I/O error, file truncated underneath): the log can no longer be trusted
-                ring.abort(slot);
-                final StorageException fault = new StorageException(ErrorCode.STORE_FENCED,
-                    "write to the commit log failed: topic=" + message.topic() + ", position=" + writePosition, e);
-                health.fence(fault);
-                throw fault;
+                throw fenceOnFault(e, request);
             }
         }
         finally
@@ -162,6 +139,141 @@ public final class StoreWriter
         ring.wakeConsumer();
         receipt.set(logOffset, queueOffset, storeTimestamp, length, storeTag);
         return logOffset;
+    }
+
+    /**
+     * Appends {@code requests} under one acquisition of the lock, one record each, next to each other (a record that
+     * does not fit the segment's remainder rolls it as a single append does), filling {@code receipt}. Every request
+     * is measured and every dispatch event claimed before the first record is written, so a refused batch (bad
+     * request, dispatcher busy) writes nothing.
+     *
+     * @return the log offset of the first record.
+     * @throws io.rocklet.api.InvalidArgumentException naming the index of the request refused, or for a batch empty or
+     *                                                 larger than the dispatch ring takes at once.
+     */
+    public long appendBatch(final List<AppendRequest> requests, final AppendBatchReceipt receipt)
+    {
+        final int count = requests.size();
+        if (count == 0 || count > ring.maxClaimedEvents())
+        {
+            throw new InvalidArgumentException("illegal batch size: records=" + count + ", allowed=1.." +
+                ring.maxClaimedEvents() + " (half the dispatch ring, dispatchRingBytes)");
+        }
+        receipt.reset(count, storeTag);
+        int claimed = 0;
+        int written = 0;
+        lock.lock();
+        try
+        {
+            health.checkWritable();
+            for (int i = 0; i < count; i++)
+            {
+                measureInBatch(requests.get(i), i, count);
+            }
+            if (batchSlots.length < count)
+            {
+                batchSlots = new int[Math.max(count, batchSlots.length * 2)];
+            }
+            for (; claimed < count; claimed++)
+            {
+                batchSlots[claimed] = ring.claim();
+            }
+            final long storeTimestamp = Math.max(clock.time(), lastStoreTimestampMs);
+            for (; written < count; written++)
+            {
+                final AppendRequest request = requests.get(written);
+                try
+                {
+                    final int length = encoder.restoreMeasured(written);
+                    final long logOffset = writeRecord(request, length, batchSlots[written], storeTimestamp);
+                    receipt.add(logOffset, writtenQueueOffset, storeTimestamp, length);
+                }
+                catch (final RuntimeException | InternalError e)
+                {
+                    throw fenceOnFault(e, request);
+                }
+            }
+        }
+        finally
+        {
+            for (int i = written; i < claimed; i++)
+            {
+                ring.abort(batchSlots[i]);
+            }
+            lock.unlock();
+        }
+        ring.wakeConsumer();
+        return receipt.logOffset(0);
+    }
+
+    /** Measures the request at {@code index} of a batch (the append-lock holder), naming the index when refused. */
+    private void measureInBatch(final AppendRequest request, final int index, final int count)
+    {
+        if (request == null)
+        {
+            throw new InvalidArgumentException("batch refused, missing request: index=" + index + ", records=" + count);
+        }
+        try
+        {
+            encoder.measure(request, request.message().topic().length());
+            encoder.keepMeasured(index);
+        }
+        catch (final InvalidArgumentException e)
+        {
+            throw new InvalidArgumentException(e.errorCode(), "batch refused, nothing stored: index=" + index +
+                ", records=" + count + ", " + e.getMessage());
+        }
+    }
+
+    /**
+     * Writes the request just measured into the active segment (rolling to a new one when it does not fit) and
+     * publishes its dispatch event in {@code slot} (the append-lock holder); its queue offset goes to
+     * {@link #writtenQueueOffset}.
+     *
+     * @return the record's log offset.
+     */
+    private long writeRecord(final AppendRequest request, final int length, final int slot, final long storeTimestamp)
+    {
+        final Message message = request.message();
+        // created only once the append cannot be refused, so that a rejected one leaves nothing behind
+        final TopicState topic = topics.getOrCreate(message.topic());
+        final QueueState queue = topic.getOrCreateQueue(request.queueId());
+        LogSegment segment = activeSegment();
+        long position = writePosition;
+        int index = (int)(position - segment.baseOffset());
+        if (index + length + RecordDescriptor.MIN_FILLER_LENGTH > segment.usableBytes())
+        {
+            segment = roll(segment, index);
+            position = segment.baseOffset();
+            index = 0;
+        }
+        final long queueOffset = queue.nextAppendOffset();
+        encoder.encode(segment.buffer(), segment.writerCrcView(), index, request, topic.nameBytes(),
+            queueOffset, position, storeTimestamp);
+        queue.nextAppendOffset(queueOffset + 1);
+        lastStoreTimestampMs = storeTimestamp;
+        writePosition = position + length;
+        writtenQueueOffset = queueOffset;
+        COMMITTED.setRelease(this, writePosition);
+        ring.publish(slot, topic.id(), request.queueId(), queueOffset, position, length,
+            message.keys().size(), message.hasTag() ? message.tag().hashCode() : 0L, storeTimestamp);
+        return position;
+    }
+
+    /**
+     * @return {@code e} to rethrow; for a fault on the mapping (I/O error, file truncated underneath: the log can no
+     *     longer be trusted) the store is fenced first and the fence's exception returned.
+     */
+    private RuntimeException fenceOnFault(final Throwable e, final AppendRequest request)
+    {
+        if (e instanceof RuntimeException runtime)
+        {
+            return runtime;
+        }
+        final StorageException fault = new StorageException(ErrorCode.STORE_FENCED,
+            "write to the commit log failed: topic=" + request.message().topic() + ", position=" + writePosition, e);
+        health.fence(fault);
+        return fault;
     }
 
     /**

@@ -58,7 +58,8 @@ final class AsyncBatcher
     {
         final CompletableFuture<SendReceipt> receipt = new CompletableFuture<>();
         final String topic = message.topic();
-        final List<Batch> ready = new ArrayList<>(2);
+        Batch overflowed = null; // at most two batches go now, without a list per message
+        Batch full = null;
         Batch started = null;
         synchronized (this)
         {
@@ -66,12 +67,12 @@ final class AsyncBatcher
             if (batch != null && batch.bytes + message.body().length > maxBytes)
             {
                 open.remove(topic);
-                ready.add(batch); // this message would overflow it: the open batch goes first
+                overflowed = batch; // this message would overflow it: the open batch goes first
                 batch = null;
             }
             if (batch == null)
             {
-                batch = new Batch(topic);
+                batch = new Batch(topic, maxMessages);
                 open.put(topic, batch);
                 started = batch;
             }
@@ -79,11 +80,18 @@ final class AsyncBatcher
             if (batch.messages.size() >= maxMessages || batch.bytes >= maxBytes)
             {
                 open.remove(topic);
-                ready.add(batch);
+                full = batch;
                 started = null;
             }
         }
-        ready.forEach(this::dispatch);
+        if (overflowed != null)
+        {
+            dispatch(overflowed);
+        }
+        if (full != null)
+        {
+            dispatch(full);
+        }
         if (started != null)
         {
             final Batch lingering = started;
@@ -160,13 +168,16 @@ final class AsyncBatcher
     private static final class Batch
     {
         final String topic;
-        final List<Message> messages = new ArrayList<>();
-        final List<CompletableFuture<SendReceipt>> receipts = new ArrayList<>();
+        final List<Message> messages;
+        final List<CompletableFuture<SendReceipt>> receipts;
         long bytes;
 
-        Batch(final String topic)
+        Batch(final String topic, final int maxMessages)
         {
             this.topic = topic;
+            final int capacity = Math.min(maxMessages, 1024); // sized once: no growing copies
+            this.messages = new ArrayList<>(capacity);
+            this.receipts = new ArrayList<>(capacity);
         }
 
         void add(final Message message, final CompletableFuture<SendReceipt> receipt)

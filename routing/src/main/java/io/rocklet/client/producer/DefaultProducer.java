@@ -296,12 +296,18 @@ public final class DefaultProducer implements Producer
             throw new RockletException(ErrorCode.INTERNAL_ERROR, "broker answered a batch with a wrong count: topic=" +
                 topic + ", messages=" + batch.size() + ", results=" + (results == null ? null : results.size()));
         }
-        final List<SendReceipt> receipts = new ArrayList<>(results.size());
-        for (final SendResult result : results)
+        final SendReceipt[] receipts = new SendReceipt[results.size()];
+        MessageQueue queue = null; // one queue for the batch's messages: one instance
+        for (int i = 0; i < receipts.length; i++)
         {
-            receipts.add(receipt(topic, result));
+            final SendResult result = results.get(i);
+            if (queue == null || queue.queueId() != result.queueId() || !queue.brokerName().equals(result.brokerName()))
+            {
+                queue = new MessageQueue(topic, result.brokerName(), result.queueId());
+            }
+            receipts[i] = new SendReceipt(result.messageId(), queue, result.queueOffset());
         }
-        return List.copyOf(receipts);
+        return List.of(receipts);
     }
 
     private void checkOpen()

@@ -136,6 +136,18 @@ public final class DispatchRing
         return ring.capacity();
     }
 
+    /**
+     * @return how many events one producer may hold claimed at once (half the ring, so that a claim of that many never
+     *     waits for more than the dispatcher can free).
+     */
+    public int maxClaimedEvents()
+    {
+        final int eventBytes = org.agrona.BitUtil.align(
+            org.agrona.concurrent.ringbuffer.RecordDescriptor.HEADER_LENGTH + EVENT_LENGTH,
+            org.agrona.concurrent.ringbuffer.RecordDescriptor.ALIGNMENT);
+        return ring.capacity() / 2 / eventBytes;
+    }
+
     private int claimSlowly(final int msgTypeId)
     {
         final long start = nanoClock.nanoTime();

@@ -7,6 +7,7 @@ import io.rocklet.store.AppendRequest;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
@@ -21,6 +22,7 @@ import static io.rocklet.store.internal.log.RecordDescriptor.*;
 public final class RecordEncoder
 {
     private static final int MAX_PRODUCER_ID_BYTES = 255;
+    private static final int KEPT_FIELDS = 5;
 
     private final CRC32C crc = new CRC32C();
     private final int maxBodyBytes;
@@ -32,6 +34,8 @@ public final class RecordEncoder
     private int keysLength;
     private int propertiesLength;
     private int recordLength;
+    /** The lengths {@link #keepMeasured} kept for the records of a batch, {@link #KEPT_FIELDS} ints each. */
+    private int[] kept = new int[32 * KEPT_FIELDS];
 
     public RecordEncoder(final int maxBodyBytes, final int maxPropertiesBytes, final int segmentSize)
     {
@@ -79,6 +83,41 @@ public final class RecordEncoder
             throw new InvalidArgumentException(ErrorCode.MESSAGE_TOO_LARGE, "message does not fit a segment: topic=" +
                 message.topic() + ", recordBytes=" + recordLength + ", maxRecordBytes=" + maxRecordLength);
         }
+        return recordLength;
+    }
+
+    /**
+     * Keeps what {@link #measure} just computed as record {@code position} of a batch, so that the batch is measured
+     * once: every record first (all refused or none), then each written after {@link #restoreMeasured}.
+     */
+    public void keepMeasured(final int position)
+    {
+        final int at = position * KEPT_FIELDS;
+        if (at + KEPT_FIELDS > kept.length)
+        {
+            kept = Arrays.copyOf(kept, Math.max(at + KEPT_FIELDS, kept.length * 2));
+        }
+        kept[at] = producerIdLength;
+        kept[at + 1] = tagLength;
+        kept[at + 2] = keysLength;
+        kept[at + 3] = propertiesLength;
+        kept[at + 4] = recordLength;
+    }
+
+    /**
+     * Makes the lengths kept for record {@code position} of a batch the ones {@link #encode} writes with, as if its
+     * request had just been measured.
+     *
+     * @return the record length.
+     */
+    public int restoreMeasured(final int position)
+    {
+        final int at = position * KEPT_FIELDS;
+        producerIdLength = kept[at];
+        tagLength = kept[at + 1];
+        keysLength = kept[at + 2];
+        propertiesLength = kept[at + 3];
+        recordLength = kept[at + 4];
         return recordLength;
     }
 
