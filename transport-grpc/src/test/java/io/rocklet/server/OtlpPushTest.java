@@ -82,10 +82,10 @@ class OtlpPushTest
     }
 
     @Test
-    void shouldPushTheBrokersMessagesInCounterWhenTrafficWasSent(@TempDir final Path data) throws Exception
+    void shouldPushTheBrokersMessagesInCounterWhenTrafficWasSentAndOnceMoreWhenClosed(@TempDir final Path data) throws Exception
     {
         try (RockletServer router = RockletServer.start(ServerOptions.parse(Map.of(), "router", "--port", "0",
-                 "--plaintext", "--no-auth", "--otlp-endpoint", url(), "--otlp-step", "1h"));
+                 "--plaintext", "--no-auth", "--otlp-endpoint", url(), "--otlp-step", "1h", "--metrics-port", "0"));
              RockletServer broker = RockletServer.start(ServerOptions.parse(Map.of(), "broker", "--name", "broker-o",
                  "--routers", router.address(), "--data", data.toString(), "--port", "0", "--segment-size", "8m",
                  "--plaintext", "--no-auth", "--otlp-endpoint", url(), "--otlp-step", "1s", "--otlp-header",
@@ -120,6 +120,8 @@ class OtlpPushTest
                 "broker-o", "rocklet.broker.id", "0").entrySet()), () -> "resource: " + resource(push));
             assertTrue(broker.metrics().otlp().failed() == 0, "no failed push");
 
+            assertTrue(ServerMetricsTest.scrape(router.metricsPort()).contains("rocklet_rpc_latency_seconds_count"),
+                "both exports at once: the router's scrape endpoint serves too");
             assertTrue(pushes.stream().noneMatch(p -> "rocklet-router".equals(resource(p).get("service.name"))),
                 "a step of 1 h: the router has not pushed yet");
             router.close();
