@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -84,6 +86,10 @@ public final class RockletServer implements AutoCloseable
         {
             final GrpcBinding endpoint = transport.listen(settings.address());
             final String address = endpoint.address();
+            if (settings.metrics().otlp() != null)
+            {
+                metrics.push(settings.metrics().otlp(), resourceAttributes(settings, address)); // before the meters
+            }
             final AccessControl access = accessControl(settings.auth());
             final AutoCloseable service;
             final CompletableFuture<Void> ready;
@@ -132,6 +138,33 @@ public final class RockletServer implements AutoCloseable
         }
     }
 
+    /**
+     * @return the OTLP resource attributes of the server: {@code service.name} {@code rocklet-<role>},
+     *     {@code service.instance.id} its address, and a broker's {@code rocklet.cluster}, {@code rocklet.broker.name}
+     *     and {@code rocklet.broker.id}.
+     */
+    static Map<String, String> resourceAttributes(final ServerSettings settings, final String address)
+    {
+        final Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("service.name", "rocklet-" + settings.roleName());
+        attributes.put("service.instance.id", address);
+        if (settings.role() == Role.BROKER)
+        {
+            attributes.put("rocklet.cluster", settings.clusterName());
+            attributes.put("rocklet.broker.name", settings.brokerName());
+            attributes.put("rocklet.broker.id", Long.toString(settings.brokerId()));
+        }
+        return attributes;
+    }
+
+    /**
+     * @return the server's metrics, or null without a metrics option.
+     */
+    ServerMetrics metrics()
+    {
+        return metrics;
+    }
+
     private static void closeMetrics(final ServerMetrics metrics)
     {
         if (metrics != null)
@@ -168,7 +201,7 @@ public final class RockletServer implements AutoCloseable
         {
             return;
         }
-        closeMetrics(metrics); // first: the scrape endpoint stops before the meters go
+        closeMetrics(metrics); // first: the last OTLP push and the scrape endpoint's end, before the meters go
         try
         {
             service.close();

@@ -80,9 +80,11 @@ final class ServerCommandLine
         {
             final String name = name(option);
             final Object value = option.getValue();
-            if (ServerOptionTable.roles(name).contains(role) && value != null && !Boolean.FALSE.equals(value))
+            final String text = value instanceof List<?> list ? (list.isEmpty() ? null : String.join(",",
+                list.stream().map(Object::toString).toList())) : value == null ? null : value.toString();
+            if (ServerOptionTable.roles(name).contains(role) && text != null && !Boolean.FALSE.equals(value))
             {
-                values.put(name, value.toString());
+                values.put(name, text);
             }
         }
         return values;
@@ -146,6 +148,11 @@ final class ServerCommandLine
             if (entry.flag())
             {
                 option.type(boolean.class).arity("0");
+            }
+            else if (entry.repeatable())
+            {
+                option.type(List.class).auxiliaryTypes(String.class).arity("1").splitRegex(",")
+                    .paramLabel(entry.label());
             }
             else
             {

@@ -23,9 +23,16 @@ final class ServerOptionTable
      * @param label       the value's placeholder in the help, or null for a flag (no value).
      * @param roles       the roles that take it.
      * @param description its help text.
+     * @param repeatable  whether it may be given several times (its values are joined with commas; the environment
+     *                    and the file give them comma-separated).
      */
-    record Entry(String name, String label, Set<Role> roles, String description)
+    record Entry(String name, String label, Set<Role> roles, String description, boolean repeatable)
     {
+        Entry(final String name, final String label, final Set<Role> roles, final String description)
+        {
+            this(name, label, roles, description, false);
+        }
+
         boolean flag()
         {
             return label == null;
@@ -62,6 +69,11 @@ final class ServerOptionTable
         new Entry("max-connections", "10000", ALL, "Connections held open; more are closed when accepted."),
         new Entry("metrics-port", "N", ALL, "Serve Prometheus metrics on http://HOST:N/metrics; 0 picks a free " +
             "port (logged). Default: no endpoint."),
+        new Entry("otlp-endpoint", "URL", ALL, "Push metrics to this OTLP/HTTP collector URL (http or https), e.g. " +
+            "http://127.0.0.1:4318/v1/metrics. Default: no push."),
+        new Entry("otlp-step", "60s", ALL, "How often metrics are pushed to --otlp-endpoint (1s to 1h)."),
+        new Entry("otlp-header", "NAME=VALUE", ALL, "An HTTP header of every OTLP push, e.g. authorization=Bearer " +
+            "...; repeatable or comma-separated. Values are never logged.", true),
         new Entry("broker-expiry", "120s", ROUTER, "Evict a broker silent this long."),
         new Entry("name", "N", BROKER, "Replica-set name (brokerName); required."),
         new Entry("id", "0", BROKER, "brokerId: 0 = master; with --master or --controllers, the replica's id, 1 and " +

@@ -107,7 +107,7 @@ public final class ServerOptions
 
     private static MetricsOptions metrics(final Map<String, String> options)
     {
-        return new MetricsOptions(integer(options, "metrics-port", -1, 0, 65535));
+        return new MetricsOptions(integer(options, "metrics-port", -1, 0, 65535), OtlpOptions.parse(options));
     }
 
     private static ControllerOptions controllerOptions(final Map<String, String> options)

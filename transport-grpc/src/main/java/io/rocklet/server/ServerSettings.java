@@ -4,6 +4,7 @@ import io.rocklet.broker.replication.ReplicationConfig;
 import io.rocklet.broker.transaction.TransactionConfig;
 import io.rocklet.store.FlushMode;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -43,7 +44,8 @@ import java.util.Map;
  * @param transactions   broker: transaction check-backs ({@code --transaction-check-interval},
  *                       {@code --transaction-timeout}, {@code --transaction-max-checks}); null for the other roles.
  * @param auth           access control: the rules file and a broker's member user, or none ({@code --no-auth}).
- * @param metrics        all roles: the Prometheus endpoint ({@code --metrics-port}).
+ * @param metrics        all roles: the Prometheus endpoint ({@code --metrics-port}) and the OTLP push
+ *                       ({@code --otlp-endpoint}).
  */
 public record ServerSettings(Role role, String host, int port, TlsFiles tls, String brokerName, long brokerId,
     String clusterName, List<String> routers, Path dataDirectory, FlushMode flushMode, boolean autoCreateTopics,
@@ -52,18 +54,60 @@ public record ServerSettings(Role role, String host, int port, TlsFiles tls, Str
     AuthFiles auth, ReplicationConfig replication, TransactionConfig transactions, MetricsOptions metrics)
 {
     /**
-     * Where the server's metrics go.
+     * Where the server's metrics go: a Prometheus scrape endpoint, an OTLP push, both or neither.
      *
      * @param port the Prometheus scrape endpoint's port ({@code /metrics}; 0: a free one), or -1 for none.
+     * @param otlp the OTLP push ({@code --otlp-endpoint}), or null for none.
      */
-    public record MetricsOptions(int port)
+    public record MetricsOptions(int port, Otlp otlp)
     {
+        /**
+         * @param port the Prometheus scrape endpoint's port, or -1 for none; no OTLP push.
+         */
+        public MetricsOptions(final int port)
+        {
+            this(port, null);
+        }
+
         /**
          * @return whether metrics are exported (without: no registry, no Micrometer class loaded).
          */
         public boolean enabled()
         {
+            return prometheus() || otlp != null;
+        }
+
+        /**
+         * @return whether the Prometheus scrape endpoint is served.
+         */
+        public boolean prometheus()
+        {
             return port >= 0;
+        }
+    }
+
+    /**
+     * The OTLP metrics push ({@code --otlp-endpoint}, {@code --otlp-step}, {@code --otlp-header}).
+     *
+     * @param endpoint the collector's OTLP/HTTP metrics URL, e.g. {@code http://127.0.0.1:4318/v1/metrics}.
+     * @param step     how often the meters are pushed (default 60 s).
+     * @param headers  HTTP headers sent with each push (e.g. {@code authorization}); their values are secrets:
+     *                 {@link #toString()} names the headers only.
+     */
+    public record Otlp(URI endpoint, Duration step, Map<String, String> headers)
+    {
+        /** Micrometer's and RocketMQ's export interval. */
+        public static final Duration DEFAULT_STEP = Duration.ofSeconds(60);
+
+        public Otlp
+        {
+            headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+        }
+
+        @Override
+        public String toString()
+        {
+            return "Otlp[endpoint=" + endpoint + ", step=" + step + ", headers=" + headers.keySet() + "]";
         }
     }
 

@@ -72,7 +72,7 @@ class ServerMetricsTest
         }
     }
 
-    private static String scrape(final int port) throws IOException, InterruptedException
+    static String scrape(final int port) throws IOException, InterruptedException
     {
         final HttpClient http = HttpClient.newHttpClient();
         final HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
