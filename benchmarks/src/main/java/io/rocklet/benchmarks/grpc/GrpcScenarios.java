@@ -2,6 +2,7 @@ package io.rocklet.benchmarks.grpc;
 
 import io.rocklet.api.auth.Credentials;
 import io.rocklet.auth.AclFile;
+import io.rocklet.benchmarks.local.LocalTarget;
 import io.rocklet.benchmarks.scenario.Attempts;
 import io.rocklet.benchmarks.scenario.CatchUpScenario;
 import io.rocklet.benchmarks.scenario.EndToEndScenario;
@@ -165,9 +166,14 @@ public final class GrpcScenarios
     private void run(final ServerProcess server, final GrpcTarget target, final Attempts attempts)
     {
         final SendScenario send = new SendScenario(target, settings.load(), results);
+        final double[] roundTripNs = {Double.NaN};
+        attempts.attempt("grpc.pingpong", () -> roundTripNs[0] = pingPong());
         if (settings.runs("send"))
         {
             attempts.attempt("grpc.send.128b.sync.t1", () -> send.sync(1));
+            ratio("grpc.send.sync.t1_vs_pingpong", results.value("grpc.send.128b.sync.t1").orElse(Double.NaN),
+                results.value("grpc.pingpong.128b.per_s").orElse(Double.NaN), "grpc.send.128b.sync.t1 / " +
+                "grpc.pingpong.128b.per_s (goal >= 0.5: at most two round trips of wire time per send)");
             attempts.attempt("grpc.send.128b.sync.t4", () -> send.sync(4));
             attempts.attempt("grpc.send.128b.sync.t4.auth", () -> sendWithAuth(server));
             attempts.attempt("grpc.send.128b.async", send::async);
@@ -177,11 +183,60 @@ public final class GrpcScenarios
         {
             final EndToEndScenario e2e = new EndToEndScenario(target, settings.load(), results);
             attempts.attempt(e2e.name(), e2e::run);
+            ratio("grpc.e2e.128b.p99_vs_rtt", results.value(e2e.name() + ".p99").orElse(Double.NaN) * 1e3,
+                roundTripNs[0], "grpc.e2e.128b.p99 (from the first second of sending; BUSY errors: " +
+                Results.format(results.value(e2e.name() + ".busy_errors").orElse(Double.NaN)) + ") / " +
+                "grpc.pingpong.128b.rtt_us (goal <= 10 with zero BUSY errors)");
         }
         if (settings.runs("catchup"))
         {
             final CatchUpScenario catchUp = new CatchUpScenario(target, settings.load(), results);
             attempts.attempt(catchUp.name(), catchUp::run);
+            attempts.attempt("grpc.consume.catchup.local", this::localCatchUp);
+            ratio("grpc.consume.catchup_vs_local", results.value(catchUp.name()).orElse(Double.NaN),
+                results.value("grpc.consume.catchup.local").orElse(Double.NaN), "grpc.consume.catchup / " +
+                "grpc.consume.catchup.local (goal >= 0.5)");
         }
+    }
+
+    /**
+     * {@code grpc.pingpong.128b.rtt_us} and {@code .per_s}: the wire reference ({@link PingPong}).
+     *
+     * @return the mean round trip, ns.
+     */
+    private double pingPong() throws java.io.IOException, InterruptedException
+    {
+        final PingPong.Figures figures = PingPong.measure(settings.quick() ? 200 : 500, settings.quick() ? 1000 : 2000);
+        results.report("grpc.pingpong.128b.rtt_us", figures.roundTripNs() / 1e3, "us");
+        results.report("grpc.pingpong.128b.per_s", figures.perSecond(), "round trips/s");
+        results.note("grpc.pingpong: raw loopback TCP ping-pong of %d B (blocking sockets, TCP_NODELAY, one client " +
+            "thread, the echo on a second thread of this JVM): %d round trips", PingPong.MESSAGE_BYTES,
+            figures.roundTrips());
+        return figures.roundTripNs();
+    }
+
+    /**
+     * {@code grpc.consume.catchup.local}: the same catch-up in this JVM over the local transport (an embedded broker,
+     * {@link LocalTarget}), right after the gRPC one: the reference of {@code grpc.consume.catchup_vs_local}.
+     */
+    private void localCatchUp() throws InterruptedException
+    {
+        final Results local = new Results(new PrintStream(OutputStream.nullOutputStream()));
+        new CatchUpScenario(new LocalTarget(), settings.load(), local).run();
+        results.report("grpc.consume.catchup.local", local.value("local.consume.catchup").orElse(Double.NaN),
+            "msgs/s");
+        results.note("grpc.consume.catchup.local: the same backlog and consumer in this JVM over the local transport " +
+            "(embedded broker, ASYNC flush), first message after %.1f ms",
+            local.value("local.consume.catchup.first_message_ms").orElse(Double.NaN));
+    }
+
+    private void ratio(final String name, final double value, final double reference, final String meaning)
+    {
+        if (Double.isNaN(value) || Double.isNaN(reference) || reference == 0)
+        {
+            return; // an input failed, and was reported
+        }
+        results.report(name, value / reference, "ratio");
+        results.note("%s = %s / %s: %s", name, Results.format(value), Results.format(reference), meaning);
     }
 }

@@ -28,6 +28,7 @@ import java.util.concurrent.locks.LockSupport;
 final class GrpcTarget implements BenchTarget
 {
     private static final long ROUTE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+    private static final long REGISTRATION_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(90);
 
     private final ServerProcess server;
     private final String flush;
@@ -81,6 +82,7 @@ final class GrpcTarget implements BenchTarget
         {
             client = RockletClients.create(ClientConfig.builder().routers(routerAddress).credentials(credentials)
                 .build(), transport);
+            awaitRegistered(client);
             client.admin().createTopic(TopicConfig.of(topic, BenchSession.QUEUES));
             awaitRoute(client, topic);
         }
@@ -110,6 +112,25 @@ final class GrpcTarget implements BenchTarget
                 "JVM %.2f s (%.0f %% of a core)", figure, seconds, serverCpu, 100 * serverCpu / seconds, clientCpu,
                 100 * clientCpu / seconds);
         });
+    }
+
+    /**
+     * The broker registers with the router a moment after it serves, and when its first registration fails (a
+     * loaded machine: the call timed out before the connection was up) only at its next heartbeat, 30 s later:
+     * waits until the router knows a broker, so that createTopic finds one.
+     */
+    private static void awaitRegistered(final RockletClient client)
+    {
+        final long start = System.nanoTime();
+        while (client.admin().clusterStatus().brokers().isEmpty())
+        {
+            if (System.nanoTime() - start > REGISTRATION_TIMEOUT_NS)
+            {
+                throw new IllegalStateException("no broker registered with the router within " +
+                    TimeUnit.NANOSECONDS.toSeconds(REGISTRATION_TIMEOUT_NS) + " s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
     }
 
     /**

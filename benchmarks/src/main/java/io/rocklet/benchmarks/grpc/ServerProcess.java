@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServerProcess implements AutoCloseable
 {
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180); // loaded machine: start took > 60 s
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
     private final Process process;
@@ -55,7 +55,7 @@ final class ServerProcess implements AutoCloseable
      * @param flush      {@code async} or {@code sync}.
      * @param log        where its output goes (replaced).
      * @param authRules  a rules file: the server also runs a router and broker pair that enforces it; or null.
-     * @throws IllegalStateException when it exits or is not ready within 60 s (the log's last lines in the message).
+     * @throws IllegalStateException when it exits or is not ready within 180 s (the log's last lines in the message).
      */
     static ServerProcess start(final List<String> jvmOptions, final Path data, final String flush, final Path log,
         final Path authRules) throws IOException, InterruptedException

@@ -7,10 +7,18 @@ import io.rocklet.embedded.EmbeddedRocklet;
 /**
  * The embedded broker as the client scenarios' target: every session is a fresh
  * {@code EmbeddedRocklet.ephemeral()} (router, broker and client in this JVM, ASYNC flush) with the topic
- * {@link LocalBench#TOPIC} created and routable; closing the session closes the instance.
+ * {@link LocalBench#TOPIC} created and routable; closing the session closes the instance. Public for the gRPC
+ * suite, whose catch-up ratio divides by the same catch-up run here.
  */
-final class LocalTarget implements BenchTarget
+public final class LocalTarget implements BenchTarget
 {
+    /**
+     * A target whose sessions are fresh embedded instances.
+     */
+    public LocalTarget()
+    {
+    }
+
     @Override
     public String name()
     {

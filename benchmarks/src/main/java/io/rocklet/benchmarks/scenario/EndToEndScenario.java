@@ -2,14 +2,17 @@ package io.rocklet.benchmarks.scenario;
 
 import io.rocklet.api.ConsumeFrom;
 import io.rocklet.api.ConsumeResult;
+import io.rocklet.api.ErrorCode;
 import io.rocklet.api.Message;
 import io.rocklet.api.Producer;
 import io.rocklet.api.PushConsumer;
 import io.rocklet.api.ReceivedMessage;
+import io.rocklet.api.RockletException;
 import io.rocklet.benchmarks.store.Results;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,10 +30,14 @@ import java.util.concurrent.locks.LockSupport;
  * every message must arrive (checked by sequence number). Latencies go into a preallocated array and are
  * sorted once: exact percentiles. A second stamp, the time the sender actually called {@code send}, gives
  * the latency without the sender's lateness (a note, to tell the broker's delays from the sender's).
+ * With no warm-up the figures count from the first second of sending, and {@code .first_second.p99} and a timeline
+ * note (p99 and max of each of the first {@value #TIMELINE_SECONDS} seconds) show a start-up backlog; sends that
+ * failed BUSY are counted ({@code .busy_errors}) before a failed send fails the figure.
  */
 public final class EndToEndScenario
 {
     private static final long DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
+    private static final int TIMELINE_SECONDS = 10;
 
     private final BenchTarget target;
     private final LoadSettings settings;
@@ -65,6 +72,7 @@ public final class EndToEndScenario
         final LatencyRecorder latencies = new LatencyRecorder(measured);
         final LatencyRecorder fromSend = new LatencyRecorder(measured);
         final ReceivedSet received = new ReceivedSet(total);
+        final long[] bySequence = new long[(int) total]; // written before the sample is counted: read after the drain
         try (BenchSession session = target.open(name))
         {
             final PushConsumer consumer = session.client().newPushConsumer(session.consumer("bench-e2e")
@@ -76,6 +84,7 @@ public final class EndToEndScenario
                         final long sequence = Bodies.sequence(message);
                         if (received.markFirst(sequence) && sequence >= warmup)
                         {
+                            bySequence[(int) sequence] = now - Bodies.stampNs(message);
                             latencies.record(now - Bodies.stampNs(message));
                             fromSend.record(now - Bodies.secondStampNs(message));
                         }
@@ -93,7 +102,10 @@ public final class EndToEndScenario
 
             final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             final long cpuStart = threads.getCurrentThreadCpuTime();
-            final Schedule schedule = send(producer, session.topic(), warmup, total);
+            final Sends sends = new Sends(producer, settings);
+            final Schedule schedule = send(sends, session.topic(), warmup, total);
+            results.report(name + ".busy_errors", sends.busy.get(), "count");
+            sends.checkNoneFailed();
             final long senderCpuNs = threads.getCurrentThreadCpuTime() - cpuStart;
             final long drainStart = System.nanoTime();
             if (!received.awaitDistinct(total, DRAIN_TIMEOUT_NS) || !latencies.awaitCount(measured, DRAIN_TIMEOUT_NS) ||
@@ -113,6 +125,7 @@ public final class EndToEndScenario
                     "duplicates %d; last message arrived %.1f ms after the last send", name, latencies.count(),
                 latencies.mean() / 1e3, micros(latencies.percentile(0.90)), micros(latencies.percentile(0.9999)),
                 latencies.countAbove(50_000), latencies.countAbove(1_000_000), received.duplicates(), drainNs / 1e6);
+            timeline(bySequence, (int) warmup, rate);
             results.note("%s: from the actual call to send (sender lateness excluded): p50 %.1f us, p99 %.1f us, " +
                     "p99.9 %.1f us, max %.1f us", name, micros(fromSend.percentile(0.5)),
                 micros(fromSend.percentile(0.99)), micros(fromSend.percentile(0.999)), micros(fromSend.max()));
@@ -131,11 +144,10 @@ public final class EndToEndScenario
      * Sends {@code total} messages, message {@code n} due at {@code start + n * 1e9 / rate}, stamped with that time
      * and with the time of the call to send; how late the sends were is counted from message {@code warmup} on.
      */
-    private Schedule send(final Producer producer, final String topic, final long warmup, final long total)
+    private Schedule send(final Sends sends, final String topic, final long warmup, final long total)
     {
         final int rate = settings.e2eRate();
         final LoadSettings.Pacing pacing = settings.e2ePacing();
-        final Sends sends = new Sends(producer, settings);
         final long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
         long maxLagNs = 0;
         long lateSends = 0;
@@ -170,6 +182,27 @@ public final class EndToEndScenario
         return new Schedule(System.nanoTime() - start, maxLagNs, lateSends);
     }
 
+    /**
+     * {@code .first_second.p99} (the first measured second) and a note with the p99 and max of each of the first
+     * seconds.
+     */
+    private void timeline(final long[] bySequence, final int from, final int rate)
+    {
+        final StringBuilder line = new StringBuilder();
+        for (int second = 0; second < TIMELINE_SECONDS && from + (second + 1L) * rate <= bySequence.length; second++)
+        {
+            final long[] slice = Arrays.copyOfRange(bySequence, from + second * rate, from + (second + 1) * rate);
+            Arrays.sort(slice);
+            final long p99 = slice[(int) Math.min(slice.length - 1, Math.ceil(slice.length * 0.99) - 1)];
+            if (second == 0)
+            {
+                results.report(name + ".first_second.p99", micros(p99), "us");
+            }
+            line.append(String.format(" s%d=%.0f/%.0f", second + 1, micros(p99), micros(slice[slice.length - 1])));
+        }
+        results.note("%s: timeline, p99/max in us of each second from the first measured one:%s", name, line);
+    }
+
     /** The sender's sends, sync or async with a bounded window; async failures are counted and fail the figure. */
     private static final class Sends
     {
@@ -178,6 +211,7 @@ public final class EndToEndScenario
         private final int window;
         private final Semaphore permits;
         private final AtomicLong failed = new AtomicLong();
+        private final AtomicLong busy = new AtomicLong();
 
         Sends(final Producer producer, final LoadSettings settings)
         {
@@ -191,7 +225,14 @@ public final class EndToEndScenario
         {
             if (!async)
             {
-                producer.send(message);
+                try
+                {
+                    producer.send(message);
+                }
+                catch (final RockletException e)
+                {
+                    onFailure(e);
+                }
                 return;
             }
             permits.acquireUninterruptibly();
@@ -199,14 +240,28 @@ public final class EndToEndScenario
             {
                 if (error != null)
                 {
-                    failed.incrementAndGet();
+                    onFailure(error);
                 }
                 permits.release();
             });
         }
 
+        private void onFailure(final Throwable error)
+        {
+            failed.incrementAndGet();
+            Throwable cause = error;
+            while (cause.getCause() != null && !(cause instanceof RockletException))
+            {
+                cause = cause.getCause();
+            }
+            if (cause instanceof RockletException rocklet && rocklet.errorCode() == ErrorCode.BUSY)
+            {
+                busy.incrementAndGet();
+            }
+        }
+
         /**
-         * @throws IllegalStateException when an async send failed.
+         * Waits for the async sends in flight.
          */
         void awaitAll()
         {
@@ -215,9 +270,17 @@ public final class EndToEndScenario
                 permits.acquireUninterruptibly(window);
                 permits.release(window);
             }
+        }
+
+        /**
+         * @throws IllegalStateException when a send failed.
+         */
+        void checkNoneFailed()
+        {
             if (failed.get() > 0)
             {
-                throw new IllegalStateException("end-to-end sends failed: failed=" + failed.get());
+                throw new IllegalStateException("end-to-end sends failed: failed=" + failed.get() + ", busy=" +
+                    busy.get());
             }
         }
     }

@@ -41,10 +41,13 @@ class GrpcScenariosTest
         for (final String figure : List.of("grpc.send.128b.sync.t1", "grpc.send.128b.sync.t4",
             "grpc.send.128b.sync.t4.auth", "grpc.auth.ratio", "grpc.send.128b.async",
             "grpc.send.128b.batch", "grpc.e2e.128b.p50", "grpc.e2e.128b.p99", "grpc.e2e.128b.p999",
-            "grpc.consume.catchup", "grpc.consume.catchup.batch32"))
+            "grpc.consume.catchup", "grpc.consume.catchup.batch32", "grpc.pingpong.128b.rtt_us",
+            "grpc.pingpong.128b.per_s", "grpc.send.sync.t1_vs_pingpong", "grpc.e2e.128b.first_second.p99",
+            "grpc.e2e.128b.p99_vs_rtt", "grpc.consume.catchup.local", "grpc.consume.catchup_vs_local"))
         {
             assertTrue(results.value(figure).orElse(0) > 0, figure + " missing in:\n" + printed);
         }
+        assertEquals(0, results.value("grpc.e2e.128b.busy_errors").orElse(-1), printed);
         assertTrue(Files.readString(settings.serverLog()).contains("broker stopped"), "server log: " +
             settings.serverLog());
         assertEquals(List.of(settings.serverLog()), list(dir), "the broker's data directory is deleted");

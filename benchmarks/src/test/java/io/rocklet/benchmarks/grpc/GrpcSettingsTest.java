@@ -19,6 +19,7 @@ class GrpcSettingsTest
         assertEquals(GrpcSettings.ALL_GROUPS, List.copyOf(settings.groups()));
         assertEquals("async", settings.flush());
         assertEquals(5_000, settings.load().e2eRate());
+        assertEquals(0, settings.load().e2eWarmupSeconds(), "counted from the first second of sending");
         assertEquals(512, settings.load().asyncOutstanding());
         assertEquals(LoadSettings.SendMode.ASYNC, settings.load().e2eSend());
         assertEquals(1_000_000, settings.load().catchUpMessages());

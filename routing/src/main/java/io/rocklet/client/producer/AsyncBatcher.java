@@ -22,11 +22,12 @@ import java.util.function.Function;
  * {@code batchMaxMessages} messages or {@code batchMaxBytes} of bodies, on the sending thread, or when its first message
  * has waited {@code batchLinger}, on the client's scheduler. A batch of one goes as a plain send. Each message's future
  * completes with its own receipt, or every future of the batch with the batch's error (after the batch's retries).
- * Thread-safe: the open batches are guarded by this object; requests go out outside it.
+ * The futures complete on the producer's {@link Callbacks} thread. Thread-safe: the open batches are guarded by this object; requests go out outside it.
  */
 final class AsyncBatcher
 {
     private final ScheduledExecutorService scheduler;
+    private final Callbacks callbacks;
     private final long lingerNs;
     private final int maxMessages;
     private final long maxBytes;
@@ -35,14 +36,16 @@ final class AsyncBatcher
     private final Map<String, Batch> open = new HashMap<>();
 
     /**
+     * @param callbacks where the batch's futures complete (one hand-off per batch, not per message).
      * @param sendOne   sends one message (with its retries).
      * @param sendBatch sends messages of one topic as one batch (with its retries); answers one receipt per message.
      */
-    AsyncBatcher(final ProducerConfig config, final ScheduledExecutorService scheduler,
+    AsyncBatcher(final ProducerConfig config, final ScheduledExecutorService scheduler, final Callbacks callbacks,
         final Function<Message, CompletableFuture<SendReceipt>> sendOne,
         final BiFunction<String, List<Message>, CompletableFuture<List<SendReceipt>>> sendBatch)
     {
         this.scheduler = scheduler;
+        this.callbacks = callbacks;
         this.lingerNs = config.batchLinger().toNanos();
         this.maxMessages = config.batchMaxMessages();
         this.maxBytes = config.batchMaxBytes();
@@ -138,17 +141,18 @@ final class AsyncBatcher
     {
         if (batch.messages.size() == 1)
         {
-            Futures.call(() -> sendOne.apply(batch.messages.get(0))).whenComplete((receipt, error) ->
-                complete(batch.receipts.get(0), receipt, error));
+            callbacks.handOff(Futures.call(() -> sendOne.apply(batch.messages.get(0))))
+                .whenComplete((receipt, error) -> complete(batch.receipts.get(0), receipt, error));
             return;
         }
-        Futures.call(() -> sendBatch.apply(batch.topic, batch.messages)).whenComplete((receipts, error) ->
-        {
-            for (int i = 0; i < batch.receipts.size(); i++)
+        callbacks.handOff(Futures.call(() -> sendBatch.apply(batch.topic, batch.messages)))
+            .whenComplete((receipts, error) ->
             {
-                complete(batch.receipts.get(i), error == null ? receipts.get(i) : null, error);
-            }
-        });
+                for (int i = 0; i < batch.receipts.size(); i++)
+                {
+                    complete(batch.receipts.get(i), error == null ? receipts.get(i) : null, error);
+                }
+            });
     }
 
     private static void complete(final CompletableFuture<SendReceipt> future, final SendReceipt receipt,

@@ -61,6 +61,7 @@ public final class DefaultProducer implements Producer
     private final Sender sender;
     /** Gathers asynchronous sends into batches; null unless {@link ProducerConfig#autoBatch()}. */
     private final AsyncBatcher batcher;
+    private final Callbacks callbacks;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
@@ -89,7 +90,8 @@ public final class DefaultProducer implements Producer
         final BrokerFaults faults = new BrokerFaults(nanoClock, FAULT_ISOLATION.toNanos());
         this.chooser = new QueueChooser(faults);
         this.sender = new Sender(context, config, faults, nanoClock);
-        this.batcher = config.autoBatch() ? new AsyncBatcher(config, context.scheduler(),
+        this.callbacks = new Callbacks(config.group());
+        this.batcher = config.autoBatch() ? new AsyncBatcher(config, context.scheduler(), callbacks,
             message -> sendRoundRobin(message, config.retries() + 1), this::sendBatch) : null;
         context.registerProducer(config.group());
         LOG.info("producer started: group={}, clientId={}", config.group(), context.clientId());
@@ -125,7 +127,7 @@ public final class DefaultProducer implements Producer
         {
             return batcher.add(UniqueMessageIds.ensure(message, epochClock.time()));
         }
-        return sendRoundRobin(message, config.retries() + 1);
+        return callbacks.handOff(sendRoundRobin(message, config.retries() + 1));
     }
 
     @Override
@@ -140,7 +142,7 @@ public final class DefaultProducer implements Producer
         {
             return CompletableFuture.failedFuture(e);
         }
-        return sendSharded(message, shardingKey);
+        return callbacks.handOff(sendSharded(message, shardingKey));
     }
 
     @Override

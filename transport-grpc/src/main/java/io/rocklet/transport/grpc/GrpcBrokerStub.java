@@ -24,7 +24,8 @@ import static io.rocklet.transport.grpc.CommonCodec.text;
 
 /**
  * A broker reached over gRPC: each method is one unary call on the address's shared {@link PeerChannel} with the
- * transport's call timeout as deadline (a pull's deadline adds its long-poll timeout), except {@link #watchGroup}, a
+ * transport's call timeout as deadline (a pull's deadline adds its long-poll timeout; sends are answered on the event
+ * loop, see {@link PeerChannel#unaryOnEventLoop}), except {@link #watchGroup}, a
  * {@link StreamWatch} stream that renews itself, and, with {@link GrpcTransportConfig#streamingPull()}, long-poll
  * pulls, served from per-queue broker streams ({@link PullStreams}). Thread-safe.
  */
@@ -55,14 +56,14 @@ final class GrpcBrokerStub implements BrokerService
     @Override
     public CompletableFuture<SendResult> send(final SendRequest request)
     {
-        return peer.unary(BrokerGrpc.getSendMethod(), () -> MessageCodec.sendRequest(request),
+        return peer.unaryOnEventLoop(BrokerGrpc.getSendMethod(), () -> MessageCodec.sendRequest(request),
             MessageCodec::sendResult, timeoutMs);
     }
 
     @Override
     public CompletableFuture<List<SendResult>> sendBatch(final SendBatchRequest request)
     {
-        return peer.unary(BrokerGrpc.getSendBatchMethod(), () -> MessageCodec.sendBatchRequest(request),
+        return peer.unaryOnEventLoop(BrokerGrpc.getSendBatchMethod(), () -> MessageCodec.sendBatchRequest(request),
             MessageCodec::sendBatchResult, timeoutMs);
     }
 

@@ -72,6 +72,14 @@ public final class GrpcTransport implements Transport
     }
 
     /**
+     * @return this transport's threads (tests hold its executor to show which work does not need it).
+     */
+    TransportThreads threads()
+    {
+        return threads;
+    }
+
+    /**
      * @param config validated settings; see {@link GrpcTransportConfig#builder()}.
      * @return a transport with its threads started and no server yet.
      */

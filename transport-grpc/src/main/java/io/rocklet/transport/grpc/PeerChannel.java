@@ -22,6 +22,7 @@ import java.util.EnumMap;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -34,12 +35,16 @@ import java.util.function.Supplier;
  * a unary call beyond {@code maxInFlightRequests} of its budget fails at once with a retriable BUSY, so nothing
  * queues without bound and long polls or commits never take the sends' room. Calls carry a deadline and fail fast while the peer is
  * unreachable (BROKER_UNAVAILABLE, retriable); failures arrive as {@link RockletException}s (see
- * {@link StatusErrors}). Answers are decoded and futures completed on the transport's executor. Long-lived streams
+ * {@link StatusErrors}). Answers are decoded and futures completed on the transport's executor, except those of
+ * {@linkplain #unaryOnEventLoop sends}: decoded and completed on the event loop that read them, so that a thread
+ * blocked in a send is woken directly. Long-lived streams
  * that must end with the channel are {@linkplain #track tracked} and closed first by {@link #close()}. Thread-safe.
  */
 final class PeerChannel implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(PeerChannel.class);
+    /** Runs a call's listener on the thread that has its event: the event loop that read the answer. */
+    private static final Executor ON_EVENT_LOOP = Runnable::run;
     private final GrpcAddress address;
     private final String addressText;
     private final ManagedChannel channel;
@@ -105,6 +110,32 @@ final class PeerChannel implements AutoCloseable
     <P extends MessageLite, R extends MessageLite, A> CompletableFuture<A> unary(final MethodDescriptor<P, R> method,
         final Supplier<P> request, final Function<R, A> decode, final long timeoutMs)
     {
+        return unary(method, request, decode, timeoutMs, null);
+    }
+
+    /**
+     * Makes one unary call whose answer is decoded and whose future is completed on the event loop that read the
+     * answer, without the hand-off to the transport's executor: a caller blocked on the future (a blocking
+     * {@code Producer.send}) is woken directly, one thread wake-up less per call. Only for calls whose future's
+     * dependents never block nor run application code on the completing thread (the producer hands its application
+     * callbacks to a thread of its own).
+     *
+     * @see #unary(MethodDescriptor, Supplier, Function, long)
+     */
+    <P extends MessageLite, R extends MessageLite, A> CompletableFuture<A> unaryOnEventLoop(
+        final MethodDescriptor<P, R> method, final Supplier<P> request, final Function<R, A> decode,
+        final long timeoutMs)
+    {
+        return unary(method, request, decode, timeoutMs, ON_EVENT_LOOP);
+    }
+
+    /**
+     * @param answers runs the call's listener; null: the channel's executor.
+     */
+    private <P extends MessageLite, R extends MessageLite, A> CompletableFuture<A> unary(
+        final MethodDescriptor<P, R> method, final Supplier<P> request, final Function<R, A> decode,
+        final long timeoutMs, final Executor answers)
+    {
         final String name = method.getFullMethodName();
         if (closed)
         {
@@ -134,8 +165,9 @@ final class PeerChannel implements AutoCloseable
                 maxInFlight + ", method=" + name));
         }
         final CompletableFuture<A> result = new CompletableFuture<>();
+        final CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS);
         final ClientCall<P, R> call = channel.newCall(Marshallers.forClient(method),
-            CallOptions.DEFAULT.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS));
+            answers == null ? options : options.withExecutor(answers));
         call.start(new UnaryListener<>(name, decode, result, permits), headers(name));
         try
         {

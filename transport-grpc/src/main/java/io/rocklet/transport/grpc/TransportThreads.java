@@ -53,6 +53,11 @@ final class TransportThreads implements AutoCloseable
         return executor;
     }
 
+    int executorThreads()
+    {
+        return executor.getCorePoolSize();
+    }
+
     /**
      * @return a scheduler for short timer tasks (the event loops).
      */
