@@ -1,5 +1,6 @@
 package io.rocklet.api;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,7 +20,7 @@ public final class UniqueMessageIds
     /** Length of an id in characters. */
     public static final int LENGTH = 32;
 
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.ISO_8859_1);
     private static final long INSTANCE = (ProcessHandle.current().pid() & 0xFFFFL) << 48 |
         (new SecureRandom().nextLong() & 0xFFFF_FFFF_FFFFL);
     private static final AtomicLong SEQUENCE = new AtomicLong();
@@ -42,13 +43,13 @@ public final class UniqueMessageIds
             next = Math.max(previous + 1, nowMs << 16);
         }
         while (!SEQUENCE.compareAndSet(previous, next));
-        final char[] chars = new char[LENGTH];
+        final byte[] chars = new byte[LENGTH];
         for (int i = 0; i < 16; i++)
         {
             chars[i] = HEX[(int)(INSTANCE >>> (60 - 4 * i)) & 0xF];
             chars[16 + i] = HEX[(int)(next >>> (60 - 4 * i)) & 0xF];
         }
-        return new String(chars);
+        return new String(chars, StandardCharsets.ISO_8859_1); // Latin-1 bytes: one copy, no char[] in between
     }
 
     /**
@@ -74,6 +75,12 @@ public final class UniqueMessageIds
      */
     public static Message with(final Message message, final String uniqueId)
     {
+        if (message.properties().isEmpty())
+        {
+            // the common case: one immutable entry, which the Message constructor keeps without a copy
+            return new Message(message.topic(), message.tag(), message.keys(),
+                Map.of(SystemProperties.UNIQUE_ID, uniqueId), message.body(), message.delay());
+        }
         final Map<String, String> properties = new LinkedHashMap<>(message.properties());
         properties.put(SystemProperties.UNIQUE_ID, uniqueId);
         return new Message(message.topic(), message.tag(), message.keys(), properties, message.body(), message.delay());
