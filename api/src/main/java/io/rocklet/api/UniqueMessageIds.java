@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * (the process id's low 16 bits and 48 random bits drawn once) followed by 8 bytes of a per-instance sequence that
  * starts from the clock ({@code ms << 16}, plus a counter for ids of the same millisecond) and only ever grows. Ids
  * from one instance therefore never repeat, and ids from two instances differ in their first half. Generating one
- * costs a CAS and one String. A message carries its id as the property {@link SystemProperties#UNIQUE_ID}.
+ * costs a CAS and one String (its digits are made in a per-thread scratch array). A message carries its id as the property {@link SystemProperties#UNIQUE_ID}.
  *
  * <p>Thread-safe.
  */
@@ -24,6 +24,8 @@ public final class UniqueMessageIds
     private static final long INSTANCE = (ProcessHandle.current().pid() & 0xFFFFL) << 48 |
         (new SecureRandom().nextLong() & 0xFFFF_FFFF_FFFFL);
     private static final AtomicLong SEQUENCE = new AtomicLong();
+    /** Each thread's digits of the id it is making (the String copies them out). */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[LENGTH]);
 
     private UniqueMessageIds()
     {
@@ -43,13 +45,13 @@ public final class UniqueMessageIds
             next = Math.max(previous + 1, nowMs << 16);
         }
         while (!SEQUENCE.compareAndSet(previous, next));
-        final byte[] chars = new byte[LENGTH];
+        final byte[] chars = SCRATCH.get();
         for (int i = 0; i < 16; i++)
         {
             chars[i] = HEX[(int)(INSTANCE >>> (60 - 4 * i)) & 0xF];
             chars[16 + i] = HEX[(int)(next >>> (60 - 4 * i)) & 0xF];
         }
-        return new String(chars, StandardCharsets.ISO_8859_1); // Latin-1 bytes: one copy, no char[] in between
+        return new String(chars, StandardCharsets.ISO_8859_1); // the String's copy is the only allocation
     }
 
     /**
