@@ -42,7 +42,7 @@ public record Message(String topic, String tag, List<String> keys, Map<String, S
         {
             throw new InvalidArgumentException("illegal tag: topic=" + topic + ", tag=" + tag + " contains '||'");
         }
-        if (keys != null)
+        if (keys != null && !keys.isEmpty())
         {
             for (final String key : keys)
             {
@@ -53,15 +53,16 @@ public record Message(String topic, String tag, List<String> keys, Map<String, S
             }
         }
         keys = keys == null ? List.of() : List.copyOf(keys);
-        for (final String key : keys)
+        for (int i = 0; i < keys.size(); i++) // indexed: an empty or small immutable list costs no iterator
         {
+            final String key = keys.get(i);
             if (key.isEmpty() || key.length() > Limits.MAX_KEY_LENGTH)
             {
                 throw new InvalidArgumentException("illegal key: topic=" + topic + ", keyLength=" + key.length() +
                     ", allowedLength=1.." + Limits.MAX_KEY_LENGTH);
             }
         }
-        if (properties != null)
+        if (properties != null && !properties.isEmpty())
         {
             for (final Map.Entry<String, String> property : properties.entrySet())
             {
@@ -70,16 +71,13 @@ public record Message(String topic, String tag, List<String> keys, Map<String, S
                     throw new InvalidArgumentException("illegal property: topic=" + topic + ", name=" +
                         property.getKey() + ", value=" + property.getValue() + " (neither may be null)");
                 }
+                if (property.getKey().isEmpty())
+                {
+                    throw new InvalidArgumentException("illegal property: topic=" + topic + ", name is empty");
+                }
             }
         }
         properties = properties == null ? Map.of() : Map.copyOf(properties);
-        for (final String name : properties.keySet())
-        {
-            if (name.isEmpty())
-            {
-                throw new InvalidArgumentException("illegal property: topic=" + topic + ", name is empty");
-            }
-        }
         if (body == null)
         {
             throw new InvalidArgumentException("missing body: topic=" + topic + ", body=null");

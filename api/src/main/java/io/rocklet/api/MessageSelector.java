@@ -106,7 +106,9 @@ public final class MessageSelector
      */
     public boolean matches(final MessageView message)
     {
-        return sqlFilter != null ? sqlFilter.matches(message) : tagFilter.matches(message.tag());
+        // "*" is answered before reading the tag: a stored message decodes its tag on each call
+        return sqlFilter != null ? sqlFilter.matches(message) : tagFilter == TagFilter.ALL ||
+            tagFilter.matches(message.tag());
     }
 
     @Override

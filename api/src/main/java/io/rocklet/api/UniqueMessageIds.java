@@ -1,5 +1,6 @@
 package io.rocklet.api;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * (the process id's low 16 bits and 48 random bits drawn once) followed by 8 bytes of a per-instance sequence that
  * starts from the clock ({@code ms << 16}, plus a counter for ids of the same millisecond) and only ever grows. Ids
  * from one instance therefore never repeat, and ids from two instances differ in their first half. Generating one
- * costs a CAS and one String. A message carries its id as the property {@link SystemProperties#UNIQUE_ID}.
+ * costs a CAS and one String (its digits are made in a per-thread scratch array). A message carries its id as the property {@link SystemProperties#UNIQUE_ID}.
  *
  * <p>Thread-safe.
  */
@@ -19,10 +20,12 @@ public final class UniqueMessageIds
     /** Length of an id in characters. */
     public static final int LENGTH = 32;
 
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.ISO_8859_1);
     private static final long INSTANCE = (ProcessHandle.current().pid() & 0xFFFFL) << 48 |
         (new SecureRandom().nextLong() & 0xFFFF_FFFF_FFFFL);
     private static final AtomicLong SEQUENCE = new AtomicLong();
+    /** Each thread's digits of the id it is making (the String copies them out). */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[LENGTH]);
 
     private UniqueMessageIds()
     {
@@ -42,13 +45,13 @@ public final class UniqueMessageIds
             next = Math.max(previous + 1, nowMs << 16);
         }
         while (!SEQUENCE.compareAndSet(previous, next));
-        final char[] chars = new char[LENGTH];
+        final byte[] chars = SCRATCH.get();
         for (int i = 0; i < 16; i++)
         {
             chars[i] = HEX[(int)(INSTANCE >>> (60 - 4 * i)) & 0xF];
             chars[16 + i] = HEX[(int)(next >>> (60 - 4 * i)) & 0xF];
         }
-        return new String(chars);
+        return new String(chars, StandardCharsets.ISO_8859_1); // the String's copy is the only allocation
     }
 
     /**
@@ -74,6 +77,12 @@ public final class UniqueMessageIds
      */
     public static Message with(final Message message, final String uniqueId)
     {
+        if (message.properties().isEmpty())
+        {
+            // the common case: one immutable entry, which the Message constructor keeps without a copy
+            return new Message(message.topic(), message.tag(), message.keys(),
+                Map.of(SystemProperties.UNIQUE_ID, uniqueId), message.body(), message.delay());
+        }
         final Map<String, String> properties = new LinkedHashMap<>(message.properties());
         properties.put(SystemProperties.UNIQUE_ID, uniqueId);
         return new Message(message.topic(), message.tag(), message.keys(), properties, message.body(), message.delay());

@@ -2,8 +2,16 @@ package io.rocklet.api;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -45,6 +53,45 @@ class UniqueMessageIdsTest
         assertTrue(UniqueMessageIds.isUniqueId(UniqueMessageIds.of(identified)));
         assertEquals("v", identified.properties().get("p"));
         assertSame(identified, UniqueMessageIds.ensure(identified, NOW_MS));
+    }
+
+    @Test
+    void shouldGiveDistinctIdsWhenThreadsGenerateAtOnce() throws Exception
+    {
+        final int threads = 4;
+        final int perThread = 5_000;
+        final Set<String> ids = ConcurrentHashMap.newKeySet();
+        final CountDownLatch start = new CountDownLatch(1);
+        final ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try
+        {
+            final List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++)
+            {
+                done.add(pool.submit(() ->
+                {
+                    start.await();
+                    for (int i = 0; i < perThread; i++)
+                    {
+                        final String id = UniqueMessageIds.next(NOW_MS);
+                        assertTrue(UniqueMessageIds.isUniqueId(id), id);
+                        ids.add(id);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (final Future<?> future : done)
+            {
+                future.get(10, TimeUnit.SECONDS);
+            }
+        }
+        finally
+        {
+            pool.shutdownNow();
+        }
+
+        assertEquals(threads * perThread, ids.size(), "each thread's digits are its own");
     }
 
     @Test

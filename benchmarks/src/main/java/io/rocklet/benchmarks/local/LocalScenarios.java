@@ -16,7 +16,8 @@ import java.util.List;
  * consumption of a backlog (the client scenarios of {@code io.rocklet.benchmarks.scenario}, over
  * {@link LocalTarget}), broker-side SQL92 filtering relative to tag filtering ({@link FilterScenario}), start-up
  * and close of instances after the first, and the JUnit test kit's overhead (groups {@code send}, {@code e2e},
- * {@code catchup}, {@code filter}, {@code lifecycle}, {@code testkit}, {@code txn}: transactions committed at once
+ * {@code catchup}, {@code alloc}: bytes the JVM allocates per message
+ * sent, delivered and committed ({@link AllocScenario}), {@code filter}, {@code lifecycle}, {@code testkit}, {@code txn}: transactions committed at once
  * next to plain sync sends of the same run). The figures that need a
  * fresh JVM are {@link FirstStart} and {@link IdleFootprint}. Run by {@code benchmarks/run.sh local}; see
  * {@link LocalSettings} for the options and benchmarks/README.md for what each figure means.
@@ -78,6 +79,10 @@ public final class LocalScenarios
         {
             final EndToEndScenario e2e = new EndToEndScenario(target, settings.load(), results);
             attempts.attempt(e2e.name(), e2e::run);
+        }
+        if (settings.runs("alloc"))
+        {
+            attempts.attempt(AllocScenario.NAME, () -> new AllocScenario(settings, results).run());
         }
         if (settings.runs("catchup"))
         {

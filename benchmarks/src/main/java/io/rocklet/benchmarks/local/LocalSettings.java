@@ -15,7 +15,7 @@ import java.util.Set;
  * <pre>
  * --dir DIR               where persistent instances go (default $ROCKLET_BENCH_DIR or java.io.tmpdir);
  *                         ephemeral instances go to java.io.tmpdir (run.sh points it at the data directory)
- * --only GROUP,...        send, e2e, catchup, filter, lifecycle, testkit, txn (default: all)
+ * --only GROUP,...        send, e2e, alloc, catchup, filter, lifecycle, testkit, txn (default: all)
  * --quick                 short durations and counts (figures not meaningful); options after it still apply
  * --cycles N              start/close cycles of each kind in the lifecycle group, and rounds of the
  *                         testkit group (default 10; 3 with --quick)
@@ -33,7 +33,7 @@ import java.util.Set;
 public record LocalSettings(Path baseDirectory, Set<String> groups, boolean quick, LoadSettings load, int cycles)
 {
     /** Every group, in the order they run. */
-    public static final List<String> ALL_GROUPS = List.of("send", "e2e", "catchup", "filter", "lifecycle", "testkit",
+    public static final List<String> ALL_GROUPS = List.of("send", "e2e", "alloc", "catchup", "filter", "lifecycle", "testkit",
         "txn");
 
     /**

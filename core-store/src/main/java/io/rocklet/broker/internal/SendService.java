@@ -13,6 +13,7 @@ import io.rocklet.api.spi.BrokerService.SendRequest;
 import io.rocklet.api.spi.BrokerService.SendResult;
 import io.rocklet.broker.metrics.BrokerMetrics;
 import io.rocklet.store.AppendBatchReceipt;
+import io.rocklet.store.AppendReceipt;
 import io.rocklet.store.AppendRequest;
 import io.rocklet.store.AppendResult;
 import io.rocklet.store.MessageStore;
@@ -37,6 +38,11 @@ public final class SendService
     private static final ThreadLocal<long[]> STORED_END = ThreadLocal.withInitial(() -> new long[1]);
     /** Per thread: where the records of the last batch went (read before the thread's next batch). */
     private static final ThreadLocal<AppendBatchReceipt> BATCH_RECEIPT = ThreadLocal.withInitial(AppendBatchReceipt::new);
+    /**
+     * Each sending thread's receipt of {@code MessageStore.append(request, receipt)}: {@link #send} reads it back
+     * before it returns, so a send does not allocate the store's {@code AppendResult} and its offset message id.
+     */
+    private static final ThreadLocal<AppendReceipt> RECEIPT = ThreadLocal.withInitial(AppendReceipt::new);
 
     private final MessageStore store;
     private final TopicConfigStore topics;
@@ -103,7 +109,10 @@ public final class SendService
         final AppendRequest append = delays.appendRequest(message, request.queueId(), request.delayLevel(),
             request.bornTimestampMs(), request.producerId());
         writableTopic(message.topic(), request.queueId());
-        return result(message, append, request.queueId(), store.append(append));
+        final AppendReceipt receipt = RECEIPT.get(); // this thread's, read back before the method returns
+        store.append(append, receipt);
+        return result(message, append, request.queueId(), receipt.logOffset(), receipt.recordBytes(),
+            receipt.queueOffset(), receipt.storeTimestampMs());
     }
 
     /**
@@ -230,10 +239,18 @@ public final class SendService
     private SendResult result(final Message message, final AppendRequest append, final int queueId,
         final AppendResult stored)
     {
-        STORED_END.get()[0] = stored.logOffset() + stored.recordBytes();
-        return result(message, append, queueId, stored.queueOffset(), stored.storeTimestampMs());
+        return result(message, append, queueId, stored.logOffset(), stored.recordBytes(), stored.queueOffset(),
+            stored.storeTimestampMs());
     }
 
+    private SendResult result(final Message message, final AppendRequest append, final int queueId,
+        final long logOffset, final int recordBytes, final long queueOffset, final long storeTimestampMs)
+    {
+        STORED_END.get()[0] = logOffset + recordBytes;
+        return result(message, append, queueId, queueOffset, storeTimestampMs);
+    }
+
+    /** A stored message's result, counted in; the caller records where its records end ({@code STORED_END}). */
     private SendResult result(final Message message, final AppendRequest append, final int queueId,
         final long queueOffset, final long storeTimestampMs)
     {

@@ -60,13 +60,12 @@ final class ConcurrentConsumeService implements ConsumeService
     private final long timeoutNanos;
     private final Set<Call> calls = ConcurrentHashMap.newKeySet();
 
-    /** A listener call in progress. */
-    private static final class Call
+    /** A listener call in progress; its flag "settled" is the object itself (one allocation per call, not two). */
+    private static final class Call extends AtomicBoolean
     {
         final ProcessQueue queue;
         final List<ReceivedMessageImpl> batch;
         final long startNanos;
-        final AtomicBoolean settled = new AtomicBoolean();
 
         Call(final ProcessQueue queue, final List<ReceivedMessageImpl> batch, final long startNanos)
         {
@@ -146,7 +145,7 @@ final class ConcurrentConsumeService implements ConsumeService
         int expired = 0;
         for (final Call call : calls)
         {
-            if (nowNanos - call.startNanos >= timeoutNanos && call.settled.compareAndSet(false, true))
+            if (nowNanos - call.startNanos >= timeoutNanos && call.compareAndSet(false, true))
             {
                 calls.remove(call);
                 expired++;
@@ -175,7 +174,7 @@ final class ConcurrentConsumeService implements ConsumeService
         {
             calls.remove(call);
         }
-        if (!call.settled.compareAndSet(false, true))
+        if (!call.compareAndSet(false, true))
         {
             queue.endCall(); // given up by the consume timeout: its messages were handled as failed then
             return;

@@ -238,20 +238,26 @@ final class ProcessQueue implements QueueFetcher.Target
         {
             return List.of();
         }
-        final List<ReceivedMessageImpl> batch = new ArrayList<>(Math.min(max, messages.size()));
-        for (final ReceivedMessageImpl message : messages.tailMap(lastBegunOffset, false).values())
+        // higherEntry, not a tailMap view and its iterator: no view objects per call (usually a batch of one)
+        Map.Entry<Long, ReceivedMessageImpl> next = messages.higherEntry(lastBegunOffset);
+        if (next == null)
         {
-            if (batch.size() == max)
-            {
-                break;
-            }
-            batch.add(message);
+            return List.of();
         }
-        if (!batch.isEmpty())
+        if (max == 1)
         {
-            lastBegunOffset = batch.get(batch.size() - 1).queueOffset();
+            lastBegunOffset = next.getKey();
             callsInProgress++;
+            return List.of(next.getValue());
         }
+        final List<ReceivedMessageImpl> batch = new ArrayList<>(Math.min(max, messages.size()));
+        while (next != null && batch.size() < max)
+        {
+            batch.add(next.getValue());
+            next = messages.higherEntry(next.getKey());
+        }
+        lastBegunOffset = batch.get(batch.size() - 1).queueOffset();
+        callsInProgress++;
         return batch;
     }
 

@@ -156,6 +156,19 @@ public final class Futures
         }
     }
 
+    /**
+     * {@link #await(CompletableFuture, String)} whose context, {@code what + ": topic=" + topic}, is only built when
+     * the future failed: a sync call answered at once (the local transport) costs no string.
+     */
+    public static <T> T await(final CompletableFuture<T> future, final String what, final String topic)
+    {
+        if (future.isDone() && !future.isCompletedExceptionally())
+        {
+            return future.join();
+        }
+        return await(future, what + ": topic=" + topic);
+    }
+
     private static RockletException timeout(final Supplier<String> what, final long timeoutNs)
     {
         return new RockletException(ErrorCode.TIMEOUT, what.get() + " timed out: timeoutMs=" +

@@ -11,6 +11,7 @@ import io.rocklet.api.ProducerConfig;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.SendReceipt;
 import io.rocklet.api.TopicNames;
+import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.BrokerService.RecallRequest;
 import io.rocklet.api.spi.BrokerService.RecallStatus;
 import io.rocklet.api.spi.BrokerService.SendBatchRequest;
@@ -101,7 +102,7 @@ public final class DefaultProducer implements Producer
     public SendReceipt send(final Message message)
     {
         check(message);
-        return Futures.await(sendRoundRobin(message, config.retries() + 1), "send: topic=" + message.topic());
+        return Futures.await(sendRoundRobin(message, config.retries() + 1), "send", message.topic());
     }
 
     @Override
@@ -256,7 +257,21 @@ public final class DefaultProducer implements Producer
         final Message message = UniqueMessageIds.ensure(sent, epochClock.time()); // one id for every attempt
         final String topic = message.topic();
         return sender.send(topic, (queues, excluded) -> chooser.choose(topic, queues, excluded), maxAttempts,
-            (broker, queue) -> broker.send(request(message, queue)).thenApply(result -> receipt(topic, result)));
+            (broker, queue) -> attempt(broker, queue, message));
+    }
+
+    /**
+     * One attempt of a send; an answer given in the call (the local transport) is mapped without a further stage.
+     */
+    private CompletableFuture<SendReceipt> attempt(final BrokerService broker, final MessageQueue queue,
+        final Message message)
+    {
+        final CompletableFuture<SendResult> sent = broker.send(request(message, queue));
+        if (sent.isDone() && !sent.isCompletedExceptionally())
+        {
+            return CompletableFuture.completedFuture(receipt(message.topic(), sent.join()));
+        }
+        return sent.thenApply(result -> receipt(message.topic(), result));
     }
 
     private CompletableFuture<SendReceipt> sendSharded(final Message sent, final String shardingKey)
@@ -264,7 +279,7 @@ public final class DefaultProducer implements Producer
         final Message message = UniqueMessageIds.ensure(sent, epochClock.time());
         final String topic = message.topic();
         return sender.send(topic, (queues, excluded) -> select(queues, topic, shardingKey), 1,
-            (broker, queue) -> broker.send(request(message, queue)).thenApply(result -> receipt(topic, result)));
+            (broker, queue) -> attempt(broker, queue, message));
     }
 
     private MessageQueue select(final List<MessageQueue> queues, final String topic, final String shardingKey)

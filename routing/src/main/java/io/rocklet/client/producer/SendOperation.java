@@ -99,20 +99,31 @@ final class SendOperation<R>
             onFailure(queue, e);
             return;
         }
+        final CompletableFuture<R> answer = Futures.call(() -> attempt.send(broker, queue));
+        if (answer.isDone() && !answer.isCompletedExceptionally())
+        {
+            onSuccess(queue, answer.join()); // answered in the call (the local transport): no timer, no stage
+            return;
+        }
         final long timeoutNs = Math.min(sender.requestTimeoutNs(), remainingNs);
-        Futures.within(Futures.call(() -> attempt.send(broker, queue)), timeoutNs,
-            () -> "send: topic=" + topic + ", queue=" + queue).whenComplete((value, error) ->
+        Futures.within(answer, timeoutNs, () -> "send: topic=" + topic + ", queue=" + queue)
+            .whenComplete((value, error) ->
             {
                 if (error == null)
                 {
-                    sender.faults().succeeded(queue.brokerName());
-                    result.complete(value);
+                    onSuccess(queue, value);
                 }
                 else
                 {
                     onFailure(queue, error);
                 }
             });
+    }
+
+    private void onSuccess(final MessageQueue queue, final R value)
+    {
+        sender.faults().succeeded(queue.brokerName());
+        result.complete(value);
     }
 
     private void onFailure(final MessageQueue queue, final Throwable error)

@@ -23,6 +23,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Runs sends: resolves the topic's writable queues (from the route, or, for a topic no router knows, a
@@ -37,6 +38,14 @@ final class Sender
     private final BrokerFaults faults;
     private final long sendTimeoutNs;
     private final long requestTimeoutNs;
+    private final Function<String, BrokerService> brokers;
+    /** The targets of the last route seen (any topic); reused while the route cache hands out the same route. */
+    private volatile RouteTargets lastTargets;
+
+    /** Targets computed from one route object. */
+    private record RouteTargets(TopicRoute route, SendTargets targets)
+    {
+    }
 
     Sender(final DefaultClientContext context, final ProducerConfig config, final BrokerFaults faults,
         final NanoClock clock)
@@ -46,6 +55,7 @@ final class Sender
         this.faults = faults;
         this.sendTimeoutNs = config.sendTimeout().toNanos();
         this.requestTimeoutNs = context.config().requestTimeout().toNanos();
+        this.brokers = context::broker;
     }
 
     /**
@@ -79,8 +89,15 @@ final class Sender
     {
         final long startNs = clock.nanoTime();
         final long deadlineNs = startNs + sendTimeoutNs;
-        return targets(topic, deadlineNs, startNs).thenCompose(targets ->
-            new SendOperation<>(this, topic, targets, picker, maxAttempts, attempt, deadlineNs).start(startNs));
+        final CompletableFuture<SendTargets> targets = targets(topic, deadlineNs, startNs);
+        if (targets.isDone() && !targets.isCompletedExceptionally())
+        {
+            // the route was cached: no stage to compose (a sync send answered in the call allocates less)
+            return new SendOperation<>(this, topic, targets.join(), picker, maxAttempts, attempt, deadlineNs)
+                .start(startNs);
+        }
+        return targets.thenCompose(found ->
+            new SendOperation<>(this, topic, found, picker, maxAttempts, attempt, deadlineNs).start(startNs));
     }
 
     long nanoTime()
@@ -126,6 +143,18 @@ final class Sender
 
     private CompletableFuture<SendTargets> targets(final String topic, final long deadlineNs, final long nowNs)
     {
+        final CompletableFuture<TopicRoute> cached = context.route(topic);
+        if (cached.isDone() && !cached.isCompletedExceptionally())
+        {
+            try
+            {
+                return CompletableFuture.completedFuture(routeTargets(topic, cached.join()));
+            }
+            catch (final RuntimeException e)
+            {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         return Futures.within(context.route(topic), deadlineNs - nowNs, () -> "route: topic=" + topic)
             .handle((route, error) ->
             {
@@ -144,6 +173,11 @@ final class Sender
 
     private SendTargets routeTargets(final String topic, final TopicRoute route)
     {
+        final RouteTargets last = lastTargets;
+        if (last != null && last.route() == route)
+        {
+            return last.targets();
+        }
         final List<MessageQueue> queues = context.writeQueues(route);
         if (queues.isEmpty())
         {
@@ -160,7 +194,9 @@ final class Sender
                 new RockletException(ErrorCode.PERMISSION_DENIED, "topic not writable: topic=" + topic +
                     ", brokers=" + route.queues().stream().map(QueueRoute::brokerName).toList());
         }
-        return new SendTargets(queues, context::broker, false);
+        final SendTargets targets = new SendTargets(queues, brokers, false);
+        lastTargets = new RouteTargets(route, targets);
+        return targets;
     }
 
     /**

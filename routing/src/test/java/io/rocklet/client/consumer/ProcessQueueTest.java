@@ -78,6 +78,28 @@ class ProcessQueueTest
     }
 
     @Test
+    void shouldHandOutOneMessageAtATimeInOffsetOrderWhenTheBatchSizeIsOne()
+    {
+        final ProcessQueue queue = new ProcessQueue(QUEUE);
+        queue.start(0);
+        queue.add(messages(0, 3), 3);
+
+        final List<Long> taken = new ArrayList<>();
+        for (List<ReceivedMessageImpl> batch = queue.beginNextBatch(1); !batch.isEmpty();
+            batch = queue.beginNextBatch(1))
+        {
+            assertEquals(1, batch.size());
+            taken.add(batch.get(0).queueOffset());
+        }
+        queue.add(messages(3, 5), 5);
+        final List<ReceivedMessageImpl> rest = queue.beginNextBatch(4);
+
+        assertEquals(List.of(0L, 1L, 2L), taken);
+        assertEquals(List.of(3L, 4L), rest.stream().map(ReceivedMessageImpl::queueOffset).toList(),
+            "a later pull's messages follow, fewer than asked for");
+    }
+
+    @Test
     void shouldMoveTheCommittableOffsetPastFilteredMessagesWhenNothingIsHeld()
     {
         final ProcessQueue queue = new ProcessQueue(QUEUE);

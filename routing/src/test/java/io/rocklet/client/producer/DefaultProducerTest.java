@@ -278,6 +278,24 @@ class DefaultProducerTest
     }
 
     @Test
+    void shouldSendOnlyToTheNewRoutesQueuesWhenTheRouteChanges()
+    {
+        final DefaultProducer producer = producer(ProducerConfig.builder("pg"));
+        producer.send(message("m"));                          // the targets of the first route are kept for reuse
+        b.topics.remove(TOPIC);
+        cluster.register(b);                                   // the router now routes T to broker-a only
+        context.invalidateRoute(TOPIC);
+
+        final Set<String> brokers = new HashSet<>();
+        for (int i = 0; i < 8; i++)
+        {
+            brokers.add(producer.send(message("m" + i)).queue().brokerName());
+        }
+
+        assertEquals(Set.of("broker-a"), brokers, "targets follow the new route, not the reused ones");
+    }
+
+    @Test
     void shouldKeepShardingKeyOnOneQueue()
     {
         final DefaultProducer producer = producer(ProducerConfig.builder("pg"));
