@@ -1,5 +1,6 @@
 package io.rocklet.broker.replication;
 
+import io.rocklet.api.agent.AgentHost;
 import io.rocklet.api.ClosedException;
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.RockletException;
@@ -36,17 +37,20 @@ public final class ReopenableStore implements MessageStore
     private static final int COUNT_CHUNK_BYTES = 1 << 20;
 
     private final StoreConfig config;
+    private final AgentHost host;
     private volatile MessageStore store;
     private volatile boolean reopening;
     private volatile boolean closed;
 
     /**
      * @param config how to open the store again (the configuration it was opened with).
+     * @param host   the agent host it was opened with (null: a host of its own).
      * @param store  the open store.
      */
-    public ReopenableStore(final StoreConfig config, final MessageStore store)
+    public ReopenableStore(final StoreConfig config, final AgentHost host, final MessageStore store)
     {
         this.config = config;
+        this.host = host;
         this.store = store;
     }
 
@@ -77,7 +81,7 @@ public final class ReopenableStore implements MessageStore
             }
             finally
             {
-                store = MessageStores.open(config);
+                store = MessageStores.open(config, host);
             }
         }
         finally
