@@ -10,6 +10,8 @@ import io.rocklet.api.RockletException;
 import io.rocklet.api.StorageException;
 import io.rocklet.api.TopicConfig;
 import io.rocklet.api.admin.TransactionInfo;
+import io.rocklet.api.agent.AgentHost;
+import io.rocklet.api.agent.Idle;
 import io.rocklet.api.spi.AccessService;
 import io.rocklet.api.spi.Binding;
 import io.rocklet.api.spi.BrokerService;
@@ -51,10 +53,6 @@ import io.rocklet.store.MessageStores;
 import io.rocklet.store.StoreConfig;
 import io.rocklet.store.StoreStats;
 import io.rocklet.store.ThreadingMode;
-import org.agrona.ErrorHandler;
-import org.agrona.concurrent.AgentInvoker;
-import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,6 +86,9 @@ public final class Broker implements BrokerService, AccessService.Delegating, Au
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
     private static final long UNREGISTER_WAIT_MS = 1000;
     private static final long REGISTER_WAIT_MS = 1000;
+    /** The agent's back-off when it shares no thread: spin, yield, then park up to 2 ms. */
+    private static final Idle AGENT_IDLE = new Idle(10, 10, TimeUnit.MICROSECONDS.toNanos(10),
+        TimeUnit.MILLISECONDS.toNanos(2));
 
     private final BrokerConfig config;
     private volatile BrokerIdentity identity;
@@ -114,8 +115,12 @@ public final class Broker implements BrokerService, AccessService.Delegating, Au
     private final Replication replication;
     /** The failover controllers' link, or null for static roles. */
     private final ControllerLink controllerLink;
-    private final AgentRunner runner;
-    private final AgentInvoker invoker;
+    /** Runs the broker's agent (and the store's, when given to {@link #start(BrokerConfig, Transport, AgentHost)}). */
+    private final AgentHost host;
+    /** The host the broker made for itself (closed with it), or null when it was given one. */
+    private final AgentHost ownHost;
+    private final BrokerAgent agent;
+    private volatile AgentHost.Agents agents;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Binding binding;
 
@@ -134,7 +139,7 @@ public final class Broker implements BrokerService, AccessService.Delegating, Au
     }
 
     private Broker(final BrokerConfig config, final Transport transport, final ReopenableStore store,
-        final Path dataDirectory, final ArrivalRelay relay)
+        final Path dataDirectory, final ArrivalRelay relay, final AgentHost givenHost)
     {
         this.config = config;
         this.store = store;
@@ -172,23 +177,16 @@ public final class Broker implements BrokerService, AccessService.Delegating, Au
         this.controllerLink = ControllerLink.create(config, transport, replication, registrar,
             new ControllerLink.Roles(this::becomeMaster, this::becomeSlave, this::fence));
         this.recalls = new RecallService(store, List.of(schedule, timer));
-        final BrokerAgent agent = new BrokerAgent(config.brokerName(),
-            config.storeConfig().threadingMode() == ThreadingMode.INVOKER ? store : null, pulls,
+        this.agent = new BrokerAgent(config.brokerName(),
+            givenHost == null && config.storeConfig().threadingMode() == ThreadingMode.INVOKER ? store : null, pulls,
             List.of(replication.onMaster(schedule), replication.onMaster(timer), transactions), recalls, offsets, subscriptions,
             groups, locks, registrar, config.accessControl(), this::replicationDuties, config.nanoClock(),
             config.offsetPersistInterval().toNanos());
-        final ErrorHandler errors = this::onAgentFailure;
-        if (config.threadingMode() == ThreadingMode.INVOKER)
-        {
-            this.runner = null;
-            this.invoker = new AgentInvoker(errors, null, agent);
-        }
-        else
-        {
-            this.runner = new AgentRunner(new BackoffIdleStrategy(10, 10, TimeUnit.MICROSECONDS.toNanos(10),
-                TimeUnit.MILLISECONDS.toNanos(2)), errors, null, agent);
-            this.invoker = null;
-        }
+        final boolean invoker = config.threadingMode() == ThreadingMode.INVOKER;
+        this.ownHost = givenHost != null && !invoker ? null : AgentHost.start(
+            "broker-" + config.brokerName().replaceAll("[^a-zA-Z0-9_.-]", "_"),
+            invoker ? AgentHost.ThreadingMode.INVOKER : AgentHost.ThreadingMode.DEDICATED);
+        this.host = ownHost != null ? ownHost : givenHost;
     }
 
     /**
@@ -199,6 +197,22 @@ public final class Broker implements BrokerService, AccessService.Delegating, Au
      *                          already served.
      */
     public static Broker start(final BrokerConfig config, final Transport transport)
+    {
+        return start(config, transport, null);
+    }
+
+    /**
+     * Starts a broker as {@link #start(BrokerConfig, Transport)} does, with its agent and its store's agents on
+     * {@code host} instead of threads of its own: the host's threading mode replaces the store's
+     * {@link StoreConfig#threadingMode()} and a DEDICATED {@link BrokerConfig#threadingMode()}; with INVOKER the broker's
+     * agent stays with the caller ({@link #doWork()}, for tests that drive it by hand) while the store's agents run on
+     * the host. Closing the broker takes its agents off the host and leaves the host running.
+     *
+     * @param host the host that runs the agents, or null for threads of the broker's own.
+     * @throws RockletException when the store cannot be opened, the broker files cannot be read or the address is
+     *                          already served.
+     */
+    public static Broker start(final BrokerConfig config, final Transport transport, final AgentHost host)
     {
         if (config == null || transport == null)
         {
@@ -218,11 +232,11 @@ public final class Broker implements BrokerService, AccessService.Delegating, Au
             .clock(config.clock())
             .nanoClock(config.nanoClock())
             .build();
-        final ReopenableStore store = new ReopenableStore(opened, MessageStores.open(opened));
+        final ReopenableStore store = new ReopenableStore(opened, host, MessageStores.open(opened, host));
         final Broker broker;
         try
         {
-            broker = new Broker(config, transport, store, dataDirectory, relay);
+            broker = new Broker(config, transport, store, dataDirectory, relay, host);
         }
         catch (final RuntimeException e)
         {
@@ -264,19 +278,7 @@ public final class Broker implements BrokerService, AccessService.Delegating, Au
 
     private void startAgent()
     {
-        if (runner != null)
-        {
-            AgentRunner.startOnThread(runner, task ->
-            {
-                final Thread thread = new Thread(task, runner.agent().roleName());
-                thread.setDaemon(true);
-                return thread;
-            });
-        }
-        else
-        {
-            invoker.start();
-        }
+        agents = host.add(AGENT_IDLE, this::onAgentFailure, agent);
     }
 
     /**
@@ -306,35 +308,39 @@ public final class Broker implements BrokerService, AccessService.Delegating, Au
     }
 
     /** A duty that failed because a role change or a seeding reopens the store is retried at the next cycle. */
-    private void onAgentFailure(final Throwable e)
+    private void onAgentFailure(final String role, final Throwable e)
     {
         if (e instanceof ReopenableStore.Reopening)
         {
-            LOG.debug("broker agent waits for the store to reopen: broker={}, error={}", config.brokerName(), e.toString());
+            LOG.debug("broker agent waits for the store to reopen: broker={}, agent={}, error={}", config.brokerName(),
+                role, e.toString());
             return;
         }
-        LOG.error("broker agent failed: broker={}, error={}", config.brokerName(), e.toString(), e);
+        LOG.error("broker agent failed: broker={}, agent={}, error={}", config.brokerName(), role, e.toString(), e);
     }
 
     /**
      * In {@link ThreadingMode#INVOKER}, runs one duty cycle of the broker agent (and of the store's agents when
-     * the store runs in INVOKER mode too) on the calling thread.
+     * the store runs in INVOKER mode too and the broker has no given host) on the calling thread. On an INVOKER
+     * {@link AgentHost} given to {@link #start(BrokerConfig, Transport, AgentHost)}, runs the broker's agent only
+     * ({@link AgentHost#invoke()} runs all).
      *
      * @return the amount of work done.
-     * @throws IllegalStateException in DEDICATED mode.
+     * @throws IllegalStateException when the agents run on threads.
      */
     public int doWork()
     {
-        if (invoker == null)
+        if (host.mode() != AgentHost.ThreadingMode.INVOKER)
         {
             throw new IllegalStateException("doWork() is for ThreadingMode.INVOKER; this broker runs " +
-                config.threadingMode());
+                (ownHost != null ? config.threadingMode() : host));
         }
-        if (closed.get())
+        final AgentHost.Agents started = agents;
+        if (closed.get() || started == null)
         {
             throw new ClosedException("broker closed: broker=" + config.brokerName());
         }
-        return invoker.invoke();
+        return started.invoke();
     }
 
     // ---- producing
@@ -808,13 +814,10 @@ public final class Broker implements BrokerService, AccessService.Delegating, Au
             served.close();
             registrar.unregister(UNREGISTER_WAIT_MS);
         }
-        if (runner != null)
+        final AgentHost.Agents started = agents;
+        if (started != null)
         {
-            runner.close();
-        }
-        else
-        {
-            invoker.close();
+            started.close(); // the agent's last duty cycle has ended: nothing below races it
         }
         replication.close();
         pulls.answerAll();
@@ -827,6 +830,10 @@ public final class Broker implements BrokerService, AccessService.Delegating, Au
         timer.close();
         metrics.close();
         store.close();
+        if (ownHost != null)
+        {
+            ownHost.close();
+        }
         LOG.info("broker closed: broker={}, address={}", config.brokerName(), identity.address());
     }
 

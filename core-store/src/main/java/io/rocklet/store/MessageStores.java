@@ -19,7 +19,21 @@ public final class MessageStores
      */
     public static MessageStore open(final StoreConfig config)
     {
-        return DefaultMessageStore.open(config);
+        return DefaultMessageStore.open(config, null);
+    }
+
+    /**
+     * Opens the store described by {@code config} with its agents (dispatcher, housekeeper) on {@code host}, whose
+     * threading mode then replaces {@link StoreConfig#threadingMode()}; closing the store takes them off the host.
+     *
+     * @param host the host that runs the agents (a broker's or an embedded instance's), or null for a host of the
+     *             store's own.
+     * @throws io.rocklet.api.StorageException with {@code DIRECTORY_LOCKED} when another store owns the directory.
+     * @throws io.rocklet.api.RockletException with {@code ENVIRONMENT} when the JVM lacks the Chronicle flags.
+     */
+    public static MessageStore open(final StoreConfig config, final io.rocklet.api.agent.AgentHost host)
+    {
+        return DefaultMessageStore.open(config, host);
     }
 
     /**

@@ -1,8 +1,8 @@
 package io.rocklet.router;
 
+import io.rocklet.api.agent.HostedAgent;
 import io.rocklet.api.auth.AccessControl;
 import io.rocklet.api.spi.RouterService.BrokerIdentity;
-import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +14,7 @@ import java.util.List;
  * access control pick up changed rules (a watched rules file).
  * Owned by the router's scan thread (or, in INVOKER mode, by the caller of {@link Router#doWork()}).
  */
-final class ExpiryScanner implements Agent
+final class ExpiryScanner implements HostedAgent
 {
     private static final Logger LOG = LoggerFactory.getLogger(ExpiryScanner.class);
 

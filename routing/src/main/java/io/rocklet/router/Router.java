@@ -6,15 +6,13 @@ import io.rocklet.api.ErrorCode;
 import io.rocklet.api.InvalidArgumentException;
 import io.rocklet.api.RockletException;
 import io.rocklet.api.TopicConfig;
+import io.rocklet.api.agent.AgentHost;
+import io.rocklet.api.agent.Idle;
 import io.rocklet.api.spi.AccessService;
 import io.rocklet.api.spi.Binding;
 import io.rocklet.api.spi.RouterService;
 import io.rocklet.api.spi.Transport;
 import io.rocklet.controller.Controller;
-import org.agrona.ErrorHandler;
-import org.agrona.concurrent.AgentInvoker;
-import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +33,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * path (routing declares it optional).
  *
  * <p>Thread-safe. The table is guarded by its own monitor (short critical sections, no I/O); requests run on
- * the transport's threads and complete before returning. The expiry scan runs on a daemon thread
- * {@code rocklet-router-<name>} that sleeps between checks, or, in INVOKER mode, in {@link #doWork()}.
+ * the transport's threads and complete before returning. The expiry scan is an agent: on a daemon thread
+ * {@code rocklet-router-<name>} that sleeps between checks, in INVOKER mode in {@link #doWork()}, or on the
+ * {@link AgentHost} given to {@link #start(RouterConfig, Transport, AgentHost)} (an embedded instance's shared thread).
  */
 public final class Router implements RouterService, AccessService.Delegating, AutoCloseable
 {
@@ -45,30 +44,27 @@ public final class Router implements RouterService, AccessService.Delegating, Au
 
     private final RouterConfig config;
     private final BrokerTable table = new BrokerTable();
-    private final AgentRunner runner;
-    private final AgentInvoker invoker;
+    /** Runs the expiry scan: the given host or {@link #ownHost}. */
+    private final AgentHost host;
+    /** The host the router made for itself (closed with it), or null when it was given one. */
+    private final AgentHost ownHost;
+    private final ExpiryScanner scanner;
+    private volatile AgentHost.Agents agents;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Binding binding;
     /** The embedded failover controller ({@link RouterConfig#controller()}), or null. */
     private volatile Controller controller;
 
-    private Router(final RouterConfig config)
+    private Router(final RouterConfig config, final AgentHost givenHost)
     {
         this.config = config;
         final String roleName = "rocklet-router-" + shortName(config.address());
-        final ExpiryScanner scanner = new ExpiryScanner(table, config, roleName);
-        final ErrorHandler errors = e -> LOG.error("router scan failed: address={}", config.address(), e);
-        if (config.threadingMode() == RouterConfig.ThreadingMode.DEDICATED)
-        {
-            final long sleepMs = Math.max(1, Math.min(MAX_IDLE_SLEEP_MS, config.scanInterval().toMillis()));
-            runner = new AgentRunner(new SleepingMillisIdleStrategy(sleepMs), errors, null, scanner);
-            invoker = null;
-        }
-        else
-        {
-            runner = null;
-            invoker = new AgentInvoker(errors, null, scanner);
-        }
+        this.scanner = new ExpiryScanner(table, config, roleName);
+        this.ownHost = givenHost != null ? null : AgentHost.start(
+            "router-" + shortName(config.address()).replaceAll("[^a-zA-Z0-9_.-]", "_"),
+            config.threadingMode() == RouterConfig.ThreadingMode.DEDICATED ? AgentHost.ThreadingMode.DEDICATED :
+                AgentHost.ThreadingMode.INVOKER);
+        this.host = givenHost != null ? givenHost : ownHost;
     }
 
     /**
@@ -78,11 +74,24 @@ public final class Router implements RouterService, AccessService.Delegating, Au
      */
     public static Router start(final RouterConfig config, final Transport transport)
     {
+        return start(config, transport, null);
+    }
+
+    /**
+     * Starts a router as {@link #start(RouterConfig, Transport)} does, with its expiry scan on {@code host} instead of
+     * a thread of its own: the host's threading mode replaces {@link RouterConfig#threadingMode()}. Closing the router
+     * takes its agent off the host and leaves the host running.
+     *
+     * @param host the host that runs the scan, or null for a thread of the router's own.
+     * @throws RockletException when the address cannot be served (already in use, illegal for the transport).
+     */
+    public static Router start(final RouterConfig config, final Transport transport, final AgentHost host)
+    {
         if (config == null || transport == null)
         {
             throw new InvalidArgumentException("cannot start router: config=" + config + ", transport=" + transport);
         }
-        final Router router = new Router(config);
+        final Router router = new Router(config, host);
         router.startAgent();
         try
         {
@@ -116,16 +125,17 @@ public final class Router implements RouterService, AccessService.Delegating, Au
     /**
      * Runs the expiry scan once if it is due (INVOKER mode only).
      *
-     * @return the amount of work done (0 when no scan was due).
+     * @return the amount of work done (0 when no scan was due or the router is closed).
      */
     public int doWork()
     {
-        if (invoker == null)
+        if (host.mode() != AgentHost.ThreadingMode.INVOKER)
         {
             throw new IllegalStateException("doWork() is for ThreadingMode.INVOKER; router " + config.address() +
-                " runs " + config.threadingMode());
+                " runs " + (ownHost != null ? config.threadingMode() : host));
         }
-        return invoker.invoke();
+        final AgentHost.Agents started = agents;
+        return started == null || closed.get() ? 0 : started.invoke();
     }
 
     @Override
@@ -286,13 +296,14 @@ public final class Router implements RouterService, AccessService.Delegating, Au
         {
             served.close();
         }
-        if (runner != null)
+        final AgentHost.Agents started = agents;
+        if (started != null)
         {
-            runner.close();
+            started.close();
         }
-        if (invoker != null)
+        if (ownHost != null)
         {
-            invoker.close();
+            ownHost.close();
         }
         LOG.info("router closed: address={}", config.address());
     }
@@ -305,20 +316,9 @@ public final class Router implements RouterService, AccessService.Delegating, Au
 
     private void startAgent()
     {
-        if (runner != null)
-        {
-            final String name = runner.agent().roleName();
-            AgentRunner.startOnThread(runner, task ->
-            {
-                final Thread thread = new Thread(task, name);
-                thread.setDaemon(true);
-                return thread;
-            });
-        }
-        else
-        {
-            invoker.start();
-        }
+        final long sleepMs = Math.max(1, Math.min(MAX_IDLE_SLEEP_MS, config.scanInterval().toMillis()));
+        agents = host.add(Idle.sleeping(sleepMs), (role, e) -> LOG.error("router scan failed: address={}, error={}",
+            config.address(), e.toString(), e), scanner);
     }
 
     private <T> CompletableFuture<T> closedFuture()

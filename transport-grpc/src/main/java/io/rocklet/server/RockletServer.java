@@ -2,6 +2,7 @@ package io.rocklet.server;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.rocklet.api.InvalidArgumentException;
+import io.rocklet.api.agent.AgentHost;
 import io.rocklet.api.auth.AccessControl;
 import io.rocklet.api.auth.Credentials;
 import io.rocklet.api.auth.User;
@@ -37,8 +38,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * endpoint (port 0 binds a free port, {@link #address()} names it) and the router, broker or controller on it. A broker keeps
  * its store under {@code <data>/store} and its topics, offsets and delay state under {@code <data>/broker}; a
  * controller its Raft log and snapshots under {@code <data>/raft}.
- * {@link #close()} stops serving, closes the router, broker or controller (a broker flushes and writes its
- * checkpoint) and then the transport. Thread-safe.
+ * A router or a broker hands its agents (a broker's store included) to the process's one {@link AgentHost}, whose
+ * shared daemon thread {@code rocklet-agents-<role>} (e.g. {@code rocklet-agents-broker-b1}) runs them; a controller
+ * runs its own. {@link #close()} stops serving, closes the router, broker or controller (a broker flushes and writes
+ * its checkpoint), then the agent host and the transport. Thread-safe.
  */
 public final class RockletServer implements AutoCloseable
 {
@@ -47,18 +50,21 @@ public final class RockletServer implements AutoCloseable
     private final ServerSettings settings;
     private final GrpcTransport transport;
     private final AutoCloseable service;
+    /** Runs the router's or the broker's agents; null for a controller. */
+    private final AgentHost host;
     private final String address;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The registries when metrics are exported, else null. */
     private final ServerMetrics metrics;
 
     private RockletServer(final ServerSettings settings, final GrpcTransport transport, final AutoCloseable service,
-        final String address, final ServerMetrics metrics)
+        final AgentHost host, final String address, final ServerMetrics metrics)
     {
         this.metrics = metrics;
         this.settings = settings;
         this.transport = transport;
         this.service = service;
+        this.host = host;
         this.address = address;
     }
 
@@ -82,6 +88,7 @@ public final class RockletServer implements AutoCloseable
             closeMetrics(metrics);
             throw e;
         }
+        AgentHost host = null;
         try
         {
             final GrpcBinding endpoint = transport.listen(settings.address());
@@ -97,8 +104,9 @@ public final class RockletServer implements AutoCloseable
             {
                 case ROUTER ->
                 {
+                    host = AgentHost.start("router", AgentHost.ThreadingMode.SHARED);
                     service = Router.start(RouterConfig.builder(address).brokerExpiry(settings.brokerExpiry())
-                        .accessControl(access).build(), transport);
+                        .accessControl(access).build(), transport, host);
                     ready = CompletableFuture.completedFuture(null);
                 }
                 case BROKER ->
@@ -109,7 +117,10 @@ public final class RockletServer implements AutoCloseable
                     {
                         config.meterRegistry(metrics.registry());
                     }
-                    final Broker broker = Broker.start(config.build(), transport); // recovers here
+                    final BrokerConfig built = config.build();
+                    host = AgentHost.start("broker-" + built.brokerName().replaceAll("[^a-zA-Z0-9_.-]", "_"),
+                        AgentHost.ThreadingMode.SHARED);
+                    final Broker broker = Broker.start(built, transport, host); // recovers here
                     service = broker;
                     ready = broker.registered();
                 }
@@ -128,10 +139,14 @@ public final class RockletServer implements AutoCloseable
                 LOG.info("{} ready: address={} (health SERVING{})", settings.roleName(), address,
                     settings.role() == Role.BROKER ? ", registered with a router" : "");
             });
-            return new RockletServer(settings, transport, service, address, metrics);
+            return new RockletServer(settings, transport, service, host, address, metrics);
         }
         catch (final RuntimeException e)
         {
+            if (host != null)
+            {
+                host.close();
+            }
             transport.close();
             closeMetrics(metrics);
             throw e;
@@ -212,6 +227,10 @@ public final class RockletServer implements AutoCloseable
         }
         finally
         {
+            if (host != null)
+            {
+                host.close();
+            }
             transport.close();
         }
         LOG.info("{} stopped: address={}", settings.roleName(), address);

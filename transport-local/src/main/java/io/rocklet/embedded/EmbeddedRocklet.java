@@ -11,6 +11,7 @@ import io.rocklet.api.PushConsumer;
 import io.rocklet.api.PushConsumerConfig;
 import io.rocklet.api.RockletClient;
 import io.rocklet.api.TopicConfig;
+import io.rocklet.api.agent.AgentHost;
 import io.rocklet.api.auth.AccessControl;
 import io.rocklet.api.auth.Credentials;
 import io.rocklet.broker.Broker;
@@ -20,7 +21,6 @@ import io.rocklet.router.Router;
 import io.rocklet.router.RouterConfig;
 import io.rocklet.store.FlushMode;
 import io.rocklet.store.StoreConfig;
-import io.rocklet.store.ThreadingMode;
 import io.rocklet.transport.local.LocalTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +47,11 @@ import java.util.function.UnaryOperator;
  * {@link #ephemeral()} keeps its data in a temporary directory removed on close;
  * {@link #persistent(Path)} keeps it in a directory that survives restarts. Everything made through it
  * is closed with it. Thread-safe.
+ *
+ * <p>The router, the broker and the broker's store hand their agents to one {@link AgentHost}: by default
+ * ({@link AgentHost.ThreadingMode#SHARED}) a single daemon thread {@code rocklet-agents-<name>} runs them all, backing
+ * off when idle and woken at once by appends; {@link Builder#threadingMode} gives each agent a thread of its own
+ * (DEDICATED, for latency-sensitive hosts with cores to spare) or none (INVOKER: the caller runs {@link #doWork()}).
  */
 public final class EmbeddedRocklet implements AutoCloseable
 {
@@ -54,6 +59,7 @@ public final class EmbeddedRocklet implements AutoCloseable
 
     private final String name;
     private final LocalTransport transport;
+    private final AgentHost host;
     private final Router router;
     private final Broker broker;
     private final ClientConfig clientConfig;
@@ -61,11 +67,12 @@ public final class EmbeddedRocklet implements AutoCloseable
     private final AtomicBoolean closed = new AtomicBoolean();
     private RockletClient client;
 
-    private EmbeddedRocklet(final String name, final LocalTransport transport, final Router router, final Broker broker,
-        final ClientConfig clientConfig)
+    private EmbeddedRocklet(final String name, final LocalTransport transport, final AgentHost host,
+        final Router router, final Broker broker, final ClientConfig clientConfig)
     {
         this.name = name;
         this.transport = transport;
+        this.host = host;
         this.router = router;
         this.broker = broker;
         this.clientConfig = clientConfig;
@@ -202,6 +209,27 @@ public final class EmbeddedRocklet implements AutoCloseable
     }
 
     /**
+     * @return the host that runs the router's, the broker's and the store's agents.
+     */
+    public AgentHost agentHost()
+    {
+        return host;
+    }
+
+    /**
+     * With {@link AgentHost.ThreadingMode#INVOKER} ({@link Builder#threadingMode}), runs one duty cycle of every agent
+     * (the store's dispatcher and housekeeper, the broker's, the router's) on the calling thread.
+     *
+     * @return the amount of work done.
+     * @throws IllegalStateException when the agents run on threads.
+     */
+    public int doWork()
+    {
+        checkOpen();
+        return host.invoke();
+    }
+
+    /**
      * @return the client configuration its clients use (routers, timeouts).
      */
     public ClientConfig clientConfig()
@@ -210,8 +238,8 @@ public final class EmbeddedRocklet implements AutoCloseable
     }
 
     /**
-     * Closes the clients (producers and consumers first), then the broker, the router and the transport.
-     * Idempotent.
+     * Closes the clients (producers and consumers first), then the broker, the router, the transport and, once no
+     * agent is left on it, the agent host's thread. Idempotent.
      */
     @Override
     public void close()
@@ -233,6 +261,7 @@ public final class EmbeddedRocklet implements AutoCloseable
         closeQuietly(broker, "broker");
         closeQuietly(router, "router");
         transport.close();
+        host.close();
     }
 
     @Override
@@ -276,9 +305,22 @@ public final class EmbeddedRocklet implements AutoCloseable
         private UnaryOperator<ClientConfig.Builder> clientSettings = UnaryOperator.identity();
         private AccessControl accessControl = AccessControl.OPEN;
         private Credentials memberCredentials;
+        private AgentHost.ThreadingMode threadingMode = AgentHost.ThreadingMode.SHARED;
 
         private Builder()
         {
+        }
+
+        /**
+         * @param mode how the agents of the router, the broker and its store run: SHARED (default: one thread
+         *             {@code rocklet-agents-<name>} for all), DEDICATED (a thread per agent: lowest wake-up latency,
+         *             four threads) or INVOKER (no thread: the caller runs {@link EmbeddedRocklet#doWork()}).
+         * @return this builder.
+         */
+        public Builder threadingMode(final AgentHost.ThreadingMode mode)
+        {
+            this.threadingMode = mode;
+            return this;
         }
 
         /**
@@ -379,8 +421,7 @@ public final class EmbeddedRocklet implements AutoCloseable
             final String brokerAddress = LocalTransport.SCHEME + "broker-" + name;
             final StoreConfig.Builder storeBuilder = dataDirectory == null ? StoreConfig.ephemeralBuilder() :
                 StoreConfig.builder(dataDirectory.resolve("store"));
-            final StoreConfig storeConfig = store.apply(storeBuilder.flushMode(flushMode)
-                .threadingMode(ThreadingMode.SHARED)).build();
+            final StoreConfig storeConfig = store.apply(storeBuilder.flushMode(flushMode)).build();
             final BrokerConfig.Builder brokerBuilder = BrokerConfig.builder()
                 .brokerName("broker-" + name)
                 .address(brokerAddress)
@@ -398,14 +439,20 @@ public final class EmbeddedRocklet implements AutoCloseable
             final ClientConfig clientConfig = clientSettings.apply(ClientConfig.builder().routers(routerAddress)
                 .instanceName(name)).build();
 
+            if (threadingMode == null)
+            {
+                throw new InvalidArgumentException("embedded rocklet: illegal threadingMode=null, allowed: " +
+                    "DEDICATED, SHARED, INVOKER");
+            }
+            final AgentHost host = AgentHost.start(name, threadingMode);
             final LocalTransport transport = new LocalTransport();
             Router router = null;
             try
             {
                 router = Router.start(RouterConfig.builder(routerAddress).accessControl(accessControl).build(),
-                    transport);
-                final Broker broker = Broker.start(brokerConfig, transport);
-                return new EmbeddedRocklet(name, transport, router, broker, clientConfig);
+                    transport, host);
+                final Broker broker = Broker.start(brokerConfig, transport, host);
+                return new EmbeddedRocklet(name, transport, host, router, broker, clientConfig);
             }
             catch (final RuntimeException e)
             {
@@ -414,6 +461,7 @@ public final class EmbeddedRocklet implements AutoCloseable
                     router.close();
                 }
                 transport.close();
+                host.close();
                 throw e;
             }
         }

@@ -103,8 +103,8 @@ final class LocalBench
         final StoreConfig store = rocklet.broker().config().storeConfig();
         return "flush=" + store.flushMode() + " fsync=" + store.fsync() + " ephemeral=" + store.ephemeral() +
             " segmentBytes=" + store.segmentSizeBytes() + " populateAheadBytes=" + store.populateAheadBytes() +
-            " threading=" + store.threadingMode() + " dir=" + (store.directory() == null ? "(a temporary directory)" :
-            store.directory());
+            " threading=" + rocklet.agentHost().mode() + " dir=" +
+            (store.directory() == null ? "(a temporary directory)" : store.directory());
     }
 
     /**

@@ -1,8 +1,8 @@
 package io.rocklet.broker.internal;
 
+import io.rocklet.api.agent.HostedAgent;
 import io.rocklet.api.auth.AccessControl;
 import io.rocklet.store.MessageStore;
-import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 
 import java.util.List;
@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * replicated in time. When the store runs in INVOKER mode, the agent also runs the
  * store's duty cycle first. Each step runs when its interval on the injected nano clock is due.
  */
-public final class BrokerAgent implements Agent
+public final class BrokerAgent implements HostedAgent
 {
     /** How often silent clients and stale locks are looked for. */
     static final long LIVENESS_CHECK_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);

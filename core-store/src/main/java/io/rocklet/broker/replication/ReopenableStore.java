@@ -1,5 +1,6 @@
 package io.rocklet.broker.replication;
 
+import io.rocklet.api.agent.AgentHost;
 import io.rocklet.api.ClosedException;
 import io.rocklet.api.ErrorCode;
 import io.rocklet.api.RockletException;
@@ -37,17 +38,20 @@ public final class ReopenableStore implements MessageStore
     private static final int COUNT_CHUNK_BYTES = 1 << 20;
 
     private final StoreConfig config;
+    private final AgentHost host;
     private volatile MessageStore store;
     private volatile boolean reopening;
     private volatile boolean closed;
 
     /**
      * @param config how to open the store again (the configuration it was opened with).
+     * @param host   the agent host it was opened with (null: a host of its own).
      * @param store  the open store.
      */
-    public ReopenableStore(final StoreConfig config, final MessageStore store)
+    public ReopenableStore(final StoreConfig config, final AgentHost host, final MessageStore store)
     {
         this.config = config;
+        this.host = host;
         this.store = store;
     }
 
@@ -59,32 +63,12 @@ public final class ReopenableStore implements MessageStore
      */
     synchronized Path truncate(final long logOffset)
     {
-        if (closed)
-        {
-            throw new ClosedException("store closed: dir=" + config.directory());
-        }
         if (config.ephemeral() || config.directory() == null)
         {
             throw new RockletException(ErrorCode.INVALID_ARGUMENT, "cannot truncate an ephemeral store (it is deleted " +
                 "on close): dir=" + config.directory() + ", logOffset=" + logOffset);
         }
-        reopening = true;
-        try
-        {
-            store.close();
-            try
-            {
-                return MessageStores.truncate(config, logOffset);
-            }
-            finally
-            {
-                store = MessageStores.open(config);
-            }
-        }
-        finally
-        {
-            reopening = false;
-        }
+        return reopenAfter(() -> MessageStores.truncate(config, logOffset));
     }
 
     /**
@@ -92,6 +76,16 @@ public final class ReopenableStore implements MessageStore
      * it again. The caller makes sure nothing appends meanwhile.
      */
     synchronized void seed(final long logOffset)
+    {
+        reopenAfter(() ->
+        {
+            MessageStores.seed(config, logOffset);
+            return null;
+        });
+    }
+
+    /** Closes the store, runs {@code change} on its closed directory, opens it again on the same host. */
+    private <T> T reopenAfter(final java.util.function.Supplier<T> change)
     {
         if (closed)
         {
@@ -103,11 +97,11 @@ public final class ReopenableStore implements MessageStore
             store.close();
             try
             {
-                MessageStores.seed(config, logOffset);
+                return change.get();
             }
             finally
             {
-                store = MessageStores.open(config);
+                store = MessageStores.open(config, host);
             }
         }
         finally

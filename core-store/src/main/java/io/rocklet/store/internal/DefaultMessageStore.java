@@ -5,6 +5,7 @@ import io.rocklet.api.RockletException;
 import io.rocklet.api.StorageException;
 import io.rocklet.api.TagFilter;
 import io.rocklet.api.TopicNames;
+import io.rocklet.api.agent.AgentHost;
 import io.rocklet.store.AppendBatchReceipt;
 import io.rocklet.store.AppendReceipt;
 import io.rocklet.store.AppendRequest;
@@ -83,7 +84,7 @@ public final class DefaultMessageStore implements MessageStore
 
     private DefaultMessageStore(final StoreConfig config, final Path directory, final DirectoryLock lock,
         final CommitLog log, final TopicTable topics, final KeyIndex keyIndex, final StoreMeta meta,
-        final Recovery.Result recovered)
+        final Recovery.Result recovered, final AgentHost host)
     {
         this.config = config;
         this.directory = directory;
@@ -114,13 +115,16 @@ public final class DefaultMessageStore implements MessageStore
         retention.trimToLog();
         final Housekeeper housekeeper = new Housekeeper(config, flusher, checkpointer, retention, log,
             writer::committedPosition, health);
-        this.agents = new StoreAgents(config.threadingMode(), dispatcher, housekeeper, ring, directory);
+        this.agents = new StoreAgents(config.threadingMode(), host, dispatcher, housekeeper, ring, directory);
     }
 
     /**
      * Opens (creating or recovering) the store described by {@code config}.
+     *
+     * @param host the host to run the store's agents on, or null for one of its own after
+     *             {@link StoreConfig#threadingMode()}.
      */
-    public static MessageStore open(final StoreConfig config)
+    public static MessageStore open(final StoreConfig config, final AgentHost host)
     {
         JvmFlags.check();
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN)
@@ -153,7 +157,7 @@ public final class DefaultMessageStore implements MessageStore
                 Files.deleteIfExists(directory.resolve(Checkpoint.FILE));
             }
             final DefaultMessageStore store = new DefaultMessageStore(config, directory, lock, log, topics, keyIndex,
-                meta, recovered);
+                meta, recovered, host);
             store.agents.start();
             return store;
         }

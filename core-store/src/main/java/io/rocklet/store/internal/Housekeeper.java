@@ -1,6 +1,7 @@
 package io.rocklet.store.internal;
 
 import io.rocklet.api.RockletException;
+import io.rocklet.api.agent.HostedAgent;
 import io.rocklet.store.FlushMode;
 import io.rocklet.store.StoreConfig;
 import io.rocklet.store.internal.flush.Checkpointer;
@@ -8,7 +9,6 @@ import io.rocklet.store.internal.flush.LogFlusher;
 import io.rocklet.store.internal.log.CommitLog;
 import io.rocklet.store.internal.log.LogSegment;
 import io.rocklet.store.internal.retention.Retention;
-import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +19,7 @@ import java.util.function.LongSupplier;
  * The housekeeping agent: the ASYNC flush, checkpoints, retention, and mapping the next log segment
  * before the active one fills up. Each step runs when its interval (on the injected clock) is due.
  */
-public final class Housekeeper implements Agent
+public final class Housekeeper implements HostedAgent
 {
     private static final Logger LOG = LoggerFactory.getLogger(Housekeeper.class);
     private static final long PAGE_SIZE = 4096;

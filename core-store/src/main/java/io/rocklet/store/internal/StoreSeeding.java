@@ -43,7 +43,7 @@ public final class StoreSeeding
                 logOffset + ", segmentSizeBytes=" + config.segmentSizeBytes() + ", dir=" + config.directory());
         }
         try (MessageStore store = DefaultMessageStore.open(config.toBuilder().threadingMode(ThreadingMode.INVOKER)
-            .arrivalListener(MessageArrivalListener.NONE).build()))
+            .arrivalListener(MessageArrivalListener.NONE).build(), null))
         {
             if (store.logEndOffset() != 0 || store.logStartOffset() != 0)
             {

@@ -41,7 +41,7 @@ public final class StoreTruncation
         }
         final long logEnd;
         try (MessageStore store = DefaultMessageStore.open(config.toBuilder().threadingMode(ThreadingMode.INVOKER)
-            .arrivalListener(MessageArrivalListener.NONE).build()))
+            .arrivalListener(MessageArrivalListener.NONE).build(), null))
         {
             logEnd = store.logEndOffset();
         }

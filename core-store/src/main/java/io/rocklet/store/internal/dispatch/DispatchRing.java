@@ -24,7 +24,7 @@ public final class DispatchRing
     private final RingBuffer ring;
     private final NanoClock nanoClock;
     private final long busyTimeoutNs;
-    private WakeableIdleStrategy consumerIdle;
+    private volatile Runnable consumerWaker;
 
     public DispatchRing(final int capacityBytes, final NanoClock nanoClock, final long busyTimeoutNs)
     {
@@ -35,11 +35,12 @@ public final class DispatchRing
     }
 
     /**
-     * @param consumerIdle the dispatcher's idle strategy, woken when events arrive.
+     * @param consumerWaker wakes the thread running the dispatcher when events arrive (its agent host's
+     *                      {@code Agents::wake}), or null when nothing needs waking (INVOKER mode, closed).
      */
-    public void consumerIdle(final WakeableIdleStrategy consumerIdle)
+    public void consumerWaker(final Runnable consumerWaker)
     {
-        this.consumerIdle = consumerIdle;
+        this.consumerWaker = consumerWaker;
     }
 
     /**
@@ -96,10 +97,10 @@ public final class DispatchRing
      */
     public void wakeConsumer()
     {
-        final WakeableIdleStrategy idle = consumerIdle;
-        if (idle != null)
+        final Runnable waker = consumerWaker;
+        if (waker != null)
         {
-            idle.wake();
+            waker.run();
         }
     }
 

@@ -1,13 +1,13 @@
 package io.rocklet.store.internal.dispatch;
 
 import io.rocklet.api.ClosedException;
+import io.rocklet.api.agent.HostedAgent;
 import io.rocklet.store.MessageArrivalListener;
 import io.rocklet.store.internal.StoreHealth;
 import io.rocklet.store.internal.queue.QueueState;
 import io.rocklet.store.internal.queue.TopicState;
 import io.rocklet.store.internal.queue.TopicTable;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.MessageHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +26,7 @@ import static io.rocklet.store.internal.dispatch.DispatchDescriptor.*;
  * queues have new messages (once per queue per duty cycle). Owns the writes to every consume queue
  * and the key index while the store runs.
  */
-public final class Dispatcher implements Agent, MessageHandler
+public final class Dispatcher implements HostedAgent, MessageHandler
 {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private static final VarHandle DISPATCHED;
