@@ -107,8 +107,21 @@ final class ReplicaSet implements AutoCloseable
 
     static void awaitCaughtUp(final Broker master, final Broker slave)
     {
-        Await.until(() -> slave.replicationStatus().logEndOffset() == master.replicationStatus().logEndOffset(),
-            () -> "slave caught up: master=" + master.replicationStatus() + ", slave=" + slave.replicationStatus());
+        Await.until(() -> logEnd(slave) == master.replicationStatus().logEndOffset(),
+            () -> "slave caught up: master=" + master.replicationStatus() + ", slave=" + logEnd(slave));
+    }
+
+    /** The broker's log end, or -1 while its store reopens (a seeding or a truncation: BUSY). */
+    private static long logEnd(final Broker broker)
+    {
+        try
+        {
+            return broker.replicationStatus().logEndOffset();
+        }
+        catch (final io.rocklet.api.RockletException e)
+        {
+            return -1;
+        }
     }
 
     /**

@@ -443,13 +443,9 @@ public final class Replication implements AutoCloseable
         }
         catch (final RockletException e)
         {
-            if (e.errorCode() != ErrorCode.BUSY)
+            if (e.errorCode() != ErrorCode.BUSY || lastStatus == null)
             {
                 throw e;
-            }
-            if (lastStatus == null)
-            {
-                return new ReplicationStatus(isMaster(), 0, 0, 0, 0, 0, List.of(), e.getMessage());
             }
         }
         final TailTruncation truncation = lastTruncation;
