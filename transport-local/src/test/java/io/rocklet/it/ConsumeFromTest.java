@@ -185,6 +185,9 @@ class ConsumeFromTest
         {
             final Producer producer = rocklet.newProducer("pg");
             final Set<String> before = send(producer, "before", 8); // auto-creates the topic: its queues exist now
+            // the group starts once the router serves the new topic: a LAST group that finds no route yet takes its
+            // queues at its next rebalance and starts at their end then (RocketMQ's LAST does the same)
+            Await.until(() -> routed(rocklet), () -> "the router serves " + TOPIC);
             final long lastSentMs = System.currentTimeMillis();
             // stored in an earlier millisecond than the subscription (one and the same millisecond counts as after)
             Await.until(() -> System.currentTimeMillis() > lastSentMs, () -> "the clock moves on");
@@ -226,6 +229,18 @@ class ConsumeFromTest
         final Map<String, Integer> received)
     {
         return consumer(rocklet.newClient(), group, from, received);
+    }
+
+    private static boolean routed(final EmbeddedRocklet rocklet)
+    {
+        try
+        {
+            return !rocklet.router().queryRoute(TOPIC).join().queues().isEmpty();
+        }
+        catch (final RuntimeException e)
+        {
+            return false; // no broker has the topic yet
+        }
     }
 
     private static Set<String> send(final Producer producer, final String prefix, final int count)
