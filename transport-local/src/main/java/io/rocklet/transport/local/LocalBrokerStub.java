@@ -1,11 +1,9 @@
 package io.rocklet.transport.local;
 
-import io.rocklet.api.auth.Policy;
-import io.rocklet.api.auth.User;
-import io.rocklet.api.auth.UserInfo;
 import io.rocklet.api.MessageView;
 import io.rocklet.api.TopicConfig;
 import io.rocklet.api.admin.TransactionInfo;
+import io.rocklet.api.spi.AccessService;
 import io.rocklet.api.spi.BrokerService;
 import io.rocklet.api.spi.RouterService;
 import io.rocklet.api.spi.Subscription;
@@ -22,13 +20,15 @@ import static io.rocklet.transport.local.LocalTransport.call;
  * A broker reached by direct calls; the broker is looked up on every call, and requests and messages
  * are passed as they are.
  */
-final class LocalBrokerStub implements BrokerService
+final class LocalBrokerStub implements BrokerService, AccessService.Delegating
 {
     private final Supplier<BrokerService> target;
+    private final AccessService access;
 
     LocalBrokerStub(final Supplier<BrokerService> target)
     {
         this.target = target;
+        this.access = new LocalAccessStub(target);
     }
 
     @Override
@@ -224,38 +224,8 @@ final class LocalBrokerStub implements BrokerService
     // ---- users and policies
 
     @Override
-    public CompletableFuture<List<UserInfo>> listUsers()
+    public AccessService accessService()
     {
-        return call(() -> target.get().listUsers());
-    }
-
-    @Override
-    public CompletableFuture<Void> createUser(final User user)
-    {
-        return call(() -> target.get().createUser(user));
-    }
-
-    @Override
-    public CompletableFuture<Void> updateUser(final User user)
-    {
-        return call(() -> target.get().updateUser(user));
-    }
-
-    @Override
-    public CompletableFuture<Void> deleteUser(final String name)
-    {
-        return call(() -> target.get().deleteUser(name));
-    }
-
-    @Override
-    public CompletableFuture<List<Policy>> listPolicies()
-    {
-        return call(() -> target.get().listPolicies());
-    }
-
-    @Override
-    public CompletableFuture<Void> putPolicies(final String user, final List<Policy> policies)
-    {
-        return call(() -> target.get().putPolicies(user, policies));
+        return access;
     }
 }

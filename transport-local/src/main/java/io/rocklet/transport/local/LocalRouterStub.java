@@ -1,8 +1,6 @@
 package io.rocklet.transport.local;
 
-import io.rocklet.api.auth.Policy;
-import io.rocklet.api.auth.User;
-import io.rocklet.api.auth.UserInfo;
+import io.rocklet.api.spi.AccessService;
 import io.rocklet.api.spi.RouterService;
 
 import java.util.List;
@@ -16,14 +14,16 @@ import static io.rocklet.transport.local.LocalTransport.call;
  * A router reached by direct calls; the router is looked up on every call. A registration the router took is
  * reported to the transport, which tells the router when that broker stops being served.
  */
-final class LocalRouterStub implements RouterService
+final class LocalRouterStub implements RouterService, AccessService.Delegating
 {
     private final Supplier<RouterService> target;
+    private final AccessService access;
     private final Consumer<BrokerIdentity> onRegistered;
 
     LocalRouterStub(final Supplier<RouterService> target, final Consumer<BrokerIdentity> onRegistered)
     {
         this.target = target;
+        this.access = new LocalAccessStub(target);
         this.onRegistered = onRegistered;
     }
 
@@ -64,38 +64,8 @@ final class LocalRouterStub implements RouterService
     // ---- users and policies
 
     @Override
-    public CompletableFuture<List<UserInfo>> listUsers()
+    public AccessService accessService()
     {
-        return call(() -> target.get().listUsers());
-    }
-
-    @Override
-    public CompletableFuture<Void> createUser(final User user)
-    {
-        return call(() -> target.get().createUser(user));
-    }
-
-    @Override
-    public CompletableFuture<Void> updateUser(final User user)
-    {
-        return call(() -> target.get().updateUser(user));
-    }
-
-    @Override
-    public CompletableFuture<Void> deleteUser(final String name)
-    {
-        return call(() -> target.get().deleteUser(name));
-    }
-
-    @Override
-    public CompletableFuture<List<Policy>> listPolicies()
-    {
-        return call(() -> target.get().listPolicies());
-    }
-
-    @Override
-    public CompletableFuture<Void> putPolicies(final String user, final List<Policy> policies)
-    {
-        return call(() -> target.get().putPolicies(user, policies));
+        return access;
     }
 }
